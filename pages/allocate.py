@@ -1,0 +1,181 @@
+"""Allocate: budget sliders across the well-being portfolio and a live projection against the status quo."""
+
+import streamlit as st
+
+from portfolio_engine.assumptions import default_assumptions, with_overrides
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.dynamics import build_model
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.portfolio import (
+    amounts_from_query,
+    family_totals,
+    load_status_quo,
+    make_portfolio,
+    portfolio_csv,
+    portfolio_json,
+    rebalance,
+    to_query,
+)
+from portfolio_engine.studio import compare_with_status_quo, display_unit
+from ui import charts
+
+HORIZONS = (10, 15, 20, 30)
+
+catalog = load_catalog()
+status_quo = load_status_quo(catalog)
+budget = status_quo.budget
+scale, unit = display_unit(budget)
+step = round(budget * 0.005 / scale, 6)  # 0.5% of the budget: a few key presses move a slider far
+state = st.session_state
+
+
+def key(element_id: str) -> str:
+    return f"amount:{element_id}"
+
+
+def amounts() -> dict[str, float]:
+    """Current slider values in currency units."""
+    return {i: state[key(i)] * scale for i in catalog.ids}
+
+
+def set_amounts(values: dict[str, float]) -> None:
+    for i, value in values.items():
+        state[key(i)] = value / scale
+
+
+def reset() -> None:
+    set_amounts(status_quo.allocations)
+    for i in catalog.ids:
+        state[f"lock:{i}"] = False
+
+
+def moved(element_id: str) -> None:
+    """Slider callback: in keep-the-total mode, scale the other unlocked elements to stay on budget."""
+    if state.keep_total:
+        locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
+        set_amounts(rebalance(amounts(), element_id, budget, locked))
+
+
+def first_load() -> None:
+    """Start from the shared link's allocation when there is one, else from the status quo."""
+    set_amounts(status_quo.allocations)
+    state.keep_total = True
+    try:
+        from_link = amounts_from_query(catalog, st.query_params)
+    except PortfolioError as err:
+        state.link_problem = f"The link's allocation could not be used ({err}); showing the status quo."
+        return
+    if from_link:
+        set_amounts({i: min(from_link.get(i, 0.0), budget) for i in catalog.ids})
+        if abs(sum(from_link.values()) - budget) > 0.01:
+            state.keep_total = False
+
+
+if "keep_total" not in state:
+    first_load()
+
+st.title("Allocate the budget")
+st.caption(
+    f"Move the sliders to share out {budget / scale:,.0f} {unit} {status_quo.currency} a year across the well-being "
+    "portfolio. The projection is **illustrative**: uncalibrated dynamics that show direction and timing, not a forecast."
+)
+if "link_problem" in state:
+    st.warning(state.pop("link_problem"))
+
+controls, projection_area = st.columns([2, 3], gap="large")
+
+with controls:
+    st.toggle("Keep the total at the budget", key="keep_total",
+              help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
+    current = amounts()
+    totals = family_totals(catalog, current)
+    remaining = budget - sum(current.values())
+    left, right = st.columns(2)
+    left.metric("Remaining to allocate", f"{remaining / scale:,.2f} {unit}")
+    right.button("Reset to status quo", on_click=reset, use_container_width=True)
+    for family, family_name in catalog.family_names.items():
+        share = totals[family] / budget
+        st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({share:.0%})", divider="gray")
+        for element in catalog.elements:
+            if element.family != family:
+                continue
+            locked = st.checkbox(f"Lock {element.name}", key=f"lock:{element.id}")
+            st.slider(
+                f"{element.name} ({unit} {status_quo.currency})",
+                min_value=0.0,
+                max_value=budget / scale,
+                step=step,
+                key=key(element.id),
+                on_change=moved,
+                args=(element.id,),
+                disabled=locked,
+                format="%.2f",
+                help=f"{element.description} Includes: {', '.join(element.items)}.",
+            )
+            st.caption(f"{current[element.id] / budget:.1%} of the budget · status quo "
+                       f"{status_quo.allocations[element.id] / scale:,.1f} {unit}")
+
+current = amounts()
+portfolio = make_portfolio(catalog, current, None, status_quo.currency)
+st.query_params.update(to_query(portfolio))
+
+with projection_area:
+    horizon = st.segmented_control("Years to project", HORIZONS, default=20, key="horizon") or 20
+    overrides = state.get("assumption_overrides", {})
+    try:
+        assumptions = with_overrides(default_assumptions(catalog), catalog, overrides)
+        model = build_model(catalog, status_quo, assumptions)
+    except PortfolioError as err:
+        st.error(f"The edited assumptions cannot be used: {err}")
+        st.stop()
+    comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon)
+    numbers = comparison.headline()
+    a, b, c = st.columns(3)
+    a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}",
+             f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
+    b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}",
+             f"{numbers['suffering_change'] * 100:+.2f} pts", delta_color="inverse")
+    c.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}",
+             f"chosen {numbers['chosen_vital_share']:.1%}", delta_color="off")
+    tabs = st.tabs(["People", "Difference", "Urgent-service cost", "Does the shift hold?"])
+    with tabs[0]:
+        st.plotly_chart(charts.population(comparison.chosen, comparison.status_quo), config=charts.CONFIG, key="chart_people")
+    with tabs[1]:
+        st.plotly_chart(charts.difference(comparison.difference), config=charts.CONFIG, key="chart_difference")
+    with tabs[2]:
+        st.caption(f"Total change over the run: {numbers['urgent_cost_change_total'] / scale:+,.1f} {unit}.")
+        st.plotly_chart(charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit), config=charts.CONFIG, key="chart_cost")
+    with tabs[3]:
+        st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions back toward the status quo.")
+        st.plotly_chart(charts.realized(comparison.chosen, comparison.status_quo), config=charts.CONFIG, key="chart_realized")
+
+    with st.expander("Assumptions (illustrative): edit effects and constants"):
+        st.caption("Edits apply to your session only; the shipped defaults never change.")
+        defaults = default_assumptions(catalog)
+        with st.form("assumptions"):
+            constants = st.data_editor(
+                [{"name": n, "value": v, "unit": defaults.notes[n]["unit"], "why": defaults.notes[n]["why"]}
+                 for n, v in assumptions.constants.items()],
+                disabled=["name", "unit", "why"], hide_index=True, key="constants_editor",
+            )
+            effects = st.data_editor(
+                [{"element": i, **row} for i, row in assumptions.elements.items()],
+                disabled=["element"], hide_index=True, key="effects_editor",
+            )
+            if st.form_submit_button("Apply assumptions"):
+                state.assumption_overrides = {
+                    "constants": {r["name"]: r["value"] for r in constants},
+                    "elements": {r["element"]: {k: v for k, v in r.items() if k != "element"} for r in effects},
+                }
+                st.rerun()
+        if overrides and st.button("Reset assumptions to defaults"):
+            state.assumption_overrides = {}
+            st.rerun()
+
+    if abs(remaining) > 0.01:
+        st.caption("The download holds the amounts as they are; its budget is their total.")
+    down_json, down_csv = st.columns(2)
+    down_json.download_button("Download JSON", lambda: portfolio_json(portfolio), "allocation.json",
+                              "application/json", on_click="ignore", use_container_width=True)
+    down_csv.download_button("Download CSV", lambda: portfolio_csv(portfolio, catalog), "allocation.csv",
+                             "text/csv", on_click="ignore", use_container_width=True)

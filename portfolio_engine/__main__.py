@@ -1,0 +1,7 @@
+"""Entry point for `python -m portfolio_engine`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,42 @@
+"""Batch input: many portfolios in one CSV (a `name` column plus one column per element id)."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .errors import InputFormatError
+from .portfolio import parse_amount
+
+
+def read_batch(catalog: Catalog, source: Path | str) -> tuple[list[str], np.ndarray]:
+    """Names and an (rows, elements) amount matrix; each row's budget is its own total.
+
+    Missing element columns count as 0; unknown columns and bad cells are refused with the
+    line number in the file (the header is line 1).
+    """
+    try:
+        text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except OSError as err:
+        raise InputFormatError(f"Cannot read {source}: {err.strerror}.") from err
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputFormatError(f"{source} is not a readable CSV file: {err}.") from err
+    columns = [c.strip() for c in frame.columns]
+    frame.columns = columns
+    if "name" not in columns:
+        raise InputFormatError("The batch file needs a 'name' column plus one column per element id.")
+    unknown = [c for c in columns if c != "name" and c not in catalog.ids]
+    if unknown:
+        raise InputFormatError(f"Unknown column(s) {', '.join(unknown)}. Valid element ids: {', '.join(catalog.ids)}.")
+    if frame.empty:
+        raise InputFormatError("The batch file has no portfolio rows.")
+    matrix = np.zeros((len(frame), len(catalog.ids)))
+    for row, record in enumerate(frame.to_dict("records")):
+        for column, cell in record.items():
+            if column != "name":
+                where = f"Line {row + 2}, column '{column}'"
+                matrix[row, catalog.index(column)] = parse_amount(cell.strip() or "0", where)
+    return [str(n) for n in frame["name"]], matrix

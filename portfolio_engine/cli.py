@@ -1,0 +1,149 @@
+"""Command line: `python -m portfolio_engine ...`. Each command parses, calls the engine, prints.
+
+Results go to standard output, messages to standard error; exit 0 on success, 2 on bad input.
+"""
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import storage
+from .assumptions import default_assumptions, read_assumptions
+from .batch import read_batch
+from .catalog import load_catalog
+from .dynamics import OUTPUTS, build_model, simulate
+from .errors import PortfolioError
+from .portfolio import load_status_quo, read_portfolio
+from .xmile import to_xmile
+
+
+class UsageError(PortfolioError):
+    """Arguments that do not make a valid command."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see --help)")
+
+
+def _model(args: argparse.Namespace):
+    catalog = load_catalog()
+    assumptions = read_assumptions(catalog, args.assumptions) if args.assumptions else default_assumptions(catalog)
+    return build_model(catalog, load_status_quo(catalog), assumptions)
+
+
+def cmd_catalog(args: argparse.Namespace) -> str:
+    catalog = load_catalog()
+    rows = [
+        {"id": e.id, "family": e.family, "name": e.name, "description": e.description, "items": list(e.items)}
+        for e in catalog.elements
+    ]
+    if args.format == "json":
+        return json.dumps(rows, indent=2)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**r, "items": "; ".join(r["items"])} for r in rows)
+    return out.getvalue().rstrip("\n")
+
+
+def cmd_status_quo(args: argparse.Namespace) -> str:
+    return json.dumps(load_status_quo(load_catalog()).to_dict(), indent=2)
+
+
+def cmd_simulate(args: argparse.Namespace) -> str:
+    if (args.portfolio is None) == (args.batch is None):
+        raise UsageError("simulate needs exactly one of --portfolio FILE.json or --batch FILE.csv")
+    model = _model(args)
+    if args.portfolio:
+        portfolio = read_portfolio(model.catalog, args.portfolio)
+        frame = simulate(model, portfolio.vector(model.catalog), args.years).frame()
+    else:
+        names, matrix = read_batch(model.catalog, args.batch)
+        frame = simulate(model, matrix, args.years).at_year(args.years)
+        frame.insert(0, "name", names)
+        frame.insert(1, "year", args.years)
+    if args.format == "json":
+        return json.dumps(frame.to_dict("records"), indent=2)
+    return frame.to_csv(index=False, float_format="%.10g").rstrip("\n")
+
+
+def cmd_export_xmile(args: argparse.Namespace) -> str:
+    model = _model(args)
+    portfolio = read_portfolio(model.catalog, args.portfolio) if args.portfolio else load_status_quo(model.catalog)
+    text = to_xmile(model, portfolio.vector(model.catalog), stop=args.years)
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"Cannot write {args.out}: {err.strerror}.") from err
+    print(f"Wrote {args.out}", file=sys.stderr)
+    return ""
+
+
+def cmd_init_db(args: argparse.Namespace) -> str:
+    version = storage.migrate()
+    print(f"Database ready at {storage.database_path()} (schema version {version}).", file=sys.stderr)
+    return ""
+
+
+def _years(value: str) -> int:
+    try:
+        years = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of years") from None
+    if not 0 <= years <= 200:
+        raise argparse.ArgumentTypeError(f"years must be between 0 and 200, got {years}")
+    return years
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m portfolio_engine", description="Commons Portfolio engine: the well-being portfolio, its dynamics and exports.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = commands.add_parser("catalog", help="List the portfolio elements.", description="List the 13 portfolio elements with family, name, description and sub-items.")
+    p.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    p.set_defaults(run=cmd_catalog)
+
+    p = commands.add_parser("status-quo", help="Print the illustrative status-quo portfolio as JSON.", description="Print the shipped illustrative status-quo portfolio as JSON.")
+    p.set_defaults(run=cmd_status_quo)
+
+    p = commands.add_parser("simulate", help="Project one portfolio, or a batch of portfolios.", description="Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics.")
+    p.add_argument("--portfolio", type=Path, help="portfolio JSON: {budget, currency, allocations: {id: amount}}")
+    p.add_argument("--batch", type=Path, help="CSV with a name column and one column per element id; each row's budget is its total")
+    p.add_argument("--years", type=_years, default=20, help="horizon in years (default 20)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
+    p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
+    p.set_defaults(run=cmd_simulate)
+
+    p = commands.add_parser("export-xmile", help="Export the model to XMILE (Stella, Vensim, PySD).", description="Write the model for one portfolio (the status quo by default) as an XMILE 1.0 file: Euler, dt 0.25, years 0 to 30.")
+    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--portfolio", type=Path, help="portfolio JSON (default: the status quo)")
+    p.add_argument("--years", type=_years, default=30, help="stop time in years (default 30)")
+    p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
+    p.set_defaults(run=cmd_export_xmile)
+
+    p = commands.add_parser("init-db", help="Create or migrate the database (PORTFOLIO_DB or var/portfolio.db).", description="Create the SQLite database if missing and apply pending migrations.")
+    p.set_defaults(run=cmd_init_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command != "init-db":
+            storage.migrate()
+        output = args.run(args)
+    except PortfolioError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 2
+    if output:
+        print(output)
+    return 0
