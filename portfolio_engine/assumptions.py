@@ -6,10 +6,11 @@ new Assumptions value and never touch the shipped file.
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .catalog import Catalog
 from .errors import InputFormatError, InvalidAssumptions

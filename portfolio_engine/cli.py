@@ -10,13 +10,11 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from . import storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
-from .dynamics import OUTPUTS, build_model, simulate
+from .dynamics import build_model, simulate
 from .errors import PortfolioError
 from .portfolio import load_status_quo, read_portfolio
 from .xmile import to_xmile
@@ -103,18 +101,27 @@ def _years(value: str) -> int:
     return years
 
 
+COMMANDS = {
+    "catalog": ("List the portfolio elements.", "List the 13 portfolio elements with family, name, description and sub-items."),
+    "status-quo": ("Print the illustrative status-quo portfolio as JSON.", "Print the shipped illustrative status-quo portfolio as JSON."),
+    "simulate": ("Project one portfolio, or a batch of portfolios.",
+                 "Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics."),
+    "export-xmile": ("Export the model to XMILE (Stella, Vensim, PySD).",
+                     "Write the model for one portfolio (the status quo by default) as an XMILE 1.0 file: Euler, dt 0.25, years 0 to 30."),
+    "init-db": ("Create or migrate the database (PORTFOLIO_DB or var/portfolio.db).", "Create the SQLite database if missing and apply pending migrations."),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m portfolio_engine", description="Commons Portfolio engine: the well-being portfolio, its dynamics and exports.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = {name: commands.add_parser(name, help=summary, description=text) for name, (summary, text) in COMMANDS.items()}
 
-    p = commands.add_parser("catalog", help="List the portfolio elements.", description="List the 13 portfolio elements with family, name, description and sub-items.")
-    p.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
-    p.set_defaults(run=cmd_catalog)
+    sub["catalog"].add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    sub["catalog"].set_defaults(run=cmd_catalog)
+    sub["status-quo"].set_defaults(run=cmd_status_quo)
 
-    p = commands.add_parser("status-quo", help="Print the illustrative status-quo portfolio as JSON.", description="Print the shipped illustrative status-quo portfolio as JSON.")
-    p.set_defaults(run=cmd_status_quo)
-
-    p = commands.add_parser("simulate", help="Project one portfolio, or a batch of portfolios.", description="Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics.")
+    p = sub["simulate"]
     p.add_argument("--portfolio", type=Path, help="portfolio JSON: {budget, currency, allocations: {id: amount}}")
     p.add_argument("--batch", type=Path, help="CSV with a name column and one column per element id; each row's budget is its total")
     p.add_argument("--years", type=_years, default=20, help="horizon in years (default 20)")
@@ -122,15 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
     p.set_defaults(run=cmd_simulate)
 
-    p = commands.add_parser("export-xmile", help="Export the model to XMILE (Stella, Vensim, PySD).", description="Write the model for one portfolio (the status quo by default) as an XMILE 1.0 file: Euler, dt 0.25, years 0 to 30.")
+    p = sub["export-xmile"]
     p.add_argument("--out", type=Path, required=True, help="file to write")
     p.add_argument("--portfolio", type=Path, help="portfolio JSON (default: the status quo)")
     p.add_argument("--years", type=_years, default=30, help="stop time in years (default 30)")
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
     p.set_defaults(run=cmd_export_xmile)
 
-    p = commands.add_parser("init-db", help="Create or migrate the database (PORTFOLIO_DB or var/portfolio.db).", description="Create the SQLite database if missing and apply pending migrations.")
-    p.set_defaults(run=cmd_init_db)
+    sub["init-db"].set_defaults(run=cmd_init_db)
     return parser
 
 

@@ -77,7 +77,7 @@ class Projection:
 def build_model(catalog: Catalog, status_quo: Portfolio, assumptions: Assumptions) -> Model:
     """Precompute weights, equilibrium and unit cost; the status quo must fund every element."""
     sq = status_quo.vector(catalog)
-    unfunded = [i for i, amount in zip(catalog.ids, sq) if amount <= 0]
+    unfunded = [i for i, amount in zip(catalog.ids, sq, strict=True) if amount <= 0]
     if unfunded:
         raise InvalidAmount(
             f"The status quo must fund every element (effects are relative to it); unfunded: {', '.join(unfunded)}."
@@ -88,7 +88,7 @@ def build_model(catalog: Catalog, status_quo: Portfolio, assumptions: Assumption
     raw = np.array([[assumptions.elements[i][ch] for ch in CHANNELS] for i in catalog.ids])
     weights = raw * sq[:, None]
     sums = weights.sum(axis=0)
-    empty = [ch for ch, total in zip(CHANNELS, sums) if total <= 0]
+    empty = [ch for ch, total in zip(CHANNELS, sums, strict=True) if total <= 0]
     if empty:
         raise InvalidAssumptions(f"At least one element needs a positive '{', '.join(empty)}' weight.")
     k = assumptions.constants

@@ -6,7 +6,7 @@ can follow without touching domain code. Later features add their tables as new 
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -28,8 +28,15 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
 )
 
 
+def _unreadable(path: Path, err: Exception) -> StorageError:
+    return StorageError(
+        f"The database {path} is unreadable or not a Commons Portfolio database ({err}). "
+        "Nothing was changed; move it aside to start a new one."
+    )
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: Path | None = None) -> sqlite_utils.Database:
@@ -42,10 +49,7 @@ def connect(path: Path | None = None) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except (OSError, sqlite3.DatabaseError) as err:
-        raise StorageError(
-            f"Cannot open the database {path}: {err}. Check the file is a Commons Portfolio "
-            "database (or move it aside to start a new one); nothing was changed."
-        ) from err
+        raise _unreadable(path, err) from err
     return sqlite_utils.Database(conn)
 
 
@@ -74,10 +78,7 @@ def migrate(path: Path | None = None) -> int:
             raise
         return len(MIGRATIONS)
     except sqlite3.DatabaseError as err:
-        raise StorageError(
-            f"The database {path or database_path()} is unreadable or not a Commons Portfolio database "
-            f"({err}). Nothing was changed; move it aside to start a new one."
-        ) from err
+        raise _unreadable(path or database_path(), err) from err
     finally:
         db.conn.close()
 
@@ -90,6 +91,6 @@ def schema_version(path: Path | None = None) -> int:
             return 0
         return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
     except sqlite3.DatabaseError as err:
-        raise StorageError(f"The database {path or database_path()} is unreadable: {err}.") from err
+        raise _unreadable(path or database_path(), err) from err
     finally:
         db.conn.close()

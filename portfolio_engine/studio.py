@@ -1,6 +1,7 @@
 """What the allocation studio asks of the engine: a run against the status quo, and its headline numbers."""
 
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 

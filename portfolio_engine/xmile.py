@@ -19,7 +19,7 @@ def _num(value: float) -> str:
 
 
 def _weighted_sum(weights: np.ndarray, names: list[str]) -> str:
-    terms = [f"{_num(w)} * {n}" for w, n in zip(weights, names) if w != 0]
+    terms = [f"{_num(w)} * {n}" for w, n in zip(weights, names, strict=True) if w != 0]
     return " + ".join(terms) or "0"
 
 
@@ -38,10 +38,10 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         if name_ != "dt":
             auxes.append((name_, _num(value)))
     auxes.append(("step_length", _num(k["dt"])))
-    auxes += [(f"allocation_{i}", _num(a)) for i, a in zip(ids, alloc)]
-    auxes += [(f"status_quo_{i}", _num(s)) for i, s in zip(ids, sq)]
-    vital = [i for i, m in zip(ids, model.vital) if m]
-    urgent = [i for i, m in zip(ids, model.urgent) if m]
+    auxes += [(f"allocation_{i}", _num(a)) for i, a in zip(ids, alloc, strict=True)]
+    auxes += [(f"status_quo_{i}", _num(s)) for i, s in zip(ids, sq, strict=True)]
+    vital = [i for i, m in zip(ids, model.vital, strict=True) if m]
+    urgent = [i for i, m in zip(ids, model.urgent, strict=True) if m]
     civic = ids[model.civic]
     auxes += [
         ("budget", " + ".join(f"allocation_{i}" for i in ids)),
@@ -65,7 +65,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
     auxes.append((f"funding_ratio_{civic}", f"allocation_{civic} / status_quo_{civic}"))
 
     capacities = [f"Capacity_{i}" for i in ids]
-    for i, delay, level in zip(ids, model.delays, [start.vital_level[0] if m else 1.0 for m in model.vital]):
+    for i, delay, level in zip(ids, model.delays, [start.vital_level[0] if m else 1.0 for m in model.vital], strict=True):
         auxes.append((f"delay_{i}", _num(delay)))
         stocks.append((f"Capacity_{i}", _num(level), [f"capacity_change_{i}"], []))
         flows.append((f"capacity_change_{i}", f"(funding_ratio_{i} - Capacity_{i}) / delay_{i}"))
@@ -81,7 +81,9 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("leaving_struggling", "MIN(1, 1 / (rise_fraction + fall_fraction)) * Struggling"),
         ("civic_muscle_index", f"Capacity_{civic} * (civic_base + Thriving)"),
         ("resistance", "civic_muscle_index / (civic_muscle_index + resistance_half)"),
-        ("target_vital_share", "MIN(MAX(resistance * (chosen_vital_share - status_quo_vital_share) + status_quo_vital_share - pressure_weight * (Perceived_suffering - status_quo_suffering), 0), 1 - civic_share)"),
+        ("pull_toward", "resistance * (chosen_vital_share - status_quo_vital_share) + status_quo_vital_share"),
+        ("pressure", "pressure_weight * (Perceived_suffering - status_quo_suffering)"),
+        ("target_vital_share", "MIN(MAX(pull_toward - pressure, 0), 1 - civic_share)"),
         ("urgent_cost", "unit_cost * restoring"),
     ]
     flows += [

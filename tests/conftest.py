@@ -1,0 +1,59 @@
+"""Shared fixtures: the shipped catalog, status quo and model, and a private database per test."""
+
+import numpy as np
+import pytest
+
+from portfolio_engine.assumptions import default_assumptions
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.dynamics import build_model, simulate
+from portfolio_engine.portfolio import load_status_quo, shift_between_families
+
+
+@pytest.fixture(autouse=True)
+def private_database(tmp_path, monkeypatch):
+    """Every test gets its own database file, so nothing touches var/."""
+    path = tmp_path / "portfolio.db"
+    monkeypatch.setenv("PORTFOLIO_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def status_quo(catalog):
+    return load_status_quo(catalog)
+
+
+@pytest.fixture(scope="session")
+def assumptions(catalog):
+    return default_assumptions(catalog)
+
+
+@pytest.fixture(scope="session")
+def model(catalog, status_quo, assumptions):
+    return build_model(catalog, status_quo, assumptions)
+
+
+@pytest.fixture
+def run(model):
+    """Simulate one portfolio and return its yearly table."""
+
+    def _run(portfolio_or_vector, years=30):
+        vector = portfolio_or_vector if isinstance(portfolio_or_vector, np.ndarray) else portfolio_or_vector.vector(model.catalog)
+        return simulate(model, vector, years).frame()
+
+    return _run
+
+
+@pytest.fixture
+def shift(catalog, status_quo):
+    """Move a fraction of the budget between families, each scaled proportionally."""
+
+    def _shift(fraction, source, target, portfolio=None):
+        base = portfolio or status_quo
+        return shift_between_families(base, catalog, fraction * base.budget, source, target)
+
+    return _shift
