@@ -20,6 +20,7 @@ from portfolio_engine.studio import compare_with_status_quo, display_unit
 from ui import charts
 
 HORIZONS = (10, 15, 20, 30)
+VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
 
 catalog = load_catalog()
 status_quo = load_status_quo(catalog)
@@ -137,19 +138,21 @@ with projection_area:
              f"{numbers['suffering_change'] * 100:+.2f} pts", delta_color="inverse")
     c.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}",
              f"chosen {numbers['chosen_vital_share']:.1%}", delta_color="off")
-    tabs = st.tabs(["People", "Difference", "Urgent-service cost", "Does the shift hold?"])
-    with tabs[0]:
-        st.plotly_chart(charts.population(comparison.chosen, comparison.status_quo), config=charts.CONFIG, key="chart_people")
-    with tabs[1]:
-        st.plotly_chart(charts.difference(comparison.difference), config=charts.CONFIG, key="chart_difference")
-    with tabs[2]:
+    view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
+    if view == "People":
+        figure = charts.population(comparison.chosen, comparison.status_quo)
+    elif view == "Difference":
+        figure = charts.difference(comparison.difference)
+    elif view == "Urgent-service cost":
         st.caption(f"Total change over the run: {numbers['urgent_cost_change_total'] / scale:+,.1f} {unit}.")
-        st.plotly_chart(charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit), config=charts.CONFIG, key="chart_cost")
-    with tabs[3]:
-        st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions back toward the status quo.")
-        st.plotly_chart(charts.realized(comparison.chosen, comparison.status_quo), config=charts.CONFIG, key="chart_realized")
+        figure = charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit)
+    else:
+        st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
+                   "back toward the status quo.")
+        figure = charts.realized(comparison.chosen, comparison.status_quo)
+    st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
 
-    with st.expander("Assumptions (illustrative): edit effects and constants"):
+    if st.toggle("Edit the assumptions (illustrative)", key="show_assumptions"):
         st.caption("Edits apply to your session only; the shipped defaults never change.")
         defaults = default_assumptions(catalog)
         with st.form("assumptions"):

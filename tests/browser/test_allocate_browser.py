@@ -1,0 +1,65 @@
+"""End to end: a person moves a slider with the keyboard and sees the projection change."""
+
+import re
+
+from playwright.sync_api import expect
+
+# Plotly sends arrays in binary form; the plotted (full) data holds them as typed arrays.
+LAST_THRIVING = """() => {
+    const trace = document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'thriving (this mix)');
+    return trace.y[trace.y.length - 1];
+}"""
+
+
+def _thriving_metric(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Thriving in year").get_by_test_id("stMetricValue")
+
+
+def _first_chart_data(page):
+    """The 'this mix' thriving line as the browser drew it."""
+    return page.evaluate(LAST_THRIVING)
+
+
+def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot")
+    before = _first_chart_data(page)
+
+    slider = page.get_by_role("slider", name=re.compile("Basic needs"))
+    slider.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("9", timeout=10_000)
+    expect(_thriving_metric(page)).not_to_have_text("52.6%", timeout=20_000)
+    page.wait_for_function(f"({LAST_THRIVING})() !== {before}", timeout=20_000)
+    assert _first_chart_data(page) > before
+    assert "basic_needs=9000000" in page.url
+    page.screenshot(path=shots / "allocate-after-move.png", full_page=True)
+    page.close()
+
+
+def test_every_control_is_reachable_with_tab(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    page.get_by_role("slider").first.wait_for(timeout=30_000)
+    reached = set()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        label = page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.innerText || ''")
+        role = page.evaluate("() => document.activeElement.type === 'range' ? 'slider' : document.activeElement.tagName")
+        reached.add((role, label.strip()[:60]))
+    sliders = {label for role, label in reached if role == "slider"}
+    assert len(sliders) == 13, sliders
+    page.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, server, shots):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(server)
+    expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=shots / "allocate-phone.png", full_page=False)
+    page.close()

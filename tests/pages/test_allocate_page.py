@@ -1,0 +1,115 @@
+"""The Allocate page through Streamlit's own AppTest (page script run directly, see README)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "../../pages/allocate.py"
+ENTRY = "../../app.py"
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metric(at, label_start):
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def slider_total(at):
+    return sum(s.value for s in at.slider if s.key.startswith("amount:"))
+
+
+def test_page_opens_with_thirteen_sliders_on_budget(page):
+    sliders = [s for s in page.slider if s.key.startswith("amount:")]
+    assert len(sliders) == 13
+    assert slider_total(page) == pytest.approx(100.0)
+    assert metric(page, "Remaining") == "0.00 million"
+    assert "illustrative" in page.caption[0].value
+
+
+def test_families_are_grouped_with_subtotals(page):
+    headers = [h.value for h in page.subheader]
+    assert headers == [
+        "Vital conditions: 35.0 million (35%)",
+        "Urgent services: 60.0 million (60%)",
+        "Belonging and civic muscle: 5.0 million (5%)",
+    ]
+
+
+def test_keep_total_rebalances_the_other_elements(page):
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    assert slider_total(page) == pytest.approx(100.0)
+    assert page.slider(key="amount:acute_care").value < 18.0
+    assert metric(page, "Thriving in year 20") != "52.6%"
+
+
+def test_free_mode_shows_what_remains_to_allocate(page):
+    page.toggle(key="keep_total").set_value(False).run()
+    page.slider(key="amount:basic_needs").set_value(4.0).run()
+    assert metric(page, "Remaining") == "2.00 million"
+    assert page.slider(key="amount:acute_care").value == 18.0
+
+
+def test_locked_element_is_disabled_and_kept(page):
+    page.checkbox(key="lock:acute_care").check().run()
+    assert page.slider(key="amount:acute_care").disabled
+    page.slider(key="amount:public_safety").set_value(10.0).run()
+    assert page.slider(key="amount:acute_care").value == 18.0
+    assert slider_total(page) == pytest.approx(100.0)
+
+
+def test_reset_returns_to_the_status_quo(page):
+    page.slider(key="amount:basic_needs").set_value(30.0).run()
+    page.button[0].click().run()
+    assert page.slider(key="amount:basic_needs").value == 6.0
+    assert metric(page, "Thriving in year 20") == "52.6%"
+
+
+def test_allocation_is_encoded_in_the_url(page):
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    assert page.query_params["basic_needs"] == "16000000"
+
+
+def test_a_shared_link_opens_its_allocation():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params.update({"basic_needs": "10000000", "acute_care": "14000000"})
+    at.run()
+    assert at.slider(key="amount:basic_needs").value == 10.0
+    assert at.slider(key="amount:acute_care").value == 14.0
+
+
+def test_a_broken_link_falls_back_to_the_status_quo_with_a_warning():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["acute_care"] = "lots"
+    at.run()
+    assert not at.exception
+    assert "could not be used" in at.warning[0].value
+    assert at.slider(key="amount:acute_care").value == 18.0
+
+
+def test_session_assumptions_change_the_projection_and_bad_ones_are_explained(page):
+    page.session_state["assumption_overrides"] = {"constants": {"pressure_weight": 0.0}}
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    with_pressure = AppTest.from_file(PAGE, default_timeout=30)
+    with_pressure.run()
+    with_pressure.slider(key="amount:basic_needs").set_value(16.0).run()
+    assert metric(page, "Realized vital share") != metric(with_pressure, "Realized vital share")
+    page.session_state["assumption_overrides"] = {"constants": {"rise_rate": -3}}
+    page.run()
+    assert "cannot be used" in page.error[0].value and not page.exception
+
+
+def test_downloads_are_offered(page):
+    labels = [b.label for b in page.get("download_button")]
+    assert labels == ["Download JSON", "Download CSV"]
+
+
+def test_entrypoint_runs_and_prepares_the_database(private_database):
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert private_database.exists()
