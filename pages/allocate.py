@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from portfolio_engine.assumptions import default_assumptions, with_overrides
+from portfolio_engine.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.catalog import load_catalog
-from portfolio_engine.dynamics import build_model
+from portfolio_engine.dynamics import Model, build_model
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.portfolio import (
     amounts_from_query,
@@ -83,12 +83,29 @@ st.caption(
 if "link_problem" in state:
     st.warning(state.pop("link_problem"))
 
+def session_model() -> tuple[Assumptions, Model, str | None]:
+    """The session's assumptions and model; the defaults, with the reason, when its edits cannot be used."""
+    try:
+        edited = with_overrides(defaults, catalog, state.get("assumption_overrides", {}))
+        return edited, build_model(catalog, status_quo, edited), None
+    except PortfolioError as err:
+        return defaults, build_model(catalog, status_quo, defaults), f"The edited assumptions cannot be used ({err}); showing the defaults."
+
+
+defaults = default_assumptions(catalog)
+assumptions, model, assumptions_problem = session_model()
+horizon = state.get("horizon") or 20
+current = amounts()
+comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon)
+numbers = comparison.headline()
+summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
+           f"suffering {numbers['suffering']:.2%} ({numbers['suffering_change'] * 100:+.2f} pts) vs status quo")
+
 controls, projection_area = st.columns([2, 3], gap="large")
 
 with controls:
     st.toggle("Keep the total at the budget", key="keep_total",
               help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
-    current = amounts()
     totals = family_totals(catalog, current)
     remaining = budget - sum(current.values())
     left, right = st.columns(2)
@@ -115,22 +132,15 @@ with controls:
             )
             st.caption(f"{current[element.id] / budget:.1%} of the budget · status quo "
                        f"{status_quo.allocations[element.id] / scale:,.1f} {unit}")
+        st.caption(f":material/insights: {summary}")  # feedback beside the sliders: on a phone the charts are far below
 
-current = amounts()
 portfolio = make_portfolio(catalog, current, None, status_quo.currency)
 st.query_params.update(to_query(portfolio))
 
 with projection_area:
-    horizon = st.segmented_control("Years to project", HORIZONS, default=20, key="horizon") or 20
-    overrides = state.get("assumption_overrides", {})
-    try:
-        assumptions = with_overrides(default_assumptions(catalog), catalog, overrides)
-        model = build_model(catalog, status_quo, assumptions)
-    except PortfolioError as err:
-        st.error(f"The edited assumptions cannot be used: {err}")
-        st.stop()
-    comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon)
-    numbers = comparison.headline()
+    st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
+    if assumptions_problem:
+        st.error(assumptions_problem)
     a, b, c = st.columns(3)
     a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}",
              f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
@@ -154,7 +164,6 @@ with projection_area:
 
     if st.toggle("Edit the assumptions (illustrative)", key="show_assumptions"):
         st.caption("Edits apply to your session only; the shipped defaults never change.")
-        defaults = default_assumptions(catalog)
         with st.form("assumptions"):
             constants = st.data_editor(
                 [{"name": n, "value": v, "unit": defaults.notes[n]["unit"], "why": defaults.notes[n]["why"]}
@@ -171,7 +180,7 @@ with projection_area:
                     "elements": {r["element"]: {k: v for k, v in r.items() if k != "element"} for r in effects},
                 }
                 st.rerun()
-        if overrides and st.button("Reset assumptions to defaults"):
+        if state.get("assumption_overrides") and st.button("Reset assumptions to defaults"):
             state.assumption_overrides = {}
             st.rerun()
 

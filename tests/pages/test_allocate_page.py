@@ -113,3 +113,33 @@ def test_entrypoint_runs_and_prepares_the_database(private_database):
     at.run()
     assert not at.exception
     assert private_database.exists()
+
+
+def test_each_view_draws_one_chart(page):
+    for view in ("People", "Difference", "Urgent-service cost", "Does the shift hold?"):
+        page.segmented_control(key="view").set_value(view).run()
+        assert not page.exception
+        assert len(page.get("plotly_chart")) == 1
+
+
+def test_horizon_changes_the_headline_year(page):
+    page.segmented_control(key="horizon").set_value(10).run()
+    assert metric(page, "Thriving in year 10") == "52.6%"
+
+
+def test_phone_feedback_sits_beside_the_sliders(page):
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    summaries = [c.value for c in page.caption if "thriving" in c.value and "vs status quo" in c.value]
+    assert len(summaries) == 3 and "Year 20: thriving 5" in summaries[0]
+
+
+def test_assumptions_editor_opens_applies_and_resets(page):
+    page.toggle(key="show_assumptions").set_value(True).run()
+    assert len(page.data_editor) == 2
+    apply = next(b for b in page.button if b.label == "Apply assumptions")
+    apply.click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["assumption_overrides"]["constants"]["rise_rate"] == 0.12
+    assert metric(page, "Thriving in year 20") == "52.6%"
+    next(b for b in page.button if b.label == "Reset assumptions to defaults").click().run()
+    assert page.session_state["assumption_overrides"] == {}
