@@ -8,14 +8,20 @@ import csv
 import io
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 from . import storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
+from .communities import read_start
+from .constraints import read_problem
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
+from .optimize import frontier, optimize
 from .portfolio import load_status_quo, read_portfolio
 from .xmile import to_xmile
 
@@ -60,17 +66,36 @@ def cmd_simulate(args: argparse.Namespace) -> str:
     if (args.portfolio is None) == (args.batch is None):
         raise UsageError("simulate needs exactly one of --portfolio FILE.json or --batch FILE.csv")
     model = _model(args)
+    start = read_start(args.start) if args.start else None
     if args.portfolio:
         portfolio = read_portfolio(model.catalog, args.portfolio)
-        frame = simulate(model, portfolio.vector(model.catalog), args.years).frame()
+        projection = simulate(model, portfolio.vector(model.catalog), args.years, start)
+        frame = pd.concat([projection.frame(0, c).assign(community=name) for c, name in enumerate(projection.communities)])
+        if start is None:
+            frame = frame.drop(columns="community")
     else:
         names, matrix = read_batch(model.catalog, args.batch)
-        frame = simulate(model, matrix, args.years).at_year(args.years)
-        frame.insert(0, "name", names)
-        frame.insert(1, "year", args.years)
+        projection = simulate(model, matrix, args.years, start)
+        frame = pd.concat([projection.at_year(args.years, c).assign(name=names, year=args.years, community=community)
+                           for c, community in enumerate(projection.communities)])
+        frame = frame[["name", "year", "community", *projection.outputs]]
+        if start is None:
+            frame = frame.drop(columns="community")
     if args.format == "json":
         return json.dumps(frame.to_dict("records"), indent=2)
     return frame.to_csv(index=False, float_format="%.10g").rstrip("\n")
+
+
+def cmd_optimize(args: argparse.Namespace) -> str:
+    problem = read_problem(args.constraints)
+    if args.start:
+        problem = replace(problem, start=read_start(args.start))
+    if args.frontier:
+        kinds = tuple(k.strip() for k in args.frontier.split(","))
+        if len(kinds) != 2:
+            raise UsageError("--frontier takes two objective kinds separated by a comma, e.g. suffering_years,thriving_at_year")
+        return json.dumps(frontier(problem, kinds, args.points), indent=2)
+    return json.dumps(optimize(problem).to_dict(), indent=2)
 
 
 def cmd_export_xmile(args: argparse.Namespace) -> str:
@@ -108,6 +133,9 @@ COMMANDS = {
                  "Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics."),
     "export-xmile": ("Export the model to XMILE (Stella, Vensim, PySD).",
                      "Write the model for one portfolio (the status quo by default) as an XMILE 1.0 file: Euler, dt 0.25, years 0 to 30."),
+    "optimize": ("Propose a portfolio under constraints, or a trade-off frontier.",
+                 "Find the best portfolio under a constraints file (budget, objective, floors, ceilings, locks, family limits, "
+                 "max_change, owners), with binding constraints and marginal values; or a frontier between two objectives."),
     "init-db": ("Create or migrate the database (PORTFOLIO_DB or var/portfolio.db).", "Create the SQLite database if missing and apply pending migrations."),
 }
 
@@ -127,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, default=20, help="horizon in years (default 20)")
     p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
+    p.add_argument("--start", type=Path, help="communities file: one run per community from its own starting point")
     p.set_defaults(run=cmd_simulate)
 
     p = sub["export-xmile"]
@@ -135,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, default=30, help="stop time in years (default 30)")
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
     p.set_defaults(run=cmd_export_xmile)
+
+    p = sub["optimize"]
+    p.add_argument("--constraints", type=Path, required=True, help="constraints JSON (see docs/optimizer.md)")
+    p.add_argument("--format", choices=["json"], default="json", help="output format (json)")
+    p.add_argument("--frontier", help="two objective kinds, e.g. suffering_years,thriving_at_year")
+    p.add_argument("--points", type=int, default=15, help="frontier points (default 15)")
+    p.add_argument("--start", type=Path, help="communities file: several starting points (overrides the constraints' communities)")
+    p.set_defaults(run=cmd_optimize)
 
     sub["init-db"].set_defaults(run=cmd_init_db)
     return parser

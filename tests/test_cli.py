@@ -100,11 +100,61 @@ def test_commands_create_a_missing_database(capsys, private_database):
 
 def test_python_dash_m_help_lists_every_command():
     result = subprocess.run([sys.executable, "-m", "portfolio_engine", "--help"], capture_output=True, text=True, check=True)
-    for command in ("catalog", "status-quo", "simulate", "export-xmile", "init-db"):
+    for command in ("catalog", "status-quo", "simulate", "optimize", "export-xmile", "init-db"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["catalog", "status-quo", "simulate", "export-xmile", "init-db"])
+@pytest.mark.parametrize("command", ["catalog", "status-quo", "simulate", "optimize", "export-xmile", "init-db"])
 def test_every_command_has_help_text(command):
     result = subprocess.run([sys.executable, "-m", "portfolio_engine", command, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and len(result.stdout.splitlines()) >= 3
+
+
+ISSUE_CONSTRAINTS = {
+    "budget": 100000000, "objective": {"thriving_at_year": 10}, "floors": {"acute_care": 15000000},
+    "ceilings": {"public_safety": 20000000}, "family_floors": {"urgent_services": 45000000},
+    "locks": {"humane_housing": 9000000}, "max_change": 0.25,
+    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
+}
+
+
+def test_optimize_prints_the_documented_json(capsys, tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(ISSUE_CONSTRAINTS))
+    code, out, err = run_cli(capsys, "optimize", "--constraints", str(path), "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"allocations", "objective", "status_quo_objective", "binding", "marginal_values"} <= set(result)
+    assert sum(result["allocations"].values()) == pytest.approx(100e6, abs=0.01)
+    assert {"constraint": "locks.humane_housing", "owner": "Housing authority"}.items() <= next(
+        b for b in result["binding"] if b["constraint"] == "locks.humane_housing").items()
+
+
+def test_optimize_frontier_prints_a_list(capsys, tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(ISSUE_CONSTRAINTS))
+    code, out, err = run_cli(capsys, "optimize", "--constraints", str(path), "--frontier", "suffering_years,thriving_at_year", "--points", "10")
+    points = json.loads(out)
+    assert code == 0, err
+    assert 5 <= len(points) <= 10 and set(points[0]) == {"objectives", "allocations"}
+
+
+def test_optimize_infeasible_exits_2_naming_the_conflict(capsys, tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"budget": 100e6, "floors": {"acute_care": 60e6, "public_safety": 52e6}}))
+    code, out, err = run_cli(capsys, "optimize", "--constraints", str(path))
+    assert code == 2 and out == ""
+    assert err == "Error: floors add up to 112.0 million, budget is 100.0 million.\n"
+
+
+def test_simulate_with_communities_gives_one_run_per_community(capsys, tmp_path):
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps({"communities": [{"name": "A", "thriving": 0.5, "struggling": 0.45, "suffering": 0.05},
+                                                 {"name": "B", "thriving": 0.6, "struggling": 0.38, "suffering": 0.02}]}))
+    main(["status-quo"])
+    portfolio = tmp_path / "sq.json"
+    portfolio.write_text(capsys.readouterr().out)
+    code, out, err = run_cli(capsys, "simulate", "--portfolio", str(portfolio), "--years", "3", "--start", str(start))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0, err
+    assert [r["community"] for r in rows] == ["A"] * 4 + ["B"] * 4

@@ -1,0 +1,34 @@
+import json
+
+import pytest
+
+from portfolio_engine.communities import read_start, start_from_dict
+from portfolio_engine.errors import InputFormatError
+
+
+def test_communities_file_builds_a_start(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"communities": [
+        {"name": "Riverside", "thriving": 0.4, "struggling": 0.5, "suffering": 0.1, "vital_level": 0.8},
+        {"name": "Hilltop", "thriving": 0.6, "struggling": 0.37, "suffering": 0.03},
+    ]}))
+    start = read_start(path)
+    assert start.names == ("Riverside", "Hilltop")
+    assert start.vital_level.tolist() == [0.8, 1.0]
+    assert start.thriving[1] == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"communities": []}, "expected"),
+        ({"communities": [{"thriving": 1}]}, "community 1 needs a name"),
+        ({"communities": [{"name": "A", "thriving": "x", "struggling": 0, "suffering": 0}]}, "community 'A': thriving 'x' is not a number"),
+        ({"communities": [{"name": "A", "thriving": 1.5, "struggling": 0, "suffering": 0}]}, "thriving 1.5 must be between 0 and 1"),
+        ({"communities": [{"name": "A", "thriving": 0.5, "struggling": 0.2, "suffering": 0.1}]}, "= 0.800, expected 1"),
+        ({"communities": [{"name": "A", "thriving": 0.5, "struggling": 0.5, "suffering": 0}] * 2}, "names must be unique"),
+    ],
+)
+def test_bad_communities_are_refused_clearly(raw, message):
+    with pytest.raises(InputFormatError, match=message):
+        start_from_dict(raw)

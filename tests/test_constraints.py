@@ -1,0 +1,98 @@
+"""The optimizer's constraints document: parsing, clear refusals, and infeasibility in plain words."""
+
+import json
+
+import pytest
+
+from portfolio_engine.constraints import (
+    InfeasibleConstraints,
+    InvalidConstraints,
+    check_feasible,
+    problem_from_dict,
+    read_problem,
+)
+from portfolio_engine.errors import InvalidAmount, UnknownElement
+
+ISSUE_EXAMPLE = {
+    "budget": 100000000,
+    "objective": {"thriving_at_year": 10},
+    "floors": {"acute_care": 15000000},
+    "ceilings": {"public_safety": 20000000},
+    "family_floors": {"urgent_services": 45000000},
+    "locks": {"humane_housing": 9000000},
+    "max_change": 0.25,
+    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
+}
+
+
+def test_issue_example_parses_into_bounds_with_their_sources():
+    problem = problem_from_dict(ISSUE_EXAMPLE)
+    i = problem.catalog.index("acute_care")
+    assert problem.lower[i] == 15e6 and problem.lower_source[i] == "floors.acute_care"
+    h = problem.catalog.index("humane_housing")
+    assert problem.lower[h] == problem.upper[h] == 9e6 and problem.upper_source[h] == "locks.humane_housing"
+    b = problem.catalog.index("basic_needs")
+    assert problem.upper[b] == 7.5e6 and problem.upper_source[b] == "max_change.basic_needs"
+    assert [t.kind for t in problem.terms] == ["thriving_at_year"] and problem.terms[0].years == 10
+    check_feasible(problem)
+
+
+def test_status_quo_file_is_relative_to_the_constraints_file(tmp_path):
+    (tmp_path / "sq.json").write_text(json.dumps({"allocations": {i: 1e6 for i in problem_from_dict({"budget": 1}).catalog.ids}}))
+    (tmp_path / "c.json").write_text(json.dumps({"budget": 26e6, "status_quo": "sq.json"}))
+    problem = read_problem(tmp_path / "c.json")
+    assert problem.status_quo.tolist() == [2e6] * 13  # scaled to the budget
+
+
+def test_weighted_terms_and_targets():
+    problem = problem_from_dict({"budget": 100e6, "objective": {"terms": [
+        {"kind": "thriving_at_year", "year": 20, "weight": 1},
+        {"kind": "suffering_years", "years": 10, "weight": 2},
+        {"kind": "closeness_to_vote", "target": {"acute_care": 50e6, "basic_needs": 50e6}, "weight": 0.5},
+    ]}})
+    assert [(t.kind, t.years, t.weight) for t in problem.terms][:2] == [("thriving_at_year", 20, 1.0), ("suffering_years", 10, 2.0)]
+    assert problem.terms[2].target.sum() == 100e6
+
+
+@pytest.mark.parametrize(
+    ("document", "error", "message"),
+    [
+        ({"budget": 1, "flors": {}}, InvalidConstraints, "Unknown key\\(s\\) flors"),
+        ({}, InvalidConstraints, "need a 'budget'"),
+        ({"budget": 0}, InvalidConstraints, "budget must be above 0"),
+        ({"budget": "lots"}, InvalidAmount, "Budget: 'lots' is not a number"),
+        ({"budget": 1, "floors": {"parks": 1}}, UnknownElement, "Unknown element 'parks'"),
+        ({"budget": 1, "floors": {"acute_care": -1}}, InvalidAmount, "floors.acute_care: -1 is negative"),
+        ({"budget": 1, "family_floors": {"vital": 1}}, InvalidConstraints, "Unknown family 'vital'"),
+        ({"budget": 1, "max_change": -0.1}, InvalidConstraints, "'max_change' must be a fraction of 0 or more"),
+        ({"budget": 1, "objective": {"happiness": 3}}, InvalidConstraints, "unknown kind 'happiness'"),
+        ({"budget": 1, "objective": {"thriving_at_year": 2.5}}, InvalidConstraints, "years must be a whole number"),
+        ({"budget": 1, "objective": {"terms": [{"kind": "urgent_cost", "weight": 0}]}}, InvalidConstraints, "weight must be a number above 0"),
+        ({"budget": 1, "objective": {"equity": 10}}, InvalidConstraints, "equity objective compares communities"),
+        ({"budget": 1, "objective": {"closeness_to_vote": 5}}, InvalidConstraints, "'target' must be an object"),
+        ({"budget": 1, "owners": {"floors.acute_care": 3}}, InvalidConstraints, "'owners' values must be names"),
+        ([], InvalidConstraints, "must be a JSON object"),
+    ],
+)
+def test_bad_documents_are_refused_clearly(document, error, message):
+    with pytest.raises(error, match=message):
+        problem_from_dict(document)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"budget": 100e6, "floors": {"acute_care": 60e6, "public_safety": 52e6}}, "floors add up to 112.0 million, budget is 100.0 million"),
+        ({"budget": 100e6, "floors": {"acute_care": 20e6}, "ceilings": {"acute_care": 10e6}},
+         "floors.acute_care \\(20.0 million\\) is above ceilings.acute_care \\(10.0 million\\)"),
+        ({"budget": 100e6, "max_change": 0.1, "family_floors": {"civic_muscle": 9e6}}, "family_floors.civic_muscle \\(9.0 million\\) is more than"),
+        ({"budget": 100e6, "max_change": 0.05, "floors": {"acute_care": 30e6}}, "is above max_change.acute_care"),
+        ({"budget": 150e6, "ceilings": {i: 10e6 for i in ["basic_needs", "lifelong_learning", "meaningful_work", "humane_housing",
+          "stable_environment", "reliable_transportation", "acute_care", "addiction_recovery", "public_safety", "homeless_services",
+          "environmental_cleanup", "income_food_assistance", "belonging_civic_muscle"]}}, "ceilings allow at most 130.0 million in all"),
+        ({"budget": 100e6, "family_floors": {"vital_conditions": 60e6, "urgent_services": 50e6}}, "exceed the budget|add up to 110.0 million"),
+    ],
+)
+def test_infeasible_sets_name_the_conflicting_constraints(document, message):
+    with pytest.raises(InfeasibleConstraints, match=message):
+        check_feasible(problem_from_dict(document))
