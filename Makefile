@@ -23,7 +23,7 @@ db: $(VENV)/.runtime
 	$(PY) -m portfolio_engine init-db
 
 run: db
-	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) -m ui.serve run app.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -4,7 +4,7 @@ import streamlit as st
 
 from portfolio_engine import storage
 
-st.set_page_config(page_title="Commons Portfolio", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_icon=":material/balance:", layout="wide")  # each page's title comes from its st.Page
 
 
 @st.cache_resource
@@ -16,5 +16,6 @@ def prepare_database() -> int:
 prepare_database()
 navigation = st.navigation([
     st.Page("pages/allocate.py", title="Allocate", icon=":material/tune:", default=True),
+    st.Page("pages/optimize.py", title="Optimize", icon=":material/auto_graph:"),
 ])
 navigation.run()

@@ -17,7 +17,7 @@ from portfolio_engine.portfolio import (
     to_query,
 )
 from portfolio_engine.studio import compare_with_status_quo, display_unit
-from ui import charts
+from ui import charts, session
 
 HORIZONS = (10, 15, 20, 30)
 VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
@@ -72,7 +72,12 @@ def first_load() -> None:
             state.keep_total = False
 
 
-if "keep_total" not in state:
+session.restore("allocate")
+if session.PENDING_ALLOCATION in state:
+    reset()
+    set_amounts(make_portfolio(catalog, state.pop(session.PENDING_ALLOCATION)).allocations)  # missing elements get 0
+    state.keep_total = True
+elif "keep_total" not in state:
     first_load()
 
 st.title("Allocate the budget")
@@ -110,7 +115,7 @@ with controls:
     remaining = budget - sum(current.values())
     left, right = st.columns(2)
     left.metric("Remaining to allocate", f"{remaining / scale:,.2f} {unit}")
-    right.button("Reset to status quo", on_click=reset, use_container_width=True)
+    right.button("Reset to status quo", on_click=reset, width="stretch")
     for family, family_name in catalog.family_names.items():
         share = totals[family] / budget
         st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({share:.0%})", divider="gray")
@@ -188,6 +193,9 @@ with projection_area:
         st.caption("The download holds the amounts as they are; its budget is their total.")
     down_json, down_csv = st.columns(2)
     down_json.download_button("Download JSON", lambda: portfolio_json(portfolio), "allocation.json",
-                              "application/json", on_click="ignore", use_container_width=True)
+                              "application/json", on_click="ignore", width="stretch")
     down_csv.download_button("Download CSV", lambda: portfolio_csv(portfolio, catalog), "allocation.csv",
-                             "text/csv", on_click="ignore", use_container_width=True)
+                             "text/csv", on_click="ignore", width="stretch")
+
+state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
+session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(f"lock:{i}" for i in catalog.ids)])

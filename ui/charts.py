@@ -63,3 +63,31 @@ def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
         _line(chosen["year"], [chosen_share] * len(chosen), "chosen", "#762a83", True),
         _line(chosen["year"], chosen["realized_vital_share"] * 100, "realized", "#762a83"),
     ], 340, "% of budget to vital conditions")
+
+
+def allocations(table: pd.DataFrame, columns: list[str], unit: str) -> go.Figure:
+    """Grouped bars: one group per element, one bar per portfolio."""
+    palette = ["rgba(90, 90, 90, 0.55)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
+    traces = [go.Bar(x=np.asarray(table["element"]), y=np.asarray(table[c]), name=c, marker={"color": palette[n % len(palette)]})
+              for n, c in enumerate(columns)]
+    return go.Figure(data=traces, layout={"height": 380, "margin": MARGIN, "barmode": "group",
+                                          "legend": {"orientation": "h", "y": -0.45}, "yaxis": {"title": {"text": unit}}})
+
+
+def marginal_values(values: dict[str, float], names: dict[str, str]) -> go.Figure:
+    """Objective change per extra million in each element."""
+    ids = list(values)
+    return go.Figure(data=[go.Bar(x=[values[i] for i in ids], y=[names[i] for i in ids], orientation="h", marker={"color": "#2166ac"})],
+                     layout={"height": 420, "margin": MARGIN, "xaxis": {"title": {"text": "objective change per extra million"}},
+                             "yaxis": {"autorange": "reversed"}})
+
+
+def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None) -> go.Figure:
+    """The trade-off between two objectives; the chosen point is highlighted."""
+    x = [p["objectives"][kinds[0]] for p in points]
+    y = [p["objectives"][kinds[1]] for p in points]
+    sizes = [16 if i == chosen else 10 for i in range(len(points))]
+    trace = go.Scatter(x=x, y=y, mode="lines+markers", marker={"size": sizes, "color": "#762a83"},
+                       text=[f"point {i + 1}" for i in range(len(points))], hovertemplate="%{text}<br>%{x:.4g}, %{y:.4g}<extra></extra>")
+    return go.Figure(data=[trace], layout={"height": 380, "margin": MARGIN, "xaxis": {"title": {"text": kinds[0]}},
+                                           "yaxis": {"title": {"text": kinds[1]}}, "clickmode": "event+select"})

@@ -43,7 +43,7 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "ui.serve", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )

@@ -1,0 +1,204 @@
+"""Optimize: the best mix under the room's constraints, what binds, and the trade-off frontier."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.constraints import OBJECTIVE_KINDS, problem_from_dict
+from portfolio_engine.dynamics import simulate
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.optimize import frontier, optimize
+from portfolio_engine.portfolio import load_status_quo
+from portfolio_engine.studio import display_unit
+from ui import charts, session
+
+catalog = load_catalog()
+status_quo = load_status_quo(catalog)
+budget = status_quo.budget
+scale, unit = display_unit(budget)
+names = {e.id: e.name for e in catalog.elements}
+state = st.session_state
+current = state.get(session.CURRENT_ALLOCATION, status_quo.allocations)
+LABELS = {
+    "thriving_at_year": "More people thriving at the horizon",
+    "suffering_years": "Fewer people-years of suffering",
+    "urgent_cost": "Lower urgent-service cost",
+    "closeness_to_vote": "Stay close to the Allocate sliders",
+}
+FRONTIER_KINDS = [k for k in OBJECTIVE_KINDS if k not in ("equity", "closeness_to_vote")]
+
+
+def _amount(value) -> float | None:
+    """An optional amount typed in the table (in display units), or None when blank."""
+    return None if value is None or pd.isna(value) else float(value) * scale
+
+
+def document_from_tables(objectives: pd.DataFrame, elements: pd.DataFrame, families: pd.DataFrame, max_change: float | None) -> dict:
+    """The constraints document (docs/optimizer.md) from what the tables say."""
+    terms = []
+    for row in objectives.itertuples():
+        if row.use:
+            term = {"kind": row.kind, "years": int(row.years), "weight": float(row.weight)}
+            if row.kind == "closeness_to_vote":
+                term["target"] = dict(current)
+            terms.append(term)
+    document: dict = {"budget": budget, "objective": {"terms": terms}}
+    if max_change is not None:
+        document["max_change"] = max_change
+    owners = {}
+    for kind, column in (("floors", "floor"), ("ceilings", "ceiling"), ("locks", "lock")):
+        for row in elements.itertuples():
+            value = _amount(getattr(row, column))
+            if value is not None:
+                document.setdefault(kind, {})[row.id] = value
+                if isinstance(row.owner, str) and row.owner.strip():
+                    owners[f"{kind}.{row.id}"] = row.owner.strip()
+    for kind, column in (("family_floors", "floor"), ("family_ceilings", "ceiling")):
+        for row in families.itertuples():
+            value = _amount(getattr(row, column))
+            if value is not None:
+                document.setdefault(kind, {})[row.id] = value
+                if isinstance(row.owner, str) and row.owner.strip():
+                    owners[f"{kind}.{row.id}"] = row.owner.strip()
+    if owners:
+        document["owners"] = owners
+    return document
+
+
+st.title("Propose a portfolio")
+st.caption("The optimizer finds the best mix it can under the constraints the room sets, on the same illustrative dynamics "
+           "as the Allocate page. It is a fair starting point for discussion, not an answer.")
+
+st.subheader("What to aim for")
+objectives = st.data_editor(
+    pd.DataFrame({
+        "use": [True, False, False, False],
+        "kind": list(LABELS),
+        "objective": list(LABELS.values()),
+        "years": [20, 10, 10, 20],
+        "weight": [1.0, 1.0, 1.0, 1.0],
+    }),
+    column_config={
+        "use": st.column_config.CheckboxColumn("Use"),
+        "kind": None,
+        "objective": st.column_config.TextColumn("Objective", disabled=True),
+        "years": st.column_config.NumberColumn("Years", min_value=1, max_value=30, step=1),
+        "weight": st.column_config.NumberColumn("Weight", min_value=0.01, step=0.5),
+    },
+    hide_index=True, key="objectives_editor", width="stretch",
+)
+st.caption("Each objective is compared with its status-quo value, so weights compare relative changes.")
+
+st.subheader("Constraints")
+limit = st.toggle("Limit how far each element moves from the status quo", value=True, key="use_max_change")
+max_change = st.slider("Largest change per element (% of its status-quo amount)", 0, 100, 25, 5, key="max_change",
+                       disabled=not limit) / 100 if limit else None
+elements = st.data_editor(
+    pd.DataFrame({"id": catalog.ids, "element": [names[i] for i in catalog.ids],
+                  "status_quo": [status_quo.allocations[i] / scale for i in catalog.ids],
+                  "floor": [None] * 13, "ceiling": [None] * 13, "lock": [None] * 13, "owner": [""] * 13}).astype(
+        {"floor": "float64", "ceiling": "float64", "lock": "float64"}),
+    column_config={
+        "id": None,
+        "element": st.column_config.TextColumn("Element", disabled=True),
+        "status_quo": st.column_config.NumberColumn(f"Status quo ({unit})", disabled=True, format="%.1f"),
+        "floor": st.column_config.NumberColumn(f"Floor ({unit})", min_value=0.0, format="%.1f"),
+        "ceiling": st.column_config.NumberColumn(f"Ceiling ({unit})", min_value=0.0, format="%.1f"),
+        "lock": st.column_config.NumberColumn(f"Lock at ({unit})", min_value=0.0, format="%.1f"),
+        "owner": st.column_config.TextColumn("Who asked for it", max_chars=80),
+    },
+    hide_index=True, key="elements_editor", width="stretch",
+)
+families = st.data_editor(
+    pd.DataFrame({"id": list(catalog.family_names), "family": list(catalog.family_names.values()),
+                  "floor": [None] * 3, "ceiling": [None] * 3, "owner": [""] * 3}).astype({"floor": "float64", "ceiling": "float64"}),
+    column_config={
+        "id": None,
+        "family": st.column_config.TextColumn("Family", disabled=True),
+        "floor": st.column_config.NumberColumn(f"Family floor ({unit})", min_value=0.0, format="%.1f"),
+        "ceiling": st.column_config.NumberColumn(f"Family ceiling ({unit})", min_value=0.0, format="%.1f"),
+        "owner": st.column_config.TextColumn("Who asked for it", max_chars=80),
+    },
+    hide_index=True, key="families_editor", width="stretch",
+)
+document = document_from_tables(objectives, elements, families, max_change)
+with st.expander("Constraints as JSON (edit or paste a document)"):
+    st.caption("The same document the command line takes: `python -m portfolio_engine optimize --constraints FILE.json`.")
+    use_json = st.toggle("Use the JSON below instead of the tables", key="use_json")
+    text = st.text_area("Constraints document", json.dumps(document, indent=2), height=260, key="constraints_json",
+                        disabled=not use_json)
+
+if st.button("Find the best portfolio", type="primary", key="run_optimizer"):
+    try:
+        raw = json.loads(text) if use_json else document
+        problem = problem_from_dict(raw)
+        with st.spinner("Optimizing..."):
+            state.optimize_result = (optimize(problem), raw)
+    except json.JSONDecodeError as err:
+        st.error(f"The JSON document is not valid: {err}.")
+    except PortfolioError as err:
+        st.error(str(err))
+
+if "optimize_result" in state:
+    result, raw = state.optimize_result
+    st.subheader("Proposal")
+    a, b = st.columns(2)
+    a.metric(f"Objective (status quo = {result.status_quo_objective:.2f})", f"{result.objective:.4f}",
+             f"{result.objective - result.status_quo_objective:+.4f}")
+    b.metric("Budget's marginal value", f"{result.budget_marginal_value:.4f}", "per extra million", delta_color="off")
+    for label, value in result.terms.items():
+        st.text(f"{label}: {value:.4g} (status quo {result.status_quo_terms[label]:.4g})")
+    if result.binding:
+        st.markdown("**What holds the proposal back**")
+        for binding in result.binding:
+            st.text(binding.sentence(names))  # plain text: owners are typed by people
+    else:
+        st.text("No constraint binds: the proposal is the unconstrained best on this budget.")
+    table = pd.DataFrame({
+        "element": [names[i] for i in catalog.ids],
+        "status quo": [status_quo.allocations[i] / scale for i in catalog.ids],
+        "your sliders": [current[i] / scale for i in catalog.ids],
+        "proposal": [result.allocations[i] / scale for i in catalog.ids],
+    })
+    st.plotly_chart(charts.allocations(table, ["status quo", "your sliders", "proposal"], unit), config=charts.CONFIG, key="proposal_bars")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        c: st.column_config.NumberColumn(f"{c} ({unit})", format="%.2f") for c in ("status quo", "your sliders", "proposal")})
+    rows = np.array([[result.allocations[i] for i in catalog.ids], [current[i] for i in catalog.ids], status_quo.vector(catalog)])
+    runs = simulate(problem_from_dict(raw).model, rows, 20)
+    st.plotly_chart(charts.population(runs.frame(0), runs.frame(2)), config=charts.CONFIG, key="proposal_projection")
+    st.markdown("**What one more million would do in each element**")
+    st.plotly_chart(charts.marginal_values(result.marginal_values, names), config=charts.CONFIG, key="marginal_values")
+    if st.button("Load the proposal into the Allocate sliders", key="load_proposal"):
+        session.send_to_allocate(result.allocations)
+
+st.subheader("Trade-offs")
+left, right, points_col = st.columns([2, 2, 1])
+first = left.selectbox("First objective", FRONTIER_KINDS, index=1, key="frontier_first")
+second = right.selectbox("Second objective", FRONTIER_KINDS, index=0, key="frontier_second")
+points = points_col.number_input("Points", 10, 20, 15, key="frontier_points")
+if st.button("Trace the frontier", key="run_frontier"):
+    try:
+        raw = json.loads(text) if use_json else document
+        with st.spinner("Tracing the frontier..."):
+            state.frontier_result = (frontier(problem_from_dict(raw), (first, second), int(points)), (first, second))
+    except json.JSONDecodeError as err:
+        st.error(f"The JSON document is not valid: {err}.")
+    except PortfolioError as err:
+        st.error(str(err))
+
+if "frontier_result" in state:
+    found, kinds = state.frontier_result
+    options = list(range(len(found)))
+    label = {i: f"Point {i + 1}: {kinds[0]} {p['objectives'][kinds[0]]:.4g}, {kinds[1]} {p['objectives'][kinds[1]]:.4g}"
+             for i, p in enumerate(found)}
+    event = st.plotly_chart(charts.frontier(found, kinds, state.get("frontier_point")), config=charts.CONFIG,
+                            key="frontier_chart", on_select="rerun", selection_mode="points")
+    picked = [p["point_index"] for p in (event.selection.points if event else []) if "point_index" in p]
+    if picked:
+        state.frontier_point = picked[0]
+    chosen = st.selectbox("Point to load", options, format_func=label.get, key="frontier_point")
+    if st.button("Load this point into the Allocate sliders", key="load_point"):
+        session.send_to_allocate(found[chosen]["allocations"])

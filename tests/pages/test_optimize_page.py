@@ -1,0 +1,69 @@
+"""The Optimize page through AppTest (page script run directly)."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "../../pages/optimize.py"
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def use_json(at, document):
+    at.toggle(key="use_json").set_value(True).run()
+    at.text_area(key="constraints_json").set_value(document if isinstance(document, str) else json.dumps(document)).run()
+
+
+def test_runs_the_default_problem_and_explains_it(page):
+    page.button(key="run_optimizer").click().run()
+    assert not page.exception and not page.error
+    texts = [t.value for t in page.text]
+    assert texts[0].startswith("thriving_at_year (20 years): ")
+    assert any(t.startswith("Binding: the limit on change for") for t in texts)
+    assert len(page.get("plotly_chart")) == 3
+
+
+def test_owners_appear_in_plain_words(page):
+    use_json(page, {"budget": 100e6, "objective": {"thriving_at_year": 10}, "floors": {"acute_care": 25e6},
+                    "owners": {"floors.acute_care": "County hospital"}})
+    page.button(key="run_optimizer").click().run()
+    assert any("the County hospital's floor on Acute care (25.0 million)" in t.value for t in page.text)
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ("{not json", "The JSON document is not valid"),
+    ({"budget": 100e6, "floors": {"acute_care": 60e6, "public_safety": 52e6}}, "floors add up to 112.0 million, budget is 100.0 million"),
+    ({"budget": 100e6, "objective": {"equity": 10}}, "equity objective compares communities"),
+])
+def test_bad_documents_get_a_clear_message(page, document, message):
+    use_json(page, document)
+    page.button(key="run_optimizer").click().run()
+    assert not page.exception
+    assert message in page.error[0].value
+
+
+def test_frontier_points_can_be_loaded_into_allocate(page):
+    page.button(key="run_frontier").click().run()
+    assert not page.exception
+    options = page.selectbox(key="frontier_point").options
+    assert 10 <= len(options) <= 15
+    page.selectbox(key="frontier_point").set_value(2).run()
+    page.button(key="load_point").click().run()
+    pending = page.session_state["pending_allocation"]
+    assert sum(pending.values()) == pytest.approx(100e6, abs=0.01)
+
+
+def test_allocate_page_opens_with_a_loaded_allocation():
+    at = AppTest.from_file("../../pages/allocate.py", default_timeout=30)
+    at.session_state["pending_allocation"] = {"basic_needs": 10e6, "acute_care": 90e6}
+    at.run()
+    assert at.slider(key="amount:basic_needs").value == 10.0
+    assert at.slider(key="amount:acute_care").value == 90.0
+    assert at.slider(key="amount:humane_housing").value == 0.0
