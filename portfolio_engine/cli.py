@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import storage
+from . import cli_workshop, storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_optimize)
 
     sub["init-db"].set_defaults(run=cmd_init_db)
+    cli_workshop.register(commands, _Parser)
     return parser
 
 
@@ -184,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "init-db":
             storage.migrate()
         output = args.run(args)
+    except cli_workshop.VerificationFailed as err:
+        print(f"Verification failed: {err}", file=sys.stderr)
+        return 1
     except PortfolioError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2

@@ -5,7 +5,8 @@ can follow without touching domain code. Later features add their tables as new 
 """
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,10 +23,53 @@ def _create_meta(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", [_now()])
 
 
+WORKSHOP_TABLES = """
+CREATE TABLE workshops (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, budget REAL NOT NULL, currency TEXT NOT NULL,
+    status_quo TEXT NOT NULL, constraints TEXT, passcode_hash TEXT NOT NULL, join_code TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL, deviation_threshold REAL NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE participants (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), name TEXT NOT NULL,
+    organization TEXT NOT NULL, sector TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT UNIQUE, created_at TEXT NOT NULL
+);
+CREATE TABLE proposals (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), participant_id TEXT NOT NULL REFERENCES participants(id),
+    title TEXT NOT NULL, rationale TEXT NOT NULL, allocations TEXT NOT NULL, notes TEXT NOT NULL, origin TEXT NOT NULL,
+    origin_details TEXT NOT NULL, assumptions TEXT, parent_id TEXT REFERENCES proposals(id), version INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE stances (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id), stance TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE decisions (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
+    rationale TEXT NOT NULL, justifications TEXT NOT NULL, revision_reason TEXT, chain_head TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    workshop_id TEXT NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL, before TEXT, after TEXT, created_at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, seq)
+);
+CREATE INDEX proposals_workshop ON proposals (workshop_id);
+CREATE INDEX stances_proposal ON stances (proposal_id);
+CREATE INDEX participants_workshop ON participants (workshop_id);
+"""
+
+
+def _create_workshop_tables(db: sqlite_utils.Database) -> None:
+    for statement in WORKSHOP_TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 # Append only: a migration, once shipped, never changes; its position is its version.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("create meta", _create_meta),
+    ("workshops, participants, proposals, stances, decisions, audit log", _create_workshop_tables),
 )
+TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log"}
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
@@ -94,3 +138,75 @@ def schema_version(path: Path | None = None) -> int:
         raise _unreadable(path or database_path(), err) from err
     finally:
         db.conn.close()
+
+
+@contextmanager
+def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
+    """One write transaction (BEGIN IMMEDIATE: writers queue instead of failing), committed or rolled back."""
+    db = connect(path)
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+    except sqlite3.IntegrityError as err:
+        raise StorageError(f"Nothing was saved: the change conflicts with what is stored ({err}).") from err
+    except sqlite3.OperationalError as err:
+        raise StorageError(f"Nothing was saved: the database is busy or read-only ({err}). Please try again.") from err
+    except sqlite3.DatabaseError as err:
+        raise _unreadable(path or database_path(), err) from err
+    finally:
+        db.conn.close()
+
+
+@contextmanager
+def reading(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
+    """A connection for reads, closed afterwards."""
+    db = connect(path)
+    try:
+        yield db
+    except sqlite3.DatabaseError as err:
+        raise _unreadable(path or database_path(), err) from err
+    finally:
+        db.conn.close()
+
+
+def _table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name}")
+    return name
+
+
+def insert(db: sqlite_utils.Database, table: str, row: dict) -> None:
+    columns = list(row)
+    db.execute(f"INSERT INTO {_table(table)} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+               [row[c] for c in columns])
+
+
+def update(db: sqlite_utils.Database, table: str, row_id: str, changes: dict) -> None:
+    assignments = ", ".join(f"{c} = ?" for c in changes)
+    db.execute(f"UPDATE {_table(table)} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
+
+
+def select(db: sqlite_utils.Database, table: str, order: str = "created_at", **where: object) -> list[dict]:
+    """Rows matching column = value filters, oldest first (column names are checked against the row)."""
+    clauses = " AND ".join(f"{c} = ?" for c in where if c.isidentifier())
+    order = order if order.replace("_", "").isalnum() else "created_at"
+    sql = f"SELECT * FROM {_table(table)}" + (f" WHERE {clauses}" if clauses else "") + f" ORDER BY {order}"
+    cursor = db.execute(sql, list(where.values()))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def select_one(db: sqlite_utils.Database, table: str, **where: object) -> dict | None:
+    rows = select(db, table, **where)
+    return rows[0] if rows else None
+
+
+def last_audit(db: sqlite_utils.Database, workshop_id: str) -> dict | None:
+    cursor = db.execute("SELECT seq, hash FROM audit_log WHERE workshop_id = ? ORDER BY seq DESC LIMIT 1", [workshop_id])
+    row = cursor.fetchone()
+    return {"seq": row[0], "hash": row[1]} if row else None

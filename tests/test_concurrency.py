@@ -1,0 +1,73 @@
+"""Many writers at once, and a writer killed mid-save: nothing acknowledged is lost."""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from portfolio_engine import audit, storage
+from portfolio_engine.proposals import list_proposals
+from portfolio_engine.workshops import join
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _save_many(workshop_id: str, participant_id: str, count: int) -> list[str]:
+    from portfolio_engine.catalog import load_catalog
+    from portfolio_engine.portfolio import load_status_quo
+    from portfolio_engine.proposals import save_proposal
+
+    catalog = load_catalog()
+    allocations = load_status_quo(catalog).allocations
+    return [save_proposal(catalog, workshop_id, participant_id, f"Proposal {n}", "Concurrent save", allocations)["id"] for n in range(count)]
+
+
+def test_eight_processes_saving_fifty_proposals_each_lose_nothing(workshop):
+    workshop_id = workshop["workshop"].id
+    people = [join(workshop_id, f"Writer {n}", "Org", "sector")[0]["id"] for n in range(8)]
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        saved = pool.starmap(_save_many, [(workshop_id, person, 50) for person in people])
+    stored = {p["id"] for p in list_proposals(workshop_id)}
+    acknowledged = {i for ids in saved for i in ids}
+    assert len(acknowledged) == 400 and acknowledged == stored
+    with storage.reading() as db:
+        assert audit.verify(db, workshop_id).ok
+
+
+SAVER = textwrap.dedent("""
+    import sys
+    from portfolio_engine.catalog import load_catalog
+    from portfolio_engine.portfolio import load_status_quo
+    from portfolio_engine.proposals import save_proposal
+    catalog = load_catalog()
+    allocations = load_status_quo(catalog).allocations
+    n = 0
+    while True:
+        proposal = save_proposal(catalog, sys.argv[1], sys.argv[2], f"Proposal {n}", "Saved before the crash", allocations)
+        print(proposal["id"], flush=True)  # acknowledged only after the commit returned
+        n += 1
+""")
+
+
+def test_a_writer_killed_with_sigkill_loses_no_acknowledged_save(workshop, private_database):
+    workshop_id = workshop["workshop"].id
+    process = subprocess.Popen([sys.executable, "-c", SAVER, workshop_id, workshop["ana"]["id"]], cwd=ROOT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    acknowledged = []
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 40 and time.monotonic() < deadline:
+        acknowledged.append(process.stdout.readline().strip())
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    acknowledged += [line.strip() for line in process.stdout.read().splitlines() if line.strip()]
+    process.stdout.close()
+    stored = {p["id"] for p in list_proposals(workshop_id)}
+    assert len(acknowledged) >= 40
+    assert set(acknowledged) <= stored
+    with storage.reading() as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert audit.verify(db, workshop_id).ok

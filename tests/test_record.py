@@ -1,0 +1,86 @@
+import csv
+import io
+import json
+
+import pytest
+
+from portfolio_engine import record
+from portfolio_engine.decisions import record_decision
+from portfolio_engine.errors import InputFormatError
+from portfolio_engine.proposals import add_stance, save_proposal
+from portfolio_engine.workshops import change_state
+
+
+@pytest.fixture
+def decided(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    first = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "<script>alert(1)</script> and **bold**",
+                          status_quo.allocations, notes={"acute_care": "=cmd|' /C calc'!A0"})
+    shifted = dict(status_quo.allocations, acute_care=14e6, humane_housing=12e6)
+    save_proposal(catalog, workshop_id, workshop["ben"]["id"], "+Housing first", "-Homes prevent crises", shifted)
+    add_stance(workshop_id, first["id"], workshop["ben"]["id"], "concerns", "@everyone: housing")
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    record_decision(workshop_id, first["id"], "Compromise reached", workshop["passcode"])
+    return workshop_id
+
+
+def normalized(snapshot):
+    """Content without ids, join code, credentials or audit chain: what an import must restore exactly."""
+    ids = {}
+
+    def rename(value):
+        return ids.setdefault(value, f"#{len(ids)}") if isinstance(value, str) and value[:2] in ("w-", "u-", "p-", "s-", "d-") else value
+
+    out = {"workshop": {k: v for k, v in snapshot["workshop"].items() if k not in ("id", "join_code")}}
+    for table in record.TABLES:
+        out[table] = [{k: rename(v) for k, v in row.items() if k not in ("token_hash", "chain_head")} for row in snapshot[table]]
+    return out
+
+
+def test_export_then_import_restores_the_workshop_exactly(decided):
+    exported = record.export_json(decided)
+    new_id = record.import_json(exported)
+    assert new_id != decided
+    assert normalized(record.snapshot(new_id)) == normalized(json.loads(exported))
+    from portfolio_engine import audit, storage
+
+    with storage.reading() as db:
+        result = audit.verify(db, new_id)
+    assert result.ok
+    first = storage.select_one(storage.connect(), "audit_log", workshop_id=new_id, seq=1)
+    assert json.loads(first["before"])["chain_head"] == json.loads(exported)["chain_head"]
+
+
+@pytest.mark.parametrize(("text", "message"), [("{", "not valid JSON"), ('{"format": "other"}', "not a Commons Portfolio workshop export"),
+                                               ('{"format": "commons-portfolio-workshop/1", "workshop": {}}', "incomplete")])
+def test_bad_imports_are_refused_and_save_nothing(text, message):
+    from portfolio_engine import storage
+    from portfolio_engine.workshops import list_workshops
+
+    storage.migrate()
+    before = len(list_workshops())
+    with pytest.raises(InputFormatError, match=message):
+        record.import_json(text)
+    assert len(list_workshops()) == before
+
+
+def test_csv_neutralizes_formulas_and_keeps_numbers(catalog, decided):
+    rows = list(csv.DictReader(io.StringIO(record.proposals_csv(catalog, record.snapshot(decided)))))
+    assert rows[1]["title"] == "'+Housing first" and rows[1]["rationale"] == "'-Homes prevent crises"
+    assert rows[1]["acute_care"] == "14000000.0"
+    assert [r["version"] for r in rows] == ["1", "1"]
+
+
+def test_csv_tables_are_written_without_credentials(catalog, decided, tmp_path):
+    written = record.write_csv_tables(catalog, decided, tmp_path / "out")
+    assert {p.name for p in written} == {"proposals.csv", "workshop.csv", "participants.csv", "stances.csv", "decisions.csv", "audit_log.csv"}
+    assert "token_hash" not in (tmp_path / "out" / "participants.csv").read_text()
+    assert "passcode_hash" not in (tmp_path / "out" / "workshop.csv").read_text()
+    assert "'@everyone: housing" in (tmp_path / "out" / "stances.csv").read_text()
+
+
+def test_html_report_escapes_what_people_typed_and_shows_the_record(catalog, decided):
+    page = record.html_report(catalog, decided)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Compromise reached" in page and "Audit chain head" in page and "Projections (illustrative)" in page
+    assert "Concerns" in page and "+Housing first (v1)" in page
