@@ -21,6 +21,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 db: $(VENV)/.runtime
 	mkdir -p var
 	$(PY) -m portfolio_engine init-db
+	$(PY) -m portfolio_engine seed-demo
 
 run: db
 	$(PY) -m ui.serve run app.py --server.address $(HOST) --server.port $(PORT)

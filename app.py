@@ -1,8 +1,9 @@
-"""Commons Portfolio: the entrypoint. Prepares the database once, then routes to the pages."""
+"""Commons Portfolio: the entrypoint. Prepares the database once, then routes to the pages by role."""
 
 import streamlit as st
 
 from portfolio_engine import storage
+from ui import identity
 
 st.set_page_config(page_icon=":material/balance:", layout="wide")  # each page's title comes from its st.Page
 
@@ -14,8 +15,13 @@ def prepare_database() -> int:
 
 
 prepare_database()
-navigation = st.navigation([
+identity.sidebar()
+me = identity.current()
+pages = [
     st.Page("pages/allocate.py", title="Allocate", icon=":material/tune:", default=True),
     st.Page("pages/optimize.py", title="Optimize", icon=":material/auto_graph:"),
-])
-navigation.run()
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+]
+if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator page
+    pages.append(st.Page("pages/facilitate.py", title="Facilitate", icon=":material/groups:"))
+st.navigation(pages).run()

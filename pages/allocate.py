@@ -1,5 +1,6 @@
 """Allocate: budget sliders across the well-being portfolio and a live projection against the status quo."""
 
+import pandas as pd
 import streamlit as st
 
 from portfolio_engine.assumptions import Assumptions, default_assumptions, with_overrides
@@ -9,23 +10,24 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.portfolio import (
     amounts_from_query,
     family_totals,
-    load_status_quo,
     make_portfolio,
     portfolio_csv,
     portfolio_json,
     rebalance,
     to_query,
 )
+from portfolio_engine.proposals import list_proposals, save_proposal
 from portfolio_engine.studio import compare_with_status_quo, display_unit
-from ui import charts, session
+from ui import charts, identity, session
 
 HORIZONS = (10, 15, 20, 30)
 VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
 
 catalog = load_catalog()
-status_quo = load_status_quo(catalog)
+status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
 budget = status_quo.budget
 scale, unit = display_unit(budget)
+names = {e.id: e.name for e in catalog.elements}
 step = round(budget * 0.005 / scale, 6)  # 0.5% of the budget: a few key presses move a slider far
 state = st.session_state
 
@@ -196,6 +198,28 @@ with projection_area:
                               "application/json", on_click="ignore", width="stretch")
     down_csv.download_button("Download CSV", lambda: portfolio_csv(portfolio, catalog), "allocation.csv",
                              "text/csv", on_click="ignore", width="stretch")
+
+saver = identity.author()
+if saver and saver[1]["role"] != "observer":
+    with projection_area, st.expander("Save this allocation as a proposal", expanded=False), st.form("save_proposal"):
+        workshop, person = saver
+        own = [p for p in list_proposals(workshop.id) if p["participant_id"] == person["id"]]
+        title = st.text_input("Title", max_chars=200)
+        rationale = st.text_area("Rationale: why this mix (required)", max_chars=5000)
+        notes = st.data_editor(pd.DataFrame({"element": [names[i] for i in catalog.ids], "note": [""] * len(catalog.ids)}),
+                               disabled=["element"], hide_index=True, key="proposal_notes")
+        parent = st.selectbox("New version of", [None, *own], format_func=lambda p: "(a new proposal)" if p is None else f"{p['title']} v{p['version']}")
+        reason = st.text_input("Reason for the new version (required after the decision)", max_chars=2000)
+        if st.form_submit_button("Save proposal"):
+            try:
+                saved = save_proposal(catalog, workshop.id, person["id"], title, rationale, current,
+                                      notes=dict(zip(catalog.ids, notes["note"], strict=True)),
+                                      assumptions=state.get("assumption_overrides") or None,
+                                      parent_id=parent["id"] if parent else None, reason=reason or None)
+            except PortfolioError as err:
+                st.error(str(err))
+            else:
+                st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
 
 state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
 session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(f"lock:{i}" for i in catalog.ids)])

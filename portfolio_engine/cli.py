@@ -19,6 +19,7 @@ from .batch import read_batch
 from .catalog import load_catalog
 from .communities import read_start
 from .constraints import read_problem
+from .demo import DEMO_PASSCODE, seed_demo
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
 from .optimize import frontier, optimize
@@ -116,6 +117,16 @@ def cmd_init_db(args: argparse.Namespace) -> str:
     return ""
 
 
+def cmd_seed_demo(args: argparse.Namespace) -> str:
+    catalog = load_catalog()
+    workshop_id = seed_demo(catalog, load_status_quo(catalog))
+    if workshop_id:
+        print(f"Demo workshop {workshop_id} created; facilitator passcode: {DEMO_PASSCODE}", file=sys.stderr)
+    else:
+        print("Workshops already exist; no demo added.", file=sys.stderr)
+    return ""
+
+
 def _years(value: str) -> int:
     try:
         years = int(value)
@@ -136,6 +147,7 @@ COMMANDS = {
     "optimize": ("Propose a portfolio under constraints, or a trade-off frontier.",
                  "Find the best portfolio under a constraints file (budget, objective, floors, ceilings, locks, family limits, "
                  "max_change, owners), with binding constraints and marginal values; or a frontier between two objectives."),
+    "seed-demo": ("Add the demo workshop when the database has none.", "Seed an invented demo workshop (first start of make run)."),
     "init-db": ("Create or migrate the database (PORTFOLIO_DB or var/portfolio.db).", "Create the SQLite database if missing and apply pending migrations."),
 }
 
@@ -174,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_optimize)
 
     sub["init-db"].set_defaults(run=cmd_init_db)
+    sub["seed-demo"].set_defaults(run=cmd_seed_demo)
     cli_workshop.register(commands, _Parser)
     return parser
 

@@ -7,6 +7,7 @@ can follow without touching domain code. Later features add their tables as new 
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,10 +141,21 @@ def schema_version(path: Path | None = None) -> int:
         db.conn.close()
 
 
+@cache
+def _migrated(path: str) -> int:
+    return migrate(Path(path))
+
+
+def ready(path: Path | None = None) -> sqlite_utils.Database:
+    """A connection to a database that was created and migrated (once per process and file)."""
+    _migrated(str(Path(path or database_path()).resolve()))
+    return connect(path)
+
+
 @contextmanager
 def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
     """One write transaction (BEGIN IMMEDIATE: writers queue instead of failing), committed or rolled back."""
-    db = connect(path)
+    db = ready(path)
     try:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -165,7 +177,7 @@ def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
 @contextmanager
 def reading(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
     """A connection for reads, closed afterwards."""
-    db = connect(path)
+    db = ready(path)
     try:
         yield db
     except sqlite3.DatabaseError as err:

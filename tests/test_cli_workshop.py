@@ -88,3 +88,19 @@ def test_refusals_exit_2_with_one_line(capsys, files, args, message):
     code, out, err = cli(capsys, *[values.get(a, a) for a in args])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert message in err
+
+
+def test_seed_demo_adds_a_working_workshop_once(capsys):
+    from portfolio_engine import audit, storage
+    from portfolio_engine.proposals import list_proposals, tallies
+    from portfolio_engine.workshops import list_workshops
+
+    assert cli(capsys, "seed-demo")[0] == 0
+    assert "already exist" in cli(capsys, "seed-demo")[2]
+    (workshop,) = list_workshops()
+    proposals = list_proposals(workshop.id)
+    assert len(proposals) == 5 and all(p["rationale"] for p in proposals)
+    assert {p["origin"] for p in proposals} == {"manual", "optimizer"}
+    assert sum(sum(t["by_stance"].values()) for t in tallies(workshop.id).values()) == 8
+    with storage.reading() as db:
+        assert audit.verify(db, workshop.id).ok

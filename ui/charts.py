@@ -91,3 +91,15 @@ def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None) -> 
                        text=[f"point {i + 1}" for i in range(len(points))], hovertemplate="%{text}<br>%{x:.4g}, %{y:.4g}<extra></extra>")
     return go.Figure(data=[trace], layout={"height": 380, "margin": MARGIN, "xaxis": {"title": {"text": kinds[0]}},
                                            "yaxis": {"title": {"text": kinds[1]}}, "clickmode": "event+select"})
+
+
+def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
+    """Thriving (solid) and suffering (dotted, right axis) for several portfolios on one chart."""
+    palette = ["rgba(90, 90, 90, 0.8)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
+    traces = []
+    for n, (run, label) in enumerate(zip(runs, labels, strict=True)):
+        color = palette[n % len(palette)]
+        traces.append(_line(run["year"], run["thriving"] * 100, f"{label}: thriving", color))
+        traces.append(_line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2"))
+    return _figure(traces, 420, "% thriving (solid)", yaxis2={"title": {"text": "% suffering (dotted)"}, "overlaying": "y", "side": "right"},
+                   legend={"orientation": "h", "y": -0.3})

@@ -1,0 +1,153 @@
+"""Facilitate: create a workshop or sign in with its passcode; join code and QR, lifecycle, decision, exports, audit."""
+
+import io
+
+import pandas as pd
+import qrcode
+import streamlit as st
+
+from portfolio_engine import audit, record, storage
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.decisions import decisions, departures, record_decision, resident_aggregate
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.portfolio import load_status_quo
+from portfolio_engine.proposals import list_proposals, tallies
+from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
+from ui import identity
+from ui.text import plain
+
+catalog = load_catalog()
+names = {e.id: e.name for e in catalog.elements}
+state = st.session_state
+
+st.title("Facilitate")
+workshop = identity.facilitated()
+
+if workshop is None:
+    st.caption("For facilitators: sign in to a workshop with its passcode, or create one.")
+    sign_in, create = st.tabs(["Sign in", "Create a workshop"])
+    with sign_in:
+        workshops = list_workshops()
+        if not workshops:
+            st.info("No workshop yet: create one.")
+        else:
+            with st.form("sign_in"):
+                chosen = st.selectbox("Workshop", workshops, format_func=lambda w: f"{w.name} ({w.state})")
+                passcode = st.text_input("Facilitator passcode", type="password")
+                if st.form_submit_button("Sign in"):
+                    try:
+                        authenticate(chosen.id, passcode)
+                    except PortfolioError as err:
+                        st.error(str(err))
+                    else:
+                        state[identity.FACILITATOR] = chosen.id
+                        st.rerun()
+    with create, st.form("create"):
+        name = st.text_input("Workshop name", max_chars=120)
+        left, right = st.columns(2)
+        budget = left.number_input("Yearly budget", min_value=1.0, value=100_000_000.0, step=1_000_000.0, format="%.0f")
+        currency = right.text_input("Currency", value="USD", max_chars=3)
+        passcode = st.text_input("Facilitator passcode (8 characters or more)", type="password")
+        again = st.text_input("Passcode again", type="password")
+        threshold = st.number_input("Departures from the residents' vote that need a justification (% of the budget)", 0.0, 100.0, 1.0)
+        st.caption("The status quo is the shipped illustrative one, scaled to this budget.")
+        if st.form_submit_button("Create the workshop"):
+            if passcode != again:
+                st.error("The two passcodes differ.")
+            else:
+                try:
+                    created, _ = create_workshop(catalog, name, budget, passcode, load_status_quo(catalog), currency.upper() or "USD",
+                                                 deviation_threshold=threshold / 100)
+                except PortfolioError as err:
+                    st.error(str(err))
+                else:
+                    state[identity.FACILITATOR] = created.id
+                    st.rerun()
+    st.stop()
+
+st.subheader(plain(workshop.name))
+st.caption(f"State: {workshop.state} · budget {workshop.budget:,.0f} {workshop.currency}")
+if st.button("Sign out", key="sign_out"):
+    state.pop(identity.FACILITATOR, None)
+    st.rerun()
+
+code_col, qr_col = st.columns([2, 1])
+with code_col:
+    st.markdown("**Join code**")
+    st.markdown(f"<div style='font-size:3rem;letter-spacing:.3rem;font-family:monospace'>{workshop.join_code}</div>",
+                unsafe_allow_html=True)  # the code is generated from a fixed alphabet, never typed by people
+    root = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    link = f"{root}/?join={workshop.join_code}"
+    st.text(f"Or open {link}")
+with qr_col:
+    image = io.BytesIO()
+    qrcode.make(link).save(image, format="PNG")
+    st.image(image.getvalue(), caption="Scan to join", width=180)
+
+people = participants(workshop.id)
+st.markdown("**Participants**")
+st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "created_at"]], hide_index=True, width="stretch")
+
+st.markdown("**Lifecycle**")
+moves = sorted(TRANSITIONS[workshop.state])
+if moves:
+    passcode = st.text_input("Passcode (to change the state or record the decision)", type="password", key="action_passcode")
+    for target in moves:
+        if st.button(f"Move to {target}", key=f"state_{target}"):
+            try:
+                change_state(workshop.id, target, passcode)
+            except PortfolioError as err:
+                st.error(str(err))
+            else:
+                st.rerun()
+else:
+    passcode = st.text_input("Passcode (to record a revised decision)", type="password", key="action_passcode")
+if workshop.state == "deciding":
+    st.caption("To move to decided, record the decision below.")
+
+proposals = list_proposals(workshop.id)
+if workshop.state in ("deciding", "decided") and proposals:
+    st.markdown("**Record the decision**")
+    chosen = st.selectbox("Chosen proposal (version)", proposals, key="decision_proposal",
+                          format_func=lambda p: f"{p['title']} v{p['version']} by {p['author']}")
+    rationale = st.text_area("Why this portfolio", max_chars=5000, key="decision_rationale")
+    aggregate = resident_aggregate(workshop.id)
+    justifications = {}
+    if aggregate:
+        gaps = departures(chosen["allocations"], aggregate["allocations"], workshop.deviation_threshold * workshop.budget)
+        for element, gap in gaps.items():
+            justifications[element] = st.text_input(
+                f"Why {names[element]} departs from the residents' vote by {gap:+,.0f} {workshop.currency}", max_chars=2000,
+                key=f"justify_{element}")
+    reason = st.text_input("Reason for revising the decision", max_chars=2000, key="revision") if workshop.state == "decided" else None
+    if st.button("Record the decision", type="primary", key="record_decision"):
+        try:
+            record_decision(workshop.id, chosen["id"], rationale, passcode, justifications, reason)
+        except PortfolioError as err:
+            st.error(str(err))
+        else:
+            st.success("Decision recorded.")
+            st.rerun()
+for decision in decisions(workshop.id):
+    chosen = next(p for p in proposals if p["id"] == decision["proposal_id"])
+    st.text(f"Decided {decision['created_at'][:16]}: {chosen['title']} v{chosen['version']}\n{decision['rationale']}")
+
+st.markdown("**Stances so far**")
+counts = tallies(workshop.id)
+st.dataframe(pd.DataFrame([{"proposal": f"{p['title']} v{p['version']}", **counts.get(p["id"], {}).get("by_stance", {})} for p in proposals]),
+             hide_index=True, width="stretch")
+
+st.markdown("**Record and exports**")
+with storage.reading() as db:
+    check = audit.verify(db, workshop.id)
+if check.ok:
+    st.success(f"Audit trail intact: {check.entries} entries. Chain head {check.head}")
+else:
+    st.error(f"Audit trail broken: {check.problem}")
+slug = workshop.name.lower().replace(" ", "-")[:40]
+a, b, c = st.columns(3)
+a.download_button("JSON (complete)", lambda: record.export_json(workshop.id), f"{slug}.json", "application/json", on_click="ignore")
+b.download_button("CSV (proposals)", lambda: record.proposals_csv(catalog, record.snapshot(workshop.id)), f"{slug}-proposals.csv",
+                  "text/csv", on_click="ignore")
+c.download_button("Printable report (HTML)", lambda: record.html_report(catalog, workshop.id), f"{slug}-report.html", "text/html",
+                  on_click="ignore")

@@ -1,0 +1,98 @@
+"""Facilitate and Compare pages, and saving a proposal from Allocate, through AppTest."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portfolio_engine.proposals import list_proposals, save_proposal
+from portfolio_engine.workshops import get_workshop, join
+
+FACILITATE, COMPARE, ALLOCATE = "../../pages/facilitate.py", "../../pages/compare.py", "../../pages/allocate.py"
+
+
+def app(page, **params):
+    at = AppTest.from_file(page, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submit(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_every_public_page_opens_on_an_empty_database():
+    for page in (COMPARE, ALLOCATE, "../../pages/optimize.py", FACILITATE):
+        app(page)
+
+
+def test_facilitator_creates_a_workshop_and_sees_its_join_code():
+    at = app(FACILITATE)
+    at.text_input[0].input("Riverside 2027")
+    at.text_input[2].input("long-enough-pass")
+    at.text_input[3].input("long-enough-pass")
+    submit(at, "Create the workshop")
+    assert at.subheader[0].value == "Riverside 2027"
+    assert any("Audit trail intact" in s.value for s in at.success)
+    assert [b.label for b in at.get("download_button")] == ["JSON (complete)", "CSV (proposals)", "Printable report (HTML)"]
+
+
+def test_wrong_passcode_is_refused(workshop):
+    at = app(FACILITATE)
+    at.text_input[0].input("wrong-passcode")
+    submit(at, "Sign in")
+    assert at.error[0].value == "Wrong facilitator passcode."
+
+
+def test_facilitator_moves_to_deciding_and_records_the_decision(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    at = AppTest.from_file(FACILITATE, default_timeout=60)
+    at.session_state["facilitator_of"] = workshop_id
+    at.run()
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    submit(at, "Move to deciding")
+    assert get_workshop(workshop_id).state == "deciding"
+    at.text_area(key="decision_rationale").input("Everyone can live with it")
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    submit(at, "Record the decision")
+    assert get_workshop(workshop_id).state == "decided"
+
+
+def test_compare_shows_proposals_by_join_code_and_escapes_typed_text(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    save_proposal(catalog, workshop_id, workshop["ana"]["id"], "**Loud** [link](x)", "Stable", status_quo.allocations)
+    save_proposal(catalog, workshop_id, workshop["ben"]["id"], "Housing first", "Homes", dict(status_quo.allocations, acute_care=12e6,
+                                                                                              humane_housing=14e6))
+    at = app(COMPARE)
+    at.text_input(key="compare_code").input(workshop["workshop"].join_code).run()
+    assert not at.exception
+    assert len(at.multiselect(key="compare_pick").value) == 3
+    labels = [e.label for e in at.expander]
+    assert any(r"\*\*Loud\*\*" in label for label in labels)
+
+
+def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    person, token = join(workshop_id, "Cleo", "Tenants union", "residents")
+    at = app(ALLOCATE, w=workshop_id, me=token)
+    at.text_input[0].input("Tenants' mix")
+    submit(at, "Save proposal")
+    assert at.error[0].value == "The rationale is required."
+    at.text_area[0].input("Rent relief keeps families housed")
+    submit(at, "Save proposal")
+    (saved,) = list_proposals(workshop_id)
+    assert saved["author"] == "Cleo" and saved["rationale"] == "Rent relief keeps families housed"
+    save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    compare = app(COMPARE, w=workshop_id, me=token)
+    compare.text_area(key="stance_reason").input("Fine by us")
+    submit(compare, "Record my stance")
+    assert compare.success[0].value == "Your stance was recorded."
+
+
+@pytest.mark.parametrize("role", ["observer"])
+def test_observers_get_no_save_form(workshop, role):
+    _, token = join(workshop["workshop"].id, "Press", "Gazette", "media", role)
+    at = app(ALLOCATE, w=workshop["workshop"].id, me=token)
+    assert not [b for b in at.button if b.label == "Save proposal"]
