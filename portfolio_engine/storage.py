@@ -7,8 +7,8 @@ can follow without touching domain code. Later features add their tables as new 
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils

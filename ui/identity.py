@@ -62,11 +62,11 @@ def status_quo(catalog: Catalog) -> Portfolio:
 
 
 def sidebar() -> None:
-    """Join form, or who you are and how to leave."""
+    """Who you are and how to leave; or the join form (on the page itself when arriving by a join link or QR code)."""
     me = current()
-    with st.sidebar:
-        if me:
-            person = me["participant"]
+    if me:
+        person = me["participant"]
+        with st.sidebar:
             st.markdown("**Workshop**")
             st.text(f"{me['workshop'].name}\n{person['name']}, {person['organization'] or 'no organization'} ({person['role']})")
             st.caption("Your sign-in is in this page's address: bookmark it to come back; do not share it.")
@@ -75,8 +75,12 @@ def sidebar() -> None:
                     st.query_params.pop(key, None)
                 st.session_state.pop(KEY, None)
                 st.rerun()
-            return
-        with st.expander("Join a workshop", expanded="join" in st.query_params), st.form("join"):
+        return
+    arriving = "join" in st.query_params  # phones arriving from the QR code see the form at once, not in a hidden sidebar
+    with st.container(border=True) if arriving else st.sidebar.expander("Join a workshop"):
+        if arriving:
+            st.markdown("**Join the workshop**")
+        with st.form("join"):
             join_code = st.text_input("Join code", value=st.query_params.get("join", ""), max_chars=6)
             name = st.text_input("Your name", max_chars=120)
             organization = st.text_input("Organization", max_chars=200)

@@ -1,0 +1,94 @@
+"""End to end: a facilitator and two stakeholders (separate browsers) join, propose, take stances, compare and decide."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+PASSCODE = "browser-test-pass"
+
+
+def sidebar_join(page: Page, server: str, join_code: str, name: str, organization: str, sector: str) -> None:
+    page.goto(f"{server}/?join={join_code}")
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Join"))
+    form.get_by_label("Your name").fill(name)
+    form.get_by_label("Organization").fill(organization)
+    form.get_by_label(re.compile("^Sector")).fill(sector)
+    form.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(re.compile(r"me="), timeout=20_000)
+    expect(page.get_by_role("slider", name=re.compile("Acute care"))).to_have_count(1, timeout=20_000)  # the rerun settled
+
+
+def save_proposal(page: Page, title: str, rationale: str) -> None:
+    page.get_by_text("Save this allocation as a proposal").click()
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save proposal"))
+    form.get_by_label("Title").fill(title)
+    form.get_by_label(re.compile("^Rationale")).fill(rationale)
+    form.get_by_role("button", name="Save proposal").click()
+    expect(page.get_by_text(re.compile("Saved as version 1"))).to_be_visible(timeout=20_000)
+
+
+def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, server, shots, tmp_path):
+    facilitator = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    facilitator.goto(f"{server}/facilitate")
+    facilitator.get_by_role("tab", name="Create a workshop").click()
+    form = facilitator.get_by_test_id("stForm").filter(has=facilitator.get_by_role("button", name="Create the workshop"))
+    form.get_by_label("Workshop name").fill("Browser workshop")
+    form.get_by_label(re.compile("^Facilitator passcode")).fill(PASSCODE)
+    form.get_by_label("Passcode again").fill(PASSCODE)
+    form.get_by_role("button", name="Create the workshop").click()
+    code_box = facilitator.locator("div[style*='monospace']")
+    expect(code_box).to_be_visible(timeout=20_000)
+    join_code = code_box.inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{6}", join_code)
+
+    ana = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    sidebar_join(ana, server, join_code, "Ana", "County hospital", "health")
+    slider = ana.get_by_role("slider", name=re.compile("Acute care"))
+    slider.focus()
+    for _ in range(4):
+        ana.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("20", timeout=10_000)
+    save_proposal(ana, "Protect acute care", "Emergency departments are full.")
+
+    ben = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    sidebar_join(ben, server, join_code, "Ben", "Housing authority", "housing")
+    save_proposal(ben, "Status quo for now", "Hold steady while we gather data.")
+    ben.goto(ben.url.replace(server + "/", server + "/compare"))
+    expect(ben.get_by_role("heading", name="Compare portfolios")).to_be_visible(timeout=20_000)
+    stance = ben.get_by_test_id("stForm").filter(has=ben.get_by_role("button", name="Record my stance"))
+    stance.get_by_text("Can live with it").click()
+    stance.get_by_label("Why").fill("Acute care matters, but housing must follow next year.")
+    stance.get_by_role("button", name="Record my stance").click()
+    expect(ben.get_by_text("Your stance was recorded.")).to_be_visible(timeout=20_000)
+
+    facilitator.reload()
+    facilitator.goto(f"{server}/facilitate")
+    facilitator.get_by_role("tab", name="Sign in").click()
+    sign_in = facilitator.get_by_test_id("stForm").filter(has=facilitator.get_by_role("button", name="Sign in"))
+    sign_in.get_by_label("Facilitator passcode").fill(PASSCODE)
+    sign_in.get_by_role("button", name="Sign in").click()
+    facilitator.get_by_label(re.compile("^Passcode")).fill(PASSCODE)
+    facilitator.get_by_label(re.compile("^Passcode")).press("Enter")
+    facilitator.get_by_role("button", name="Move to deciding").click()
+    expect(facilitator.get_by_text("State: deciding")).to_be_visible(timeout=20_000)
+    facilitator.get_by_label("Why this portfolio").fill("Acute care now, housing reviewed in the next cycle.")
+    facilitator.get_by_label(re.compile("^Passcode")).fill(PASSCODE)
+    facilitator.get_by_label(re.compile("^Passcode")).press("Enter")
+    facilitator.get_by_role("button", name="Record the decision").click()
+    expect(facilitator.get_by_text("State: decided")).to_be_visible(timeout=20_000)
+    expect(facilitator.get_by_text(re.compile("Audit trail intact"))).to_be_visible()
+
+    facilitator.get_by_role("link", name="Compare").click()  # in-app navigation keeps the signed-in session
+    expect(facilitator.get_by_role("heading", name="Compare portfolios")).to_be_visible(timeout=20_000)
+    expect(facilitator.get_by_text(re.compile("Ben \\(housing\\) on Protect acute care"))).to_be_visible(timeout=20_000)
+    facilitator.screenshot(path=shots / "compare.png", full_page=True)
+
+    facilitator.get_by_role("link", name="Facilitate").click()
+    with facilitator.expect_download() as download:
+        facilitator.get_by_role("button", name="Printable report (HTML)").click()
+    report = tmp_path / "report.html"
+    download.value.save_as(report)
+    facilitator.goto(report.as_uri())
+    expect(facilitator.get_by_role("heading", name="Decision")).to_be_visible()
+    expect(facilitator.get_by_text("Acute care now, housing reviewed in the next cycle.")).to_be_visible()
+    facilitator.screenshot(path=shots / "report.png", full_page=True)
