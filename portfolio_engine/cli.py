@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cli_workshop, storage
+from . import cli_indicators, cli_workshop, storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
 from .communities import read_start
 from .constraints import read_problem
-from .demo import DEMO_PASSCODE, seed_demo
+from .demo import DEMO_PASSCODE, seed_demo, seed_demo_city
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
 from .optimize import frontier, optimize
@@ -124,6 +124,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> str:
         print(f"Demo workshop {workshop_id} created; facilitator passcode: {DEMO_PASSCODE}", file=sys.stderr)
     else:
         print("Workshops already exist; no demo added.", file=sys.stderr)
+    if seed_demo_city(catalog):
+        print("Demo city (synthetic indicators and survey) imported.", file=sys.stderr)
     return ""
 
 
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub["init-db"].set_defaults(run=cmd_init_db)
     sub["seed-demo"].set_defaults(run=cmd_seed_demo)
     cli_workshop.register(commands, _Parser)
+    cli_indicators.register(commands, _Parser)
     return parser
 
 

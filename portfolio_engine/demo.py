@@ -35,6 +35,21 @@ def _moved(portfolio: Portfolio, changes: dict[str, float]) -> dict[str, float]:
     return amounts
 
 
+def seed_demo_city(catalog: Catalog, path: Path | None = None) -> bool:
+    """Import the synthetic demo city (data/demo_city) unless indicators were imported before."""
+    from . import storage
+    from .indicators import import_long
+    from .paths import DATA_DIR
+    from .survey import import_survey
+
+    with storage.reading(path) as db:
+        if storage.select(db, "provenance", order="imported_at"):
+            return False
+    import_long(catalog, DATA_DIR / "demo_city" / "indicators.csv", path)
+    import_survey(catalog, DATA_DIR / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", path)
+    return True
+
+
 def seed_demo(catalog: Catalog, status_quo: Portfolio, path: Path | None = None) -> str | None:
     """Create the demo workshop unless any workshop exists; returns its id (None when nothing was done)."""
     if list_workshops(path):

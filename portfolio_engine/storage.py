@@ -65,12 +65,36 @@ def _create_workshop_tables(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+INDICATOR_TABLES = """
+CREATE TABLE provenance (
+    id TEXT PRIMARY KEY, file_name TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, imported_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL, rows INTEGER NOT NULL
+);
+CREATE TABLE indicator_values (
+    provenance_id TEXT NOT NULL REFERENCES provenance(id), geo_id TEXT NOT NULL, geo_name TEXT NOT NULL, geo_level TEXT NOT NULL,
+    parent_geo_id TEXT NOT NULL, group_type TEXT NOT NULL, group_name TEXT NOT NULL, indicator_id TEXT NOT NULL,
+    indicator_name TEXT NOT NULL, vital_condition TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL,
+    period_label TEXT NOT NULL, value REAL, value_status TEXT NOT NULL, lci REAL, uci REAL, ci_level REAL, unit TEXT NOT NULL,
+    higher_is_better INTEGER, measure_type TEXT NOT NULL, numerator REAL, denominator REAL, source TEXT NOT NULL, notes TEXT NOT NULL,
+    UNIQUE (source, geo_id, parent_geo_id, group_type, group_name, indicator_id, period_label)
+);
+CREATE INDEX indicator_values_indicator ON indicator_values (indicator_id, geo_id);
+"""
+
+
+def _create_indicator_tables(db: sqlite_utils.Database) -> None:
+    for statement in INDICATOR_TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 # Append only: a migration, once shipped, never changes; its position is its version.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("create meta", _create_meta),
     ("workshops, participants, proposals, stances, decisions, audit log", _create_workshop_tables),
+    ("indicator values and their provenance", _create_indicator_tables),
 )
-TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log"}
+TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values"}
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
@@ -167,6 +191,8 @@ def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
     except sqlite3.IntegrityError as err:
         raise StorageError(f"Nothing was saved: the change conflicts with what is stored ({err}).") from err
     except sqlite3.OperationalError as err:
+        if not any(word in str(err) for word in ("locked", "readonly", "disk", "full")):
+            raise  # a bug, not a busy or read-only database
         raise StorageError(f"Nothing was saved: the database is busy or read-only ({err}). Please try again.") from err
     except sqlite3.DatabaseError as err:
         raise _unreadable(path or database_path(), err) from err

@@ -32,3 +32,34 @@ def test_communities_file_builds_a_start(tmp_path):
 def test_bad_communities_are_refused_clearly(raw, message):
     with pytest.raises(InputFormatError, match=message):
         start_from_dict(raw)
+
+
+def test_communities_from_imported_data_follow_the_documented_rule(catalog, tmp_path):
+    from pathlib import Path
+
+    from portfolio_engine.communities import city_start, communities_from_values
+    from portfolio_engine.indicators import import_long, values
+    from portfolio_engine.survey import import_survey
+
+    demo = Path(__file__).resolve().parent.parent / "data" / "demo_city"
+    import_long(catalog, demo / "indicators.csv")
+    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside")
+    stored = values()
+    document = communities_from_values(stored, set(catalog.in_family("vital_conditions")))
+    by_name = {c["name"]: c for c in document["communities"]}
+    assert set(by_name) == {"Eastside", "Harbor", "Old Town", "Northgate", "Hillcrest"}
+    assert by_name["Eastside"]["vital_level"] < 1 < by_name["Hillcrest"]["vital_level"]
+    assert "vital_level" in by_name["Eastside"]["from_data"]
+    start = start_from_dict(document)
+    assert (start.thriving + start.struggling + start.suffering == pytest.approx(1.0))
+    assert city_start(stored).names == ("Whole city (survey)",)
+
+
+def test_no_survey_no_communities(catalog):
+    import pandas as pd
+
+    from portfolio_engine.communities import communities_from_values
+    from portfolio_engine.indicators import COLUMNS
+
+    with pytest.raises(InputFormatError, match="No survey shares by neighborhood"):
+        communities_from_values(pd.DataFrame(columns=list(COLUMNS)), set())

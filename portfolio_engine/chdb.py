@@ -1,0 +1,79 @@
+"""City Health Dashboard downloads (city and tract files) into the long indicator format.
+
+Codebook rules: -999 means not applicable and a blank means censored or unavailable (neither is a
+zero); FIPS codes lose leading zeros in the CSV and are padded back (state 2, county 3, tract 6,
+state+county+tract 11, state+place 7); a tract crossing city lines appears once per city, so tract
+rows are keyed by tract (geo_id) and place (parent_geo_id) together.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import Catalog
+from .indicators import Summary, csv_chunks, import_frames, read_bytes
+from .paths import DATA_DIR
+
+REQUIRED = ("state_fips", "stpl_fips", "city_name", "metric_name", "metric_number", "group_name", "num", "denom", "est", "lci", "uci",
+            "data_yr_type", "geo_level")
+NOT_APPLICABLE = "-999"
+
+
+@cache
+def mapping(path: Path = DATA_DIR / "chdb_mapping.csv") -> pd.DataFrame:
+    """Default metric -> vital condition mapping with direction and unit (editable copy in the Data page)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("metric_number")
+
+
+def _pad(series: pd.Series, width: int) -> pd.Series:
+    return series.str.strip().str.replace(r"\.0$", "", regex=True).str.zfill(width)
+
+
+def _number(series: pd.Series) -> pd.Series:
+    """-999 and blanks are not numbers: they become empty cells."""
+    return series.str.strip().where(~series.str.strip().isin([NOT_APPLICABLE, ""]), "")
+
+
+def to_long(chunk: pd.DataFrame, metric_map: pd.DataFrame) -> pd.DataFrame:
+    """One CHDB chunk as long-format rows (validated later like any long file)."""
+    chunk = chunk.fillna("")
+    level = chunk["geo_level"].str.strip().str.lower()
+    tract = level == "tract"
+    place = _pad(chunk["stpl_fips"], 7)
+    est = chunk["est"].str.strip()
+    mapped = metric_map.reindex(chunk["metric_number"].str.strip())
+    group = chunk["group_name"].str.strip()
+    version = chunk["version"].str.strip() if "version" in chunk else pd.Series("", index=chunk.index)
+    return pd.DataFrame({
+        "geo_id": place.where(~tract, _pad(chunk.get("stcotr_fips", pd.Series("", index=chunk.index)), 11)),
+        "geo_name": chunk["city_name"].str.strip().where(~tract, "Tract " + _pad(chunk.get("tract_code", pd.Series("", index=chunk.index)), 6)),
+        "geo_level": level,
+        "parent_geo_id": _pad(chunk["state_fips"], 2).where(~tract, place),
+        "group_type": ["total" if "total" in g.lower() else "race_ethnicity" for g in group],
+        "group_name": group.where(~group.str.lower().str.contains("total"), "total"),
+        "indicator_id": "chdb_" + chunk["metric_number"].str.strip(),
+        "indicator_name": chunk["metric_name"].str.strip(),
+        "vital_condition": mapped["vital_condition"].fillna("").to_numpy(),
+        "period_label": chunk["data_yr_type"].str.strip(),
+        "value": _number(chunk["est"]),
+        "value_status": est.map(lambda v: "not_applicable" if v == NOT_APPLICABLE else ("unavailable" if v == "" else "ok")),
+        "lci": _number(chunk["lci"]),
+        "uci": _number(chunk["uci"]),
+        "ci_level": ["90" if v else "" for v in _number(chunk["lci"])],
+        "unit": mapped["unit"].fillna("").to_numpy(),
+        "higher_is_better": mapped["higher_is_better"].fillna("").to_numpy(),
+        "measure_type": "objective",
+        "numerator": _number(chunk["num"]),
+        "denominator": _number(chunk["denom"]),
+        "source": ("City Health Dashboard v" + version).where(version != "", "City Health Dashboard"),
+        "notes": "",
+    })
+
+
+def import_chdb(catalog: Catalog, path: Path, db_path: Path | None = None) -> Summary:
+    data = read_bytes(path)
+    metric_map = mapping()
+    chunks = (to_long(chunk, metric_map) for chunk in csv_chunks(data, REQUIRED, "City Health Dashboard"))
+    return import_frames(chunks, catalog, Path(path).name, "chdb", hashlib.sha256(data).hexdigest(), "City Health Dashboard", db_path)

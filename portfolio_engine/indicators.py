@@ -1,0 +1,282 @@
+"""Community indicators in one long format (one value per row): validation, transactional import, queries.
+
+Files are read in chunks with vectorized checks, so a million-row file imports in seconds within
+bounded memory. A bad file imports nothing and the message names the line, the column and what was
+expected. Re-importing the same file changes nothing; a corrected file (same source and keys)
+replaces its values. Every value row references its provenance (file, source, time, content hash).
+"""
+
+import hashlib
+import io
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import audit, storage
+from .catalog import FAMILIES, Catalog
+from .errors import InputFormatError
+from .keys import new_id
+
+COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
+           "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
+           "higher_is_better", "measure_type", "numerator", "denominator", "source", "notes")
+REQUIRED = ("geo_id", "geo_level", "indicator_id", "period_label", "value")
+KEY = ("source", "geo_id", "parent_geo_id", "group_type", "group_name", "indicator_id", "period_label")
+LEVELS = ("city", "neighborhood", "tract", "ward", "zip", "county")
+GROUP_TYPES = ("total", "race_ethnicity", "income", "age", "sex", "language", "other")
+STATUSES = ("ok", "not_applicable", "censored", "unavailable")
+MEASURES = ("objective", "subjective")
+NUMBERS = ("value", "lci", "uci", "ci_level", "numerator", "denominator")
+TRUTH = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
+MAX_BYTES = 1 << 30
+CHUNK = 200_000
+MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                                      "october", "november", "december"), start=1)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: int
+    indicators: int
+    geographies: int
+    groups: int
+    periods: int
+    missing: int
+    changed: bool
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def period_bounds(label: str) -> tuple[str, str]:
+    """The documented rule from a free-text period label to ISO start and end dates ('' when unknown).
+
+    "2019, 5 Year Estimate" -> 2015-01-01..2019-12-31; "2016-2018" -> 2016-01-01..2018-12-31;
+    "March 2021, Using Data from ..." -> 2021-03-01..2021-03-31 (a month and year at the start);
+    "2018" or any other label with a year -> the first year it names, 2018-01-01..2018-12-31.
+    """
+    text = str(label).strip().lower()
+    estimate = re.search(r"(\d{4})\D+(\d+)[- ]year", text)
+    if estimate:
+        end, span = int(estimate.group(1)), int(estimate.group(2))
+        return f"{end - span + 1}-01-01", f"{end}-12-31"
+    span = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", text)
+    if span:
+        return f"{span.group(1)}-01-01", f"{span.group(2)}-12-31"
+    month = re.match(r"([a-z]+)\s+(\d{4})", text)
+    if month and month.group(1) in MONTHS:
+        year, number = int(month.group(2)), MONTHS[month.group(1)]
+        return f"{year}-{number:02d}-01", f"{year}-{number:02d}-{monthrange(year, number)[1]:02d}"
+    year = re.search(r"(\d{4})", text)
+    if year:
+        return f"{year.group(1)}-01-01", f"{year.group(1)}-12-31"
+    return "", ""
+
+
+class _FirstError:
+    """Keeps the earliest problem in file order across vectorized checks."""
+
+    def __init__(self) -> None:
+        self.line: int | None = None
+        self.message = ""
+
+    def check(self, bad: pd.Series, frame: pd.DataFrame, column: str, expected: str) -> None:
+        if bad.any():
+            index = bad.idxmax()
+            line = int(frame.loc[index, "_line"])
+            if self.line is None or line < self.line:
+                value = frame.loc[index, column] if column in frame else ""
+                self.line, self.message = line, f"Line {line}, column '{column}': got {str(value)!r}, expected {expected}."
+
+    def raise_if_any(self) -> None:
+        if self.line is not None:
+            raise InputFormatError(self.message)
+
+
+def normalize(frame: pd.DataFrame, catalog: Catalog, first_line: int) -> pd.DataFrame:
+    """Validate one chunk of long-format rows and fill defaults; raises naming the first bad line."""
+    frame = frame.copy()
+    frame["_line"] = np.arange(first_line, first_line + len(frame))
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    errors = _FirstError()
+    for column in REQUIRED:
+        if column != "value":
+            errors.check(frame[column] == "", frame, column, "a value (this column is required)")
+    errors.check(~frame["geo_level"].isin(LEVELS), frame, "geo_level", " | ".join(LEVELS))
+    frame.loc[frame["group_type"] == "", "group_type"] = "total"
+    errors.check(~frame["group_type"].isin(GROUP_TYPES), frame, "group_type", " | ".join(GROUP_TYPES))
+    frame.loc[(frame["group_type"] == "total") & (frame["group_name"] == ""), "group_name"] = "total"
+    frame.loc[frame["measure_type"] == "", "measure_type"] = "objective"
+    errors.check(~frame["measure_type"].isin(MEASURES), frame, "measure_type", "objective | subjective")
+    valid_conditions = set(catalog.ids) | set(FAMILIES) | {""}
+    errors.check(~frame["vital_condition"].isin(valid_conditions), frame, "vital_condition", "a portfolio element id or family, or blank")
+    numbers = {}
+    for column in NUMBERS:
+        numbers[column] = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
+        errors.check((frame[column] != "") & (numbers[column].isna() | ~np.isfinite(numbers[column].fillna(0))), frame, column, "a number")
+    status = frame["value_status"].where(frame["value_status"] != "", np.where(numbers["value"].notna(), "ok", "unavailable"))
+    frame["value_status"] = status
+    errors.check(~status.isin(STATUSES), frame, "value_status", " | ".join(STATUSES))
+    errors.check((status == "ok") & numbers["value"].isna(), frame, "value", "a number when value_status is ok")
+    errors.check((status != "ok") & numbers["value"].notna(), frame, "value", "blank when value_status is not ok (a missing value is not a zero)")
+    unit = frame["unit"].str.lower()
+    percent = unit.isin(["%", "percent", "percentage"]) & ((numbers["value"] < 0) | (numbers["value"] > 100))
+    errors.check(percent, frame, "value", "a percentage between 0 and 100")
+    share = unit.isin(["share", "fraction", "proportion"]) & ((numbers["value"] < 0) | (numbers["value"] > 1))
+    errors.check(share, frame, "value", "a share between 0 and 1")
+    errors.check(numbers["lci"] > numbers["uci"], frame, "lci", "a lower bound at most the upper bound (uci)")
+    truth = frame["higher_is_better"].str.lower().map(TRUTH)
+    errors.check((frame["higher_is_better"] != "") & truth.isna(), frame, "higher_is_better", "1 or 0 (true/false, yes/no)")
+    for column in ("period_start", "period_end"):
+        dates = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d", errors="coerce")
+        errors.check((frame[column] != "") & dates.isna(), frame, column, "a date as YYYY-MM-DD")
+    errors.raise_if_any()
+    missing_bounds = (frame["period_start"] == "") | (frame["period_end"] == "")
+    if missing_bounds.any():
+        derived = frame.loc[missing_bounds, "period_label"].map(period_bounds)
+        frame.loc[missing_bounds & (frame["period_start"] == ""), "period_start"] = derived.str[0]
+        frame.loc[missing_bounds & (frame["period_end"] == ""), "period_end"] = derived.str[1]
+    frame.loc[frame["geo_name"] == "", "geo_name"] = frame["geo_id"]
+    frame.loc[frame["indicator_name"] == "", "indicator_name"] = frame["indicator_id"]
+    for column in NUMBERS:
+        frame[column] = numbers[column]
+    frame["higher_is_better"] = truth
+    return frame
+
+
+def _key_hashes(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame[list(KEY)], index=False).to_numpy()
+
+
+def _records(frame: pd.DataFrame, provenance_id: str) -> list[tuple]:
+    values = frame[list(COLUMNS)].astype(object).where(frame[list(COLUMNS)].notna(), None)
+    return [(provenance_id, *row) for row in values.itertuples(index=False, name=None)]
+
+
+UPSERT = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
+          f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
+          + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
+
+
+def import_frames(chunks, catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
+                  path: Path | None = None) -> Summary:
+    """Validate every chunk, then write them all in one transaction (a bad row anywhere imports nothing)."""
+    with storage.writing(path) as db:
+        known = storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind)
+        seen_hashes, stats = [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+        provenance_id = new_id("f")
+        if not known:
+            storage.insert(db, "provenance", {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind,
+                                              "imported_at": audit.now(), "content_hash": content_hash, "rows": 0})
+        line = 2
+        for chunk in chunks:
+            frame = normalize(chunk, catalog, line)
+            frame.loc[frame["source"] == "", "source"] = default_source
+            hashes = _key_hashes(frame)
+            seen_hashes.append(hashes)
+            everything = np.concatenate(seen_hashes)
+            if len(np.unique(everything)) != len(everything):
+                duplicate = _duplicate_line(frame, everything, hashes)
+                raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
+            if not known:
+                db.conn.executemany(UPSERT, _records(frame, provenance_id))
+            stats["rows"] += len(frame)
+            stats["missing"] += int((frame["value_status"] != "ok").sum())
+            stats["indicators"].update(frame["indicator_id"].unique())
+            stats["geographies"].update(frame["geo_id"].unique())
+            stats["groups"].update(zip(frame["group_type"], frame["group_name"], strict=True))
+            stats["periods"].update(frame["period_label"].unique())
+            line += len(chunk)
+        if stats["rows"] == 0:
+            raise InputFormatError(f"{file_name} has no value rows.")
+        if not known:
+            storage.update(db, "provenance", provenance_id, {"rows": stats["rows"]})
+    return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
+                   stats["missing"], changed=not known)
+
+
+def _duplicate_line(frame: pd.DataFrame, everything: np.ndarray, hashes: np.ndarray) -> int:
+    earlier = set(everything[: len(everything) - len(hashes)].tolist())
+    seen: set[int] = set()
+    for line, value in zip(frame["_line"], hashes.tolist(), strict=True):
+        if value in earlier or value in seen:
+            return int(line)
+        seen.add(value)
+    return int(frame["_line"].iloc[0])
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is too large or not UTF-8."""
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise InputFormatError(f"{path} is {size / 1e9:.1f} GB; files up to {MAX_BYTES / 1e9:.1f} GB can be imported.")
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputFormatError(f"{path} is not UTF-8 text (line {line}): save it as UTF-8 CSV and import again.") from err
+    return data
+
+
+def csv_chunks(data: bytes, required: tuple[str, ...], what: str):
+    """Chunks of a CSV read as text, after checking the header has the required columns."""
+    try:
+        reader = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, chunksize=CHUNK, encoding="utf-8")
+        first = next(reader)
+    except StopIteration:
+        raise InputFormatError(f"The {what} file has a header but no rows.") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputFormatError(f"The {what} file is not a readable CSV: {err}.") from err
+    first.columns = [c.strip() for c in first.columns]
+    missing = [c for c in required if c not in first.columns]
+    if missing:
+        raise InputFormatError(f"The {what} file lacks column(s) {', '.join(missing)}; expected at least {', '.join(required)}.")
+    yield first
+    try:
+        for chunk in reader:
+            chunk.columns = first.columns
+            yield chunk
+    except pd.errors.ParserError as err:
+        raise InputFormatError(f"The {what} file is not a readable CSV: {err}.") from err
+
+
+def import_long(catalog: Catalog, path: Path, db_path: Path | None = None) -> Summary:
+    data = read_bytes(path)
+    chunks = csv_chunks(data, REQUIRED, "indicator")
+    return import_frames(chunks, catalog, Path(path).name, "long", hashlib.sha256(data).hexdigest(), Path(path).stem, db_path)
+
+
+def values(indicator_id: str | None = None, path: Path | None = None) -> pd.DataFrame:
+    """Stored value rows (one indicator, or all) as a table in the long format."""
+    with storage.reading(path) as db:
+        where = " WHERE indicator_id = ?" if indicator_id else ""
+        cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM indicator_values{where} ORDER BY indicator_id, geo_id, group_type, "
+                            "group_name, period_start", [indicator_id] if indicator_id else [])
+        return pd.DataFrame(cursor.fetchall(), columns=list(COLUMNS))
+
+
+def catalog_of_indicators(path: Path | None = None) -> pd.DataFrame:
+    """One row per indicator: name, vital condition, measure type, unit, direction, how many values."""
+    with storage.reading(path) as db:
+        cursor = db.execute("SELECT indicator_id, MIN(indicator_name), MIN(vital_condition), MIN(measure_type), MIN(unit), "
+                            "MIN(higher_is_better), COUNT(*), SUM(CASE WHEN value_status = 'ok' THEN 0 ELSE 1 END) "
+                            "FROM indicator_values GROUP BY indicator_id ORDER BY indicator_id")
+        return pd.DataFrame(cursor.fetchall(), columns=["indicator_id", "indicator_name", "vital_condition", "measure_type", "unit",
+                                                        "higher_is_better", "values", "missing"])
+
+
+def export_long(path: Path | None = None) -> str:
+    frame = values(path=path)
+    frame["higher_is_better"] = frame["higher_is_better"].map({1: "1", 0: "0"}).fillna("")
+    return frame.to_csv(index=False, float_format="%.10g")

@@ -1,0 +1,45 @@
+import json
+from pathlib import Path
+
+from portfolio_engine.cli import main
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo_city"
+
+
+def cli(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_prints_only_the_summary(capsys):
+    code, out, err = cli(capsys, "indicators", "import", DEMO / "indicators.csv", "--kind", "long")
+    assert code == 0 and err == ""
+    assert json.loads(out) == {"rows": 192, "indicators": 8, "geographies": 6, "groups": 1, "periods": 4, "missing": 3}
+    code, out, err = cli(capsys, "indicators", "import", DEMO / "indicators.csv", "--kind", "long")
+    assert json.loads(out)["rows"] == 192 and "nothing changed" in err
+
+
+def test_survey_list_export_and_communities(capsys, tmp_path):
+    cli(capsys, "indicators", "import", DEMO / "indicators.csv", "--kind", "long")
+    code, out, _ = cli(capsys, "indicators", "import", DEMO / "survey.csv", "--kind", "survey", "--period", "2024",
+                       "--geo-id", "riverside", "--geo-name", "Riverside")
+    assert code == 0 and json.loads(out)["indicators"] == 7
+    listed = json.loads(cli(capsys, "indicators", "list")[1])
+    assert {"thriving_share", "child_poverty"} <= {row["indicator_id"] for row in listed}
+    code, out, _ = cli(capsys, "indicators", "export", "--format", "long")
+    assert code == 0 and out.splitlines()[0].startswith("geo_id,geo_name,geo_level,parent_geo_id")
+    code, _, err = cli(capsys, "indicators", "communities", "--out", tmp_path / "c.json")
+    assert code == 0 and "Wrote 5 communities" in err
+    code, out, _ = cli(capsys, "status-quo")
+    (tmp_path / "sq.json").write_text(out)
+    code, out, _ = cli(capsys, "simulate", "--portfolio", tmp_path / "sq.json", "--start", tmp_path / "c.json", "--years", "1")
+    assert code == 0 and out.count("Eastside") == 2
+
+
+def test_bad_files_exit_2_naming_the_line(capsys, tmp_path):
+    (tmp_path / "bad.csv").write_text("geo_id,geo_level,indicator_id,period_label,value\nx,city,i,2023,abc\n")
+    code, out, err = cli(capsys, "indicators", "import", tmp_path / "bad.csv", "--kind", "long")
+    assert code == 2 and out == "" and err == "Error: Line 2, column 'value': got 'abc', expected a number.\n"
+    code, _, err = cli(capsys, "indicators", "communities", "--out", tmp_path / "c.json")
+    assert code == 2 and "No survey shares by neighborhood" in err
