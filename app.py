@@ -21,6 +21,7 @@ pages = [
     st.Page("pages/allocate.py", title="Allocate", icon=":material/tune:", default=True),
     st.Page("pages/optimize.py", title="Optimize", icon=":material/auto_graph:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/data.py", title="Data", icon=":material/monitoring:"),
 ]
 if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator page
     pages.append(st.Page("pages/facilitate.py", title="Facilitate", icon=":material/groups:"))

@@ -5,8 +5,10 @@ import streamlit as st
 
 from portfolio_engine.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.catalog import load_catalog
+from portfolio_engine.communities import SHARE_IDS, city_start
 from portfolio_engine.dynamics import Model, build_model
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.indicators import values
 from portfolio_engine.portfolio import (
     amounts_from_query,
     family_totals,
@@ -21,6 +23,7 @@ from portfolio_engine.studio import compare_with_status_quo, display_unit
 from ui import charts, identity, session
 
 HORIZONS = (10, 15, 20, 30)
+START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
 
 catalog = load_catalog()
@@ -102,8 +105,14 @@ def session_model() -> tuple[Assumptions, Model, str | None]:
 defaults = default_assumptions(catalog)
 assumptions, model, assumptions_problem = session_model()
 horizon = state.get("horizon") or 20
+if "data_start" not in state:  # one database read per session, never on a slider's hot path
+    try:
+        state.data_start = city_start(pd.concat([values(share) for share in SHARE_IDS]))
+    except PortfolioError:
+        state.data_start = None
+start = state.data_start if state.get("start_choice") == START_FROM_DATA else None
 current = amounts()
-comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon)
+comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon, start)
 numbers = comparison.headline()
 summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
            f"suffering {numbers['suffering']:.2%} ({numbers['suffering_change'] * 100:+.2f} pts) vs status quo")
@@ -146,6 +155,12 @@ st.query_params.update(to_query(portfolio))
 
 with projection_area:
     st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
+    if state.data_start is not None:
+        st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
+        if start is not None:
+            st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
+                       f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
+                       "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
     if assumptions_problem:
         st.error(assumptions_problem)
     a, b, c = st.columns(3)

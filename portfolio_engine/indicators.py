@@ -6,6 +6,7 @@ expected. Re-importing the same file changes nothing; a corrected file (same sou
 replaces its values. Every value row references its provenance (file, source, time, content hash).
 """
 
+import csv
 import hashlib
 import io
 import re
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from . import audit, storage
 from .catalog import FAMILIES, Catalog
@@ -25,7 +28,7 @@ COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "gr
            "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
            "higher_is_better", "measure_type", "numerator", "denominator", "source", "notes")
 REQUIRED = ("geo_id", "geo_level", "indicator_id", "period_label", "value")
-KEY = ("source", "geo_id", "parent_geo_id", "group_type", "group_name", "indicator_id", "period_label")
+KEY = ("indicator_id", "geo_id", "source", "parent_geo_id", "group_type", "group_name", "period_label")  # the table's primary key
 LEVELS = ("city", "neighborhood", "tract", "ward", "zip", "county")
 GROUP_TYPES = ("total", "race_ethnicity", "income", "age", "sex", "language", "other")
 STATUSES = ("ok", "not_applicable", "censored", "unavailable")
@@ -33,7 +36,7 @@ MEASURES = ("objective", "subjective")
 NUMBERS = ("value", "lci", "uci", "ci_level", "numerator", "denominator")
 TRUTH = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
 MAX_BYTES = 1 << 30
-CHUNK = 200_000
+CHUNK = 50_000  # rows per chunk: bounds memory (Python objects for executemany) and keeps speed
 MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
                                       "october", "november", "december"), start=1)}
 
@@ -104,7 +107,9 @@ def normalize(frame: pd.DataFrame, catalog: Catalog, first_line: int) -> pd.Data
     for column in COLUMNS:
         if column not in frame:
             frame[column] = ""
-        frame[column] = frame[column].fillna("").astype(str).str.strip()
+        elif not pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].astype(str)
+        frame[column] = frame[column].fillna("").str.strip()
     errors = _FirstError()
     for column in REQUIRED:
         if column != "value":
@@ -155,61 +160,66 @@ def _key_hashes(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame[list(KEY)], index=False).to_numpy()
 
 
-def _records(frame: pd.DataFrame, provenance_id: str) -> list[tuple]:
-    values = frame[list(COLUMNS)].astype(object).where(frame[list(COLUMNS)].notna(), None)
-    return [(provenance_id, *row) for row in values.itertuples(index=False, name=None)]
+def _records(frame: pd.DataFrame, provenance_id: str):
+    """Rows for executemany, column by column (fast); NaN is stored as NULL by SQLite (missing, never zero)."""
+    columns = [frame[c].tolist() for c in COLUMNS]
+    return zip([provenance_id] * len(frame), *columns, strict=True)
 
 
-UPSERT = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
-          f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
-          + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
+# Rows go first into a staging table without constraints (fast), then into the real table in one statement,
+# where a corrected file's rows replace the stored ones (same keys).
+STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) SELECT provenance_id, {', '.join(COLUMNS)} "
+         f"FROM staging_values WHERE true ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
+         + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
 
 
 def import_frames(chunks, catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
                   path: Path | None = None) -> Summary:
     """Validate every chunk, then write them all in one transaction (a bad row anywhere imports nothing)."""
     with storage.writing(path) as db:
+        db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
         known = storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind)
-        seen_hashes, stats = [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+        seen_hashes, seen_lines, stats = [], [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
         provenance_id = new_id("f")
         if not known:
+            db.execute("CREATE TEMP TABLE staging_values AS SELECT * FROM indicator_values WHERE 0")
             storage.insert(db, "provenance", {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind,
                                               "imported_at": audit.now(), "content_hash": content_hash, "rows": 0})
         line = 2
         for chunk in chunks:
             frame = normalize(chunk, catalog, line)
             frame.loc[frame["source"] == "", "source"] = default_source
-            hashes = _key_hashes(frame)
-            seen_hashes.append(hashes)
-            everything = np.concatenate(seen_hashes)
-            if len(np.unique(everything)) != len(everything):
-                duplicate = _duplicate_line(frame, everything, hashes)
-                raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
+            seen_hashes.append(_key_hashes(frame))
+            seen_lines.append(frame["_line"].to_numpy())
             if not known:
-                db.conn.executemany(UPSERT, _records(frame, provenance_id))
+                db.conn.executemany(STAGE, _records(frame, provenance_id))
             stats["rows"] += len(frame)
             stats["missing"] += int((frame["value_status"] != "ok").sum())
             stats["indicators"].update(frame["indicator_id"].unique())
             stats["geographies"].update(frame["geo_id"].unique())
-            stats["groups"].update(zip(frame["group_type"], frame["group_name"], strict=True))
+            pairs = frame[["group_type", "group_name"]].drop_duplicates()
+            stats["groups"].update(zip(pairs["group_type"].tolist(), pairs["group_name"].tolist(), strict=True))
             stats["periods"].update(frame["period_label"].unique())
             line += len(chunk)
         if stats["rows"] == 0:
             raise InputFormatError(f"{file_name} has no value rows.")
+        duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
+        if duplicate:  # checked before the commit: a file with a repeated key imports nothing
+            raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
         if not known:
+            db.execute(MERGE)
+            db.execute("DROP TABLE staging_values")
             storage.update(db, "provenance", provenance_id, {"rows": stats["rows"]})
     return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
                    stats["missing"], changed=not known)
 
 
-def _duplicate_line(frame: pd.DataFrame, everything: np.ndarray, hashes: np.ndarray) -> int:
-    earlier = set(everything[: len(everything) - len(hashes)].tolist())
-    seen: set[int] = set()
-    for line, value in zip(frame["_line"], hashes.tolist(), strict=True):
-        if value in earlier or value in seen:
-            return int(line)
-        seen.add(value)
-    return int(frame["_line"].iloc[0])
+def _duplicate_line(hashes: np.ndarray, lines: np.ndarray) -> int | None:
+    """The line of the first row whose key already appeared above it, or None."""
+    order = np.argsort(hashes, kind="stable")
+    repeated = np.flatnonzero(hashes[order][1:] == hashes[order][:-1]) + 1
+    return int(lines[order][repeated].min()) if len(repeated) else None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -230,24 +240,23 @@ def read_bytes(path: Path) -> bytes:
 
 
 def csv_chunks(data: bytes, required: tuple[str, ...], what: str):
-    """Chunks of a CSV read as text, after checking the header has the required columns."""
+    """Chunks of a CSV read as text (Arrow's streaming reader), after checking the header has the required columns."""
     try:
-        reader = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, chunksize=CHUNK, encoding="utf-8")
-        first = next(reader)
+        header = next(csv.reader(io.StringIO(data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8-sig"))))
     except StopIteration:
-        raise InputFormatError(f"The {what} file has a header but no rows.") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputFormatError(f"The {what} file is not a readable CSV: {err}.") from err
-    first.columns = [c.strip() for c in first.columns]
-    missing = [c for c in required if c not in first.columns]
+        raise InputFormatError(f"The {what} file is empty.") from None
+    names = [c.strip() for c in header]
+    missing = [c for c in required if c not in names]
     if missing:
         raise InputFormatError(f"The {what} file lacks column(s) {', '.join(missing)}; expected at least {', '.join(required)}.")
-    yield first
     try:
-        for chunk in reader:
-            chunk.columns = first.columns
-            yield chunk
-    except pd.errors.ParserError as err:
+        reader = pacsv.open_csv(
+            io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=8 << 20, column_names=names, skip_rows=1),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+        for batch in reader:
+            yield batch.to_pandas().astype("str")
+    except pa.ArrowInvalid as err:
         raise InputFormatError(f"The {what} file is not a readable CSV: {err}.") from err
 
 
@@ -257,13 +266,25 @@ def import_long(catalog: Catalog, path: Path, db_path: Path | None = None) -> Su
     return import_frames(chunks, catalog, Path(path).name, "long", hashlib.sha256(data).hexdigest(), Path(path).stem, db_path)
 
 
-def values(indicator_id: str | None = None, path: Path | None = None) -> pd.DataFrame:
-    """Stored value rows (one indicator, or all) as a table in the long format."""
+def values(indicator_id: str | None = None, path: Path | None = None, geo_id: str | None = None) -> pd.DataFrame:
+    """Stored value rows (all, or one indicator, or one place) as a table in the long format."""
+    filters = {"indicator_id": indicator_id, "geo_id": geo_id}
+    used = {k: v for k, v in filters.items() if v is not None}
+    where = (" WHERE " + " AND ".join(f"{k} = ?" for k in used)) if used else ""
     with storage.reading(path) as db:
-        where = " WHERE indicator_id = ?" if indicator_id else ""
         cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM indicator_values{where} ORDER BY indicator_id, geo_id, group_type, "
-                            "group_name, period_start", [indicator_id] if indicator_id else [])
-        return pd.DataFrame(cursor.fetchall(), columns=list(COLUMNS))
+                            "group_name, period_start", list(used.values()))
+        frame = pd.DataFrame(cursor.fetchall(), columns=list(COLUMNS))
+    for column in NUMBERS:
+        frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def places(path: Path | None = None) -> pd.DataFrame:
+    """Every place with values: id, name, level, parent."""
+    with storage.reading(path) as db:
+        cursor = db.execute("SELECT DISTINCT geo_id, geo_name, geo_level, parent_geo_id FROM indicator_values ORDER BY geo_level, geo_name")
+        return pd.DataFrame(cursor.fetchall(), columns=["geo_id", "geo_name", "geo_level", "parent_geo_id"])
 
 
 def catalog_of_indicators(path: Path | None = None) -> pd.DataFrame:

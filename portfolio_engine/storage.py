@@ -76,9 +76,9 @@ CREATE TABLE indicator_values (
     indicator_name TEXT NOT NULL, vital_condition TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL,
     period_label TEXT NOT NULL, value REAL, value_status TEXT NOT NULL, lci REAL, uci REAL, ci_level REAL, unit TEXT NOT NULL,
     higher_is_better INTEGER, measure_type TEXT NOT NULL, numerator REAL, denominator REAL, source TEXT NOT NULL, notes TEXT NOT NULL,
-    UNIQUE (source, geo_id, parent_geo_id, group_type, group_name, indicator_id, period_label)
-);
-CREATE INDEX indicator_values_indicator ON indicator_values (indicator_id, geo_id);
+    PRIMARY KEY (indicator_id, geo_id, source, parent_geo_id, group_type, group_name, period_label)
+) WITHOUT ROWID;
+CREATE INDEX indicator_values_place ON indicator_values (geo_id);
 """
 
 
@@ -194,6 +194,8 @@ def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
         if not any(word in str(err) for word in ("locked", "readonly", "disk", "full")):
             raise  # a bug, not a busy or read-only database
         raise StorageError(f"Nothing was saved: the database is busy or read-only ({err}). Please try again.") from err
+    except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+        raise  # a bug, not a damaged file
     except sqlite3.DatabaseError as err:
         raise _unreadable(path or database_path(), err) from err
     finally:

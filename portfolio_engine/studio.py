@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .dynamics import Model, simulate
+from .dynamics import Model, Start, simulate
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Comparison:
         }
 
 
-def compare_with_status_quo(model: Model, amounts: np.ndarray, years: int) -> Comparison:
-    """Run the chosen amounts and the status quo in one vectorized call."""
-    projection = simulate(model, np.vstack([amounts, model.status_quo]), years)
+def compare_with_status_quo(model: Model, amounts: np.ndarray, years: int, start: Start | None = None) -> Comparison:
+    """Run the chosen amounts and the status quo in one vectorized call, from the same start."""
+    projection = simulate(model, np.vstack([amounts, model.status_quo]), years, start)
     return Comparison(projection.frame(0), projection.frame(1))
 
 

@@ -11,7 +11,7 @@ CONFIG = {"displaylogo": False, "responsive": True}
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
-def _line(x, y, name: str, color: str, dashed: bool = False, **extra) -> go.Scatter:
+def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> go.Scatter:
     """One line; numpy arrays, not pandas Series, which plotly converts at a cost."""
     x, y = np.asarray(x), np.asarray(y)
     style = {"color": color, "dash": "dot", "width": 2} if dashed else {"color": color, "width": 3}
@@ -33,16 +33,16 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
     for row, name in enumerate(names):
         axis = "" if row == 0 else str(row + 1)
         top = 1 - row / 3
-        traces.append(_line(status_quo["year"], status_quo[name] * 100, "status quo", BASELINE, True,
+        traces.append(line(status_quo["year"], status_quo[name] * 100, "status quo", BASELINE, True,
                             yaxis=f"y{axis}", showlegend=row == 0, legendgroup="sq"))
-        traces.append(_line(chosen["year"], chosen[name] * 100, f"{name} (this mix)", COLORS[name], yaxis=f"y{axis}"))
+        traces.append(line(chosen["year"], chosen[name] * 100, f"{name} (this mix)", COLORS[name], yaxis=f"y{axis}"))
         layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {name}"}}
     return _figure(traces, 520, "", **layout)
 
 
 def difference(diff: pd.DataFrame) -> go.Figure:
     """Change against the status quo, in percentage points of the population."""
-    traces = [_line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
+    traces = [line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
     return _figure(traces, 340, "percentage points vs status quo", shapes=[zero])
 
@@ -50,8 +50,8 @@ def difference(diff: pd.DataFrame) -> go.Figure:
 def urgent_cost(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> go.Figure:
     """Cost of the urgent services people draw on each year."""
     return _figure([
-        _line(status_quo["year"], status_quo["urgent_cost"] / scale, "status quo", BASELINE, True),
-        _line(chosen["year"], chosen["urgent_cost"] / scale, "this mix", "#2166ac"),
+        line(status_quo["year"], status_quo["urgent_cost"] / scale, "status quo", BASELINE, True),
+        line(chosen["year"], chosen["urgent_cost"] / scale, "this mix", "#2166ac"),
     ], 340, f"{unit} per year".strip())
 
 
@@ -59,9 +59,9 @@ def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
     """Share of the budget that actually reaches vital conditions, against the chosen share."""
     chosen_share = chosen["realized_vital_share"].iloc[0] * 100
     return _figure([
-        _line(status_quo["year"], status_quo["realized_vital_share"] * 100, "status quo", BASELINE, True),
-        _line(chosen["year"], [chosen_share] * len(chosen), "chosen", "#762a83", True),
-        _line(chosen["year"], chosen["realized_vital_share"] * 100, "realized", "#762a83"),
+        line(status_quo["year"], status_quo["realized_vital_share"] * 100, "status quo", BASELINE, True),
+        line(chosen["year"], [chosen_share] * len(chosen), "chosen", "#762a83", True),
+        line(chosen["year"], chosen["realized_vital_share"] * 100, "realized", "#762a83"),
     ], 340, "% of budget to vital conditions")
 
 
@@ -99,7 +99,7 @@ def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
     traces = []
     for n, (run, label) in enumerate(zip(runs, labels, strict=True)):
         color = palette[n % len(palette)]
-        traces.append(_line(run["year"], run["thriving"] * 100, f"{label}: thriving", color))
-        traces.append(_line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2"))
+        traces.append(line(run["year"], run["thriving"] * 100, f"{label}: thriving", color))
+        traces.append(line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2"))
     return _figure(traces, 420, "% thriving (solid)", yaxis2={"title": {"text": "% suffering (dotted)"}, "overlaying": "y", "side": "right"},
                    legend={"orientation": "h", "y": -0.3})

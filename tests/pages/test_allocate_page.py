@@ -143,3 +143,17 @@ def test_assumptions_editor_opens_applies_and_resets(page):
     assert metric(page, "Thriving in year 20") == "52.6%"
     next(b for b in page.button if b.label == "Reset assumptions to defaults").click().run()
     assert page.session_state["assumption_overrides"] == {}
+
+
+def test_projection_can_start_from_the_citys_survey(catalog):
+    from pathlib import Path
+
+    from portfolio_engine.survey import import_survey
+
+    import_survey(catalog, Path(__file__).resolve().parents[2] / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside")
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    at.radio(key="start_choice").set_value("Your city's survey").run()
+    assert not at.exception
+    assert any("From your data: thriving 49%" in c.value for c in at.caption)
+    assert metric(at, "Thriving in year 20") != "52.6%"

@@ -1,0 +1,120 @@
+"""Data: the community's own indicators over time, by neighborhood and group, strengths beside gaps; imports."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.chdb import import_chdb, mapping
+from portfolio_engine.community_views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.indicators import catalog_of_indicators, import_long, places, values
+from portfolio_engine.survey import import_survey
+from ui import charts
+
+catalog = load_catalog()
+names = {e.id: e.name for e in catalog.elements} | {f: n for f, n in catalog.family_names.items()}
+KINDS = {"Long-format indicator CSV": "long", "City Health Dashboard download": "chdb", "Resident survey (Cantril ladder)": "survey"}
+
+st.title("Community data")
+st.caption("Your own numbers: each place is compared with its own past and with the whole city, never ranked against others. "
+           "Missing and suppressed values are shown as such, never as zero.")
+
+with st.expander("Import a file", expanded=False):
+    kind = KINDS[st.radio("Kind of file", list(KINDS), horizontal=True, key="import_kind")]
+    upload = st.file_uploader("CSV file (UTF-8)", type=["csv"], key="import_file")
+    if kind == "survey":
+        a, b, c = st.columns(3)
+        period = a.text_input("Survey period", str(date.today().year), key="survey_period")
+        geo_id = b.text_input("Place id for the whole survey", "city", key="survey_geo")
+        geo_name = c.text_input("Place name", "Whole city", key="survey_name")
+    if kind == "chdb":
+        st.caption("City Health Dashboard metrics map to the portfolio like this (the shipped default):")
+        st.dataframe(mapping().reset_index(), hide_index=True, width="stretch")
+    if upload is not None and st.button("Import", key="import_button"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / upload.name
+            path.write_bytes(upload.getvalue())
+            try:
+                if kind == "long":
+                    summary = import_long(catalog, path)
+                elif kind == "chdb":
+                    summary = import_chdb(catalog, path)
+                else:
+                    summary = import_survey(catalog, path, period, geo_id, geo_name)
+            except PortfolioError as err:
+                st.error(f"Nothing was imported. {err}")
+            else:
+                note = "" if summary.changed else " (this file was imported before: nothing changed)"
+                st.success(f"Imported {summary.rows:,} values: {summary.indicators} indicators, {summary.geographies} places, "
+                           f"{summary.periods} periods, {summary.missing} missing{note}.")
+
+indicators = catalog_of_indicators()
+if indicators.empty:
+    st.info("No community data yet: import a file above (a long-format CSV, a City Health Dashboard download or a resident survey).")
+    st.stop()
+
+where = places()
+labels = {r.indicator_id: f"{r.indicator_name} · {names.get(r.vital_condition, 'not mapped')} · {r.measure_type}" for r in indicators.itertuples()}
+left, right = st.columns(2)
+indicator_id = left.selectbox("Indicator", list(labels), format_func=labels.get, key="data_indicator")
+place_labels = {r.geo_id: f"{r.geo_name} ({r.geo_level})" for r in where.itertuples()}
+cities = where[where["geo_level"] == "city"]["geo_id"].tolist()
+place_id = right.selectbox("Place", list(place_labels), format_func=place_labels.get, key="data_place",
+                           index=list(place_labels).index(cities[0]) if cities else 0)
+rows = values(indicator_id)
+city_id = cities[0] if cities else None
+
+series = trend(rows, place_id)
+figure = go.Figure()
+if city_id and city_id != place_id:
+    city = trend(rows, city_id)
+    figure.add_trace(charts.line(city["period_end"], city["value"], f"{place_labels[city_id]}", charts.BASELINE, True))
+shown = series[series["value_status"] == "ok"]
+figure.add_trace(go.Scatter(x=shown["period_end"], y=shown["value"], name=place_labels[place_id], mode="lines+markers",
+                            line={"color": "#2166ac", "width": 3},
+                            error_y={"type": "data", "symmetric": False, "array": (shown["uci"] - shown["value"]).to_numpy(),
+                                     "arrayminus": (shown["value"] - shown["lci"]).to_numpy(), "visible": bool(shown["lci"].notna().any())}))
+unit = rows["unit"].iloc[0] if len(rows) else ""
+figure.update_layout(height=340, margin=charts.MARGIN, yaxis_title=unit, legend={"orientation": "h", "y": -0.25})
+st.plotly_chart(figure, config=charts.CONFIG, key="data_trend")
+missing = series[series["value_status"] != "ok"]
+for row in missing.itertuples():
+    st.caption(f"{row.period_label}: {row.value_status.replace('_', ' ')}{' (' + row.notes + ')' if row.notes else ''}")
+
+st.subheader("Neighborhoods and tracts, each against its own past")
+for level in ("neighborhood", "tract", "ward", "zip"):
+    table = latest_by_place(rows, level)
+    if not table.empty:
+        st.caption(f"By {level} (alphabetical)")
+        st.dataframe(table, hide_index=True, width="stretch")
+groups = by_group(rows, place_id)
+if not groups.empty:
+    st.subheader("By group")
+    st.dataframe(groups, hide_index=True, width="stretch")
+
+place_rows = values(geo_id=place_id)
+st.subheader(f"Strengths and gaps: {place_labels[place_id]}")
+strengths, gaps = strengths_and_gaps(place_rows, values(geo_id=city_id) if city_id else place_rows.iloc[0:0])
+good, bad = st.columns(2)
+with good:
+    st.markdown("**Strengths** (improving, or better than the whole city)")
+    if strengths.empty:
+        st.caption("None found in these data.")
+    else:
+        st.dataframe(strengths, hide_index=True, width="stretch")
+with bad:
+    st.markdown("**Gaps** (worsening, or behind the whole city)")
+    if gaps.empty:
+        st.caption("None found in these data.")
+    else:
+        st.dataframe(gaps, hide_index=True, width="stretch")
+
+st.subheader("Objective and subjective measures for each vital condition")
+table = by_condition(place_rows)
+if not table.empty:
+    table["vital condition"] = table["vital condition"].map(lambda v: names.get(v, v))
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from portfolio_engine.indicators import import_long
+from portfolio_engine.survey import import_survey
+
+PAGE = "../../pages/data.py"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+
+
+def test_empty_database_invites_an_import():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "No community data yet" in at.info[0].value
+
+
+def test_demo_city_shows_trend_places_strengths_and_gaps(catalog):
+    import_long(catalog, DEMO / "indicators.csv")
+    import_survey(catalog, DEMO / "survey.csv", "2024", "riverside", "Riverside")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="data_place").value == "riverside"
+    assert [s.value for s in at.subheader][:1] == ["Neighborhoods and tracts, each against its own past"]
+    at.selectbox(key="data_place").set_value("eastside").run()
+    at.selectbox(key="data_indicator").set_value("child_poverty").run()
+    assert not at.exception
+    assert any("Strengths" in m.value for m in at.markdown) and any("Gaps" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 1
