@@ -56,10 +56,22 @@ def reset() -> None:
 
 
 def moved(element_id: str) -> None:
-    """Slider callback: in keep-the-total mode, scale the other unlocked elements to stay on budget."""
-    if state.keep_total:
-        locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
-        set_amounts(rebalance(amounts(), element_id, budget, locked))
+    """Slider callback: in keep-the-total mode, scale the other unlocked elements to stay on budget.
+
+    When the browser sends an input before it has drawn the last rebalance, the other sliders
+    arrive with the values the rebalance replaced; those are not moves, so they are put back.
+    """
+    if not state.keep_total:
+        return
+    replaced = state.get("replaced", {})
+    if element_id in replaced and state[key(element_id)] == replaced[element_id][0]:
+        state[key(element_id)] = replaced[element_id][1]
+        return
+    before = amounts()
+    locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
+    after = rebalance(before, element_id, budget, locked)
+    state.replaced = {i: (before[i] / scale, after[i] / scale) for i in catalog.ids if i != element_id and before[i] != after[i]}
+    set_amounts(after)
 
 
 def first_load() -> None:

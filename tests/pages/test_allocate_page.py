@@ -157,3 +157,14 @@ def test_projection_can_start_from_the_citys_survey(catalog):
     assert not at.exception
     assert any("From your data: thriving 49%" in c.value for c in at.caption)
     assert metric(at, "Thriving in year 20") != "52.6%"
+
+
+def test_a_stale_value_from_the_browser_is_not_taken_as_a_move(page):
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    housing = page.slider(key="amount:humane_housing").value
+    assert housing < 8.0
+    page.slider(key="amount:humane_housing").set_value(8.0).run()  # what a browser that missed the rebalance would send
+    assert page.slider(key="amount:humane_housing").value == housing
+    assert page.slider(key="amount:basic_needs").value == 16.0
+    page.slider(key="amount:humane_housing").set_value(9.0).run()  # a real move is still a move
+    assert page.slider(key="amount:humane_housing").value == 9.0 and slider_total(page) == pytest.approx(100.0)
