@@ -16,6 +16,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from portfolio_engine.assumptions import default_assumptions  # noqa: E402
 from portfolio_engine.catalog import load_catalog  # noqa: E402
@@ -109,6 +110,57 @@ def optimizer_figures() -> list[tuple[str, float, str, float]]:
     ]
 
 
+def data_figures() -> list[tuple[str, float, str, float]]:
+    """A seeded 1,000,000-row long file imported into a fresh database (its own process, to read its peak memory);
+    baseline: pandas reading the same file with no checks and no database."""
+    import json
+    import os
+    import subprocess
+
+    import pandas as pd
+    from big_indicators import write
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.csv"
+        write(str(path), 1_000_000)
+        env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "bench.db")}
+        result = json.loads(subprocess.run([sys.executable, str(ROOT / "bench" / "import_once.py"), str(path)], env=env,
+                                           capture_output=True, text=True, check=True).stdout)
+        start = time.perf_counter()
+        pd.read_csv(path, dtype=str, keep_default_na=False)
+        baseline = time.perf_counter() - start
+    print(f"1,000,000-row import peak memory: {result['peak_mib']:.0f} MiB", file=sys.stderr)
+    return [("import 1,000,000 long rows (checks + SQLite)", result["seconds"], "pandas.read_csv alone", baseline)]
+
+
+def data_page_figures() -> list[tuple[str, float, str, float]]:
+    """Data page rerun after choosing another indicator, on the demo city; baseline: the one-slider page."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from portfolio_engine.indicators import import_long
+    from portfolio_engine.survey import import_survey
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["PORTFOLIO_DB"] = str(Path(folder) / "data.db")
+        catalog = load_catalog()
+        import_long(catalog, ROOT / "data" / "demo_city" / "indicators.csv")
+        import_survey(catalog, ROOT / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside")
+        app = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+        app.run()
+        choices = ["child_poverty", "hs_completion", "thriving_share", "park_access"] * 6
+        cpu = []
+        for indicator in choices:
+            start = time.process_time()
+            app.selectbox(key="data_indicator").set_value(indicator).run()
+            cpu.append(time.process_time() - start)
+        trivial = Path(folder) / "trivial.py"
+        trivial.write_text(TRIVIAL_PAGE)
+        baseline = page_cpu_per_change(trivial, "x", [8.0, 10.0, 12.0, 9.0] * 6)
+    return [("Data page, CPU per indicator change", statistics.median(cpu), "one-slider page", baseline)]
+
+
 def page_cpu_per_change(script: Path, key: str, values: list[float]) -> float:
     from streamlit.testing.v1 import AppTest
 
@@ -133,7 +185,7 @@ def page_figures() -> list[tuple[str, float, str, float]]:
 
 
 def main() -> None:
-    rows = engine_figures() + optimizer_figures() + page_figures()
+    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures()
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:

@@ -36,7 +36,7 @@ MEASURES = ("objective", "subjective")
 NUMBERS = ("value", "lci", "uci", "ci_level", "numerator", "denominator")
 TRUTH = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
 MAX_BYTES = 1 << 30
-CHUNK = 50_000  # rows per chunk: bounds memory (Python objects for executemany) and keeps speed
+BLOCK_BYTES = 8 << 20  # CSV bytes per chunk (about 50,000 rows): bounds memory held as Python objects for executemany
 MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
                                       "october", "november", "december"), start=1)}
 
@@ -251,7 +251,7 @@ def csv_chunks(data: bytes, required: tuple[str, ...], what: str):
         raise InputFormatError(f"The {what} file lacks column(s) {', '.join(missing)}; expected at least {', '.join(required)}.")
     try:
         reader = pacsv.open_csv(
-            io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=8 << 20, column_names=names, skip_rows=1),
+            io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False))
         for batch in reader:
