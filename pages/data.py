@@ -99,19 +99,14 @@ if not groups.empty:
 place_rows = values(geo_id=place_id)
 st.subheader(f"Strengths and gaps: {place_labels[place_id]}")
 strengths, gaps = strengths_and_gaps(place_rows, values(geo_id=city_id) if city_id else place_rows.iloc[0:0])
-good, bad = st.columns(2)
-with good:
-    st.markdown("**Strengths** (improving, or better than the whole city)")
-    if strengths.empty:
-        st.caption("None found in these data.")
-    else:
-        st.dataframe(strengths, hide_index=True, width="stretch")
-with bad:
-    st.markdown("**Gaps** (worsening, or behind the whole city)")
-    if gaps.empty:
-        st.caption("None found in these data.")
-    else:
-        st.dataframe(gaps, hide_index=True, width="stretch")
+for column, title, table in zip(st.columns(2), ("**Strengths** (improving, or better than the whole city)",
+                                                "**Gaps** (worsening, or behind the whole city)"), (strengths, gaps), strict=True):
+    with column:
+        st.markdown(title)
+        if table.empty:
+            st.caption("None found in these data.")
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Objective and subjective measures for each vital condition")
 table = by_condition(place_rows)

@@ -131,16 +131,25 @@ with st.expander("Constraints as JSON (edit or paste a document)"):
     text = st.text_area("Constraints document", json.dumps(document, indent=2), height=260, key="constraints_json",
                         disabled=not use_json)
 
-if st.button("Find the best portfolio", type="primary", key="run_optimizer"):
+
+
+def run(action, spinner: str):
+    """Run an engine action on the constraints in use (JSON or tables); show a clear message on bad input."""
     try:
         raw = json.loads(text) if use_json else document
-        problem = problem_from_dict(raw)
-        with st.spinner("Optimizing..."):
-            state.optimize_result = (optimize(problem), raw)
+        with st.spinner(spinner):
+            return action(raw)
     except json.JSONDecodeError as err:
         st.error(f"The JSON document is not valid: {err}.")
     except PortfolioError as err:
         st.error(str(err))
+    return None
+
+
+if st.button("Find the best portfolio", type="primary", key="run_optimizer"):
+    found = run(lambda raw: (optimize(problem_from_dict(raw)), raw), "Optimizing...")
+    if found:
+        state.optimize_result = found
 
 if "optimize_result" in state:
     result, raw = state.optimize_result
@@ -180,14 +189,9 @@ first = left.selectbox("First objective", FRONTIER_KINDS, index=1, key="frontier
 second = right.selectbox("Second objective", FRONTIER_KINDS, index=0, key="frontier_second")
 points = points_col.number_input("Points", 10, 20, 15, key="frontier_points")
 if st.button("Trace the frontier", key="run_frontier"):
-    try:
-        raw = json.loads(text) if use_json else document
-        with st.spinner("Tracing the frontier..."):
-            state.frontier_result = (frontier(problem_from_dict(raw), (first, second), int(points)), (first, second))
-    except json.JSONDecodeError as err:
-        st.error(f"The JSON document is not valid: {err}.")
-    except PortfolioError as err:
-        st.error(str(err))
+    traced = run(lambda raw: (frontier(problem_from_dict(raw), (first, second), int(points)), (first, second)), "Tracing the frontier...")
+    if traced:
+        state.frontier_result = traced
 
 if "frontier_result" in state:
     found, kinds = state.frontier_result

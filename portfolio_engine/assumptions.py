@@ -14,6 +14,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import InputFormatError, InvalidAssumptions
+from .jsonfile import read_json
 from .paths import ASSUMPTIONS_FILE
 
 CHANNELS = ("lift", "steady", "prevent", "restore")
@@ -117,10 +118,5 @@ def default_assumptions(catalog: Catalog, path: Path = ASSUMPTIONS_FILE) -> Assu
 
 def read_assumptions(catalog: Catalog, path: Path) -> Assumptions:
     """The defaults with a (possibly partial) override file applied."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
-    except ValueError as err:
-        raise InputFormatError(f"{path} is not valid JSON: {err}.") from err
+    raw = read_json(path)
     return with_overrides(default_assumptions(catalog), catalog, raw)

@@ -14,6 +14,7 @@ from . import audit, record, storage
 from .catalog import load_catalog
 from .decisions import record_decision
 from .errors import InputFormatError, PortfolioError
+from .jsonfile import read_json
 from .portfolio import load_status_quo, read_portfolio
 from .proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
 from .workshops import NotFound, change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
@@ -33,12 +34,7 @@ def _passcode(path: Path) -> str:
 def _json_file(path: Path | None) -> dict | None:
     if path is None:
         return None
-    try:
-        value = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
-    except ValueError as err:
-        raise InputFormatError(f"{path} is not valid JSON: {err}.") from err
+    value = read_json(path)
     if not isinstance(value, dict):
         raise InputFormatError(f"{path} must hold a JSON object.")
     return value

@@ -5,7 +5,6 @@ Format (JSON): {"communities": [{"name": ..., "thriving": ..., "struggling": ...
 vital_level is the vital-conditions level relative to the status quo (default 1).
 """
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pandas as pd
 
 from .dynamics import Start
 from .errors import InputFormatError
+from .jsonfile import read_json
 
 SHARES = ("thriving", "struggling", "suffering")
 
@@ -54,12 +54,7 @@ def start_from_dict(raw: Any, where: str = "communities") -> Start:
 
 
 def read_start(path: Path) -> Start:
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
-    except ValueError as err:
-        raise InputFormatError(f"{path} is not valid JSON: {err}.") from err
+    raw = read_json(path)
     return start_from_dict(raw, str(path))
 
 

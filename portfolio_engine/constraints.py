@@ -4,7 +4,6 @@ Parsed into a `Problem` with per-element bounds (and the constraint that sets ea
 floors and ceilings, and objective terms. See docs/optimizer.md for the format and the scaling.
 """
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,8 @@ from .assumptions import default_assumptions, read_assumptions
 from .catalog import FAMILIES, Catalog, load_catalog
 from .communities import read_start
 from .dynamics import Model, Start, build_model
-from .errors import InputFormatError, PortfolioError
+from .errors import PortfolioError
+from .jsonfile import read_json
 from .portfolio import load_status_quo, parse_amount, portfolio_from_dict, read_portfolio
 
 # kind: +1 to maximize, -1 to minimize
@@ -210,12 +210,7 @@ def problem_from_dict(raw: Any, base: Path = Path("."), catalog: Catalog | None 
 
 
 def read_problem(path: Path) -> Problem:
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
-    except ValueError as err:
-        raise InputFormatError(f"{path} is not valid JSON: {err}.") from err
+    raw = read_json(path)
     return problem_from_dict(raw, Path(path).parent)
 
 

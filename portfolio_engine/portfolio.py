@@ -13,6 +13,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .errors import BudgetMismatch, InputFormatError, InvalidAmount
+from .jsonfile import read_json
 from .paths import STATUS_QUO_FILE
 
 CENT = 0.01
@@ -97,12 +98,7 @@ def portfolio_from_dict(catalog: Catalog, raw: Any, where: str = "portfolio") ->
 
 def read_portfolio(catalog: Catalog, path: Path) -> Portfolio:
     """Read a portfolio JSON file with clear messages for unreadable or malformed files."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
-    except (ValueError, UnicodeDecodeError) as err:
-        raise InputFormatError(f"{path} is not valid JSON: {err}.") from err
+    raw = read_json(path)
     return portfolio_from_dict(catalog, raw, str(path))
 
 

@@ -70,3 +70,21 @@ def workshop(catalog, status_quo):
     ana, _ = join(created.id, "Ana", "County hospital", "health")
     ben, _ = join(created.id, "Ben", "Housing authority", "housing")
     return {"workshop": created, "ana": ana, "ben": ben, "passcode": "facilitator-pass"}
+
+
+# The optimizer issue's example constraints, shared by the optimizer, constraints and CLI tests.
+ISSUE_CONSTRAINTS = {
+    "budget": 100000000,
+    "objective": {"thriving_at_year": 10},
+    "floors": {"acute_care": 15000000},
+    "ceilings": {"public_safety": 20000000},
+    "family_floors": {"urgent_services": 45000000},
+    "locks": {"humane_housing": 9000000},
+    "max_change": 0.25,
+    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
+}
+
+
+@pytest.fixture
+def issue_constraints():
+    return dict(ISSUE_CONSTRAINTS)

@@ -110,17 +110,10 @@ def test_every_command_has_help_text(command):
     assert result.returncode == 0 and len(result.stdout.splitlines()) >= 3
 
 
-ISSUE_CONSTRAINTS = {
-    "budget": 100000000, "objective": {"thriving_at_year": 10}, "floors": {"acute_care": 15000000},
-    "ceilings": {"public_safety": 20000000}, "family_floors": {"urgent_services": 45000000},
-    "locks": {"humane_housing": 9000000}, "max_change": 0.25,
-    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
-}
 
-
-def test_optimize_prints_the_documented_json(capsys, tmp_path):
+def test_optimize_prints_the_documented_json(capsys, tmp_path, issue_constraints):
     path = tmp_path / "c.json"
-    path.write_text(json.dumps(ISSUE_CONSTRAINTS))
+    path.write_text(json.dumps(issue_constraints))
     code, out, err = run_cli(capsys, "optimize", "--constraints", str(path), "--format", "json")
     assert code == 0, err
     result = json.loads(out)
@@ -130,9 +123,9 @@ def test_optimize_prints_the_documented_json(capsys, tmp_path):
         b for b in result["binding"] if b["constraint"] == "locks.humane_housing").items()
 
 
-def test_optimize_frontier_prints_a_list(capsys, tmp_path):
+def test_optimize_frontier_prints_a_list(capsys, tmp_path, issue_constraints):
     path = tmp_path / "c.json"
-    path.write_text(json.dumps(ISSUE_CONSTRAINTS))
+    path.write_text(json.dumps(issue_constraints))
     code, out, err = run_cli(capsys, "optimize", "--constraints", str(path), "--frontier", "suffering_years,thriving_at_year", "--points", "10")
     points = json.loads(out)
     assert code == 0, err

@@ -13,20 +13,9 @@ from portfolio_engine.constraints import (
 )
 from portfolio_engine.errors import InvalidAmount, UnknownElement
 
-ISSUE_EXAMPLE = {
-    "budget": 100000000,
-    "objective": {"thriving_at_year": 10},
-    "floors": {"acute_care": 15000000},
-    "ceilings": {"public_safety": 20000000},
-    "family_floors": {"urgent_services": 45000000},
-    "locks": {"humane_housing": 9000000},
-    "max_change": 0.25,
-    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
-}
 
-
-def test_issue_example_parses_into_bounds_with_their_sources():
-    problem = problem_from_dict(ISSUE_EXAMPLE)
+def test_issue_example_parses_into_bounds_with_their_sources(issue_constraints):
+    problem = problem_from_dict(issue_constraints)
     i = problem.catalog.index("acute_care")
     assert problem.lower[i] == 15e6 and problem.lower_source[i] == "floors.acute_care"
     h = problem.catalog.index("humane_housing")

@@ -12,16 +12,6 @@ from portfolio_engine.optimize import frontier, optimize, scorer
 IDS = ["basic_needs", "lifelong_learning", "meaningful_work", "humane_housing", "stable_environment", "reliable_transportation",
        "acute_care", "addiction_recovery", "public_safety", "homeless_services", "environmental_cleanup", "income_food_assistance",
        "belonging_civic_muscle"]
-ISSUE_EXAMPLE = {
-    "budget": 100000000,
-    "objective": {"thriving_at_year": 10},
-    "floors": {"acute_care": 15000000},
-    "ceilings": {"public_safety": 20000000},
-    "family_floors": {"urgent_services": 45000000},
-    "locks": {"humane_housing": 9000000},
-    "max_change": 0.25,
-    "owners": {"floors.acute_care": "County hospital", "locks.humane_housing": "Housing authority"},
-}
 
 
 def vector(allocations):
@@ -58,8 +48,8 @@ def random_feasible(problem, count, seed=1):
     return x
 
 
-def test_issue_example_is_feasible_better_than_the_status_quo_and_explained():
-    problem = problem_from_dict(ISSUE_EXAMPLE)
+def test_issue_example_is_feasible_better_than_the_status_quo_and_explained(issue_constraints):
+    problem = problem_from_dict(issue_constraints)
     result = optimize(problem)
     assert_respects(problem, result.allocations)
     assert result.objective > result.status_quo_objective == pytest.approx(1.0)
@@ -70,8 +60,8 @@ def test_issue_example_is_feasible_better_than_the_status_quo_and_explained():
     assert result.marginal_values["basic_needs"] > result.marginal_values["public_safety"]
 
 
-def test_same_input_same_output():
-    first, second = optimize(problem_from_dict(ISSUE_EXAMPLE)), optimize(problem_from_dict(ISSUE_EXAMPLE))
+def test_same_input_same_output(issue_constraints):
+    first, second = optimize(problem_from_dict(issue_constraints)), optimize(problem_from_dict(issue_constraints))
     assert first.allocations == second.allocations and first.objective == second.objective
 
 
@@ -120,8 +110,8 @@ def test_equity_lifts_the_worst_off_community(tmp_path):
     assert result.objective > result.status_quo_objective
 
 
-def test_frontier_gives_ten_to_twenty_efficient_feasible_portfolios():
-    problem = problem_from_dict(ISSUE_EXAMPLE)
+def test_frontier_gives_ten_to_twenty_efficient_feasible_portfolios(issue_constraints):
+    problem = problem_from_dict(issue_constraints)
     points = frontier(problem, ("suffering_years", "thriving_at_year"), 15)
     assert 10 <= len(points) <= 20
     values = np.array([[p["objectives"]["suffering_years"], p["objectives"]["thriving_at_year"]] for p in points])
@@ -135,9 +125,9 @@ def test_frontier_gives_ten_to_twenty_efficient_feasible_portfolios():
 @pytest.mark.parametrize(("kinds", "error"), [(("thriving_at_year", "thriving_at_year"), InvalidConstraints),
                                               (("closeness_to_vote", "thriving_at_year"), InvalidConstraints),
                                               (("joy", "thriving_at_year"), InvalidConstraints)])
-def test_bad_frontier_requests_are_refused(kinds, error):
+def test_bad_frontier_requests_are_refused(kinds, error, issue_constraints):
     with pytest.raises(error):
-        frontier(problem_from_dict(ISSUE_EXAMPLE), kinds, 10)
+        frontier(problem_from_dict(issue_constraints), kinds, 10)
 
 
 constraint_sets = st.fixed_dictionaries({
