@@ -1,0 +1,142 @@
+"""Project-ballot rules: greedy as cities run it, and the Method of Equal Shares with its add1 completion.
+
+Money comparisons that decide exhaustiveness and feasibility use exact integers/fractions (costs and
+budgets as read). MES's per-voter budgets run in floating point on numpy arrays for speed; two
+projects whose affordability differs by less than TIE (relative) are treated as tied and ordered by
+project id as text, as the reference library does. Outcomes are checked against pabutools on the
+shared real elections and on generated ones (tests/test_project_rules.py).
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .pabulib import Election
+
+TIE = 1e-12
+
+
+@dataclass(frozen=True)
+class Ballots:
+    """Distinct ballots with their multiplicity; each project's supporters and their utilities."""
+
+    project_ids: tuple[str, ...]
+    costs: tuple[Fraction, ...]
+    budget: Fraction
+    voters: int
+    weights: np.ndarray  # (groups,)
+    supporters: tuple[np.ndarray, ...]  # per project: supporter group indices
+    utilities: tuple[np.ndarray, ...]  # per project: each supporter's utility
+
+
+def prepare(election: Election, satisfaction: str = "cost") -> Ballots:
+    """Group identical ballots; utility is the project's cost ('cost') or the points given ('points')."""
+    ids = tuple(election.projects)
+    index = {p: i for i, p in enumerate(ids)}
+    costs = tuple(election.cost(p) for p in ids)
+    groups: dict[tuple, int] = {}
+    for ballot in election.ballots():
+        key = tuple(sorted(zip(ballot[0], ballot[1], strict=False)))
+        groups[key] = groups.get(key, 0) + 1
+    supporters = [[] for _ in ids]
+    utilities = [[] for _ in ids]
+    for g, key in enumerate(groups):
+        for project_id, points in key:
+            value = float(costs[index[project_id]]) if satisfaction == "cost" else float(points)
+            if value > 0:
+                supporters[index[project_id]].append(g)
+                utilities[index[project_id]].append(value)
+    return Ballots(ids, costs, election.budget, sum(groups.values()), np.array(list(groups.values()), dtype=float),
+                   tuple(np.array(s, dtype=np.int64) for s in supporters), tuple(np.array(u) for u in utilities))
+
+
+def greedy(ballots: Ballots, selected: tuple[str, ...] = ()) -> list[str]:
+    """Projects by decreasing satisfaction per unit of cost, ties by id as text, skipping what no longer fits.
+
+    With cost satisfaction this is the number of votes; with points it is points per unit of cost, as
+    the reference library's utilitarian greedy counts (and its published results for Częstochowa).
+    """
+    scores = [float((ballots.weights[s] * u).sum() / float(c)) if c else 0.0
+              for s, u, c in zip(ballots.supporters, ballots.utilities, ballots.costs, strict=True)]
+    spent = sum((ballots.costs[ballots.project_ids.index(p)] for p in selected), Fraction(0))
+    chosen = list(selected)
+    for i in sorted(range(len(ballots.project_ids)), key=lambda i: (-scores[i], ballots.project_ids[i])):
+        project = ballots.project_ids[i]
+        if project not in chosen and scores[i] > 0 and spent + ballots.costs[i] <= ballots.budget:
+            chosen.append(project)
+            spent += ballots.costs[i]
+    return chosen
+
+
+def _equal_shares(ballots: Ballots, per_voter: float) -> list[int]:
+    """One run of MES with the given budget per voter; returns the selected project indices in order."""
+    budgets = np.full(len(ballots.weights), per_voter)
+    w = ballots.weights
+    costs = [float(c) for c in ballots.costs]
+    total_sat = [float((w[s] * u).sum()) for s, u in zip(ballots.supporters, ballots.utilities, strict=True)]
+    alive = {i: costs[i] / total_sat[i] for i in range(len(costs)) if total_sat[i] > 0 and costs[i] > 0}
+    chosen = []
+    while alive:
+        best, tied = np.inf, []
+        for i in sorted(alive, key=alive.get):
+            s, u = ballots.supporters[i], ballots.utilities[i]
+            money = budgets[s] * w[s]
+            if money.sum() < costs[i] * (1 - TIE):
+                del alive[i]
+                continue
+            if alive[i] > best * (1 + TIE):
+                break
+            order = np.argsort(budgets[s] / u, kind="stable")
+            paid = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
+            remaining_sat = total_sat[i] - np.concatenate(([0.0], np.cumsum((w[s] * u)[order])[:-1]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = (costs[i] - paid) / remaining_sat
+            fits = np.flatnonzero(factor * u[order] <= budgets[s][order] * (1 + TIE))
+            rho = float(factor[fits[0]]) if len(fits) else float(factor[-1])
+            alive[i] = rho
+            if rho < best * (1 - TIE):
+                best, tied = rho, [i]
+            elif rho <= best * (1 + TIE):
+                tied.append(i)
+        if not tied:
+            break
+        pick = min(tied, key=lambda i: ballots.project_ids[i])
+        s, u = ballots.supporters[pick], ballots.utilities[pick]
+        budgets[s] -= np.minimum(budgets[s], best * u)
+        chosen.append(pick)
+        del alive[pick]
+    return chosen
+
+
+def _exhaustive(ballots: Ballots, chosen: list[int]) -> bool:
+    """No supported, unselected project fits in what is left of the real budget (exact)."""
+    left = ballots.budget - sum((ballots.costs[i] for i in chosen), Fraction(0))
+    return not any(i not in chosen and len(ballots.supporters[i]) and 0 < ballots.costs[i] <= left for i in range(len(ballots.costs)))
+
+
+def equal_shares(ballots: Ballots, add1: bool = False) -> list[str]:
+    """MES; with add1, raise every voter's budget by one currency unit until the outcome is exhaustive,
+    returning the last outcome that did not overspend."""
+    per_voter = ballots.budget / ballots.voters
+    chosen = _equal_shares(ballots, float(per_voter))
+    if not add1:
+        return [ballots.project_ids[i] for i in chosen]
+    previous = chosen
+    while True:
+        if sum((ballots.costs[i] for i in chosen), Fraction(0)) > ballots.budget:
+            return [ballots.project_ids[i] for i in previous]
+        if _exhaustive(ballots, chosen):
+            return [ballots.project_ids[i] for i in chosen]
+        previous = chosen
+        per_voter += 1
+        chosen = _equal_shares(ballots, float(per_voter))
+
+
+def run(election: Election, rule: str, satisfaction: str = "cost") -> list[str]:
+    """greedy | mes | mes-add1 | mes-add1-greedy (add1 then greedy fill of what is left)."""
+    ballots = prepare(election, satisfaction)
+    if rule == "greedy":
+        return greedy(ballots)
+    selected = equal_shares(ballots, add1=rule.startswith("mes-add1"))
+    return greedy(ballots, tuple(selected)) if rule.endswith("-greedy") else selected
