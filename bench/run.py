@@ -161,6 +161,39 @@ def data_page_figures() -> list[tuple[str, float, str, float]]:
     return [("Data page, CPU per indicator change", statistics.median(cpu), "one-slider page", baseline)]
 
 
+def voting_figures() -> list[tuple[str, float, str, float]]:
+    """MES with add1 on a generated city (64 projects, 6,586 voters, seeded), end to end through the command line,
+    against pabutools' method_of_equal_shares(voter_budget_increment=1) call alone; Independent Markets on
+    100,000 split ballots against the mean of the same ballots."""
+    import subprocess
+
+    import numpy as np
+    from big_election import pabulib_text
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import method_of_equal_shares
+
+    from portfolio_engine.voting.split_rules import aggregate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "city.pb"
+        path.write_text(pabulib_text(64, 6586, 4_000_000))
+        start = time.perf_counter()
+        ours = subprocess.run([sys.executable, "-m", "portfolio_engine", "pb", "--rule", "mes-add1", str(path)], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.splitlines()[:-1]
+        command = time.perf_counter() - start
+        instance, profile = parse_pabulib(str(path))
+        start = time.perf_counter()
+        theirs = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=Cost_Sat, voter_budget_increment=1)
+        library = time.perf_counter() - start
+    same = sorted(ours) == sorted(p.name for p in theirs)
+    print(f"MES add1 winners identical to pabutools: {same}", file=sys.stderr)
+    ballots = np.random.default_rng(5).dirichlet(np.ones(13), 100_000)
+    markets = median_seconds(lambda: aggregate(ballots, "independent-markets", 1e8), 5)
+    mean = median_seconds(lambda: aggregate(ballots, "mean", 1e8), 5)
+    return [("MES add1, 64 projects x 6,586 voters (pb command, end to end)", command, "pabutools call alone", library),
+            ("Independent Markets, 100,000 ballots x 13", markets, "mean of the same ballots", mean)]
+
+
 def page_cpu_per_change(script: Path, key: str, values: list[float]) -> float:
     from streamlit.testing.v1 import AppTest
 
@@ -185,7 +218,7 @@ def page_figures() -> list[tuple[str, float, str, float]]:
 
 
 def main() -> None:
-    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures()
+    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures() + voting_figures()
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:

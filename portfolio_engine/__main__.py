@@ -1,7 +1,19 @@
-"""Entry point for `python -m portfolio_engine`."""
+"""Entry point for `python -m portfolio_engine`; counting commands start without the heavy modules."""
 
 import sys
 
-from .cli import main
+if sys.argv[1:2] and sys.argv[1] in ("pb", "aggregate"):
+    import argparse
+
+    from .cli_vote import main as lean_main
+    from .errors import PortfolioError
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise PortfolioError(f"{message} (see --help)")
+
+    sys.exit(lean_main(sys.argv[1:], _Parser))
+
+from .cli import main  # noqa: E402
 
 sys.exit(main(sys.argv[1:]))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cli_indicators, cli_workshop, storage
+from . import cli_indicators, cli_vote, cli_workshop, storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
@@ -25,6 +25,8 @@ from .errors import PortfolioError
 from .optimize import frontier, optimize
 from .portfolio import load_status_quo, read_portfolio
 from .xmile import to_xmile
+
+LEAN = ("pb", "aggregate")  # counting commands: no database, and routed before heavy imports (__main__)
 
 
 class UsageError(PortfolioError):
@@ -189,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub["init-db"].set_defaults(run=cmd_init_db)
     sub["seed-demo"].set_defaults(run=cmd_seed_demo)
+    cli_vote.register(commands)
     cli_workshop.register(commands, _Parser)
     cli_indicators.register(commands, _Parser)
     return parser
@@ -198,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        if args.command != "init-db":
+        if args.command not in ("init-db", *LEAN):
             storage.migrate()
         output = args.run(args)
     except cli_workshop.VerificationFailed as err:

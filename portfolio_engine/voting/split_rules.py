@@ -1,0 +1,83 @@
+"""Split-ballot rules: each ballot divides a budget across categories (amounts, points or shares).
+
+Every ballot is first divided by its own total. Results are scaled to the budget.
+- mean: the average split.
+- median: the coordinate-wise median, normalized to the budget (not strategy-proof); when every median
+  is zero it gives no allocation.
+- independent-markets: the moving-phantom mechanism of Freeman, Pennock, Peters and Wortman Vaughan
+  (2019) with phantoms f_k(t) = min(t(n - k), 1), k = 0..n; each category gets the median of the n
+  votes and n + 1 phantoms, t chosen so the medians sum to 1. Truthful; single-minded groups get
+  their proportional share.
+- welfare-phantoms: the same paper's welfare-maximizing phantoms f_k(t) = min(max((n + 1)t - k, 0), 1).
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import InputFormatError
+
+RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
+
+
+def normalize(ballots: np.ndarray) -> np.ndarray:
+    """Each row divided by its own total; rows must be non-negative with a positive total."""
+    ballots = np.asarray(ballots, dtype=float)
+    totals = ballots.sum(axis=1, keepdims=True)
+    if (ballots < 0).any() or (totals <= 0).any() or not np.isfinite(ballots).all():
+        raise InputFormatError("Every ballot needs non-negative numbers with a positive total.")
+    return ballots / totals
+
+
+def _phantom_median(sorted_votes: np.ndarray, phantoms: np.ndarray) -> np.ndarray:
+    """Per category, the median of its n sorted votes and the n + 1 phantoms.
+
+    With votes ascending a_1..a_n and phantom_i the (n + 1 - i)-th smallest phantom, the (n + 1)-th
+    smallest of all 2n + 1 values is min over i = 0..n of max(a_i, phantom_i), with a_0 = -infinity.
+    """
+    terms = np.maximum(sorted_votes, phantoms[1:])
+    return np.minimum(terms.min(axis=1), phantoms[0])
+
+
+def _moving_phantoms(shares: np.ndarray, phantom: Callable[[float, int], np.ndarray]) -> np.ndarray:
+    """Find t in [0, 1] where the medians sum to 1 (bisection: the sum never falls as t grows)."""
+    n = shares.shape[0]
+    sorted_votes = np.sort(shares.T, axis=1)  # (categories, n)
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if _phantom_median(sorted_votes, phantom(middle, n)).sum() >= 1.0:
+            high = middle
+        else:
+            low = middle
+    medians = _phantom_median(sorted_votes, phantom(high, n))
+    return medians / medians.sum()
+
+
+def _independent_markets(t: float, n: int) -> np.ndarray:
+    i = np.arange(n + 1)
+    return np.minimum(t * (n - i), 1.0)
+
+
+def _welfare(t: float, n: int) -> np.ndarray:
+    i = np.arange(n + 1)
+    return np.clip((n + 1) * t - i, 0.0, 1.0)
+
+
+def aggregate(ballots: np.ndarray, rule: str, budget: float) -> np.ndarray:
+    """Amounts per category (columns of `ballots`) under the rule, adding up to the budget."""
+    shares = normalize(ballots)
+    if rule == "mean":
+        result = shares.mean(axis=0)
+    elif rule == "median":
+        medians = np.median(shares, axis=0)
+        if medians.sum() <= 0:
+            raise InputFormatError("Every category's median is zero: the median rule gives no allocation for these ballots.")
+        result = medians / medians.sum()
+    elif rule == "independent-markets":
+        result = _moving_phantoms(shares, _independent_markets)
+    elif rule == "welfare-phantoms":
+        result = _moving_phantoms(shares, _welfare)
+    else:
+        raise InputFormatError(f"Unknown rule '{rule}'. Rules: {', '.join(RULES)}.")
+    return result * budget

@@ -1,0 +1,70 @@
+"""Greedy and MES reproduce the published reference outcomes exactly, and pabutools on generated elections."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portfolio_engine.voting import pabulib
+from portfolio_engine.voting.project_rules import run
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+# shared/data/pabulib/SOURCES.md: pabutools 1.2.3 results, and Assen's official outcome (MES with add1).
+REFERENCE = {
+    ("Netherlands_Assen_2024.pb", "greedy", "cost"): "2, 3, 8, 9, 11, 13, 14",
+    ("Netherlands_Assen_2024.pb", "mes", "cost"): "2, 3, 9, 11, 12, 13, 14",
+    ("Netherlands_Assen_2024.pb", "mes-add1", "cost"): "2, 3, 5, 6, 9, 11, 12, 13, 14",
+    ("Netherlands_Assen_2024.pb", "mes-add1-greedy", "cost"): "2, 3, 5, 6, 7, 9, 11, 12, 13, 14",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "greedy", "cost"): "10, 213, 263, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "mes", "cost"): "461, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "mes-add1", "cost"): "213, 263, 279, 330, 461, 513, 520, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "mes-add1-greedy", "cost"): "213, 263, 279, 306, 330, 461, 513, 520, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "greedy", "points"): "213, 263, 279, 306, 330, 461, 513, 520, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "mes", "points"): "461, 563",
+    ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "greedy", "cost"): "2947",
+    ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "mes", "cost"): "2948, 2956",
+    ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "mes-add1", "cost"): "2948, 2953, 2956",
+    ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "mes-add1-greedy", "cost"): "2948, 2950, 2953, 2956, 2957",
+}
+
+
+@pytest.mark.parametrize(("file", "rule", "satisfaction"), list(REFERENCE))
+def test_reference_outcomes_are_reproduced_exactly(file, rule, satisfaction):
+    election = pabulib.read(SHARED / file)
+    selected = run(election, rule, satisfaction)
+    assert ", ".join(sorted(selected, key=int)) == REFERENCE[(file, rule, satisfaction)]
+
+
+def test_assen_official_outcome_is_the_selected_column():
+    election = pabulib.read(SHARED / "Netherlands_Assen_2024.pb")
+    official = {p for p, record in election.projects.items() if record.get("selected") == "1"}
+    assert set(run(election, "mes-add1")) == official
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 12), st.integers(5, 60), st.integers(1, 10_000), st.integers(0, 10**6))
+def test_project_rules_never_overspend_and_match_pabutools(projects, voters, budget_hundreds, seed):
+    from big_election import pabulib_text
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    text = pabulib_text(projects, voters, budget_hundreds * 100, seed)
+    election = pabulib.parse(text)
+    path = Path(f"/tmp/pb-{seed}-{projects}-{voters}.pb")
+    path.write_text(text)
+    instance, profile = parse_pabulib(str(path))
+    path.unlink()
+    multi = profile.as_multiprofile()
+    expected = {
+        "greedy": greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat, is_sat_additive=True),
+        "mes": method_of_equal_shares(instance, multi, sat_class=Cost_Sat),
+        "mes-add1": method_of_equal_shares(instance, multi, sat_class=Cost_Sat, voter_budget_increment=1),
+    }
+    for rule, outcome in expected.items():
+        selected = run(election, rule)
+        assert sorted(selected) == sorted(p.name for p in outcome), rule
+        assert sum(election.cost(p) for p in selected) <= election.budget
