@@ -5,7 +5,7 @@ import sys
 if sys.argv[1:2] and sys.argv[1] in ("pb", "aggregate"):
     import argparse
 
-    from .cli_vote import main as lean_main
+    from .cli_count import main as lean_main
     from .errors import PortfolioError
 
     class _Parser(argparse.ArgumentParser):

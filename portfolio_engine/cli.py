@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cli_indicators, cli_vote, cli_workshop, storage
+from . import cli_count, cli_indicators, cli_votes, cli_workshop, storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
@@ -191,9 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub["init-db"].set_defaults(run=cmd_init_db)
     sub["seed-demo"].set_defaults(run=cmd_seed_demo)
-    cli_vote.register(commands)
+    cli_count.register(commands)
     cli_workshop.register(commands, _Parser)
     cli_indicators.register(commands, _Parser)
+    cli_votes.register(commands, _Parser)
     return parser
 
 

@@ -88,13 +88,39 @@ def _create_indicator_tables(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+VOTE_TABLES = """
+CREATE TABLE votes (
+    id TEXT PRIMARY KEY, workshop_id TEXT REFERENCES workshops(id), title TEXT NOT NULL, ballot TEXT NOT NULL, rule TEXT NOT NULL,
+    budget REAL NOT NULL, currency TEXT NOT NULL, options TEXT NOT NULL, projects TEXT NOT NULL, state TEXT NOT NULL,
+    rules_hash TEXT, passcode_hash TEXT, created_at TEXT NOT NULL, opened_at TEXT, closed_at TEXT
+);
+CREATE TABLE voter_codes (
+    code_hash TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), created_at TEXT NOT NULL
+);
+CREATE TABLE ballots (
+    id TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), code_hash TEXT, paper_id TEXT, receipt_hash TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL, neighborhood TEXT NOT NULL, group_name TEXT NOT NULL, why TEXT NOT NULL, paper INTEGER NOT NULL,
+    current INTEGER NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX ballots_vote ON ballots (vote_id, current);
+CREATE INDEX ballots_code ON ballots (code_hash);
+"""
+
+
+def _create_vote_tables(db: sqlite_utils.Database) -> None:
+    for statement in VOTE_TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 # Append only: a migration, once shipped, never changes; its position is its version.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("create meta", _create_meta),
     ("workshops, participants, proposals, stances, decisions, audit log", _create_workshop_tables),
     ("indicator values and their provenance", _create_indicator_tables),
+    ("resident votes, voter codes and ballots", _create_vote_tables),
 )
-TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values"}
+TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes", "voter_codes", "ballots"}
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
