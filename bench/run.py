@@ -194,6 +194,44 @@ def voting_figures() -> list[tuple[str, float, str, float]]:
             ("Independent Markets, 100,000 ballots x 13", markets, "mean of the same ballots", mean)]
 
 
+def _cast_batch(db: str, vote_id: str, codes: list[str]) -> None:
+    import os
+
+    os.environ["PORTFOLIO_DB"] = db
+    from portfolio_engine.voting.votes import cast
+
+    catalog = load_catalog()
+    for code in codes:
+        cast(catalog, vote_id, code, {"allocations": {"humane_housing": 2, "acute_care": 1}})
+
+
+def submission_figures() -> list[tuple[str, float, str, float]]:
+    """Ballots cast by 8 concurrent writer processes (800 ballots), seconds per ballot; baseline: one process."""
+    import multiprocessing
+    import os
+
+    from portfolio_engine.voting import votes
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder) / "votes.db")
+        os.environ["PORTFOLIO_DB"] = db
+        catalog = load_catalog()
+        vote = votes.create_vote(catalog, "Benchmark", "split", "mean", 100, passcode="bench-passcode")
+        codes = votes.generate_codes(vote.id, 1000, "bench-passcode")
+        votes.open_vote(vote.id, "bench-passcode")
+        with multiprocessing.get_context("spawn").Pool(8) as pool:
+            pool.starmap(_cast_batch, [(db, vote.id, codes[:8])] )  # warm the workers' imports
+            start = time.perf_counter()
+            pool.starmap(_cast_batch, [(db, vote.id, codes[8 + n:808:8]) for n in range(8)])
+            parallel = (time.perf_counter() - start) / 800
+        start = time.perf_counter()
+        _cast_batch(db, vote.id, codes[808:1000])
+        single = (time.perf_counter() - start) / 192
+        stored = len(votes.current_ballots(vote.id))
+    print(f"Ballots: {1 / parallel:.0f} per second with 8 writers; {stored} of 1,000 stored once each", file=sys.stderr)
+    return [("ballot submission, 8 writer processes (per ballot)", parallel, "one writer process (per ballot)", single)]
+
+
 def page_cpu_per_change(script: Path, key: str, values: list[float]) -> float:
     from streamlit.testing.v1 import AppTest
 
@@ -218,7 +256,7 @@ def page_figures() -> list[tuple[str, float, str, float]]:
 
 
 def main() -> None:
-    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures() + voting_figures()
+    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures() + voting_figures() + submission_figures()
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:

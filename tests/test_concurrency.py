@@ -71,3 +71,23 @@ def test_a_writer_killed_with_sigkill_loses_no_acknowledged_save(workshop, priva
     with storage.reading() as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert audit.verify(db, workshop_id).ok
+
+
+def _cast_many(vote_id: str, codes: list[str]) -> list[str]:
+    from portfolio_engine.catalog import load_catalog
+    from portfolio_engine.voting.votes import cast
+
+    catalog = load_catalog()
+    return [cast(catalog, vote_id, c, {"allocations": {"humane_housing": 2, "acute_care": 1}}) for c in codes]
+
+
+def test_eight_processes_casting_ballots_lose_none_and_count_each_once(catalog):
+    from portfolio_engine.voting import votes
+
+    vote = votes.create_vote(catalog, "Rush hour", "split", "mean", 100, passcode="vote-passcode")
+    codes = votes.generate_codes(vote.id, 320, "vote-passcode")
+    votes.open_vote(vote.id, "vote-passcode")
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        receipts = pool.starmap(_cast_many, [(vote.id, codes[n::8]) for n in range(8)])
+    assert sum(len(r) for r in receipts) == 320
+    assert len(votes.current_ballots(vote.id)) == 320
