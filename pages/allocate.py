@@ -23,6 +23,7 @@ from portfolio_engine.studio import compare_with_status_quo, display_unit
 from ui import charts, identity, session
 
 HORIZONS = (10, 15, 20, 30)
+KNOWN = "allocate:drawn"
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
 
@@ -55,23 +56,26 @@ def reset() -> None:
         state[f"lock:{i}"] = False
 
 
-def moved(element_id: str) -> None:
-    """Slider callback: in keep-the-total mode, scale the other unlocked elements to stay on budget.
+def reconcile() -> None:
+    """Apply the slider a person moved since the last drawing, keeping the total in keep-the-total mode.
 
-    When the browser sends an input before it has drawn the last rebalance, the other sliders
-    arrive with the values the rebalance replaced; those are not moves, so they are put back.
+    A browser that sends an input before it has drawn the last rebalance also reports the other
+    sliders at their old values. One interaction moves one slider, so the largest change is the
+    move and the other differences are put back.
     """
-    if not state.keep_total:
+    known = state.get(KNOWN)
+    if known is None:
         return
-    replaced = state.get("replaced", {})
-    if element_id in replaced and state[key(element_id)] == replaced[element_id][0]:
-        state[key(element_id)] = replaced[element_id][1]
+    changed = {i: state[key(i)] - known[i] for i in catalog.ids if abs(state[key(i)] - known[i]) > 1e-9}
+    if not changed:
         return
-    before = amounts()
-    locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
-    after = rebalance(before, element_id, budget, locked)
-    state.replaced = {i: (before[i] / scale, after[i] / scale) for i in catalog.ids if i != element_id and before[i] != after[i]}
-    set_amounts(after)
+    mover = max(changed, key=lambda i: (abs(changed[i]), i))
+    for i in changed:
+        if i != mover:
+            state[key(i)] = known[i]
+    if state.get("keep_total", True):
+        locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
+        set_amounts(rebalance(amounts(), mover, budget, locked))
 
 
 def first_load() -> None:
@@ -90,6 +94,7 @@ def first_load() -> None:
 
 
 session.restore("allocate")
+reconcile()
 if session.PENDING_ALLOCATION in state:
     reset()
     set_amounts(make_portfolio(catalog, state.pop(session.PENDING_ALLOCATION)).allocations)  # missing elements get 0
@@ -152,8 +157,6 @@ with controls:
                 max_value=budget / scale,
                 step=step,
                 key=key(element.id),
-                on_change=moved,
-                args=(element.id,),
                 disabled=locked,
                 format="%.2f",
                 help=f"{element.description} Includes: {', '.join(element.items)}.",
@@ -249,4 +252,5 @@ if saver and saver[1]["role"] != "observer":
                 st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
 
 state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
+state[KNOWN] = {i: state[key(i)] for i in catalog.ids}  # what this run drew
 session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(f"lock:{i}" for i in catalog.ids)])
