@@ -22,6 +22,8 @@ pages = [
     st.Page("pages/optimize.py", title="Optimize", icon=":material/auto_graph:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/data.py", title="Data", icon=":material/monitoring:"),
+    st.Page("pages/vote.py", title="Vote", icon=":material/how_to_vote:"),
+    st.Page("pages/results.py", title="Results", icon=":material/ballot:"),
 ]
 if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator page
     pages.append(st.Page("pages/facilitate.py", title="Facilitate", icon=":material/groups:"))

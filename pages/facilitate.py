@@ -12,6 +12,8 @@ from portfolio_engine.decisions import decisions, departures, record_decision, r
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.portfolio import load_status_quo
 from portfolio_engine.proposals import list_proposals, tallies
+from portfolio_engine.voting.code_sheet import sheet_html
+from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, list_votes, open_vote, read_projects
 from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from ui import identity
 from ui.text import plain
@@ -151,3 +153,54 @@ b.download_button("CSV (proposals)", lambda: record.proposals_csv(catalog, recor
                   "text/csv", on_click="ignore")
 c.download_button("Printable report (HTML)", lambda: record.html_report(catalog, workshop.id), f"{slug}-report.html", "text/html",
                   on_click="ignore")
+
+st.markdown("**Resident votes**")
+workshop_votes = [v for v in list_votes() if v.workshop_id == workshop.id]
+for vote in workshop_votes:
+    st.text(f"{vote.title} · {vote.ballot} ballot counted with {vote.rule} · {vote.state}"
+            + (f" · rules fingerprint {vote.rules_hash[:12]}" if vote.rules_hash else ""))
+    left, middle, right = st.columns(3)
+    if vote.state in ("draft", "open"):
+        target = "open" if vote.state == "draft" else "close"
+        if left.button(f"{target.capitalize()} this vote", key=f"vote_{target}_{vote.id}"):
+            try:
+                (open_vote if target == "open" else close_vote)(vote.id, passcode)
+            except PortfolioError as err:
+                st.error(str(err))
+            else:
+                st.rerun()
+        count = middle.number_input("Codes to generate", 1, 10_000, 50, key=f"count_{vote.id}")
+        if right.button("Generate voter codes", key=f"codes_{vote.id}"):
+            try:
+                state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), passcode)
+            except PortfolioError as err:
+                st.error(str(err))
+    codes = state.get(f"new_codes:{vote.id}")
+    if codes:
+        st.caption(f"{len(codes)} new codes: print or send them now; only their fingerprints are stored, so they cannot be shown again.")
+        a, b = st.columns(2)
+        a.download_button("Codes (CSV)", "code\n" + "\n".join(codes) + "\n", f"codes-{vote.id}.csv", "text/csv", on_click="ignore",
+                          key=f"csv_{vote.id}")
+        b.download_button("Printable sheet with QR codes", lambda v=vote, c=codes: sheet_html(v, c, root), f"codes-{vote.id}.html",
+                          "text/html", on_click="ignore", key=f"sheet_{vote.id}")
+with st.expander("Set up a resident vote"), st.form("new_vote"):
+    title = st.text_input("Title", max_chars=200)
+    kind = st.radio("Ballot", ["split over the portfolio elements", "split over the three families", "knapsack", "approval", "cumulative"])
+    budget = st.number_input("Budget the residents divide", min_value=1.0, value=float(workshop.budget), format="%.0f")
+    split_rule = st.selectbox("Counting rule for split ballots", ["independent-markets", "mean", "median", "welfare-phantoms"],
+                              help="Independent Markets is truthful and gives like-minded groups their proportional share.")
+    project_rule = st.selectbox("Counting rule for project ballots", ["mes-add1", "mes", "mes-add1-greedy", "greedy"],
+                                help="The Method of Equal Shares gives each group of voters a fair share of the budget.")
+    projects_file = st.file_uploader("Projects (CSV: project_id, name, cost, element)", type=["csv"])
+    points = st.number_input("Points per voter (cumulative)", 1, 1000, 10)
+    if st.form_submit_button("Create the vote (draft)"):
+        try:
+            split = kind.startswith("split")
+            projects = None if split or projects_file is None else read_projects(catalog, projects_file.getvalue().decode("utf-8-sig"))
+            create_vote(catalog, title or kind, "split" if split else kind, split_rule if split else project_rule, budget, workshop.id,
+                        passcode, workshop.currency, projects, "families" if "families" in kind else "elements",
+                        points=points if kind == "cumulative" else None)
+        except (PortfolioError, UnicodeDecodeError) as err:
+            st.error(f"The vote was not created: {err}")
+        else:
+            st.rerun()

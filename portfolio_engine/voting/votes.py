@@ -204,6 +204,11 @@ def generate_codes(vote_id: str, count: int, passcode: str, path: Path | None = 
     return codes
 
 
+def retry_delay(failures: int) -> float:
+    """Seconds to wait before checking another code after repeated wrong ones from one browser session."""
+    return 0.0 if failures < 3 else float(min(2 ** (failures - 3), 30))
+
+
 def normalize_code(value: str) -> str:
     return "".join(ch for ch in str(value).upper() if ch.isalnum())
 

@@ -96,3 +96,24 @@ def test_observers_get_no_save_form(workshop, role):
     _, token = join(workshop["workshop"].id, "Press", "Gazette", "media", role)
     at = app(ALLOCATE, w=workshop["workshop"].id, me=token)
     assert not [b for b in at.button if b.label == "Save proposal"]
+
+
+def test_facilitator_sets_up_opens_and_prints_codes_for_a_vote(workshop):
+    from portfolio_engine.voting.votes import list_votes
+
+    at = AppTest.from_file(FACILITATE, default_timeout=60)
+    at.session_state["facilitator_of"] = workshop["workshop"].id
+    at.run()
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    form_title = next(t for t in at.text_input if t.label == "Title")
+    form_title.input("Residents' priorities")
+    submit(at, "Create the vote (draft)")
+    (vote,) = list_votes()
+    assert vote.state == "draft" and vote.workshop_id == workshop["workshop"].id
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    submit(at, "Open this vote")
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    submit(at, "Generate voter codes")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Codes (CSV)" in labels and "Printable sheet with QR codes" in labels
+    assert list_votes()[0].state == "open"

@@ -1,0 +1,97 @@
+"""Vote: a resident's ballot, phone first. One voter code, one ballot; a receipt to check it was counted."""
+
+import time
+
+import streamlit as st
+
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.voting.votes import cast, get_vote, list_votes, retry_delay
+from ui.text import plain
+
+catalog = load_catalog()
+names = {e.id: e.name for e in catalog.elements} | dict(catalog.family_names)
+state = st.session_state
+
+st.title("Vote")
+open_votes = list_votes(state="open")
+wanted = st.query_params.get("vote")
+try:
+    vote = get_vote(wanted) if wanted else None
+except PortfolioError:
+    vote = None
+if vote is None:
+    if not open_votes:
+        st.info("There is no open vote right now.")
+        st.stop()
+    vote = open_votes[0] if len(open_votes) == 1 else st.selectbox("Which vote?", open_votes, format_func=lambda v: v.title)
+if vote.state != "open":
+    st.warning("This vote is closed: it accepts no more ballots." if vote.state == "closed" else "This vote has not opened yet.")
+    st.stop()
+
+st.subheader(plain(vote.title))
+st.caption(f"Rules fingerprint {vote.rules_hash[:12]} (shown again with the results). Budget {vote.budget:,.0f} {vote.currency}.")
+if "receipt" in state:
+    st.success("Your vote was recorded. Thank you!")
+    st.markdown("Your receipt code (keep it to check on the Results page that your ballot is counted):")
+    st.code(state.receipt, language=None)
+    if st.button("Vote again with another code", width="stretch"):
+        del state["receipt"]
+        st.rerun()
+    st.stop()
+
+voter_code = st.text_input("Your voter code", value=st.query_params.get("code", ""), max_chars=20, key="voter_code",
+                           placeholder="e.g. 7KM3QX9PTA")
+ballot, problem = {}, None
+if vote.ballot == "split":
+    categories = vote.categories(catalog)
+    st.markdown("**Divide 100 points** across what matters most to you.")
+    given = {c: st.number_input(names.get(c, c), min_value=0, max_value=100, value=0, step=5, key=f"split:{c}") for c in categories}
+    total = sum(given.values())
+    st.metric("Points given", f"{total} of 100")
+    if total != 100:
+        problem = f"Give exactly 100 points (now {total})."
+    ballot = {"allocations": given}
+elif vote.ballot == "cumulative":
+    points = vote.options["points"]
+    st.markdown(f"**Give {points} points** to the projects you want most.")
+    given = {p["id"]: st.number_input(f"{p['name']} ({p['cost']:,.0f})", min_value=0, max_value=points, value=0, key=f"points:{p['id']}")
+             for p in vote.projects}
+    total = sum(given.values())
+    st.metric("Points given", f"{total} of {points}")
+    if total != points:
+        problem = f"Give exactly {points} points (now {total})."
+    ballot = {"points": given}
+else:
+    st.markdown("**Choose the projects you support.**")
+    chosen = [p["id"] for p in vote.projects if st.checkbox(f"{p['name']} · {p['cost']:,.0f} {vote.currency}", key=f"project:{p['id']}")]
+    ballot = {"projects": chosen}
+    options = vote.options
+    if vote.ballot == "knapsack":
+        spent = sum(p["cost"] for p in vote.projects if p["id"] in chosen)
+        st.metric("Your total", f"{spent:,.0f} of {vote.budget:,.0f}")
+        if spent > vote.budget:
+            problem = f"Your choice costs {spent - vote.budget:,.0f} more than the budget: remove a project."
+    if options.get("min_projects") and len(chosen) < options["min_projects"]:
+        problem = f"Choose at least {options['min_projects']} projects."
+    if options.get("max_projects") and len(chosen) > options["max_projects"]:
+        problem = f"Choose at most {options['max_projects']} projects."
+
+with st.expander("About you (optional)"):
+    neighborhood = st.text_input("Your neighborhood", max_chars=120, key="neighborhood")
+    group = st.text_input("A group you belong to", max_chars=120, key="group")
+    why = st.text_area("Why did you vote this way?", max_chars=2000, key="why")
+
+if problem:
+    st.info(problem)
+if st.button("Submit my vote", type="primary", disabled=bool(problem) or not voter_code.strip(), width="stretch", key="submit"):
+    time.sleep(retry_delay(state.get("wrong_codes", 0)))  # slows one session's guessing, not the room sharing its network
+    try:
+        state.receipt = cast(catalog, vote.id, voter_code, ballot, neighborhood, group, why)
+    except PortfolioError as err:
+        if "voter code" in str(err):
+            state.wrong_codes = state.get("wrong_codes", 0) + 1
+        st.error(str(err))
+    else:
+        state.wrong_codes = 0
+        st.rerun()

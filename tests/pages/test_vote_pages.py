@@ -1,0 +1,70 @@
+"""The Vote and Results pages through AppTest."""
+
+from streamlit.testing.v1 import AppTest
+
+from portfolio_engine.voting import votes
+
+VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
+PASS = "vote-passcode"
+
+
+def app(page, **params):
+    at = AppTest.from_file(page, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_split_vote(catalog, over="families"):
+    vote = votes.create_vote(catalog, "Our priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over=over)
+    codes = votes.generate_codes(vote.id, 3, PASS)
+    votes.open_vote(vote.id, PASS)
+    return vote, codes
+
+
+def test_pages_open_with_no_vote():
+    assert "no open vote" in app(VOTE).info[0].value
+    assert "No vote has opened yet" in app(RESULTS).info[0].value
+
+
+def test_a_resident_votes_with_a_code_and_gets_a_receipt(catalog):
+    vote, codes = open_split_vote(catalog)
+    at = app(VOTE, vote=vote.id)
+    at.text_input(key="voter_code").input(codes[0])
+    at.number_input(key="split:vital_conditions").set_value(60)
+    at.number_input(key="split:urgent_services").set_value(30).run()
+    assert at.button(key="submit").disabled and "exactly 100 points (now 90)" in at.info[0].value
+    at.number_input(key="split:civic_muscle").set_value(10).run()
+    at.button(key="submit").click().run()
+    assert at.success[0].value == "Your vote was recorded. Thank you!"
+    receipt = at.code[0].value
+    assert "counted" in votes.check_receipt(vote.id, receipt)
+
+
+def test_a_wrong_code_is_refused_and_counted_for_slowing_down(catalog):
+    vote, _ = open_split_vote(catalog)
+    at = app(VOTE, vote=vote.id)
+    at.text_input(key="voter_code").input("WRONGCODE1")
+    at.number_input(key="split:vital_conditions").set_value(100).run()
+    at.button(key="submit").click().run()
+    assert "not valid for this vote" in at.error[0].value
+    assert at.session_state["wrong_codes"] == 1
+
+
+def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog):
+    vote, codes = open_split_vote(catalog)
+    receipt = votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
+    votes.cast(catalog, vote.id, codes[1], {"allocations": {"vital_conditions": 20, "urgent_services": 70, "civic_muscle": 10}})
+    at = app(RESULTS)
+    assert at.metric[0].value == "2"
+    assert "independent-markets" in at.caption[0].value
+    at.text_input(key="receipt_check").input(receipt).run()
+    assert "This ballot is counted" in at.info[0].value
+
+
+def test_a_closed_vote_accepts_nothing(catalog):
+    vote, _ = open_split_vote(catalog)
+    votes.close_vote(vote.id, PASS)
+    at = app(VOTE, vote=vote.id)
+    assert "closed" in at.warning[0].value
