@@ -36,10 +36,16 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_db(tmp_path_factory):
+    """The database file the test server uses (tests may prepare data in it through the engine)."""
+    return tmp_path_factory.mktemp("db") / "portfolio.db"
+
+
+@pytest.fixture(scope="session")
+def server(server_db, tmp_path_factory):
     """`streamlit run app.py` on a free loopback port with its own database; stopped at the end."""
     port = _free_port()
-    env = {**os.environ, "PORTFOLIO_DB": str(tmp_path_factory.mktemp("db") / "portfolio.db")}
+    env = {**os.environ, "PORTFOLIO_DB": str(server_db)}
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "w") as out:
         process = subprocess.Popen(

@@ -1,0 +1,48 @@
+"""End to end on a phone: vote by code, a closed vote refuses the code again, and the receipt shows on the Results page."""
+
+import re
+
+from playwright.sync_api import expect
+
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.voting import votes
+
+PASS = "browser-vote-pass"
+
+
+def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots, monkeypatch):
+    monkeypatch.setenv("PORTFOLIO_DB", str(server_db))
+    catalog = load_catalog()
+    vote = votes.create_vote(catalog, "Riverside priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over="families")
+    code = votes.generate_codes(vote.id, 2, PASS)[0]
+    votes.open_vote(vote.id, PASS)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    phone.goto(f"{server}/vote?vote={vote.id}")
+    expect(phone.get_by_role("heading", name="Riverside priorities")).to_be_visible(timeout=30_000)
+    phone.get_by_label("Your voter code").fill(code)
+    for label, points in (("Vital conditions", "60"), ("Urgent services", "30"), ("Belonging and civic muscle", "10")):
+        field = phone.get_by_label(label)
+        field.fill(points)
+        field.press("Tab")
+    expect(phone.get_by_text("100 of 100")).to_be_visible(timeout=20_000)
+    phone.get_by_role("button", name="Submit my vote").click()
+    expect(phone.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=20_000)
+    receipt = phone.locator("code").first.inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{10}", receipt)
+    overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    phone.screenshot(path=shots / "vote-recorded.png")
+
+    votes.close_vote(vote.id, PASS)
+    again = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    again.goto(f"{server}/vote?vote={vote.id}&code={code}")
+    expect(again.get_by_text("This vote is closed: it accepts no more ballots.")).to_be_visible(timeout=30_000)
+    expect(again.get_by_role("button", name="Submit my vote")).to_have_count(0)
+
+    again.goto(f"{server}/results?vote={vote.id}")
+    expect(again.get_by_text("Ballots counted")).to_be_visible(timeout=30_000)
+    again.get_by_label("Receipt code").fill(receipt)
+    again.get_by_label("Receipt code").press("Enter")
+    expect(again.get_by_text(re.compile("This ballot is counted"))).to_be_visible(timeout=20_000)
+    again.screenshot(path=shots / "results.png", full_page=True)
