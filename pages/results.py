@@ -10,7 +10,7 @@ from portfolio_engine.catalog import load_catalog
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.proposals import save_proposal
 from portfolio_engine.voting.results import as_allocations, bundle, results
-from portfolio_engine.voting.votes import check_receipt, list_votes
+from portfolio_engine.voting.votes import RULE_WORDS, check_receipt, list_votes
 from ui import charts, identity
 from ui.text import plain
 
@@ -27,6 +27,11 @@ default = next((n for n, v in enumerate(shown) if v.id == wanted), len(shown) - 
 vote = st.selectbox("Vote", shown, index=default, format_func=lambda v: f"{v.title} ({v.state})", key="results_vote")
 outcome = results(vote.id, catalog)
 st.caption(f"{plain(vote.title)} · counted with **{vote.rule}** (frozen when the vote opened; rules fingerprint {vote.rules_hash[:12]})")
+st.info(RULE_WORDS[vote.rule])
+with st.expander("How the other rules work"):
+    for rule, words in RULE_WORDS.items():
+        if rule != vote.rule and (rule in outcome["other_rules"]):
+            st.markdown(f"**{rule}**: {words}")
 turnout = outcome["turnout"]
 a, b, c = st.columns(3)
 a.metric("Ballots counted", turnout["ballots"])

@@ -6,7 +6,7 @@ import streamlit as st
 
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.voting.votes import cast, get_vote, list_votes, retry_delay
+from portfolio_engine.voting.votes import RULE_WORDS, cast, get_vote, list_votes, retry_delay
 from ui.text import plain
 
 catalog = load_catalog()
@@ -30,7 +30,8 @@ if vote.state != "open":
     st.stop()
 
 st.subheader(plain(vote.title))
-st.caption(f"Rules fingerprint {vote.rules_hash[:12]} (shown again with the results). Budget {vote.budget:,.0f} {vote.currency}.")
+st.caption(f"Rules fingerprint {vote.rules_hash[:12]} (shown again with the results). Budget {vote.budget:,.0f} {vote.currency}. "
+           f"How it is counted: {RULE_WORDS[vote.rule]}")
 if "receipt" in state:
     st.success("Your vote was recorded. Thank you!")
     st.markdown("Your receipt code (keep it to check on the Results page that your ballot is counted):")

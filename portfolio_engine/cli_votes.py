@@ -10,7 +10,7 @@ from .cli_workshop import VerificationFailed, _passcode, _table
 from .errors import InputFormatError
 from .jsonfile import read_json
 from .voting import votes
-from .voting.results import bundle, results, verify_bundle
+from .voting.results import bundle, export_pabulib, results, verify_bundle
 
 
 def _read_text(path: Path) -> str:
@@ -71,6 +71,12 @@ def vote_bundle(args) -> str:
     return ""
 
 
+def vote_export_pb(args) -> str:
+    Path(args.out).write_text(export_pabulib(args.vote), encoding="utf-8")
+    print(f"Wrote {args.out}", file=sys.stderr)
+    return ""
+
+
 def vote_verify(args) -> str:
     problems = verify_bundle(read_json(args.bundle), load_catalog())
     if problems:
@@ -127,6 +133,10 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--vote", required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=vote_bundle)
+    p = sub.add_parser("export-pb", help="Export a project vote's ballots as a pabulib file.", description="Anonymized .pb export.")
+    p.add_argument("--vote", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(run=vote_export_pb)
     p = sub.add_parser("verify", help="Recompute a results bundle; exit 1 naming a difference.", description="Verify a bundle.")
     p.add_argument("bundle", type=Path)
     p.set_defaults(run=vote_verify)

@@ -163,3 +163,20 @@ def test_a_vote_inside_a_workshop_uses_the_facilitator_passcode(catalog, worksho
     assert votes.open_vote(vote.id, workshop["passcode"]).state == "open"
     with pytest.raises(PortfolioError, match="needs its own passcode"):
         votes.create_vote(catalog, "Standalone", "split", "mean", 100, passcode="short")
+
+
+def test_a_project_vote_exports_as_anonymized_pabulib_that_counts_the_same(catalog):
+    from portfolio_engine.voting import pabulib
+    from portfolio_engine.voting.project_rules import run
+    from portfolio_engine.voting.results import export_pabulib
+
+    vote = votes.create_vote(catalog, "Projects", "approval", "mes", 80_000, passcode=PASS, projects=PROJECTS)
+    codes = votes.generate_codes(vote.id, 3, PASS)
+    votes.open_vote(vote.id, PASS)
+    for code, chosen in zip(codes, [["p1"], ["p1", "p2"], ["p3"]], strict=True):
+        votes.cast(catalog, vote.id, code, {"projects": chosen})
+    text = export_pabulib(vote.id)
+    election = pabulib.parse(text)
+    assert [v["voter_id"] for v in election.votes] == ["1", "2", "3"]
+    assert not any(code in text for code in codes)
+    assert sorted(run(election, "mes")) == results(vote.id, catalog)["result"]["selected"]

@@ -11,8 +11,8 @@ from .. import __version__, audit, storage
 from ..catalog import Catalog
 from ..errors import InputFormatError, PortfolioError
 from ..portfolio import Portfolio
-from . import split_rules
-from .votes import BUNDLE_FORMAT, PROJECT_RULES, SMALL_GROUP, Vote, count, current_ballots, get_vote, rules_hash
+from . import pabulib, split_rules
+from .votes import BUNDLE_FORMAT, PROJECT_RULES, SMALL_GROUP, Vote, _election, count, current_ballots, get_vote, rules_hash
 
 
 def _spread(vote: Vote, contents: list[dict], catalog: Catalog) -> dict:
@@ -102,6 +102,17 @@ def verify_bundle(data: dict, catalog: Catalog) -> list[str]:
     if hashlib.sha256(audit.canonical(data.get("result")).encode()).hexdigest() != data.get("result_hash"):
         problems.append("The result does not match its hash.")
     return problems
+
+
+def export_pabulib(vote_id: str, path: Path | None = None) -> str:
+    """A project vote's counted ballots as a pabulib file (anonymized voter ids)."""
+    vote = get_vote(vote_id, path)
+    if vote.ballot == "split":
+        raise PortfolioError("pabulib files hold project votes; this is a split vote (its bundle holds the ballots).")
+    election = _election(vote, [b["content"] for b in current_ballots(vote_id, path)])
+    election.meta.update({"description": vote.title, "num_projects": str(len(vote.projects)), "num_votes": str(len(election.votes)),
+                          "rule": vote.rule, "currency": vote.currency})
+    return pabulib.write(election)
 
 
 def as_allocations(vote: Vote, outcome: dict, status_quo: Portfolio, catalog: Catalog) -> dict[str, float]:

@@ -25,6 +25,20 @@ from ..workshops import MIN_PASSCODE, NotAllowed, NotFound, authenticate, text
 from . import pabulib, project_rules, split_rules
 
 BALLOTS = ("split", "knapsack", "approval", "cumulative")
+RULE_WORDS = {
+    "mean": "Each ballot counts equally; the result is the average split. Easy to explain, but a group can exaggerate to pull it.",
+    "median": "Each category gets the middle value of all ballots, then the whole is rescaled to the budget. Hard to pull by one "
+              "extreme ballot, but not strategy-proof once rescaled.",
+    "independent-markets": "A truthful rule: no one gains by misstating their split, and groups who agree get their proportional "
+                           "share of the budget.",
+    "welfare-phantoms": "A truthful rule that leans toward the split most residents are close to.",
+    "greedy": "Projects with the most votes are funded first, skipping any that no longer fit the budget.",
+    "mes": "The Method of Equal Shares: each voter controls an equal share of the budget and projects are funded by the voters who "
+           "support them, so every group gets a fair share.",
+    "mes-add1": "Equal Shares, completed as real cities do: voters' shares are raised step by step until the budget is used as "
+                "fully as possible.",
+    "mes-add1-greedy": "Equal Shares with its completion, then any money left funds the most voted projects that still fit.",
+}
 PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
 SMALL_GROUP = 5
 CODE_LENGTH = 10
