@@ -13,7 +13,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.portfolio import load_status_quo
 from portfolio_engine.proposals import list_proposals, tallies
 from portfolio_engine.voting.code_sheet import sheet_html
-from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, list_votes, open_vote, read_projects
+from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, read_projects
 from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from ui import identity
 from ui.text import plain
@@ -175,6 +175,15 @@ for vote in workshop_votes:
                 state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), passcode)
             except PortfolioError as err:
                 st.error(str(err))
+    if vote.state != "draft":
+        paper = st.file_uploader("Paper ballots (CSV: paper_id plus the ballot's columns)", type=["csv"], key=f"paper_{vote.id}")
+        if paper is not None and st.button("Import the paper ballots", key=f"import_paper_{vote.id}"):
+            try:
+                imported = import_paper(catalog, vote.id, paper.getvalue().decode("utf-8-sig"), passcode)
+            except (PortfolioError, UnicodeDecodeError) as err:
+                st.error(f"Nothing was imported. {err}")
+            else:
+                st.success(f"{imported} paper ballots imported.")
     codes = state.get(f"new_codes:{vote.id}")
     if codes:
         st.caption(f"{len(codes)} new codes: print or send them now; only their fingerprints are stored, so they cannot be shown again.")
