@@ -59,11 +59,6 @@ CREATE INDEX participants_workshop ON participants (workshop_id);
 """
 
 
-def _create_workshop_tables(db: sqlite_utils.Database) -> None:
-    for statement in WORKSHOP_TABLES.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
 
 INDICATOR_TABLES = """
 CREATE TABLE provenance (
@@ -81,11 +76,6 @@ CREATE TABLE indicator_values (
 CREATE INDEX indicator_values_place ON indicator_values (geo_id);
 """
 
-
-def _create_indicator_tables(db: sqlite_utils.Database) -> None:
-    for statement in INDICATOR_TABLES.split(";"):
-        if statement.strip():
-            db.execute(statement)
 
 
 VOTE_TABLES = """
@@ -107,18 +97,24 @@ CREATE INDEX ballots_code ON ballots (code_hash);
 """
 
 
-def _create_vote_tables(db: sqlite_utils.Database) -> None:
-    for statement in VOTE_TABLES.split(";"):
-        if statement.strip():
-            db.execute(statement)
+
+def _script(sql: str) -> Callable[[sqlite_utils.Database], None]:
+    """A migration that runs each statement of a DDL script."""
+
+    def apply(db: sqlite_utils.Database) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    return apply
 
 
 # Append only: a migration, once shipped, never changes; its position is its version.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("create meta", _create_meta),
-    ("workshops, participants, proposals, stances, decisions, audit log", _create_workshop_tables),
-    ("indicator values and their provenance", _create_indicator_tables),
-    ("resident votes, voter codes and ballots", _create_vote_tables),
+    ("workshops, participants, proposals, stances, decisions, audit log", _script(WORKSHOP_TABLES)),
+    ("indicator values and their provenance", _script(INDICATOR_TABLES)),
+    ("resident votes, voter codes and ballots", _script(VOTE_TABLES)),
 )
 TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes", "voter_codes", "ballots"}
 

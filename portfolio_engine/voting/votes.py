@@ -180,23 +180,26 @@ def change_rules(vote_id: str, passcode: str, path: Path | None = None, **change
         return _vote(storage.select_one(db, "votes", id=vote_id))
 
 
-def open_vote(vote_id: str, passcode: str, path: Path | None = None) -> Vote:
+def _move(vote_id: str, passcode: str, target: str, path: Path | None) -> Vote:
+    """draft -> open (freezing and fingerprinting the rules) -> closed."""
+    source = {"open": "draft", "closed": "open"}[target]
     with storage.writing(path) as db:
         row = _authorize(db, vote_id, passcode, path)
-        if row["state"] != "draft":
-            raise NotAllowed(f"The vote is already {row['state']}.")
-        frozen = _vote(row).rules()
-        storage.update(db, "votes", vote_id, {"state": "open", "rules_hash": rules_hash(frozen), "opened_at": audit.now()})
+        if row["state"] != source:
+            raise NotAllowed(f"Only a {source} vote can become {target}; this one is {row['state']}.")
+        changes = {"state": target, "opened_at" if target == "open" else "closed_at": audit.now()}
+        if target == "open":
+            changes["rules_hash"] = rules_hash(_vote(row).rules())
+        storage.update(db, "votes", vote_id, changes)
         return _vote(storage.select_one(db, "votes", id=vote_id))
+
+
+def open_vote(vote_id: str, passcode: str, path: Path | None = None) -> Vote:
+    return _move(vote_id, passcode, "open", path)
 
 
 def close_vote(vote_id: str, passcode: str, path: Path | None = None) -> Vote:
-    with storage.writing(path) as db:
-        row = _authorize(db, vote_id, passcode, path)
-        if row["state"] != "open":
-            raise NotAllowed(f"Only an open vote can close; this one is {row['state']}.")
-        storage.update(db, "votes", vote_id, {"state": "closed", "closed_at": audit.now()})
-        return _vote(storage.select_one(db, "votes", id=vote_id))
+    return _move(vote_id, passcode, "closed", path)
 
 
 def generate_codes(vote_id: str, count: int, passcode: str, path: Path | None = None) -> list[str]:
