@@ -31,9 +31,14 @@ with st.expander("Import a file", expanded=False):
         period = a.text_input("Survey period", str(date.today().year), key="survey_period")
         geo_id = b.text_input("Place id for the whole survey", "city", key="survey_geo")
         geo_name = c.text_input("Place name", "Whole city", key="survey_name")
+    edited_map = None
     if kind == "chdb":
-        st.caption("City Health Dashboard metrics map to the portfolio like this (the shipped default):")
-        st.dataframe(mapping().reset_index(), hide_index=True, width="stretch")
+        st.caption("City Health Dashboard metrics map to the portfolio like this (shipped default; edits apply to this import):")
+        conditions = ["", *catalog.ids, *catalog.family_names]
+        edited_map = st.data_editor(mapping().reset_index(), hide_index=True, width="stretch", key="chdb_mapping", num_rows="dynamic",
+                                    column_config={"vital_condition": st.column_config.SelectboxColumn("vital_condition", options=conditions),
+                                                   "higher_is_better": st.column_config.SelectboxColumn("higher_is_better", options=["1", "0", ""])}
+                                    ).set_index("metric_number")
     if upload is not None and st.button("Import", key="import_button"):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / upload.name
@@ -42,7 +47,7 @@ with st.expander("Import a file", expanded=False):
                 if kind == "long":
                     summary = import_long(catalog, path)
                 elif kind == "chdb":
-                    summary = import_chdb(catalog, path)
+                    summary = import_chdb(catalog, path, metric_map=edited_map)
                 else:
                     summary = import_survey(catalog, path, period, geo_id, geo_name)
             except PortfolioError as err:

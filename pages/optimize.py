@@ -7,16 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from portfolio_engine.catalog import load_catalog
+from portfolio_engine.communities import communities_from_values
 from portfolio_engine.constraints import OBJECTIVE_KINDS, problem_from_dict
 from portfolio_engine.dynamics import simulate
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.indicators import values
 from portfolio_engine.optimize import frontier, optimize
-from portfolio_engine.portfolio import load_status_quo
+from portfolio_engine.proposals import save_proposal
 from portfolio_engine.studio import display_unit
-from ui import charts, session
+from ui import charts, identity, session
 
 catalog = load_catalog()
-status_quo = load_status_quo(catalog)
+status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
 budget = status_quo.budget
 scale, unit = display_unit(budget)
 names = {e.id: e.name for e in catalog.elements}
@@ -29,6 +31,13 @@ LABELS = {
     "closeness_to_vote": "Stay close to the Allocate sliders",
 }
 FRONTIER_KINDS = [k for k in OBJECTIVE_KINDS if k not in ("equity", "closeness_to_vote")]
+if "neighborhoods" not in state:  # one database read per session: the communities imported data describe
+    try:
+        state.neighborhoods = communities_from_values(values(), set(catalog.in_family("vital_conditions")))
+    except PortfolioError:
+        state.neighborhoods = None
+if state.neighborhoods:
+    LABELS["equity"] = "Lift the worst-off neighborhood (your data)"
 
 
 def _amount(value) -> float | None:
@@ -45,7 +54,9 @@ def document_from_tables(objectives: pd.DataFrame, elements: pd.DataFrame, famil
             if row.kind == "closeness_to_vote":
                 term["target"] = dict(current)
             terms.append(term)
-    document: dict = {"budget": budget, "objective": {"terms": terms}}
+    document: dict = {"budget": budget, "status_quo": status_quo.to_dict(), "objective": {"terms": terms}}
+    if any(t["kind"] == "equity" for t in terms):
+        document["communities"] = state.neighborhoods
     if max_change is not None:
         document["max_change"] = max_change
     owners = {}
@@ -75,11 +86,11 @@ st.caption("The optimizer finds the best mix it can under the constraints the ro
 st.subheader("What to aim for")
 objectives = st.data_editor(
     pd.DataFrame({
-        "use": [True, False, False, False],
+        "use": [kind == "thriving_at_year" for kind in LABELS],
         "kind": list(LABELS),
         "objective": list(LABELS.values()),
-        "years": [20, 10, 10, 20],
-        "weight": [1.0, 1.0, 1.0, 1.0],
+        "years": [10 if kind in ("suffering_years", "urgent_cost") else 20 for kind in LABELS],
+        "weight": [1.0] * len(LABELS),
     }),
     column_config={
         "use": st.column_config.CheckboxColumn("Use"),
@@ -182,6 +193,19 @@ if "optimize_result" in state:
     st.plotly_chart(charts.marginal_values(result.marginal_values, names), config=charts.CONFIG, key="marginal_values")
     if st.button("Load the proposal into the Allocate sliders", key="load_proposal"):
         session.send_to_allocate(result.allocations)
+    saver = identity.author()
+    if saver and saver[1]["role"] != "observer" and saver[0].budget == budget:
+        with st.form("save_optimized"):
+            title = st.text_input("Title", "Optimizer proposal", max_chars=200)
+            rationale = st.text_area("Rationale: why the room should consider it (required)", max_chars=5000)
+            if st.form_submit_button("Save as a proposal in the workshop"):
+                try:
+                    save_proposal(catalog, saver[0].id, saver[1]["id"], title, rationale, result.allocations, origin="optimizer",
+                                  origin_details={"constraints": raw, "objective": result.objective})
+                except PortfolioError as err:
+                    st.error(str(err))
+                else:
+                    st.success("Saved, with the optimizer's inputs as its origin.")
 
 st.subheader("Trade-offs")
 left, right, points_col = st.columns([2, 2, 1])

@@ -72,8 +72,9 @@ def to_long(chunk: pd.DataFrame, metric_map: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def import_chdb(catalog: Catalog, path: Path, db_path: Path | None = None) -> Summary:
+def import_chdb(catalog: Catalog, path: Path, db_path: Path | None = None, metric_map: pd.DataFrame | None = None) -> Summary:
+    """Import a CHDB download, mapping metrics with `metric_map` (indexed by metric_number) or the shipped default."""
     data = read_bytes(path)
-    metric_map = mapping()
+    metric_map = mapping() if metric_map is None else metric_map
     chunks = (to_long(chunk, metric_map) for chunk in csv_chunks(data, REQUIRED, "City Health Dashboard"))
     return import_frames(chunks, catalog, Path(path).name, "chdb", hashlib.sha256(data).hexdigest(), "City Health Dashboard", db_path)

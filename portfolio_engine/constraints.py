@@ -13,7 +13,7 @@ import numpy as np
 
 from .assumptions import default_assumptions, read_assumptions
 from .catalog import FAMILIES, Catalog, load_catalog
-from .communities import read_start
+from .communities import read_start, start_from_dict
 from .dynamics import Model, Start, build_model
 from .errors import PortfolioError
 from .jsonfile import read_json
@@ -163,7 +163,11 @@ def problem_from_dict(raw: Any, base: Path = Path("."), catalog: Catalog | None 
         status_quo = read_portfolio(catalog, _path(base, sq_raw, "status_quo"))
     assumptions = read_assumptions(catalog, _path(base, raw["assumptions"], "assumptions")) if raw.get("assumptions") else default_assumptions(catalog)
     model = build_model(catalog, status_quo, assumptions)
-    start = read_start(_path(base, raw["communities"], "communities")) if raw.get("communities") else None
+    communities = raw.get("communities")
+    if isinstance(communities, dict):
+        start = start_from_dict(communities, "communities")
+    else:
+        start = read_start(_path(base, communities, "communities")) if communities else None
     sq = status_quo.vector(catalog) * (budget / status_quo.total)
 
     n = len(catalog.ids)

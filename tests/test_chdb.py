@@ -57,3 +57,12 @@ def test_a_file_without_chdb_columns_is_refused(catalog, tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n")
     with pytest.raises(InputFormatError, match="lacks column\\(s\\) state_fips"):
         import_chdb(catalog, tmp_path / "x.csv")
+
+
+def test_an_edited_mapping_applies_to_the_import(catalog, tmp_path):
+    from portfolio_engine.chdb import mapping
+
+    edited = mapping().copy()
+    edited.loc["4", "vital_condition"] = "income_food_assistance"
+    import_chdb(catalog, BUFFALO, metric_map=edited)
+    assert set(values("chdb_4")["vital_condition"]) == {"income_food_assistance"}

@@ -67,3 +67,29 @@ def test_allocate_page_opens_with_a_loaded_allocation():
     assert at.slider(key="amount:basic_needs").value == 10.0
     assert at.slider(key="amount:acute_care").value == 90.0
     assert at.slider(key="amount:humane_housing").value == 0.0
+
+
+def test_equity_is_offered_with_neighborhood_data_and_the_proposal_can_be_saved(catalog, workshop):
+    from pathlib import Path
+
+    from portfolio_engine.indicators import import_long
+    from portfolio_engine.proposals import list_proposals
+    from portfolio_engine.survey import import_survey
+    from portfolio_engine.workshops import join
+
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+    import_long(catalog, demo / "indicators.csv")
+    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside")
+    _, token = join(workshop["workshop"].id, "Cleo", "Tenants union", "residents")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"w": workshop["workshop"].id, "me": token})
+    at.run()
+    assert "equity" in list(at.data_editor[0].value["kind"])
+    use_json(at, {"budget": 100e6, "objective": {"terms": [{"kind": "equity", "year": 10}]}, "max_change": 0.25,
+                  "communities": at.session_state["neighborhoods"]})
+    at.button(key="run_optimizer").click().run()
+    assert not at.exception and not at.error
+    at.text_area[1].input("Lifts Eastside first")
+    next(b for b in at.button if b.label == "Save as a proposal in the workshop").click().run()
+    (saved,) = list_proposals(workshop["workshop"].id)
+    assert saved["origin"] == "optimizer" and saved["origin_details"]["constraints"]["objective"]["terms"][0]["kind"] == "equity"
