@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 import time
+import types
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from portfolio_engine import audit, storage
@@ -14,6 +16,15 @@ from portfolio_engine.proposals import list_proposals
 from portfolio_engine.workshops import join
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pool() -> ProcessPoolExecutor:
+    """8 spawned workers. AppTest leaves a page script as __main__, which spawn would re-run in every worker
+    (and hang on); workers get a plain __main__ instead. A worker that dies fails the test instead of hanging it."""
+    main = sys.modules["__main__"]
+    if getattr(main, "__file__", "") and "pytest" not in str(main.__file__):
+        sys.modules["__main__"] = types.ModuleType("__main__")
+    return ProcessPoolExecutor(8, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _save_many(workshop_id: str, participant_id: str, count: int) -> list[str]:
@@ -29,8 +40,8 @@ def _save_many(workshop_id: str, participant_id: str, count: int) -> list[str]:
 def test_eight_processes_saving_fifty_proposals_each_lose_nothing(workshop):
     workshop_id = workshop["workshop"].id
     people = [join(workshop_id, f"Writer {n}", "Org", "sector")[0]["id"] for n in range(8)]
-    with multiprocessing.get_context("spawn").Pool(8) as pool:
-        saved = pool.starmap(_save_many, [(workshop_id, person, 50) for person in people])
+    with pool() as workers:
+        saved = list(workers.map(_save_many, [workshop_id] * 8, people, [50] * 8))
     stored = {p["id"] for p in list_proposals(workshop_id)}
     acknowledged = {i for ids in saved for i in ids}
     assert len(acknowledged) == 400 and acknowledged == stored
@@ -87,7 +98,7 @@ def test_eight_processes_casting_ballots_lose_none_and_count_each_once(catalog):
     vote = votes.create_vote(catalog, "Rush hour", "split", "mean", 100, passcode="vote-passcode")
     codes = votes.generate_codes(vote.id, 320, "vote-passcode")
     votes.open_vote(vote.id, "vote-passcode")
-    with multiprocessing.get_context("spawn").Pool(8) as pool:
-        receipts = pool.starmap(_cast_many, [(vote.id, codes[n::8]) for n in range(8)])
+    with pool() as workers:
+        receipts = list(workers.map(_cast_many, [vote.id] * 8, [codes[n::8] for n in range(8)]))
     assert sum(len(r) for r in receipts) == 320
     assert len(votes.current_ballots(vote.id)) == 320

@@ -35,13 +35,13 @@ def chromium_path():
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server_db(tmp_path_factory):
     """The database file the test server uses (tests may prepare data in it through the engine)."""
     return tmp_path_factory.mktemp("db") / "portfolio.db"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(server_db, tmp_path_factory):
     """`streamlit run app.py` on a free loopback port with its own database; stopped at the end."""
     port = _free_port()
@@ -75,7 +75,7 @@ def server(server_db, tmp_path_factory):
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
