@@ -194,22 +194,13 @@ def voting_figures() -> list[tuple[str, float, str, float]]:
             ("Independent Markets, 100,000 ballots x 13", markets, "mean of the same ballots", mean)]
 
 
-def _cast_batch(db: str, vote_id: str, codes: list[str]) -> None:
-    import os
-
-    os.environ["PORTFOLIO_DB"] = db
-    from portfolio_engine.voting.votes import cast
-
-    catalog = load_catalog()
-    for code in codes:
-        cast(catalog, vote_id, code, {"allocations": {"humane_housing": 2, "acute_care": 1}})
-
-
 def submission_figures() -> list[tuple[str, float, str, float]]:
     """Ballots cast by 8 concurrent writer processes (800 ballots), seconds per ballot; baseline: one process."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
+
+    from workers import cast_batch, plain_main
 
     from portfolio_engine.voting import votes
 
@@ -220,13 +211,14 @@ def submission_figures() -> list[tuple[str, float, str, float]]:
         vote = votes.create_vote(catalog, "Benchmark", "split", "mean", 100, passcode="bench-passcode")
         codes = votes.generate_codes(vote.id, 1000, "bench-passcode")
         votes.open_vote(vote.id, "bench-passcode")
+        plain_main()
         with ProcessPoolExecutor(8, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(_cast_batch, [db] * 8, [vote.id] * 8, [codes[n:8:8] for n in range(8)]))  # warm the workers' imports
+            list(pool.map(cast_batch, [db] * 8, [vote.id] * 8, [codes[n:8:8] for n in range(8)]))  # warm the workers' imports
             start = time.perf_counter()
-            list(pool.map(_cast_batch, [db] * 8, [vote.id] * 8, [codes[8 + n:808:8] for n in range(8)]))
+            list(pool.map(cast_batch, [db] * 8, [vote.id] * 8, [codes[8 + n:808:8] for n in range(8)]))
             parallel = (time.perf_counter() - start) / 800
         start = time.perf_counter()
-        _cast_batch(db, vote.id, codes[808:1000])
+        cast_batch(db, vote.id, codes[808:1000])
         single = (time.perf_counter() - start) / 192
         stored = len(votes.current_ballots(vote.id))
     print(f"Ballots: {1 / parallel:.0f} per second with 8 writers; {stored} of 1,000 stored once each", file=sys.stderr)
