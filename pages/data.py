@@ -77,14 +77,15 @@ series = trend(rows, place_id)
 figure = go.Figure()
 if city_id and city_id != place_id:
     city = trend(rows, city_id)
-    figure.add_trace(charts.line(city["period_end"], city["value"], f"{place_labels[city_id]}", charts.BASELINE, True))
+    figure.add_trace(charts.line(city["period_label"], city["value"], f"{place_labels[city_id]}", charts.BASELINE, True))
 shown = series[series["value_status"] == "ok"]
-figure.add_trace(go.Scatter(x=shown["period_end"], y=shown["value"], name=place_labels[place_id], mode="lines+markers",
+figure.add_trace(go.Scatter(x=shown["period_label"], y=shown["value"], name=place_labels[place_id], mode="lines+markers",
                             line={"color": "#2166ac", "width": 3},
                             error_y={"type": "data", "symmetric": False, "array": (shown["uci"] - shown["value"]).to_numpy(),
                                      "arrayminus": (shown["value"] - shown["lci"]).to_numpy(), "visible": bool(shown["lci"].notna().any())}))
 unit = rows["unit"].iloc[0] if len(rows) else ""
-figure.update_layout(height=340, margin=charts.MARGIN, yaxis_title=unit, legend={"orientation": "h", "y": -0.25})
+figure.update_layout(height=340, margin=charts.MARGIN, yaxis_title=unit, legend={"orientation": "h", "y": -0.25},
+                     xaxis={"type": "category", "categoryorder": "array", "categoryarray": list(series["period_label"])})
 st.plotly_chart(figure, config=charts.CONFIG, key="data_trend")
 missing = series[series["value_status"] != "ok"]
 for row in missing.itertuples():
@@ -106,6 +107,8 @@ st.subheader(f"Strengths and gaps: {place_labels[place_id]}")
 strengths, gaps = strengths_and_gaps(place_rows, values(geo_id=city_id) if city_id else place_rows.iloc[0:0])
 for column, title, table in zip(st.columns(2), ("**Strengths** (improving, or better than the whole city)",
                                                 "**Gaps** (worsening, or behind the whole city)"), (strengths, gaps), strict=True):
+    if not table.empty:
+        table = table.assign(**{"vital condition": table["vital condition"].map(lambda v: names.get(v, v))})
     with column:
         st.markdown(title)
         if table.empty:
