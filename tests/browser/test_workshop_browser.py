@@ -15,7 +15,8 @@ def sidebar_join(page: Page, server: str, join_code: str, name: str, organizatio
     form.get_by_label(re.compile("^Sector")).fill(sector)
     form.get_by_role("button", name="Join").click()
     expect(page).to_have_url(re.compile(r"me="), timeout=20_000)
-    expect(page.get_by_role("slider", name=re.compile("Acute care"))).to_have_count(1, timeout=20_000)  # the rerun settled
+    page.reload()  # identity survives a reload (the token is in the address); also a clean page to work on
+    expect(page.get_by_role("slider", name=re.compile("Acute care"))).to_have_count(1, timeout=20_000)
 
 
 def save_proposal(page: Page, title: str, rationale: str) -> None:
