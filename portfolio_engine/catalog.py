@@ -45,9 +45,6 @@ class Catalog:
     def in_family(self, family: str) -> tuple[str, ...]:
         return tuple(e.id for e in self.elements if e.family == family)
 
-    def family_of(self, element_id: str) -> str:
-        return self.elements[self.index(element_id)].family
-
 
 @cache
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:

@@ -44,6 +44,9 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
 
     ana = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     sidebar_join(ana, server, join_code, "Ana", "County hospital", "health")
+    navigation = ana.get_by_test_id("stSidebarNav")
+    expect(navigation.get_by_text("Compare", exact=True)).to_be_visible()
+    expect(navigation.get_by_text("Facilitate", exact=True)).to_have_count(0)  # participants never see the facilitator page
     slider = ana.get_by_role("slider", name=re.compile("Acute care"))
     slider.focus()
     for _ in range(4):
