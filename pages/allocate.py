@@ -230,8 +230,9 @@ with projection_area:
                              "text/csv", on_click="ignore", width="stretch")
 
 saver = identity.author()
-if saver and saver[1]["role"] != "observer":
-    with projection_area, st.expander("Save this allocation as a proposal", expanded=False), st.form("save_proposal"):
+# A toggle, not an expander: the form (and its database read) runs only when someone is saving, never on a slider's move.
+if saver and saver[1]["role"] != "observer" and projection_area.toggle("Save this allocation as a proposal", key="saving"):
+    with projection_area, st.form("save_proposal"):
         workshop, person = saver
         own = [p for p in list_proposals(workshop.id) if p["participant_id"] == person["id"]]
         title = st.text_input("Title", max_chars=200)

@@ -13,7 +13,7 @@ from portfolio_engine.dynamics import build_model, simulate
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.studio import display_unit
-from portfolio_engine.workshops import find_by_join_code
+from portfolio_engine.workshops import find_by_join_code, get_workshop
 from ui import charts, identity
 from ui.text import plain
 
@@ -34,7 +34,7 @@ if workshop is None:
         st.error(str(err))
         st.stop()
 
-identity.refresh_workshop()
+workshop = get_workshop(workshop.id)  # its current state (the session's copy may be older)
 scale, unit = display_unit(workshop.budget)
 status_quo = workshop.status_quo_portfolio(catalog)
 proposals = list_proposals(workshop.id)

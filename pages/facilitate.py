@@ -23,7 +23,7 @@ names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
 
 st.title("Facilitate")
-workshop = identity.facilitated()
+workshop = identity.facilitated(fresh=True)
 
 if workshop is None:
     st.caption("For facilitators: sign in to a workshop with its passcode, or create one.")

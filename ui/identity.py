@@ -37,17 +37,15 @@ def current() -> dict | None:
     return state[KEY]
 
 
-def refresh_workshop() -> None:
-    """Re-read the joined workshop (its state may have changed)."""
-    me = st.session_state.get(KEY)
-    if me:
-        me["workshop"] = get_workshop(me["workshop"].id)
-
-
-def facilitated() -> Workshop | None:
-    """The workshop this session signed into with the facilitator passcode."""
+def facilitated(fresh: bool = False) -> Workshop | None:
+    """The workshop this session signed into with the facilitator passcode (read once; `fresh` re-reads it)."""
     workshop_id = st.session_state.get(FACILITATOR)
-    return get_workshop(workshop_id) if workshop_id else None
+    if not workshop_id:
+        return None
+    cached = st.session_state.get("facilitated_workshop")
+    if fresh or cached is None or cached.id != workshop_id:
+        st.session_state["facilitated_workshop"] = cached = get_workshop(workshop_id)
+    return cached
 
 
 def workshop_in_view() -> Workshop | None:

@@ -20,7 +20,7 @@ def sidebar_join(page: Page, server: str, join_code: str, name: str, organizatio
 
 
 def save_proposal(page: Page, title: str, rationale: str) -> None:
-    page.get_by_text("Save this allocation as a proposal").click()
+    page.get_by_text("Save this allocation as a proposal").click()  # the toggle opens the form
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save proposal"))
     form.get_by_label("Title").fill(title)
     form.get_by_label(re.compile("^Rationale")).fill(rationale)
