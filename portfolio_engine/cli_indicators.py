@@ -51,6 +51,21 @@ def indicators_communities(args) -> str:
     return ""
 
 
+def indicators_view(args) -> str:
+    from .community_views import by_group, latest_by_place, strengths_and_gaps, trend
+
+    rows = values(args.indicator)
+    if rows.empty:
+        raise InputFormatError(f"No values for indicator '{args.indicator}' (see `indicators list`).")
+    place = values(geo_id=args.place)
+    city = values(geo_id=args.city) if args.city else place.iloc[0:0]
+    strengths, gaps = strengths_and_gaps(place, city)
+    view = {"trend": trend(rows, args.place).to_dict("records"), "by_group": by_group(rows, args.place).to_dict("records"),
+            "places": {level: latest_by_place(rows, level).to_dict("records") for level in ("neighborhood", "tract", "ward", "zip")},
+            "strengths": strengths.to_dict("records"), "gaps": gaps.to_dict("records")}
+    return json.dumps(view, indent=2, default=str)
+
+
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
     text = "Import, list and export community indicators; build the projection's communities file."
     group = commands.add_parser("indicators", help=text, description=text)
@@ -69,6 +84,12 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p = sub.add_parser("export", help="Export every stored value in the long format (CSV).", description="Export values as long CSV.")
     p.add_argument("--format", choices=["long"], default="long")
     p.set_defaults(run=indicators_export)
+    p = sub.add_parser("view", help="A place against its own past: trend, groups, places, strengths and gaps (JSON).",
+                       description="What the Data page shows, as JSON.")
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--place", required=True, help="geo_id of the place")
+    p.add_argument("--city", help="geo_id of the whole city, for strengths and gaps against it")
+    p.set_defaults(run=indicators_view)
     p = sub.add_parser("communities", help="Write the communities file for --start.", description="Neighborhood starting points.")
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=indicators_communities)

@@ -124,6 +124,27 @@ def proposal_list(args) -> str:
     return record.proposals_csv(catalog, record.snapshot(args.workshop)).rstrip("\n")
 
 
+def proposal_compare(args) -> str:
+    from .comparison import agreement, distance, side_by_side
+    from .decisions import resident_aggregate
+
+    catalog = load_catalog()
+    workshop = get_workshop(args.workshop)
+    proposals = {p["id"]: p for p in list_proposals(args.workshop)}
+    wanted = [p.strip() for p in args.proposals.split(",") if p.strip()]
+    unknown = [p for p in wanted if p != "status_quo" and p not in proposals]
+    if unknown or not 2 <= len(wanted) <= 6:
+        raise InputFormatError(f"Compare 2 to 6 portfolios: proposal ids or status_quo (unknown: {', '.join(unknown) or 'none'}).")
+    picked = {p: (workshop.status_quo_portfolio(catalog).allocations if p == "status_quo" else proposals[p]["allocations"]) for p in wanted}
+    table = side_by_side(catalog, picked)
+    if args.format == "csv":
+        return table.to_csv(index=False).rstrip("\n")
+    aggregate = resident_aggregate(args.workshop)
+    return json.dumps({"side_by_side": table.to_dict("records"), "agreement": agreement(catalog, picked).to_dict("records"),
+                       "distance_from_resident_vote": {p: distance(a, aggregate["allocations"]) for p, a in picked.items()} if aggregate else None},
+                      indent=2)
+
+
 def stance_add(args) -> str:
     person = participant_by_name(args.workshop, args.participant)
     if person is None:
@@ -207,6 +228,13 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--workshop", required=True)
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.set_defaults(run=proposal_list)
+
+    p = sub["proposal"].add_parser("compare", help="Compare 2 to 6 portfolios side by side.",
+                                   description="Amounts, shares, differences from the first, agreement per element, distance from the residents' vote.")
+    p.add_argument("--workshop", required=True)
+    p.add_argument("--proposals", required=True, help="comma-separated proposal ids (or status_quo)")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.set_defaults(run=proposal_compare)
 
     p = sub["stance"].add_parser("add", help="Add a stance.", description="Record a stance: support, live_with, concerns or block.")
     for flag in ("--workshop", "--proposal", "--participant", "--reason"):

@@ -43,3 +43,12 @@ def test_bad_files_exit_2_naming_the_line(capsys, tmp_path):
     assert code == 2 and out == "" and err == "Error: Line 2, column 'value': got 'abc', expected a number.\n"
     code, _, err = cli(capsys, "indicators", "communities", "--out", tmp_path / "c.json")
     assert code == 2 and "No survey shares by neighborhood" in err
+
+
+def test_view_gives_what_the_data_page_shows(capsys):
+    cli(capsys, "indicators", "import", DEMO / "indicators.csv", "--kind", "long")
+    code, out, err = cli(capsys, "indicators", "view", "--indicator", "child_poverty", "--place", "eastside", "--city", "riverside")
+    view = json.loads(out)
+    assert code == 0, err
+    assert len(view["trend"]) == 4 and [p["place"] for p in view["places"]["neighborhood"]] == sorted(p["place"] for p in view["places"]["neighborhood"])
+    assert view["gaps"] or view["strengths"]

@@ -104,3 +104,14 @@ def test_seed_demo_adds_a_working_workshop_once(capsys):
     assert sum(sum(t["by_stance"].values()) for t in tallies(workshop.id).values()) == 8
     with storage.reading() as db:
         assert audit.verify(db, workshop.id).ok
+
+
+def test_proposal_compare(capsys, files):
+    w = json.loads(cli(capsys, "workshop", "create", "--name", "R", "--budget", 100e6, "--passcode-file", files / "pass.txt")[1])["id"]
+    p = json.loads(cli(capsys, "proposal", "save", "--workshop", w, "--author", "Ana", "--title", "t", "--rationale", "r",
+                       "--portfolio", files / "sq.json")[1])["id"]
+    code, out, err = cli(capsys, "proposal", "compare", "--workshop", w, "--proposals", f"status_quo,{p}")
+    result = json.loads(out)
+    assert code == 0, err
+    assert len(result["side_by_side"]) == 13 and result["agreement"][0]["spread"] == 0
+    assert cli(capsys, "proposal", "compare", "--workshop", w, "--proposals", "status_quo")[0] == 2
