@@ -180,3 +180,23 @@ def test_a_project_vote_exports_as_anonymized_pabulib_that_counts_the_same(catal
     assert [v["voter_id"] for v in election.votes] == ["1", "2", "3"]
     assert not any(code in text for code in codes)
     assert sorted(run(election, "mes")) == results(vote.id, catalog)["result"]["selected"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("project_id,name,cost,element\np1,Park,100,stable_environment\np1,Again,50,humane_housing\n", "Line 3: project_id 'p1' is missing or repeated"),
+    ("project_id,name,cost,element\n,Park,100,stable_environment\n", "Line 2: project_id '' is missing or repeated"),
+    ("project_id,name,cost,element\np1,Park,lots,stable_environment\n", "Line 2, column 'cost': 'lots' is not a number"),
+    ("project_id,name,cost,element\np1,Park,0,stable_environment\n", "the cost must be above 0"),
+    ("project_id,name,cost,element\np1,Park,10,parks\n", "Unknown element 'parks'"),
+    ("id,cost\n1,2\n", "needs columns project_id, name, cost and element"),
+])
+def test_project_files_are_checked_row_by_row(catalog, text, message):
+    with pytest.raises(PortfolioError, match=message):
+        votes.read_projects(catalog, text)
+
+
+def test_a_paper_id_repeated_in_one_file_imports_nothing(catalog, split):
+    vote_id, _ = split
+    with pytest.raises(InputFormatError, match="Line 3: paper_id 'A' is missing or repeated"):
+        votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,5\nA,6\n", PASS)
+    assert votes.current_ballots(vote_id) == []

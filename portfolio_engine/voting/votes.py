@@ -80,17 +80,24 @@ def _vote(row: dict) -> Vote:
                 json.loads(row["options"]), json.loads(row["projects"]), row["state"], row["rules_hash"], row["created_at"])
 
 
+def _identified_rows(rows: list[dict], column: str):
+    """(line, id, row) for each CSV row, refusing a missing or repeated id with its line (the header is line 1)."""
+    seen = set()
+    for line, row in enumerate(rows, start=2):
+        row_id = (row.get(column) or "").strip()
+        if not row_id or row_id in seen:
+            raise InputFormatError(f"Line {line}: {column} {row_id!r} is missing or repeated.")
+        seen.add(row_id)
+        yield line, row_id, row
+
+
 def read_projects(catalog: Catalog, text_: str) -> list[dict]:
     """Costed projects from CSV: project_id, name, cost, element (a portfolio element id)."""
     rows = list(csv.DictReader(io.StringIO(text_)))
     if not rows or not {"project_id", "cost", "element"} <= set(rows[0]):
         raise InputFormatError("The projects file needs columns project_id, name, cost and element.")
-    projects, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        project_id = (row.get("project_id") or "").strip()
-        if not project_id or project_id in seen:
-            raise InputFormatError(f"Line {line}: project_id {project_id!r} is missing or repeated.")
-        seen.add(project_id)
+    projects = []
+    for line, project_id, row in _identified_rows(rows, "project_id"):
         try:
             cost = float(row["cost"])
         except ValueError:
@@ -331,12 +338,8 @@ def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str, p
     unknown = [c for c in rows[0] if c not in ("paper_id", "neighborhood", "group", "why") and c not in categories]
     if unknown:
         raise InputFormatError(f"Unknown column(s) {', '.join(unknown)}.")
-    records, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        paper_id = (row.get("paper_id") or "").strip()
-        if not paper_id or paper_id in seen:
-            raise InputFormatError(f"Line {line}: paper_id {paper_id!r} is missing or repeated.")
-        seen.add(paper_id)
+    records = []
+    for line, paper_id, row in _identified_rows(rows, "paper_id"):
         cells = {c: (row.get(c) or "").strip() for c in categories}
         try:
             if vote.ballot == "split":

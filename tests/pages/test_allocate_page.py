@@ -8,11 +8,8 @@ ENTRY = "../../app.py"
 
 
 @pytest.fixture
-def page():
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.run()
-    assert not at.exception
-    return at
+def page(open_page):
+    return open_page(PAGE)
 
 
 def metric(at, label_start):

@@ -9,11 +9,8 @@ PAGE = "../../pages/optimize.py"
 
 
 @pytest.fixture
-def page():
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+def page(open_page):
+    return open_page(PAGE)
 
 
 def use_json(at, document):

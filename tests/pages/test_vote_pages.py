@@ -1,19 +1,11 @@
 """The Vote and Results pages through AppTest."""
 
-from streamlit.testing.v1 import AppTest
 
 from portfolio_engine.voting import votes
 
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
 PASS = "vote-passcode"
 
-
-def app(page, **params):
-    at = AppTest.from_file(page, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_split_vote(catalog, over="families"):
@@ -23,14 +15,14 @@ def open_split_vote(catalog, over="families"):
     return vote, codes
 
 
-def test_pages_open_with_no_vote():
-    assert "no open vote" in app(VOTE).info[0].value
-    assert "No vote has opened yet" in app(RESULTS).info[0].value
+def test_pages_open_with_no_vote(open_page):
+    assert "no open vote" in open_page(VOTE).info[0].value
+    assert "No vote has opened yet" in open_page(RESULTS).info[0].value
 
 
-def test_a_resident_votes_with_a_code_and_gets_a_receipt(catalog):
+def test_a_resident_votes_with_a_code_and_gets_a_receipt(catalog, open_page):
     vote, codes = open_split_vote(catalog)
-    at = app(VOTE, vote=vote.id)
+    at = open_page(VOTE, vote=vote.id)
     at.text_input(key="voter_code").input(codes[0])
     at.number_input(key="split:vital_conditions").set_value(60)
     at.number_input(key="split:urgent_services").set_value(30).run()
@@ -42,9 +34,9 @@ def test_a_resident_votes_with_a_code_and_gets_a_receipt(catalog):
     assert "counted" in votes.check_receipt(vote.id, receipt)
 
 
-def test_a_wrong_code_is_refused_and_counted_for_slowing_down(catalog):
+def test_a_wrong_code_is_refused_and_counted_for_slowing_down(catalog, open_page):
     vote, _ = open_split_vote(catalog)
-    at = app(VOTE, vote=vote.id)
+    at = open_page(VOTE, vote=vote.id)
     at.text_input(key="voter_code").input("WRONGCODE1")
     at.number_input(key="split:vital_conditions").set_value(100).run()
     at.button(key="submit").click().run()
@@ -52,19 +44,19 @@ def test_a_wrong_code_is_refused_and_counted_for_slowing_down(catalog):
     assert at.session_state["wrong_codes"] == 1
 
 
-def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog):
+def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog, open_page):
     vote, codes = open_split_vote(catalog)
     receipt = votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
     votes.cast(catalog, vote.id, codes[1], {"allocations": {"vital_conditions": 20, "urgent_services": 70, "civic_muscle": 10}})
-    at = app(RESULTS)
+    at = open_page(RESULTS)
     assert at.metric[0].value == "2"
     assert "independent-markets" in at.caption[0].value
     at.text_input(key="receipt_check").input(receipt).run()
     assert any("This ballot is counted" in i.value for i in at.info)
 
 
-def test_a_closed_vote_accepts_nothing(catalog):
+def test_a_closed_vote_accepts_nothing(catalog, open_page):
     vote, _ = open_split_vote(catalog)
     votes.close_vote(vote.id, PASS)
-    at = app(VOTE, vote=vote.id)
+    at = open_page(VOTE, vote=vote.id)
     assert "closed" in at.warning[0].value

@@ -9,26 +9,19 @@ from portfolio_engine.workshops import get_workshop, join
 FACILITATE, COMPARE, ALLOCATE = "../../pages/facilitate.py", "../../pages/compare.py", "../../pages/allocate.py"
 
 
-def app(page, **params):
-    at = AppTest.from_file(page, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 def submit(at, label):
     next(b for b in at.button if b.label == label).click().run()
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_every_public_page_opens_on_an_empty_database():
+def test_every_public_page_opens_on_an_empty_database(open_page):
     for page in (COMPARE, ALLOCATE, "../../pages/optimize.py", FACILITATE):
-        app(page)
+        open_page(page)
 
 
-def test_facilitator_creates_a_workshop_and_sees_its_join_code():
-    at = app(FACILITATE)
+def test_facilitator_creates_a_workshop_and_sees_its_join_code(open_page):
+    at = open_page(FACILITATE)
     at.text_input[0].input("Riverside 2027")
     at.text_input[2].input("long-enough-pass")
     at.text_input[3].input("long-enough-pass")
@@ -38,8 +31,8 @@ def test_facilitator_creates_a_workshop_and_sees_its_join_code():
     assert [b.label for b in at.get("download_button")] == ["JSON (complete)", "CSV (proposals)", "Printable report (HTML)"]
 
 
-def test_wrong_passcode_is_refused(workshop):
-    at = app(FACILITATE)
+def test_wrong_passcode_is_refused(workshop, open_page):
+    at = open_page(FACILITATE)
     at.text_input[0].input("wrong-passcode")
     submit(at, "Sign in")
     assert at.error[0].value == "Wrong facilitator passcode."
@@ -60,12 +53,12 @@ def test_facilitator_moves_to_deciding_and_records_the_decision(catalog, worksho
     assert get_workshop(workshop_id).state == "decided"
 
 
-def test_compare_shows_proposals_by_join_code_and_escapes_typed_text(catalog, workshop, status_quo):
+def test_compare_shows_proposals_by_join_code_and_escapes_typed_text(catalog, workshop, status_quo, open_page):
     workshop_id = workshop["workshop"].id
     save_proposal(catalog, workshop_id, workshop["ana"]["id"], "**Loud** [link](x)", "Stable", status_quo.allocations)
     save_proposal(catalog, workshop_id, workshop["ben"]["id"], "Housing first", "Homes", dict(status_quo.allocations, acute_care=12e6,
                                                                                               humane_housing=14e6))
-    at = app(COMPARE)
+    at = open_page(COMPARE)
     at.text_input(key="compare_code").input(workshop["workshop"].join_code).run()
     assert not at.exception
     assert len(at.multiselect(key="compare_pick").value) == 3
@@ -73,10 +66,10 @@ def test_compare_shows_proposals_by_join_code_and_escapes_typed_text(catalog, wo
     assert any(r"\*\*Loud\*\*" in label for label in labels)
 
 
-def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, workshop, status_quo):
+def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, workshop, status_quo, open_page):
     workshop_id = workshop["workshop"].id
     person, token = join(workshop_id, "Cleo", "Tenants union", "residents")
-    at = app(ALLOCATE, w=workshop_id, me=token)
+    at = open_page(ALLOCATE, w=workshop_id, me=token)
     at.toggle(key="saving").set_value(True).run()
     at.text_input[0].input("Tenants' mix")
     submit(at, "Save proposal")
@@ -86,16 +79,16 @@ def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, works
     (saved,) = list_proposals(workshop_id)
     assert saved["author"] == "Cleo" and saved["rationale"] == "Rent relief keeps families housed"
     save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
-    compare = app(COMPARE, w=workshop_id, me=token)
+    compare = open_page(COMPARE, w=workshop_id, me=token)
     compare.text_area(key="stance_reason").input("Fine by us")
     submit(compare, "Record my stance")
     assert compare.success[0].value == "Your stance was recorded."
 
 
 @pytest.mark.parametrize("role", ["observer"])
-def test_observers_get_no_save_form(workshop, role):
+def test_observers_get_no_save_form(workshop, role, open_page):
     _, token = join(workshop["workshop"].id, "Press", "Gazette", "media", role)
-    at = app(ALLOCATE, w=workshop["workshop"].id, me=token)
+    at = open_page(ALLOCATE, w=workshop["workshop"].id, me=token)
     assert not [t for t in at.toggle if t.key == "saving"]
 
 
