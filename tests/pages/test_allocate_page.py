@@ -66,6 +66,16 @@ def test_reset_returns_to_the_status_quo(page):
     assert metric(page, "Thriving in year 20") == "52.6%"
 
 
+def test_reset_after_several_moves_and_a_lock_restores_every_element(page):
+    page.slider(key="amount:basic_needs").set_value(30.0).run()
+    page.checkbox(key="lock:basic_needs").check().run()
+    page.slider(key="amount:acute_care").set_value(5.0).run()
+    page.button[0].click().run()
+    expected = {"basic_needs": 6.0, "acute_care": 18.0, "public_safety": 20.0, "belonging_civic_muscle": 5.0}
+    assert {i: page.slider(key=f"amount:{i}").value for i in expected} == pytest.approx(expected)
+    assert not page.checkbox(key="lock:basic_needs").value
+
+
 def test_allocation_is_encoded_in_the_url(page):
     page.slider(key="amount:basic_needs").set_value(16.0).run()
     assert page.query_params["basic_needs"] == "16000000"
