@@ -25,11 +25,23 @@ def secret_key() -> bytes:
         return configured.encode()
     path = Path(os.environ.get("PORTFOLIO_SECRET_FILE") or database_path().with_name("secret.key"))
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
+        _create_key_file(path)
     return path.read_text().strip().encode()
+
+
+def _create_key_file(path: Path) -> None:
+    """Write the key whole, then link it into place: processes starting together (`make serve`) all read one key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    try:
+        os.link(draft, path)  # fails if another process linked its key first: theirs is kept
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def keyed_hash(text: str) -> str:
