@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 HOST ?= 127.0.0.1
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+LOAD_ARGS ?=
 
-.PHONY: run test bench lint db
+.PHONY: run serve load nginx test bench lint db
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,18 @@ db: $(VENV)/.runtime
 
 run: db
 	$(PY) -m ui.serve run app.py --server.address $(HOST) --server.port $(PORT)
+
+# A room on one machine: WORKERS Streamlit processes (one per core) behind nginx; see docs/serving.md.
+serve: db nginx
+	$(PY) -m serving.room --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Participants and residents over Streamlit's websocket, against one process and against `make serve`.
+load: $(VENV)/.dev nginx
+	$(PY) -m loadtest $(LOAD_ARGS)
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "Installing nginx (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 test: $(VENV)/.dev
 	$(PY) -m ruff check .

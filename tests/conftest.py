@@ -1,5 +1,7 @@
 """Shared fixtures: the shipped catalog, status quo and model, and a private database per test."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -88,3 +90,16 @@ ISSUE_CONSTRAINTS = {
 @pytest.fixture
 def issue_constraints():
     return dict(ISSUE_CONSTRAINTS)
+
+
+@pytest.fixture(scope="session")
+def nginx():
+    """nginx for the room tests: without it they skip locally; with REQUIRE_NGINX=1 (set by .ci/run) they fail."""
+    from serving.room import nginx_binary
+
+    try:
+        return nginx_binary()
+    except SystemExit as missing:
+        if os.environ.get("REQUIRE_NGINX") == "1":
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))

@@ -1,0 +1,231 @@
+"""`make load`: a room of participants and a wave of residents against one Streamlit process and
+against `make serve` (several processes behind nginx), side by side, on loopback only.
+
+Each setup gets its own temporary database with an open vote and one voter code per resident.
+Participants open Allocate and move a slider every 5 to 10 seconds; residents arrive spread over
+the window, type their code, tick projects and submit. The report gives latencies, reruns per
+second, server CPU and memory per session, errors and crossed results, and checks every ballot
+was stored exactly once.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import secrets
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+from portfolio_engine import storage
+from portfolio_engine.catalog import load_catalog
+from portfolio_engine.voting.votes import check_receipt, create_vote, generate_codes, open_vote
+from serving.room import free_port, serve_room, start_streamlit, stop, wait_until_up
+
+from .scenarios import Expected, Tally, participant, resident
+
+PROJECTS = [  # a small participatory budget: costed projects tied to portfolio elements
+    ("p1", "Bus shelters on the east side", 120_000, "reliable_transportation"),
+    ("p2", "Tenant legal help desk", 200_000, "humane_housing"),
+    ("p3", "Youth summer jobs", 250_000, "meaningful_work"),
+    ("p4", "Library evening hours", 90_000, "lifelong_learning"),
+    ("p5", "Community fridge network", 60_000, "basic_needs"),
+    ("p6", "Neighborhood festival fund", 40_000, "belonging_civic_muscle"),
+    ("p7", "Tree planting on heat islands", 150_000, "stable_environment"),
+]
+MODES = {  # name: (several processes behind nginx?, extra environment)
+    "single": (False, {}),
+    "room": (True, {}),
+    # Baseline: one process with Streamlit's default full garbage collection after every run (see .streamlit/config.toml).
+    "single-gc": (False, {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}),
+}
+LIMITS = {"users": 1000, "residents": 2000, "seconds": 1800, "window": 1800}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def processes(pids: list[int]) -> list[psutil.Process]:
+    found = [psutil.Process(p) for p in pids]
+    return found + [c for p in found for c in p.children(recursive=True)]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in processes(pids))
+
+
+def rss(pids: list[int]) -> int:
+    return sum(p.memory_info().rss for p in processes(pids))
+
+
+def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:
+    """An open approval vote with one voter code per resident, in this setup's own database."""
+    passcode = secrets.token_urlsafe(12)
+    storage.migrate(db)
+    projects = [{"id": i, "name": n, "cost": float(c), "element": e} for i, n, c, e in PROJECTS]
+    vote = create_vote(load_catalog(), "Load test: neighborhood projects", "approval", "mes", 500_000, passcode=passcode,
+                       projects=projects, allow_revote=False, path=db)
+    open_vote(vote.id, passcode, db)
+    return vote.id, generate_codes(vote.id, residents, passcode, db)
+
+
+@contextmanager
+def server(mode: str, workers: int, env: dict[str, str], folder: Path):
+    """(url, pids) of one Streamlit process, or of a room of `workers` processes behind nginx."""
+    if not MODES[mode][0]:
+        port = free_port()
+        log = folder / "streamlit.log"
+        process = start_streamlit(port, env, log)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_up(f"{url}/_stcore/health", process, log)
+            yield url, [process.pid]
+        finally:
+            stop(process)
+    else:
+        with serve_room("127.0.0.1", free_port(), workers, env, folder / "room") as room:
+            yield room.url, room.pids
+
+
+def summary(tally: Tally) -> dict:
+    values = tally.latencies
+    return {"count": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95), "p99": percentile(values, 99),
+            "errors": len(tally.errors), "crossed": tally.crossed, "first_errors": tally.errors[:5]}
+
+
+async def room_phase(url: str, pids: list[int], users: int, seconds: float, think: tuple[float, float], ramp: float) -> dict:
+    engine = Expected()
+    moves, loads = Tally(), Tally()
+    memory_before = rss(pids)
+    start = time.monotonic()
+    until = start + ramp + seconds
+
+    async def delayed(n: int) -> None:
+        await asyncio.sleep(ramp * n / users)
+        await participant(url, n, until, think, moves, loads, engine)
+
+    tasks = [asyncio.create_task(delayed(n)) for n in range(users)]
+    await asyncio.sleep(ramp + min(think[0], seconds))  # everyone has loaded: memory per session
+    memory_after = rss(pids)
+    cpu_start, moves_start, measured_from = cpu_seconds(pids), len(moves.latencies), time.monotonic()
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - measured_from
+    return {
+        "users": users, "moves": summary(moves), "page_loads": summary(loads),
+        "reruns_per_second": (len(moves.latencies) - moves_start) / elapsed,
+        "server_cpu_cores": (cpu_seconds(pids) - cpu_start) / elapsed,
+        "memory_per_session_mib": (memory_after - memory_before) / users / 2**20,
+        "server_memory_mib": memory_after / 2**20,
+    }
+
+
+async def vote_phase(url: str, db: Path, vote_id: str, codes: list[str], window: float, think: tuple[float, float]) -> dict:
+    ballots, receipts = Tally(), {}
+    gap = window / len(codes)
+    await asyncio.gather(*(resident(url, n, vote_id, code, [p[0] for p in PROJECTS], n * gap, think, ballots, receipts)
+                           for n, code in enumerate(codes)))
+    with storage.reading(db) as connection:
+        rows = storage.select(connection, "ballots", vote_id=vote_id)
+    per_code: dict[str, int] = {}
+    for row in rows:
+        per_code[row["code_hash"]] = per_code.get(row["code_hash"], 0) + 1
+    counted = sum(1 for receipt in receipts.values() if check_receipt(vote_id, receipt, db).startswith("This ballot is counted"))
+    return {"residents": len(codes), "submissions": summary(ballots), "stored": len(rows),
+            "stored_more_than_once": sum(1 for n in per_code.values() if n > 1), "receipts_counted": counted}
+
+
+def measure(mode: str, args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"portfolio-load-{mode}-") as folder:
+        db = Path(folder) / "portfolio.db"
+        os.environ["PORTFOLIO_DB"] = str(db)  # this process makes the voter codes: same database, same key file as the servers
+        os.environ.pop("PORTFOLIO_SECRET_FILE", None)
+        env = {**os.environ, **MODES[mode][1]}
+        vote_id, codes = prepare_vote(db, args.residents) if args.residents else ("", [])
+        with server(mode, args.workers, env, Path(folder)) as (url, pids):
+            result = {"mode": mode, "processes": args.workers if MODES[mode][0] else 1}
+            if args.users:
+                result["room"] = asyncio.run(room_phase(url, pids, args.users, args.seconds, tuple(args.think), args.ramp))
+            if args.residents:
+                result["vote"] = asyncio.run(vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
+        return result
+
+
+def ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:,.0f} ms"
+
+
+def table(results: list[dict], client_cpu: float) -> str:
+    """The side-by-side report (markdown)."""
+    head = "| measure | " + " | ".join(f"{r['mode']} ({r['processes']} process{'es' if r['processes'] > 1 else ''})" for r in results) + " |"
+    lines = [head, "|---|" + "---|" * len(results)]
+
+    def row(name: str, get) -> None:
+        lines.append(f"| {name} | " + " | ".join(get(r) for r in results) + " |")
+
+    if all("room" in r for r in results):
+        row("participants", lambda r: str(r["room"]["users"]))
+        row("slider moves answered", lambda r: str(r["room"]["moves"]["count"]))
+        for q in ("p50", "p95", "p99"):
+            row(f"slider to result {q}", lambda r, q=q: ms(r["room"]["moves"][q]))
+        row("errors / crossed results", lambda r: f"{r['room']['moves']['errors'] + r['room']['page_loads']['errors']} / {r['room']['moves']['crossed']}")
+        row("page load p95", lambda r: ms(r["room"]["page_loads"]["p95"]))
+        row("reruns per second", lambda r: f"{r['room']['reruns_per_second']:.1f}")
+        row("server CPU (cores busy)", lambda r: f"{r['room']['server_cpu_cores']:.2f}")
+        row("memory per session", lambda r: f"{r['room']['memory_per_session_mib']:.2f} MiB")
+    if all("vote" in r for r in results):
+        row("ballots submitted / stored / stored twice", lambda r: f"{r['vote']['submissions']['count']} / {r['vote']['stored']} / "
+            f"{r['vote']['stored_more_than_once']}")
+        row("receipts found in the count", lambda r: f"{r['vote']['receipts_counted']} of {r['vote']['residents']}")
+        for q in ("p50", "p95", "p99"):
+            row(f"ballot submission {q}", lambda r, q=q: ms(r["vote"]["submissions"][q]))
+        row("ballot errors", lambda r: str(r["vote"]["submissions"]["errors"]))
+    lines.append(f"\nLoad client (same machine) CPU: {client_cpu:.1f} s.")
+    return "\n".join(lines)
+
+
+def bounded(name: str, kind=float):
+    def parse(text: str):
+        value = kind(text)
+        if not 0 <= value <= LIMITS[name]:
+            raise argparse.ArgumentTypeError(f"{name} must be between 0 and {LIMITS[name]}")
+        return value
+    return parse
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=bounded("users", int), default=150, help="participants on Allocate (default 150)")
+    parser.add_argument("--seconds", type=bounded("seconds"), default=60, help="how long they move sliders after the ramp")
+    parser.add_argument("--ramp", type=float, default=30, help="seconds over which participants arrive")
+    parser.add_argument("--think", type=float, nargs=2, default=(5, 10), help="seconds between a participant's moves")
+    parser.add_argument("--residents", type=bounded("residents", int), default=300, help="residents who vote (default 300)")
+    parser.add_argument("--window", type=bounded("window"), default=300, help="seconds over which residents arrive (default 300)")
+    parser.add_argument("--resident-think", type=float, nargs=2, default=(1, 4), help="seconds between a resident's actions")
+    parser.add_argument("--modes", default="single,room", help=f"comma-separated, from: {', '.join(MODES)}")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes in the room")
+    parser.add_argument("--out", type=Path, default=Path("var/load"), help="folder for report.md and report.json")
+    args = parser.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",")]
+    if unknown := [m for m in modes if m not in MODES]:
+        parser.error(f"unknown mode {', '.join(unknown)}; modes: {', '.join(MODES)}")
+    results = [measure(mode, args) for mode in modes]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    report = table(results, usage.ru_utime + usage.ru_stime)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(results, indent=2))
+    (args.out / "report.md").write_text(report + "\n")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

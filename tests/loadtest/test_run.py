@@ -1,0 +1,43 @@
+"""The load test end to end, small: participants and residents against one process and against a room."""
+
+import argparse
+
+import pytest
+
+from loadtest.__main__ import main, measure, table
+
+
+def small(**changes) -> argparse.Namespace:
+    values = {"users": 3, "seconds": 3.0, "ramp": 1.0, "think": (0.3, 0.6), "residents": 4, "window": 2.0,
+              "resident_think": (0.05, 0.1), "workers": 2}
+    return argparse.Namespace(**{**values, **changes})
+
+
+def assert_clean(result: dict, residents: int) -> None:
+    room, vote = result["room"], result["vote"]
+    assert room["moves"]["count"] >= room["users"]  # every participant moved at least once
+    assert room["moves"]["errors"] == room["moves"]["crossed"] == room["page_loads"]["errors"] == 0
+    assert room["server_cpu_cores"] > 0 and room["reruns_per_second"] > 0
+    assert vote["submissions"]["count"] == vote["stored"] == vote["receipts_counted"] == residents
+    assert vote["stored_more_than_once"] == 0 and vote["submissions"]["errors"] == 0
+
+
+def test_one_process_answers_every_move_and_stores_every_ballot_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTFOLIO_DB", str(tmp_path / "unused.db"))  # measure() points it at its own database
+    result = measure("single", small())
+    assert result["processes"] == 1
+    assert_clean(result, 4)
+    assert "| slider to result p95 |" in table([result], 1.0)
+
+
+def test_a_room_behind_nginx_answers_every_move_and_stores_every_ballot_once(nginx, monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTFOLIO_DB", str(tmp_path / "unused.db"))
+    result = measure("room", small(users=4))
+    assert result["processes"] == 2
+    assert_clean(result, 4)
+
+
+def test_the_load_test_refuses_unbounded_runs(capsys):
+    with pytest.raises(SystemExit):
+        main(["--users", "100000"])
+    assert "users must be between 0 and 1000" in capsys.readouterr().err

@@ -1,0 +1,68 @@
+"""`make serve`: Streamlit processes behind nginx, each browser kept on one process, one shared database."""
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+
+from loadtest.protocol import ProtocolError, Tab
+from serving.room import free_port, nginx_conf, serve_room
+
+
+def test_the_nginx_configuration_names_every_backend_and_the_listen_address(tmp_path):
+    conf = nginx_conf("127.0.0.1", 8501, ["127.0.0.1:9001", "127.0.0.1:9002"], tmp_path)
+    assert "listen 127.0.0.1:8501;" in conf
+    assert "server 127.0.0.1:9001;" in conf and "server 127.0.0.1:9002;" in conf
+    assert "hash $route consistent;" in conf
+    assert "@" not in conf  # every placeholder filled
+    assert "listen [::1]:8501;" in nginx_conf("::1", 8501, ["127.0.0.1:9001"], tmp_path)
+
+
+@pytest.fixture(scope="module")
+def room(nginx, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("room")
+    with serve_room("127.0.0.1", free_port(), 2, {"PORTFOLIO_DB": str(folder / "portfolio.db")}, folder / "run") as served:
+        yield served
+
+
+async def _download_after_move(url: str, value: float, keep_cookie: bool) -> float:
+    tab = Tab(url)
+    tab.load_index()
+    if not keep_cookie:
+        tab.cookie = ""  # as a proxy without sticky routing would treat it: every request may land anywhere
+    await tab.connect()
+    try:
+        await tab.open()
+        await tab.change("amount:basic_needs", [value])
+        return json.loads(await tab.download("Download JSON"))["allocations"]["basic_needs"]
+    finally:
+        await tab.close()
+
+
+def test_the_first_page_sets_a_route_cookie(room):
+    with urllib.request.urlopen(room.url + "/") as response:
+        assert "portfolio_route=" in response.headers["Set-Cookie"]
+        assert "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_downloads_reach_the_process_that_holds_them_for_every_browser(room):
+    async def many():
+        return await asyncio.gather(*(_download_after_move(room.url, 7.0 + n * 0.5, True) for n in range(12)))
+
+    assert asyncio.run(many()) == [(7.0 + n * 0.5) * 1e6 for n in range(12)]
+
+
+def test_without_the_route_cookie_some_downloads_land_on_the_wrong_process(room):
+    """The control: what the cookie prevents (2**-20 chance that all 20 land right by luck)."""
+    async def one(n):
+        try:
+            return await _download_after_move(room.url, 5.0 + n * 0.5, False)  # distinct files: ids are content hashes
+        except ProtocolError as err:
+            return str(err)
+
+    async def many():
+        return await asyncio.gather(*(one(n) for n in range(20)))
+
+    results = asyncio.run(many())
+    assert any("404" in str(r) for r in results)
