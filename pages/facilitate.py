@@ -15,7 +15,7 @@ from portfolio_engine.proposals import list_proposals, tallies
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, read_projects
 from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
-from ui import identity
+from ui import downloads, identity
 from ui.text import plain
 
 catalog = load_catalog()
@@ -148,11 +148,11 @@ else:
     st.error(f"Audit trail broken: {check.problem}")
 slug = workshop.name.lower().replace(" ", "-")[:40]
 a, b, c = st.columns(3)
-a.download_button("JSON (complete)", lambda: record.export_json(workshop.id), f"{slug}.json", "application/json", on_click="ignore")
-b.download_button("CSV (proposals)", lambda: record.proposals_csv(catalog, record.snapshot(workshop.id)), f"{slug}-proposals.csv",
-                  "text/csv", on_click="ignore")
-c.download_button("Printable report (HTML)", lambda: record.html_report(catalog, workshop.id), f"{slug}-report.html", "text/html",
-                  on_click="ignore")
+downloads.prepared("JSON (complete)", "record_json", lambda: record.export_json(workshop.id), f"{slug}.json", "application/json", a)
+downloads.prepared("CSV (proposals)", "record_csv", lambda: record.proposals_csv(catalog, record.snapshot(workshop.id)),
+                   f"{slug}-proposals.csv", "text/csv", b)
+downloads.prepared("printable report (HTML)", "record_html", lambda: record.html_report(catalog, workshop.id), f"{slug}-report.html",
+                   "text/html", c)
 
 st.markdown("**Resident votes**")
 workshop_votes = [v for v in list_votes() if v.workshop_id == workshop.id]
@@ -190,8 +190,8 @@ for vote in workshop_votes:
         a, b = st.columns(2)
         a.download_button("Codes (CSV)", "code\n" + "\n".join(codes) + "\n", f"codes-{vote.id}.csv", "text/csv", on_click="ignore",
                           key=f"csv_{vote.id}")
-        b.download_button("Printable sheet with QR codes", lambda v=vote, c=codes: sheet_html(v, c, root), f"codes-{vote.id}.html",
-                          "text/html", on_click="ignore", key=f"sheet_{vote.id}")
+        downloads.prepared("printable sheet with QR codes", f"sheet_{vote.id}", lambda v=vote, c=codes: sheet_html(v, c, root),
+                           f"codes-{vote.id}.html", "text/html", b)
 with st.expander("Set up a resident vote"), st.form("new_vote"):
     title = st.text_input("Title", max_chars=200)
     kind = st.radio("Ballot", ["split over the portfolio elements", "split over the three families", "knapsack", "approval", "cumulative"])

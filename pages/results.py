@@ -11,7 +11,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.proposals import save_proposal
 from portfolio_engine.voting.results import as_allocations, bundle, results
 from portfolio_engine.voting.votes import RULE_WORDS, check_receipt, list_votes
-from ui import charts, identity
+from ui import charts, downloads, identity
 from ui.text import plain
 
 catalog = load_catalog()
@@ -78,9 +78,8 @@ receipt = st.text_input("Receipt code", max_chars=20, key="receipt_check")
 if receipt:
     st.info(check_receipt(vote.id, receipt))
 
-st.download_button("Download the results bundle (rules, anonymized ballots, hashes)",
-                   lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json",
-                   on_click="ignore")
+downloads.prepared("the results bundle (rules, anonymized ballots, hashes)", f"bundle_{vote.id}",
+                   lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
 st.caption("Anyone can recompute it: `python -m portfolio_engine vote verify BUNDLE.json`.")
 
 saver = identity.author()

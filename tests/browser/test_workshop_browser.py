@@ -88,8 +88,9 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     facilitator.screenshot(path=shots / "compare.png", full_page=True)
 
     facilitator.get_by_role("link", name="Facilitate").click()
+    facilitator.get_by_role("button", name="Prepare printable report (HTML)").click()
     with facilitator.expect_download() as download:
-        facilitator.get_by_role("button", name="Printable report (HTML)").click()
+        facilitator.get_by_role("button", name="Download printable report (HTML)").click(timeout=20_000)
     report = tmp_path / "report.html"
     download.value.save_as(report)
     facilitator.goto(report.as_uri())
