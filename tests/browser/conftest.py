@@ -42,8 +42,8 @@ def server_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(server_db, tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port with its own database; stopped at the end."""
+def served(server_db, tmp_path_factory):
+    """(url, process) of `streamlit run app.py` on a free loopback port with its own database; stopped at the end."""
     port = _free_port()
     env = {**os.environ, "PORTFOLIO_DB": str(server_db)}
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -66,13 +66,19 @@ def server(server_db, tmp_path_factory):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"Streamlit did not start: {log.read_text()[-2000:]}")
             time.sleep(0.3)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    """The test server's address."""
+    return served[0]
 
 
 @pytest.fixture(scope="module")
