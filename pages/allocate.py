@@ -81,7 +81,12 @@ def reconcile() -> None:
             state[key(i)] = known[i]
     if state.get("keep_total", True):
         locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
-        set_amounts(rebalance(amounts(), mover, budget, locked))
+        balanced = rebalance(amounts(), mover, budget, locked)
+        if balanced[mover] == amounts()[mover]:
+            # Leave the moved slider alone: writing its value back would overwrite, in the browser, a newer
+            # press the person made while this run was on its way.
+            del balanced[mover]
+        set_amounts(balanced)
 
 
 def first_load() -> None:

@@ -63,3 +63,20 @@ def test_phone_width_has_no_horizontal_scroll(browser, server, shots):
     assert overflow <= 0
     page.screenshot(path=shots / "allocate-phone.png", full_page=False)
     page.close()
+
+
+def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
+    """A person pressing faster than the server answers: every press counts, none is overwritten by a late answer."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
+    slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+    slider.focus()
+    expected = 8_000_000
+    for gap in (120, 200, 90, 150, 60):
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(gap)
+        expected += 4 * 500_000
+        expect(page).to_have_url(re.compile(f"humane_housing={expected}&"), timeout=20_000)
+    page.close()
