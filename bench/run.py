@@ -3,7 +3,8 @@
 - Engine: one portfolio over 20 years, and 1,000 portfolios in one call, against PySD running the
   exported XMILE on the same portfolios (PySD takes one portfolio per run; allocations are passed
   as run parameters, so the model is translated once).
-- Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page.
+- Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page; and on a
+  real server over the websocket, against the same server with Streamlit's default post-run GC.
 """
 
 import statistics
@@ -248,8 +249,41 @@ def page_figures() -> list[tuple[str, float, str, float]]:
     return [("Allocate page, CPU per slider change", allocate, "one-slider page", baseline)]
 
 
+def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
+    """Server CPU per Allocate slider move over Streamlit's websocket, as a browser sends it (a real server)."""
+    import asyncio
+    import os
+
+    from loadtest.__main__ import cpu_seconds, server
+    from loadtest.protocol import Tab
+
+    async def move(url: str, pids: list[int]) -> float:
+        tab = Tab(url)
+        await tab.connect()
+        await tab.open()
+        await tab.change("amount:basic_needs", [7.0])  # warm
+        start = cpu_seconds(pids)
+        for n in range(moves):
+            await tab.change("amount:basic_needs", [5.0 + n % 10])
+        await tab.close()
+        return (cpu_seconds(pids) - start) / moves
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "portfolio.db"), **extra_env}
+        with server("single", 1, env, Path(folder)) as (url, pids):
+            return asyncio.run(move(url, pids))
+
+
+def server_figures() -> list[tuple[str, float, str, float]]:
+    product = server_cpu_per_move({})
+    baseline = server_cpu_per_move({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"})
+    return [("Allocate over the websocket, server CPU per slider move", product,
+             "same page with Streamlit's default full GC after each run", baseline)]
+
+
 def main() -> None:
-    rows = engine_figures() + optimizer_figures() + page_figures() + data_figures() + data_page_figures() + voting_figures() + submission_figures()
+    rows = (engine_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
+            + voting_figures() + submission_figures())
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:
