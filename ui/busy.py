@@ -26,7 +26,7 @@ SCRIPT = """
   banner.id = "portfolio-busy";
   banner.setAttribute("role", "status");
   banner.setAttribute("aria-live", "polite");
-  banner.textContent = "Updating: your change is being processed. The room is busy, please wait a moment.";
+  banner.textContent = "Updating: your change is being processed, please wait a moment.";
   document.body.appendChild(banner);
   const state = {pending: false, sentAt: 0, answers: 0, lastAnswer: 0, watched: new WeakSet()};
   window.portfolioBusy = state;
