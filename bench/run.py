@@ -270,7 +270,7 @@ def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
 
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "portfolio.db"), **extra_env}
-        with server("single", 1, env, Path(folder)) as (url, pids):
+        with server("single", 1, env, Path(folder)) as (url, pids, _):
             return asyncio.run(move(url, pids))
 
 

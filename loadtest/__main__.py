@@ -17,6 +17,7 @@ import secrets
 import statistics
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from portfolio_engine.catalog import load_catalog
 from portfolio_engine.voting.votes import check_receipt, create_vote, generate_codes, open_vote
 from serving.room import free_port, serve_room, start_streamlit, stop, wait_until_up
 
+from .protocol import Tab
 from .scenarios import Expected, Tally, participant, resident
 
 PROJECTS = [  # a small participatory budget: costed projects tied to portfolio elements
@@ -81,7 +83,7 @@ def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:
 
 @contextmanager
 def server(mode: str, workers: int, env: dict[str, str], folder: Path):
-    """(url, pids) of one Streamlit process, or of a room of `workers` processes behind nginx."""
+    """(url, pids, backend urls) of one Streamlit process, or of a room of `workers` processes behind nginx."""
     if not MODES[mode][0]:
         port = free_port()
         log = folder / "streamlit.log"
@@ -89,18 +91,29 @@ def server(mode: str, workers: int, env: dict[str, str], folder: Path):
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{url}/_stcore/health", process, log)
-            yield url, [process.pid]
+            yield url, [process.pid], [url]
         finally:
             stop(process)
     else:
         with serve_room("127.0.0.1", free_port(), workers, env, folder / "room") as room:
-            yield room.url, room.pids
+            yield room.url, room.pids, [f"http://{b}" for b in room.backends]
 
 
 def summary(tally: Tally) -> dict:
     values = tally.latencies
     return {"count": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95), "p99": percentile(values, 99),
             "errors": len(tally.errors), "crossed": tally.crossed, "first_errors": tally.errors[:5]}
+
+
+async def warm_up(backends: list[str], vote_id: str) -> None:
+    """Open Allocate and Vote once on every process, so memory per session does not count the first run's imports."""
+    for url in backends:
+        tab = Tab(url)
+        await tab.connect()
+        await tab.open()
+        if vote_id:
+            await tab.open("vote", f"vote={vote_id}")
+        await tab.close()
 
 
 async def room_phase(url: str, pids: list[int], users: int, seconds: float, think: tuple[float, float], ramp: float) -> dict:
@@ -136,9 +149,7 @@ async def vote_phase(url: str, db: Path, vote_id: str, codes: list[str], window:
                            for n, code in enumerate(codes)))
     with storage.reading(db) as connection:
         rows = storage.select(connection, "ballots", vote_id=vote_id)
-    per_code: dict[str, int] = {}
-    for row in rows:
-        per_code[row["code_hash"]] = per_code.get(row["code_hash"], 0) + 1
+    per_code = Counter(row["code_hash"] for row in rows)
     counted = sum(1 for receipt in receipts.values() if check_receipt(vote_id, receipt, db).startswith("This ballot is counted"))
     return {"residents": len(codes), "submissions": summary(ballots), "stored": len(rows),
             "stored_more_than_once": sum(1 for n in per_code.values() if n > 1), "receipts_counted": counted}
@@ -151,7 +162,8 @@ def measure(mode: str, args: argparse.Namespace) -> dict:
         os.environ.pop("PORTFOLIO_SECRET_FILE", None)
         env = {**os.environ, **MODES[mode][1]}
         vote_id, codes = prepare_vote(db, args.residents) if args.residents else ("", [])
-        with server(mode, args.workers, env, Path(folder)) as (url, pids):
+        with server(mode, args.workers, env, Path(folder)) as (url, pids, backends):
+            asyncio.run(warm_up(backends, vote_id))
             result = {"mode": mode, "processes": args.workers if MODES[mode][0] else 1}
             if args.users:
                 result["room"] = asyncio.run(room_phase(url, pids, args.users, args.seconds, tuple(args.think), args.ramp))

@@ -99,7 +99,6 @@ class Tab:
         self.fragments: dict[str, str] = {}  # widget id -> the fragment it lives in
         self.downloads: dict[str, object] = {}  # label -> the download button last drawn with it
         self.session_id = ""
-        self.cache: dict[str, ForwardMsg] = {}
 
     def load_index(self) -> None:
         """GET the app's page as a browser does first, keeping the cookies it sets (a proxy's route among them)."""
@@ -236,12 +235,8 @@ class Tab:
     async def _receive(self) -> ForwardMsg:
         forward = ForwardMsg()
         forward.ParseFromString(await self.socket.recv())
-        if forward.WhichOneof("type") == "ref_hash":
-            if forward.ref_hash not in self.cache:
-                raise ProtocolError("The server referred to a message this tab never received.")
-            return self.cache[forward.ref_hash]
-        if forward.metadata.cacheable:
-            self.cache[forward.hash] = forward
+        if forward.WhichOneof("type") == "ref_hash":  # only sent to a browser that declares cached messages; a tab declares none
+            raise ProtocolError("The server referred to a cached message this tab never declared.")
         return forward
 
     def _draw(self, forward: ForwardMsg, run: Run, seen: set[str]) -> None:
