@@ -134,142 +134,155 @@ def session_model() -> tuple[Assumptions, Model, str | None]:
         return defaults, build_model(catalog, status_quo, defaults), f"The edited assumptions cannot be used ({err}); showing the defaults."
 
 
+def city_data_start():
+    """The start from the city's survey when the person chose it (read once per session, never on a slider's move)."""
+    if "data_start" not in state:
+        try:
+            state.data_start = city_start(pd.concat([values(share) for share in SHARE_IDS]))
+        except PortfolioError:
+            state.data_start = None
+    return state.data_start if state.get("start_choice") == START_FROM_DATA else None
+
+
+def sliders(current: dict[str, float], summary: str) -> None:
+    """Keep-the-total, what remains, reset, and per family: lock, slider and share for each element."""
+    st.toggle("Keep the total at the budget", key="keep_total",
+              help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
+    totals = family_totals(catalog, current)
+    left, right = st.columns(2)
+    left.metric("Remaining to allocate", f"{(budget - sum(current.values())) / scale:,.2f} {unit}")
+    right.button("Reset to status quo", on_click=reset, width="stretch")
+    for family, family_name in catalog.family_names.items():
+        st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({totals[family] / budget:.0%})", divider="gray")
+        for element in (e for e in catalog.elements if e.family == family):
+            locked = st.checkbox(f"Lock {element.name}", key=f"lock:{element.id}")
+            st.slider(f"{element.name} ({unit} {status_quo.currency})", min_value=0.0, max_value=budget / scale, step=step,
+                      key=key(element.id), disabled=locked, format="%.2f",
+                      help=f"{element.description} Includes: {', '.join(element.items)}.")
+            st.caption(f"{current[element.id] / budget:.1%} of the budget · status quo "
+                       f"{status_quo.allocations[element.id] / scale:,.1f} {unit}")
+        st.caption(f":material/insights: {summary}")  # feedback beside the sliders: on a phone the charts are far below
+
+
+def projection(comparison, horizon: int, start) -> None:
+    """Horizon and start, the headline figures, and the chosen view of the run against the status quo."""
+    numbers = comparison.headline()
+    st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
+    if state.data_start is not None:
+        st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
+        if start is not None:
+            st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
+                       f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
+                       "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
+    a, b, c = st.columns(3)
+    a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
+    b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", f"{numbers['suffering_change'] * 100:+.2f} pts",
+             delta_color="inverse")
+    c.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}", f"chosen {numbers['chosen_vital_share']:.1%}",
+             delta_color="off")
+    view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
+    if view == "People":
+        figure = charts.population(comparison.chosen, comparison.status_quo)
+    elif view == "Difference":
+        figure = charts.difference(comparison.difference)
+    elif view == "Urgent-service cost":
+        st.caption(f"Total change over the run: {numbers['urgent_cost_change_total'] / scale:+,.1f} {unit}.")
+        figure = charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit)
+    else:
+        st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
+                   "back toward the status quo.")
+        figure = charts.realized(comparison.chosen, comparison.status_quo)
+    st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
+
+
+def assumptions_editor(assumptions: Assumptions) -> None:
+    """The session's own edits of constants and effects, behind a toggle."""
+    if not st.toggle("Edit the assumptions (illustrative)", key="show_assumptions"):
+        return
+    st.caption("Edits apply to your session only; the shipped defaults never change.")
+    with st.form("assumptions"):
+        constants = st.data_editor(
+            [{"name": n, "value": v, "unit": defaults.notes[n]["unit"], "why": defaults.notes[n]["why"]}
+             for n, v in assumptions.constants.items()],
+            disabled=["name", "unit", "why"], hide_index=True, key="constants_editor",
+        )
+        effects = st.data_editor([{"element": i, **row} for i, row in assumptions.elements.items()],
+                                 disabled=["element"], hide_index=True, key="effects_editor")
+        if st.form_submit_button("Apply assumptions"):
+            state.assumption_overrides = {
+                "constants": {r["name"]: r["value"] for r in constants},
+                "elements": {r["element"]: {k: v for k, v in r.items() if k != "element"} for r in effects},
+            }
+            st.rerun()
+    if state.get("assumption_overrides") and st.button("Reset assumptions to defaults"):
+        state.assumption_overrides = {}
+        st.rerun()
+
+
+def downloads(portfolio) -> None:
+    """The allocation as JSON and CSV, drawn with their bytes (a few hundred, made in microseconds): a deferred
+    download can be lost on a busy server (ui/downloads.py)."""
+    if abs(portfolio.budget - budget) > 0.01:
+        st.caption("The download holds the amounts as they are; its budget is their total.")
+    down_json, down_csv = st.columns(2)
+    down_json.download_button("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", on_click="ignore",
+                              width="stretch")
+    down_csv.download_button("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", on_click="ignore",
+                             width="stretch")
+
+
+def save_form(current: dict[str, float]) -> None:
+    """Save as a workshop proposal. A toggle, not an expander: the form (and its database read) runs only when someone
+    is saving, never on a slider's move."""
+    saver = identity.author()
+    if not (saver and saver[1]["role"] != "observer" and st.toggle("Save this allocation as a proposal", key="saving")):
+        return
+    workshop, person = saver
+    with st.form("save_proposal"):
+        own = [p for p in list_proposals(workshop.id) if p["participant_id"] == person["id"]]
+        title = st.text_input("Title", max_chars=200)
+        rationale = st.text_area("Rationale: why this mix (required)", max_chars=5000)
+        notes = st.data_editor(pd.DataFrame({"element": [names[i] for i in catalog.ids], "note": [""] * len(catalog.ids)}),
+                               disabled=["element"], hide_index=True, key="proposal_notes")
+        parent = st.selectbox("New version of", [None, *own], format_func=lambda p: "(a new proposal)" if p is None else f"{p['title']} v{p['version']}")
+        reason = st.text_input("Reason for the new version (required after the decision)", max_chars=2000)
+        if st.form_submit_button("Save proposal"):
+            try:
+                saved = save_proposal(catalog, workshop.id, person["id"], title, rationale, current,
+                                      notes=dict(zip(catalog.ids, notes["note"], strict=True)),
+                                      assumptions=state.get("assumption_overrides") or None,
+                                      parent_id=parent["id"] if parent else None, reason=reason or None)
+            except PortfolioError as err:
+                st.error(str(err))
+            else:
+                st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
+
+
 @st.fragment
 def studio() -> None:
     """Sliders, projection and saving: a slider's move reruns only this, not the whole app (navigation, sidebar)."""
     reconcile()
     assumptions, model, assumptions_problem = session_model()
     horizon = state.get("horizon") or 20
-    if "data_start" not in state:  # one database read per session, never on a slider's hot path
-        try:
-            state.data_start = city_start(pd.concat([values(share) for share in SHARE_IDS]))
-        except PortfolioError:
-            state.data_start = None
-    start = state.data_start if state.get("start_choice") == START_FROM_DATA else None
+    start = city_data_start()
     current = amounts()
     comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon, start)
     numbers = comparison.headline()
     summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
                f"suffering {numbers['suffering']:.2%} ({numbers['suffering_change'] * 100:+.2f} pts) vs status quo")
-
-    controls, projection_area = st.columns([2, 3], gap="large")
-
-    with controls:
-        st.toggle("Keep the total at the budget", key="keep_total",
-                  help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
-        totals = family_totals(catalog, current)
-        remaining = budget - sum(current.values())
-        left, right = st.columns(2)
-        left.metric("Remaining to allocate", f"{remaining / scale:,.2f} {unit}")
-        right.button("Reset to status quo", on_click=reset, width="stretch")
-        for family, family_name in catalog.family_names.items():
-            share = totals[family] / budget
-            st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({share:.0%})", divider="gray")
-            for element in catalog.elements:
-                if element.family != family:
-                    continue
-                locked = st.checkbox(f"Lock {element.name}", key=f"lock:{element.id}")
-                st.slider(
-                    f"{element.name} ({unit} {status_quo.currency})",
-                    min_value=0.0,
-                    max_value=budget / scale,
-                    step=step,
-                    key=key(element.id),
-                    disabled=locked,
-                    format="%.2f",
-                    help=f"{element.description} Includes: {', '.join(element.items)}.",
-                )
-                st.caption(f"{current[element.id] / budget:.1%} of the budget · status quo "
-                           f"{status_quo.allocations[element.id] / scale:,.1f} {unit}")
-            st.caption(f":material/insights: {summary}")  # feedback beside the sliders: on a phone the charts are far below
-
     portfolio = make_portfolio(catalog, current, None, status_quo.currency)
     st.query_params.update(to_query(portfolio))
 
+    controls, projection_area = st.columns([2, 3], gap="large")
+    with controls:
+        sliders(current, summary)
     with projection_area:
-        st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
-        if state.data_start is not None:
-            st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
-            if start is not None:
-                st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
-                           f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
-                           "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
         if assumptions_problem:
             st.error(assumptions_problem)
-        a, b, c = st.columns(3)
-        a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}",
-                 f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
-        b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}",
-                 f"{numbers['suffering_change'] * 100:+.2f} pts", delta_color="inverse")
-        c.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}",
-                 f"chosen {numbers['chosen_vital_share']:.1%}", delta_color="off")
-        view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
-        if view == "People":
-            figure = charts.population(comparison.chosen, comparison.status_quo)
-        elif view == "Difference":
-            figure = charts.difference(comparison.difference)
-        elif view == "Urgent-service cost":
-            st.caption(f"Total change over the run: {numbers['urgent_cost_change_total'] / scale:+,.1f} {unit}.")
-            figure = charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit)
-        else:
-            st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
-                       "back toward the status quo.")
-            figure = charts.realized(comparison.chosen, comparison.status_quo)
-        st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
-
-        if st.toggle("Edit the assumptions (illustrative)", key="show_assumptions"):
-            st.caption("Edits apply to your session only; the shipped defaults never change.")
-            with st.form("assumptions"):
-                constants = st.data_editor(
-                    [{"name": n, "value": v, "unit": defaults.notes[n]["unit"], "why": defaults.notes[n]["why"]}
-                     for n, v in assumptions.constants.items()],
-                    disabled=["name", "unit", "why"], hide_index=True, key="constants_editor",
-                )
-                effects = st.data_editor(
-                    [{"element": i, **row} for i, row in assumptions.elements.items()],
-                    disabled=["element"], hide_index=True, key="effects_editor",
-                )
-                if st.form_submit_button("Apply assumptions"):
-                    state.assumption_overrides = {
-                        "constants": {r["name"]: r["value"] for r in constants},
-                        "elements": {r["element"]: {k: v for k, v in r.items() if k != "element"} for r in effects},
-                    }
-                    st.rerun()
-            if state.get("assumption_overrides") and st.button("Reset assumptions to defaults"):
-                state.assumption_overrides = {}
-                st.rerun()
-
-        if abs(remaining) > 0.01:
-            st.caption("The download holds the amounts as they are; its budget is their total.")
-        down_json, down_csv = st.columns(2)
-        # Drawn with their bytes (a few hundred, made in microseconds): a deferred download can be lost on a busy server (ui/downloads.py).
-        down_json.download_button("Download JSON", portfolio_json(portfolio), "allocation.json",
-                                  "application/json", on_click="ignore", width="stretch")
-        down_csv.download_button("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv",
-                                 "text/csv", on_click="ignore", width="stretch")
-
-    saver = identity.author()
-    # A toggle, not an expander: the form (and its database read) runs only when someone is saving, never on a slider's move.
-    if saver and saver[1]["role"] != "observer" and projection_area.toggle("Save this allocation as a proposal", key="saving"):
-        with projection_area, st.form("save_proposal"):
-            workshop, person = saver
-            own = [p for p in list_proposals(workshop.id) if p["participant_id"] == person["id"]]
-            title = st.text_input("Title", max_chars=200)
-            rationale = st.text_area("Rationale: why this mix (required)", max_chars=5000)
-            notes = st.data_editor(pd.DataFrame({"element": [names[i] for i in catalog.ids], "note": [""] * len(catalog.ids)}),
-                                   disabled=["element"], hide_index=True, key="proposal_notes")
-            parent = st.selectbox("New version of", [None, *own], format_func=lambda p: "(a new proposal)" if p is None else f"{p['title']} v{p['version']}")
-            reason = st.text_input("Reason for the new version (required after the decision)", max_chars=2000)
-            if st.form_submit_button("Save proposal"):
-                try:
-                    saved = save_proposal(catalog, workshop.id, person["id"], title, rationale, current,
-                                          notes=dict(zip(catalog.ids, notes["note"], strict=True)),
-                                          assumptions=state.get("assumption_overrides") or None,
-                                          parent_id=parent["id"] if parent else None, reason=reason or None)
-                except PortfolioError as err:
-                    st.error(str(err))
-                else:
-                    st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
+        projection(comparison, horizon, start)
+        assumptions_editor(assumptions)
+        downloads(portfolio)
+        save_form(current)
 
     state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
     remember()  # what this run drew
