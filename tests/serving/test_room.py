@@ -2,12 +2,17 @@
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.request
 
+import psutil
 import pytest
 
 from loadtest.protocol import ProtocolError, Tab
-from serving.room import free_port, nginx_conf, serve_room
+from serving.room import ROOT, free_port, nginx_conf, serve_room
 
 
 def test_the_nginx_configuration_names_every_backend_and_the_listen_address(tmp_path):
@@ -66,3 +71,22 @@ def test_without_the_route_cookie_some_downloads_land_on_the_wrong_process(room)
 
     results = asyncio.run(many())
     assert any("404" in str(r) for r in results)
+
+
+def test_stopping_make_serve_stops_every_process_it_started(nginx, tmp_path):
+    port = free_port()
+    env = {**os.environ, "PORTFOLIO_DB": str(tmp_path / "portfolio.db")}
+    room = subprocess.Popen([sys.executable, "-m", "serving.room", "--port", str(port), "--workers", "1"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "Serving the room at http://127.0.0.1:" in next(line for line in room.stdout if line.startswith("Serving"))
+        children = psutil.Process(room.pid).children(recursive=True)
+        assert len(children) >= 3  # one Streamlit process, nginx's master and its worker
+        room.send_signal(signal.SIGTERM)
+        room.wait(timeout=30)
+        gone, alive = psutil.wait_procs(children, timeout=15)
+        assert not alive
+    finally:
+        if room.poll() is None:
+            room.kill()
+        room.stdout.close()
