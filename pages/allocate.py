@@ -11,11 +11,11 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.indicators import values
 from portfolio_engine.portfolio import (
     amounts_from_query,
+    apply_move,
     family_totals,
     make_portfolio,
     portfolio_csv,
     portfolio_json,
-    rebalance,
     to_query,
 )
 from portfolio_engine.proposals import list_proposals, save_proposal
@@ -63,30 +63,15 @@ def reset() -> None:
 
 
 def reconcile() -> None:
-    """Apply the slider a person moved since the last drawing, keeping the total in keep-the-total mode.
-
-    A browser that sends an input before it has drawn the last rebalance also reports the other
-    sliders at their old values. One interaction moves one slider, so the largest change is the
-    move and the other differences are put back.
-    """
+    """Apply the slider a person moved since the last drawing (portfolio.apply_move says which, and what follows)."""
     known = state.get(KNOWN)
     if known is None:
         return
-    changed = {i: state[key(i)] - known[i] for i in catalog.ids if abs(state[key(i)] - known[i]) > 1e-9}
-    if not changed:
-        return
-    mover = max(changed, key=lambda i: (abs(changed[i]), i))
-    for i in changed:
-        if i != mover:
-            state[key(i)] = known[i]
-    if state.get("keep_total", True):
-        locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
-        balanced = rebalance(amounts(), mover, budget, locked)
-        if balanced[mover] == amounts()[mover]:
-            # Leave the moved slider alone: writing its value back would overwrite, in the browser, a newer
-            # press the person made while this run was on its way.
-            del balanced[mover]
-        set_amounts(balanced)
+    locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
+    sent = {i: state[key(i)] for i in catalog.ids}
+    _, updates = apply_move(known, sent, budget / scale, locked, state.get("keep_total", True))
+    for i, value in updates.items():
+        state[key(i)] = value
 
 
 def first_load() -> None:

@@ -148,6 +148,31 @@ def rebalance(
     return result
 
 
+def apply_move(
+    drawn: Mapping[str, float],
+    sent: Mapping[str, float],
+    budget: float,
+    locked: frozenset[str] | set[str] = frozenset(),
+    keep_total: bool = True,
+) -> tuple[str | None, dict[str, float]]:
+    """What the sliders must show after one interaction: (the element moved, the values to set).
+
+    `drawn` is what the page last drew, `sent` what the browser reports. A browser that sends an input
+    before it has drawn the last rebalance also reports other sliders at their old values; one
+    interaction moves one slider, so the largest change is the move and the other differences are put
+    back. With keep-the-total the others are rebalanced. The moved element is left out of the values
+    to set unless the budget cut it back: writing it back would overwrite, in the browser, a newer
+    press made while the answer was on its way.
+    """
+    changed = {k: sent[k] - drawn[k] for k in sent if abs(sent[k] - drawn[k]) > 1e-9}
+    if not changed:
+        return None, {}
+    mover = max(changed, key=lambda k: (abs(changed[k]), k))
+    current = {k: sent[k] if k == mover else drawn[k] for k in sent}
+    target = rebalance(current, mover, budget, locked) if keep_total else current
+    return mover, {k: v for k, v in target.items() if v != sent[k]}
+
+
 def shift_between_families(
     portfolio: Portfolio, catalog: Catalog, amount: float, source: str, target: str
 ) -> Portfolio:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from portfolio_engine.errors import BudgetMismatch, InvalidAmount, UnknownElement
 from portfolio_engine.portfolio import (
     amounts_from_query,
+    apply_move,
     make_portfolio,
     portfolio_csv,
     read_portfolio,
@@ -105,3 +106,30 @@ def test_csv_lists_every_element_with_its_share(catalog, status_quo):
     assert lines[0] == "element_id,family,amount,share,currency"
     assert "acute_care,urgent_services,18000000.00,0.180000,USD" in lines
     assert len(lines) == 14
+
+
+DRAWN = {"a": 10.0, "b": 30.0, "c": 60.0}
+
+
+def test_a_move_rebalances_the_others_and_leaves_the_moved_slider_alone():
+    mover, updates = apply_move(DRAWN, {**DRAWN, "a": 20.0}, 100.0)
+    assert mover == "a"
+    assert updates == pytest.approx({"b": 80 * 30 / 90, "c": 80 * 60 / 90})  # no "a": a newer press in the browser stays
+
+
+def test_stale_values_from_a_lagging_browser_are_put_back_and_the_largest_change_is_the_move():
+    sent = {"a": 20.0, "b": 29.0, "c": 61.0}  # the browser had not drawn the last rebalance of b and c yet
+    mover, updates = apply_move(DRAWN, sent, 100.0)
+    assert mover == "a"
+    assert updates == pytest.approx({"b": 80 * 30 / 90, "c": 80 * 60 / 90})
+
+
+def test_a_move_past_what_locks_leave_is_cut_back_and_sent_back():
+    mover, updates = apply_move(DRAWN, {**DRAWN, "a": 50.0}, 100.0, locked={"c"})
+    assert mover == "a"
+    assert updates == pytest.approx({"a": 40.0, "b": 0.0})
+
+
+def test_without_keep_the_total_only_stale_values_are_put_back():
+    assert apply_move(DRAWN, {"a": 20.0, "b": 29.0, "c": 60.0}, 100.0, keep_total=False) == ("a", {"b": 30.0})
+    assert apply_move(DRAWN, dict(DRAWN), 100.0) == (None, {})
