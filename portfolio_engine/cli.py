@@ -23,7 +23,7 @@ from .demo import DEMO_PASSCODE, seed_demo, seed_demo_city
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
 from .optimize import frontier, optimize
-from .portfolio import load_status_quo, read_portfolio
+from .portfolio import apply_move, load_status_quo, make_portfolio, parse_amount, read_portfolio
 from .xmile import to_xmile
 
 LEAN = ("pb", "aggregate")  # counting commands: no database, and routed before heavy imports (__main__)
@@ -63,6 +63,20 @@ def cmd_catalog(args: argparse.Namespace) -> str:
 
 def cmd_status_quo(args: argparse.Namespace) -> str:
     return json.dumps(load_status_quo(load_catalog()).to_dict(), indent=2)
+
+
+def cmd_move(args: argparse.Namespace) -> str:
+    catalog = load_catalog()
+    portfolio = read_portfolio(catalog, args.portfolio) if args.portfolio else load_status_quo(catalog)
+    for element in [args.element, *args.lock]:
+        catalog.index(element)
+    amount = parse_amount(args.amount, "--amount")
+    if amount > portfolio.budget:
+        raise UsageError(f"--amount {amount:,.2f} is above the budget {portfolio.budget:,.2f}")
+    before = dict(portfolio.allocations)
+    after = {**before, args.element: amount}
+    _, updates = apply_move(before, after, portfolio.budget, set(args.lock), not args.no_keep_total)
+    return json.dumps(make_portfolio(catalog, {**after, **updates}, None, portfolio.currency).to_dict(), indent=2)
 
 
 def cmd_simulate(args: argparse.Namespace) -> str:
@@ -144,6 +158,9 @@ def _years(value: str) -> int:
 COMMANDS = {
     "catalog": ("List the portfolio elements.", "List the 13 portfolio elements with family, name, description and sub-items."),
     "status-quo": ("Print the illustrative status-quo portfolio as JSON.", "Print the shipped illustrative status-quo portfolio as JSON."),
+    "move": ("Move one element, keeping the total as the Allocate sliders do.",
+             "Set one element's amount and rebalance the other unlocked elements in proportion, so the total stays on budget "
+             "(unless --no-keep-total); prints the new portfolio as JSON."),
     "simulate": ("Project one portfolio, or a batch of portfolios.",
                  "Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics."),
     "export-xmile": ("Export the model to XMILE (Stella, Vensim, PySD).",
@@ -164,6 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub["catalog"].add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
     sub["catalog"].set_defaults(run=cmd_catalog)
     sub["status-quo"].set_defaults(run=cmd_status_quo)
+
+    p = sub["move"]
+    p.add_argument("--portfolio", type=Path, help="portfolio JSON (default: the status quo)")
+    p.add_argument("--element", required=True, help="element id to move")
+    p.add_argument("--amount", required=True, help="its new amount, in currency units")
+    p.add_argument("--lock", action="append", default=[], help="element id kept as it is (repeatable)")
+    p.add_argument("--no-keep-total", action="store_true", help="change only this element; the budget becomes the new total")
+    p.set_defaults(run=cmd_move)
 
     p = sub["simulate"]
     p.add_argument("--portfolio", type=Path, help="portfolio JSON: {budget, currency, allocations: {id: amount}}")

@@ -151,3 +151,23 @@ def test_simulate_with_communities_gives_one_run_per_community(capsys, tmp_path)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0, err
     assert [r["community"] for r in rows] == ["A"] * 4 + ["B"] * 4
+
+
+def test_move_keeps_the_total_and_the_locks_as_the_sliders_do(capsys):
+    code, out, err = run_cli(capsys, "move", "--element", "humane_housing", "--amount", "13000000", "--lock", "acute_care")
+    assert code == 0 and err == ""
+    moved = json.loads(out)
+    assert moved["budget"] == pytest.approx(100_000_000)
+    assert moved["allocations"]["humane_housing"] == 13_000_000 and moved["allocations"]["acute_care"] == 18_000_000
+    assert moved["allocations"]["public_safety"] < 20_000_000  # the others gave, in proportion
+    code, out, _ = run_cli(capsys, "move", "--element", "humane_housing", "--amount", "13000000", "--no-keep-total")
+    assert json.loads(out)["budget"] == pytest.approx(105_000_000)
+
+
+def test_move_refuses_unknown_elements_and_amounts_above_the_budget(capsys):
+    code, _, err = run_cli(capsys, "move", "--element", "parks", "--amount", "1")
+    assert code == 2 and "Unknown element 'parks'" in err
+    code, _, err = run_cli(capsys, "move", "--element", "acute_care", "--amount", "2e9")
+    assert code == 2 and "above the budget" in err
+    code, _, err = run_cli(capsys, "move", "--element", "acute_care", "--amount", "lots")
+    assert code == 2 and "is not a number" in err
