@@ -25,11 +25,14 @@ import psutil
 
 from portfolio_engine import storage
 from portfolio_engine.catalog import load_catalog
+from portfolio_engine.portfolio import load_status_quo
+from portfolio_engine.proposals import list_proposals
 from portfolio_engine.voting.votes import check_receipt, create_vote, generate_codes, open_vote
+from portfolio_engine.workshops import Workshop, create_workshop
 from serving.room import free_port, serve_room, start_streamlit, stop, wait_until_up
 
 from .protocol import Tab
-from .scenarios import Expected, Tally, participant, resident
+from .scenarios import Expected, RoomTally, Tally, participant, resident
 
 PROJECTS = [  # a small participatory budget: costed projects tied to portfolio elements
     ("p1", "Bus shelters on the east side", 120_000, "reliable_transportation"),
@@ -68,6 +71,13 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def rss(pids: list[int]) -> int:
     return sum(p.memory_info().rss for p in processes(pids))
+
+
+def prepare_workshop(db: Path) -> Workshop:
+    """An open workshop that participants join by its code, in this setup's own database."""
+    storage.migrate(db)
+    catalog = load_catalog()
+    return create_workshop(catalog, "Load test room", 100_000_000, secrets.token_urlsafe(12), load_status_quo(catalog), path=db)[0]
 
 
 def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:
@@ -116,25 +126,31 @@ async def warm_up(backends: list[str], vote_id: str) -> None:
         await tab.close()
 
 
-async def room_phase(url: str, pids: list[int], users: int, seconds: float, think: tuple[float, float], ramp: float) -> dict:
+async def room_phase(url: str, pids: list[int], args: argparse.Namespace, db: Path, workshop: Workshop) -> dict:
+    users, think, ramp = args.users, tuple(args.think), args.ramp
     engine = Expected()
-    moves, loads = Tally(), Tally()
+    tally = RoomTally()
+    moves = tally.moves
     memory_before = rss(pids)
-    start = time.monotonic()
-    until = start + ramp + seconds
+    until = time.monotonic() + ramp + args.seconds
+    every = max(1, users // args.proposers) if args.proposers else 0  # which participants join and save a proposal
 
     async def delayed(n: int) -> None:
         await asyncio.sleep(ramp * n / users)
-        await participant(url, n, until, think, moves, loads, engine)
+        joins = every and n % every == 0 and n // every < args.proposers
+        await participant(url, n, until, think, engine, tally, workshop.join_code if joins else None)
 
     tasks = [asyncio.create_task(delayed(n)) for n in range(users)]
-    await asyncio.sleep(ramp + min(think[0], seconds))  # everyone has loaded: memory per session
+    await asyncio.sleep(ramp + min(think[0], args.seconds))  # everyone has loaded: memory per session
     memory_after = rss(pids)
     cpu_start, moves_start, measured_from = cpu_seconds(pids), len(moves.latencies), time.monotonic()
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - measured_from
+    titles = Counter(p["title"] for p in list_proposals(workshop.id, db))
     return {
-        "users": users, "moves": summary(moves), "page_loads": summary(loads),
+        "users": users, "moves": summary(moves), "page_loads": summary(tally.loads),
+        "proposals": {**summary(tally.proposals), "confirmed": len(tally.saved), "stored": sum(titles[t] > 0 for t in tally.saved),
+                      "stored_more_than_once": sum(n > 1 for n in titles.values())},
         "reruns_per_second": (len(moves.latencies) - moves_start) / elapsed,
         "server_cpu_cores": (cpu_seconds(pids) - cpu_start) / elapsed,
         "memory_per_session_mib": (memory_after - memory_before) / users / 2**20,
@@ -161,12 +177,13 @@ def measure(mode: str, args: argparse.Namespace) -> dict:
         os.environ["PORTFOLIO_DB"] = str(db)  # this process makes the voter codes: same database, same key file as the servers
         os.environ.pop("PORTFOLIO_SECRET_FILE", None)
         env = {**os.environ, **MODES[mode][1]}
+        workshop = prepare_workshop(db)
         vote_id, codes = prepare_vote(db, args.residents) if args.residents else ("", [])
         with server(mode, args.workers, env, Path(folder)) as (url, pids, backends):
             asyncio.run(warm_up(backends, vote_id))
             result = {"mode": mode, "processes": args.workers if MODES[mode][0] else 1}
             if args.users:
-                result["room"] = asyncio.run(room_phase(url, pids, args.users, args.seconds, tuple(args.think), args.ramp))
+                result["room"] = asyncio.run(room_phase(url, pids, args, db, workshop))
             if args.residents:
                 result["vote"] = asyncio.run(vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
         return result
@@ -189,11 +206,15 @@ def table(results: list[dict], client_cpu: float) -> str:
         row("slider moves answered", lambda r: str(r["room"]["moves"]["count"]))
         for q in ("p50", "p95", "p99"):
             row(f"slider to result {q}", lambda r, q=q: ms(r["room"]["moves"][q]))
-        row("errors / crossed results", lambda r: f"{r['room']['moves']['errors'] + r['room']['page_loads']['errors']} / {r['room']['moves']['crossed']}")
+        row("errors / crossed results", lambda r: f"{sum(r['room'][k]['errors'] for k in ('moves', 'page_loads', 'proposals'))} / "
+            f"{r['room']['moves']['crossed']}")
         row("page load p95", lambda r: ms(r["room"]["page_loads"]["p95"]))
         row("reruns per second", lambda r: f"{r['room']['reruns_per_second']:.1f}")
         row("server CPU (cores busy)", lambda r: f"{r['room']['server_cpu_cores']:.2f}")
         row("memory per session", lambda r: f"{r['room']['memory_per_session_mib']:.2f} MiB")
+        row("proposals confirmed / stored / stored twice", lambda r: f"{r['room']['proposals']['confirmed']} / "
+            f"{r['room']['proposals']['stored']} / {r['room']['proposals']['stored_more_than_once']}")
+        row("proposal save p95 (open form, save)", lambda r: ms(r["room"]["proposals"]["p95"]))
     if all("vote" in r for r in results):
         row("ballots submitted / stored / stored twice", lambda r: f"{r['vote']['submissions']['count']} / {r['vote']['stored']} / "
             f"{r['vote']['stored_more_than_once']}")
@@ -220,6 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=bounded("seconds"), default=60, help="how long they move sliders after the ramp")
     parser.add_argument("--ramp", type=float, default=30, help="seconds over which participants arrive")
     parser.add_argument("--think", type=float, nargs=2, default=(5, 10), help="seconds between a participant's moves")
+    parser.add_argument("--proposers", type=bounded("users", int), default=30,
+                        help="participants who join the workshop and save a proposal after their second move (default 30)")
     parser.add_argument("--residents", type=bounded("residents", int), default=300, help="residents who vote (default 300)")
     parser.add_argument("--window", type=bounded("window"), default=300, help="seconds over which residents arrive (default 300)")
     parser.add_argument("--resident-think", type=float, nargs=2, default=(1, 4), help="seconds between a resident's actions")

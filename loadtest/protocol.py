@@ -129,10 +129,14 @@ class Tab:
 
     async def change(self, key: str, value) -> Run:
         """Change the widget with this user key to a value, as a person would; returns the run it caused."""
-        widget_id = self.widget_id(key)
+        self.fill(key, value)
+        return await self._rerun(self.fragments.get(self.widget_id(key), ""))
+
+    def fill(self, key_or_label: str, value) -> None:
+        """Type into a widget inside a form: the browser holds the value and sends it with the form's submit."""
+        widget_id = self.widget_id(key_or_label)
         field_name, _ = self.widgets[widget_id]
         self.widgets[widget_id] = (field_name, value)
-        return await self._rerun(self.fragments.get(widget_id, ""))
 
     async def click(self, key_or_label: str) -> Run:
         """Click a button (by key, or by label when it has none): one trigger, sent once."""

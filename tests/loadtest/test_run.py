@@ -8,7 +8,7 @@ from loadtest.__main__ import main, measure, table
 
 
 def small(**changes) -> argparse.Namespace:
-    values = {"users": 3, "seconds": 3.0, "ramp": 1.0, "think": (0.3, 0.6), "residents": 4, "window": 2.0,
+    values = {"users": 3, "proposers": 2, "seconds": 3.0, "ramp": 1.0, "think": (0.3, 0.6), "residents": 4, "window": 2.0,
               "resident_think": (0.05, 0.1), "workers": 2}
     return argparse.Namespace(**{**values, **changes})
 
@@ -18,6 +18,8 @@ def assert_clean(result: dict, residents: int) -> None:
     assert room["moves"]["count"] >= room["users"]  # every participant moved at least once
     assert room["moves"]["errors"] == room["moves"]["crossed"] == room["page_loads"]["errors"] == 0
     assert room["server_cpu_cores"] > 0 and room["reruns_per_second"] > 0
+    proposals = room["proposals"]
+    assert proposals["confirmed"] == proposals["stored"] == 2 and proposals["stored_more_than_once"] == proposals["errors"] == 0
     assert vote["submissions"]["count"] == vote["stored"] == vote["receipts_counted"] == residents
     assert vote["stored_more_than_once"] == 0 and vote["submissions"]["errors"] == 0
 
