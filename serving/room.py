@@ -40,6 +40,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def check_free(host: str, port: int) -> None:
+    """Refuse a taken address before starting anything: another server answering there would look like ours."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            raise RuntimeError(f"{host}:{port} cannot be used ({err.strerror}); choose another PORT or stop what uses it.") from None
+
+
 def nginx_binary() -> str:
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not found:
@@ -101,6 +111,7 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
     env = {**os.environ, **(env or {})}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one secret: any process accepts the browser's cookies
     nginx = nginx_binary()
+    check_free(host, port)
     prepare(env)
     with ExitStack() as stack:
         if runtime is None:
@@ -120,7 +131,7 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
         conf.write_text(nginx_conf(host, port, backends, runtime))
         log = runtime / "error.log"
         proxy = subprocess.Popen([nginx, "-p", str(runtime), "-c", str(conf), "-e", str(log)], cwd=runtime)
-        stack.callback(stop, proxy, signal.SIGQUIT)  # graceful: open websockets close cleanly
+        stack.callback(stop, proxy)
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
         wait_until_up(f"{url}/_stcore/health", proxy, log)
         yield Room(url, backends, [proxy.pid, *(p.pid for p, _ in processes)])
@@ -132,11 +143,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes (default: one per core)")
     args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535 or args.workers < 1:
+        parser.error("the port is between 1 and 65535 and there is at least one worker")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with serve_room(args.host, args.port, args.workers) as room:
-        print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes; Ctrl+C stops it.", flush=True)
-        with suppress(KeyboardInterrupt):
-            signal.pause()
+    try:
+        with serve_room(args.host, args.port, args.workers) as room:
+            print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes; Ctrl+C stops it.", flush=True)
+            with suppress(KeyboardInterrupt):
+                signal.pause()
+    except RuntimeError as err:  # a process did not start: say which, with its log (the port may be taken)
+        raise SystemExit(f"The room could not start: {err}") from None
 
 
 if __name__ == "__main__":

@@ -90,3 +90,13 @@ def test_stopping_make_serve_stops_every_process_it_started(nginx, tmp_path):
         if room.poll() is None:
             room.kill()
         room.stdout.close()
+
+
+def test_a_taken_port_is_a_clear_message_and_nothing_is_left_running(nginx, room, tmp_path):
+    taken = int(room.url.rsplit(":", 1)[1])
+    env = {**os.environ, "PORTFOLIO_DB": str(tmp_path / "portfolio.db")}
+    result = subprocess.run([sys.executable, "-m", "serving.room", "--port", str(taken), "--workers", "1"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "The room could not start" in result.stderr and "already in use" in result.stderr
+    assert not [p for p in psutil.process_iter(["environ"]) if (p.info["environ"] or {}).get("PORTFOLIO_DB") == env["PORTFOLIO_DB"]]
