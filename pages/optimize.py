@@ -8,7 +8,7 @@ import streamlit as st
 
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.communities import communities_from_values
-from portfolio_engine.constraints import OBJECTIVE_KINDS, problem_from_dict
+from portfolio_engine.constraints import OBJECTIVE_KINDS, document_from_tables, problem_from_dict
 from portfolio_engine.dynamics import simulate
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.indicators import values
@@ -38,45 +38,6 @@ if "neighborhoods" not in state:  # one database read per session: the communiti
         state.neighborhoods = None
 if state.neighborhoods:
     LABELS["equity"] = "Lift the worst-off neighborhood (your data)"
-
-
-def _amount(value) -> float | None:
-    """An optional amount typed in the table (in display units), or None when blank."""
-    return None if value is None or pd.isna(value) else float(value) * scale
-
-
-def document_from_tables(objectives: pd.DataFrame, elements: pd.DataFrame, families: pd.DataFrame, max_change: float | None) -> dict:
-    """The constraints document (docs/optimizer.md) from what the tables say."""
-    terms = []
-    for row in objectives.itertuples():
-        if row.use:
-            term = {"kind": row.kind, "years": int(row.years), "weight": float(row.weight)}
-            if row.kind == "closeness_to_vote":
-                term["target"] = dict(current)
-            terms.append(term)
-    document: dict = {"budget": budget, "status_quo": status_quo.to_dict(), "objective": {"terms": terms}}
-    if any(t["kind"] == "equity" for t in terms):
-        document["communities"] = state.neighborhoods
-    if max_change is not None:
-        document["max_change"] = max_change
-    owners = {}
-    for kind, column in (("floors", "floor"), ("ceilings", "ceiling"), ("locks", "lock")):
-        for row in elements.itertuples():
-            value = _amount(getattr(row, column))
-            if value is not None:
-                document.setdefault(kind, {})[row.id] = value
-                if isinstance(row.owner, str) and row.owner.strip():
-                    owners[f"{kind}.{row.id}"] = row.owner.strip()
-    for kind, column in (("family_floors", "floor"), ("family_ceilings", "ceiling")):
-        for row in families.itertuples():
-            value = _amount(getattr(row, column))
-            if value is not None:
-                document.setdefault(kind, {})[row.id] = value
-                if isinstance(row.owner, str) and row.owner.strip():
-                    owners[f"{kind}.{row.id}"] = row.owner.strip()
-    if owners:
-        document["owners"] = owners
-    return document
 
 
 st.title("Propose a portfolio")
@@ -135,7 +96,7 @@ families = st.data_editor(
     },
     hide_index=True, key="families_editor", width="stretch",
 )
-document = document_from_tables(objectives, elements, families, max_change)
+document = document_from_tables(status_quo, objectives, elements, families, scale, max_change, current, state.neighborhoods)
 with st.expander("Constraints as JSON (edit or paste a document)"):
     st.caption("The same document the command line takes: `python -m portfolio_engine optimize --constraints FILE.json`.")
     use_json = st.toggle("Use the JSON below instead of the tables", key="use_json")

@@ -133,6 +133,42 @@ def parse_terms(catalog: Catalog, raw: Any) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+def document_from_tables(status_quo, objectives, elements, families, scale: float = 1.0, max_change: float | None = None,
+                         target: dict[str, float] | None = None, communities: list | None = None) -> dict:
+    """The constraints document from the Optimize page's tables (amounts typed in display units).
+
+    `objectives` rows: use, kind, years, weight; `elements` and `families` rows: id, floor, ceiling (and
+    lock for elements), owner. Blank cells are no constraint; an owner is kept for each constraint set.
+    `target` is the closeness-to-vote allocation; `communities` go with an equity term.
+    """
+    terms = []
+    for row in objectives.itertuples():
+        if row.use:
+            term = {"kind": row.kind, "years": int(row.years), "weight": float(row.weight)}
+            if row.kind == "closeness_to_vote":
+                term["target"] = dict(target or {})
+            terms.append(term)
+    document: dict = {"budget": status_quo.budget, "status_quo": status_quo.to_dict(), "objective": {"terms": terms}}
+    if communities and any(t["kind"] == "equity" for t in terms):
+        document["communities"] = communities
+    if max_change is not None:
+        document["max_change"] = max_change
+    owners = {}
+    limits = ((elements, "floors", "floor"), (elements, "ceilings", "ceiling"), (elements, "locks", "lock"),
+              (families, "family_floors", "floor"), (families, "family_ceilings", "ceiling"))
+    for table, kind, column in limits:
+        for row in table.itertuples():
+            value = getattr(row, column)
+            if value is None or (isinstance(value, float) and math.isnan(value)):  # a blank cell
+                continue
+            document.setdefault(kind, {})[row.id] = float(value) * scale
+            if isinstance(row.owner, str) and row.owner.strip():
+                owners[f"{kind}.{row.id}"] = row.owner.strip()
+    if owners:
+        document["owners"] = owners
+    return document
+
+
 def _path(base: Path, value: Any, name: str) -> Path:
     if not isinstance(value, str) or not value:
         raise InvalidConstraints(f"'{name}' must be a file name.")

@@ -2,12 +2,14 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from portfolio_engine.constraints import (
     InfeasibleConstraints,
     InvalidConstraints,
     check_feasible,
+    document_from_tables,
     problem_from_dict,
     read_problem,
 )
@@ -85,3 +87,23 @@ def test_bad_documents_are_refused_clearly(document, error, message):
 def test_infeasible_sets_name_the_conflicting_constraints(document, message):
     with pytest.raises(InfeasibleConstraints, match=message):
         check_feasible(problem_from_dict(document))
+
+
+def test_the_optimize_tables_become_a_document_with_owners(catalog, status_quo):
+    objectives = pd.DataFrame({"use": [True, False, True], "kind": ["thriving_at_year", "urgent_cost", "closeness_to_vote"],
+                               "years": [20, 20, 10], "weight": [1.0, 1.0, 0.5]})
+    elements = pd.DataFrame({"id": catalog.ids, "floor": [None] * 13, "ceiling": [float("nan")] * 13, "lock": [None] * 13,
+                             "owner": [""] * 13})
+    elements.loc[elements["id"] == "acute_care", ["floor", "owner"]] = [15.0, " County hospital "]
+    elements.loc[elements["id"] == "humane_housing", "lock"] = 8.0
+    families = pd.DataFrame({"id": list(catalog.family_names), "floor": [30.0, None, None], "ceiling": [None] * 3, "owner": [""] * 3})
+    document = document_from_tables(status_quo, objectives, elements, families, scale=1e6, max_change=0.25,
+                                    target={"acute_care": 1.0}, communities=[{"name": "north"}])
+    assert document["objective"]["terms"] == [{"kind": "thriving_at_year", "years": 20, "weight": 1.0},
+                                              {"kind": "closeness_to_vote", "years": 10, "weight": 0.5, "target": {"acute_care": 1.0}}]
+    assert document["floors"] == {"acute_care": 15e6} and document["locks"] == {"humane_housing": 8e6}
+    assert document["family_floors"] == {"vital_conditions": 30e6} and "ceilings" not in document
+    assert document["owners"] == {"floors.acute_care": "County hospital"}
+    assert document["max_change"] == 0.25 and "communities" not in document  # no equity term
+    problem = problem_from_dict(document)
+    assert problem.budget == status_quo.budget
