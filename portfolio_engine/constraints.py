@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from .assumptions import default_assumptions, read_assumptions
+from .assumptions import default_assumptions, with_overrides
 from .catalog import FAMILIES, Catalog, load_catalog
-from .communities import read_start, start_from_dict
+from .communities import start_from_dict
 from .dynamics import Model, Start, build_model
 from .errors import PortfolioError
 from .jsonfile import read_json
-from .portfolio import load_status_quo, parse_amount, portfolio_from_dict, read_portfolio
+from .portfolio import load_status_quo, parse_amount, portfolio_from_dict, require_positive_total
 
 # kind: +1 to maximize, -1 to minimize
 OBJECTIVE_KINDS = {"thriving_at_year": 1, "suffering_years": -1, "urgent_cost": -1, "equity": 1, "closeness_to_vote": -1}
@@ -26,6 +26,8 @@ FAMILY_CONSTRAINTS = ("family_floors", "family_ceilings")
 KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label"}
 KEYS |= set(ELEMENT_CONSTRAINTS) | set(FAMILY_CONSTRAINTS)
 DEFAULT_YEARS = 20
+WEIGHT_RANGE = (0.001, 1000.0)  # wider ratios say nothing more and only strain the solver's arithmetic
+EMBEDDED = ("status_quo", "assumptions", "communities")  # inline objects in a document; file names only on the command line
 
 
 class InvalidConstraints(PortfolioError):
@@ -125,8 +127,9 @@ def parse_terms(catalog: Catalog, raw: Any) -> tuple[Term, ...]:
             raise InvalidConstraints(f"{where}: unknown kind {kind!r}. Kinds: {', '.join(OBJECTIVE_KINDS)}.")
         kind = entry["kind"]
         weight = entry.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight <= 0:
-            raise InvalidConstraints(f"{where} ({kind}): weight must be a number above 0, got {weight!r}.")
+        low, high = WEIGHT_RANGE
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not low <= weight <= high:
+            raise InvalidConstraints(f"{where} ({kind}): weight must be a number from {low:g} to {high:g}, got {weight!r}.")
         years = entry.get("year", entry.get("years", DEFAULT_YEARS))
         target = _target(catalog, entry.get("target"), f"{where} ({kind})") if kind == "closeness_to_vote" else None
         terms.append(Term(kind, _years(years, f"{where} ({kind})"), float(weight), target))
@@ -169,18 +172,22 @@ def document_from_tables(status_quo, objectives, elements, families, scale: floa
     return document
 
 
-def _path(base: Path, value: Any, name: str) -> Path:
-    if not isinstance(value, str) or not value:
-        raise InvalidConstraints(f"'{name}' must be a file name.")
-    path = Path(value)
-    return path if path.is_absolute() else base / path
+def _embedded(raw: dict, name: str) -> dict | None:
+    """The inline object under `name`, None when absent; anything else is refused without touching any file."""
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidConstraints(f"'{name}' must be written inside the document as a JSON object; a document cannot name a file "
+                                 "(only the command line reads files).")
+    return value
 
 
-def problem_from_dict(raw: Any, base: Path = Path("."), catalog: Catalog | None = None) -> Problem:
-    """Validate a constraints document; file names inside it are relative to `base`."""
+def problem_from_dict(raw: Any, catalog: Catalog | None = None) -> Problem:
+    """Validate a constraints document; `status_quo`, `assumptions` and `communities` are inline objects, never file names."""
     catalog = catalog or load_catalog()
     if not isinstance(raw, dict):
-        raise InvalidConstraints("The constraints file must be a JSON object.")
+        raise InvalidConstraints("The constraints document must be a JSON object.")
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise InvalidConstraints(f"Unknown key(s) {', '.join(unknown)}. Known: {', '.join(sorted(KEYS))}.")
@@ -190,21 +197,13 @@ def problem_from_dict(raw: Any, base: Path = Path("."), catalog: Catalog | None 
     if budget <= 0:
         raise InvalidConstraints("The budget must be above 0.")
 
-    sq_raw = raw.get("status_quo")
-    if sq_raw is None:
-        status_quo = load_status_quo(catalog)
-    elif isinstance(sq_raw, dict):
-        status_quo = portfolio_from_dict(catalog, sq_raw, "status_quo")
-    else:
-        status_quo = read_portfolio(catalog, _path(base, sq_raw, "status_quo"))
-    assumptions = read_assumptions(catalog, _path(base, raw["assumptions"], "assumptions")) if raw.get("assumptions") else default_assumptions(catalog)
+    sq_raw, assumptions_raw, communities = (_embedded(raw, name) for name in EMBEDDED)
+    status_quo = load_status_quo(catalog) if sq_raw is None else portfolio_from_dict(catalog, sq_raw, "status_quo")
+    require_positive_total(status_quo, "status_quo")
+    assumptions = default_assumptions(catalog) if assumptions_raw is None else with_overrides(default_assumptions(catalog), catalog, assumptions_raw)
     model = build_model(catalog, status_quo, assumptions)
-    communities = raw.get("communities")
-    if isinstance(communities, dict):
-        start = start_from_dict(communities, "communities")
-    else:
-        start = read_start(_path(base, communities, "communities")) if communities else None
-    sq = status_quo.vector(catalog) * (budget / status_quo.total)
+    start = start_from_dict(communities, "communities") if communities is not None else None
+    sq = status_quo.vector(catalog) / status_quo.total * budget
 
     n = len(catalog.ids)
     lower, upper = np.zeros(n), np.full(n, budget)
@@ -250,8 +249,11 @@ def problem_from_dict(raw: Any, base: Path = Path("."), catalog: Catalog | None 
 
 
 def read_problem(path: Path) -> Problem:
+    """The command line's constraints file; file names in it (relative to it) are read here and passed on inline."""
     raw = read_json(path)
-    return problem_from_dict(raw, Path(path).parent)
+    if isinstance(raw, dict):
+        raw = {**raw, **{name: read_json(Path(path).parent / raw[name]) for name in EMBEDDED if isinstance(raw.get(name), str) and raw[name]}}
+    return problem_from_dict(raw)
 
 
 def _money(value: float) -> str:

@@ -17,6 +17,7 @@ from .jsonfile import read_json
 from .paths import STATUS_QUO_FILE
 
 CENT = 0.01
+MAX_AMOUNT = 1e15  # a thousand trillion in any currency: above any public budget, and sums of amounts stay far from overflow
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,24 @@ def parse_amount(value: Any, where: str) -> float:
         raise InvalidAmount(f"{where}: {value!r} is not a number.")
     try:
         number = float(value)
+    except OverflowError:  # a whole number beyond any float
+        raise InvalidAmount(f"{where}: the number is larger than any budget this tool handles (at most {MAX_AMOUNT:g}).") from None
     except (TypeError, ValueError):
         raise InvalidAmount(f"{where}: {value!r} is not a number.") from None
     if not math.isfinite(number):
         raise InvalidAmount(f"{where}: {value!r} is not a finite number.")
     if number < 0:
         raise InvalidAmount(f"{where}: {number:g} is negative; amounts must be 0 or more.")
+    if number > MAX_AMOUNT:
+        raise InvalidAmount(f"{where}: {number:g} is larger than any budget this tool handles (at most {MAX_AMOUNT:g}).")
     return number
+
+
+def require_positive_total(portfolio: Portfolio, where: str = "The status quo") -> Portfolio:
+    """The portfolio itself when its amounts add up to more than 0: a status quo is divided by its total to scale it."""
+    if not portfolio.total > 0:
+        raise InvalidAmount(f"{where}: the amounts add up to 0; a status quo needs a positive total (it is scaled to the budget).")
+    return portfolio
 
 
 def make_portfolio(
@@ -79,7 +91,7 @@ def make_portfolio(
     amounts = {i: parse_amount(allocations.get(i, 0.0), f"Amount for '{i}'") for i in catalog.ids}
     total = math.fsum(amounts.values())
     budget_value = total if budget is None else parse_amount(budget, "Budget")
-    if abs(total - budget_value) > CENT:
+    if abs(total - budget_value) > max(CENT, budget_value * 1e-12):  # a cent, or float precision on huge budgets
         raise BudgetMismatch(
             f"Allocations add up to {total:,.2f} but the budget is {budget_value:,.2f} "
             f"(difference {total - budget_value:+,.2f})."
@@ -103,8 +115,8 @@ def read_portfolio(catalog: Catalog, path: Path) -> Portfolio:
 
 
 def load_status_quo(catalog: Catalog, path: Path = STATUS_QUO_FILE) -> Portfolio:
-    """The illustrative status-quo portfolio shipped in data/ (or another file)."""
-    return read_portfolio(catalog, path)
+    """The illustrative status-quo portfolio shipped in data/ (or another file), with a positive total."""
+    return require_positive_total(read_portfolio(catalog, path), f"The status quo in {path}")
 
 
 def portfolio_csv(portfolio: Portfolio, catalog: Catalog) -> str:

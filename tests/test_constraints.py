@@ -35,6 +35,32 @@ def test_status_quo_file_is_relative_to_the_constraints_file(tmp_path):
     assert problem.status_quo.tolist() == [2e6] * 13  # scaled to the budget
 
 
+@pytest.mark.parametrize("name", ["status_quo", "assumptions", "communities"])
+def test_a_document_never_names_a_file(tmp_path, name):
+    """The same refusal whether the named file exists or not: a pasted document cannot read or probe server files."""
+    (tmp_path / "secret.key").write_text("x" * 64)
+    messages = set()
+    for value in (str(tmp_path / "secret.key"), str(tmp_path / "missing.json"), "/dev/zero", "secret.key"):
+        with pytest.raises(InvalidConstraints, match="must be written inside the document") as raised:
+            problem_from_dict({"budget": 1e8, name: value})
+        messages.add(str(raised.value))
+    assert len(messages) == 1 and "secret" not in messages.pop()
+
+
+def test_inline_assumptions_and_communities():
+    communities = {"communities": [{"name": "North", "thriving": 0.5, "struggling": 0.3, "suffering": 0.2},
+                                   {"name": "South", "thriving": 0.2, "struggling": 0.5, "suffering": 0.3}]}
+    problem = problem_from_dict({"budget": 1e8, "assumptions": {"constants": {"slip_rate": 0.3}}, "communities": communities,
+                                 "objective": {"equity": 10}})
+    assert problem.model.constants["slip_rate"] == 0.3 and problem.start.names == ("North", "South")
+
+
+def test_the_command_line_reads_named_files_relative_to_the_constraints_file(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"constants": {"slip_rate": 0.3}}))
+    (tmp_path / "c.json").write_text(json.dumps({"budget": 1e8, "assumptions": "a.json"}))
+    assert read_problem(tmp_path / "c.json").model.constants["slip_rate"] == 0.3
+
+
 def test_weighted_terms_and_targets():
     problem = problem_from_dict({"budget": 100e6, "objective": {"terms": [
         {"kind": "thriving_at_year", "year": 20, "weight": 1},
@@ -58,7 +84,11 @@ def test_weighted_terms_and_targets():
         ({"budget": 1, "max_change": -0.1}, InvalidConstraints, "'max_change' must be a fraction of 0 or more"),
         ({"budget": 1, "objective": {"happiness": 3}}, InvalidConstraints, "unknown kind 'happiness'"),
         ({"budget": 1, "objective": {"thriving_at_year": 2.5}}, InvalidConstraints, "years must be a whole number"),
-        ({"budget": 1, "objective": {"terms": [{"kind": "urgent_cost", "weight": 0}]}}, InvalidConstraints, "weight must be a number above 0"),
+        ({"budget": 1, "objective": {"terms": [{"kind": "urgent_cost", "weight": 0}]}}, InvalidConstraints, "weight must be a number from 0.001 to 1000"),
+        ({"budget": 1, "objective": {"terms": [{"kind": "urgent_cost", "weight": 1e308}]}}, InvalidConstraints, "weight must be a number from"),
+        ({"budget": 1e308}, InvalidAmount, "Budget: 1e\\+308 is larger than any budget"),
+        ({"budget": 1, "status_quo": {"allocations": {"acute_care": 1e308, "basic_needs": 1e308}}}, InvalidAmount, "larger than any budget"),
+        ({"budget": 1, "status_quo": {"allocations": {}}}, InvalidAmount, "status_quo: the amounts add up to 0"),
         ({"budget": 1, "objective": {"equity": 10}}, InvalidConstraints, "equity objective compares communities"),
         ({"budget": 1, "objective": {"closeness_to_vote": 5}}, InvalidConstraints, "'target' must be an object"),
         ({"budget": 1, "owners": {"floors.acute_care": 3}}, InvalidConstraints, "'owners' values must be names"),

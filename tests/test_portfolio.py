@@ -12,6 +12,7 @@ from portfolio_engine.portfolio import (
     portfolio_csv,
     read_portfolio,
     rebalance,
+    require_positive_total,
     to_query,
 )
 
@@ -33,6 +34,8 @@ def test_status_quo_is_labelled_and_has_the_illustrative_family_shares(catalog, 
         ({"basic_needs": True}, None, InvalidAmount, "True is not a number"),
         ({"basic_needs": 10}, 11, BudgetMismatch, "add up to 10.00 but the budget is 11.00"),
         ({"basic_needs": 10}, "ten", InvalidAmount, "Budget: 'ten' is not a number"),
+        ({"basic_needs": 1e308, "acute_care": 1e308}, None, InvalidAmount, "larger than any budget this tool handles"),
+        ({"basic_needs": 10**400}, None, InvalidAmount, "larger than any budget this tool handles"),
     ],
 )
 def test_bad_portfolios_get_a_clear_message(catalog, allocations, budget, error, message):
@@ -45,6 +48,18 @@ def test_total_within_one_cent_is_accepted(catalog):
     assert portfolio.allocations["lifelong_learning"] == 0
     with pytest.raises(BudgetMismatch):
         make_portfolio(catalog, {"basic_needs": 10.02, "acute_care": 5}, 15)
+
+
+def test_a_status_quo_needs_a_positive_total(catalog):
+    """Status quos are divided by their total to scale them to a budget: an all-zero one is refused by name."""
+    with pytest.raises(InvalidAmount, match="The status quo: the amounts add up to 0"):
+        require_positive_total(make_portfolio(catalog, {}))
+    assert require_positive_total(make_portfolio(catalog, {"basic_needs": 1})).total == 1
+
+
+def test_a_huge_budget_within_the_limit_tolerates_float_rounding(catalog):
+    amounts = {i: 1e15 / 13 for i in catalog.ids}
+    assert make_portfolio(catalog, amounts, 1e15).budget == 1e15
 
 
 def test_reading_a_file_names_the_file_when_it_is_not_json(catalog, tmp_path):
