@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cli_count, cli_indicators, cli_votes, cli_workshop, storage
+from . import cli_access, cli_count, cli_indicators, cli_votes, cli_workshop, storage
 from .assumptions import default_assumptions, read_assumptions
 from .batch import read_batch
 from .catalog import load_catalog
 from .communities import read_start
 from .constraints import read_problem
-from .demo import DEMO_PASSCODE, seed_demo, seed_demo_city
+from .demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
 from .optimize import frontier, optimize
@@ -140,6 +140,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> str:
         print(f"Demo workshop {workshop_id} created; facilitator passcode: {DEMO_PASSCODE}", file=sys.stderr)
     else:
         print("Workshops already exist; no demo added.", file=sys.stderr)
+    if seed_demo_steward():
+        print(f"Demo data steward passcode set: {DEMO_STEWARD} (replace it before real use: docs/deploy.md).", file=sys.stderr)
     if seed_demo_city(catalog):
         print("Demo city (synthetic indicators and survey) imported.", file=sys.stderr)
     return ""
@@ -220,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_workshop.register(commands, _Parser)
     cli_indicators.register(commands, _Parser)
     cli_votes.register(commands, _Parser)
+    cli_access.register(commands, _Parser)
     return parser
 
 

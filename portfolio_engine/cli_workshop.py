@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import audit, record, storage
+from . import access, audit, record, storage
 from .catalog import load_catalog
 from .decisions import record_decision
 from .errors import InputFormatError, PortfolioError
@@ -51,7 +51,7 @@ def workshop_create(args) -> str:
     status_quo = read_portfolio(catalog, args.status_quo) if args.status_quo else load_status_quo(catalog)
     constraints = _json_file(args.constraints)
     workshop, _ = create_workshop(catalog, args.name, args.budget, _passcode(args.passcode_file), status_quo, args.currency,
-                                  constraints, args.deviation_threshold)
+                                  constraints, args.deviation_threshold, grant=access.OPERATOR)
     return json.dumps({"id": workshop.id, "join_code": workshop.join_code})
 
 

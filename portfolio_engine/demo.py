@@ -5,6 +5,7 @@ Everything in it is invented: people, organizations and numbers.
 
 from pathlib import Path
 
+from .access import OPERATOR, set_steward, steward_configured
 from .catalog import Catalog
 from .constraints import problem_from_dict
 from .optimize import optimize
@@ -13,6 +14,7 @@ from .proposals import add_stance, save_proposal
 from .workshops import create_workshop, join, list_workshops
 
 DEMO_PASSCODE = "demo-facilitator"
+DEMO_STEWARD = "demo-steward"
 DEMO_NAME = "Riverside well-being budget (demo)"
 PEOPLE = [
     ("Maria Lopez", "County hospital", "health"),
@@ -45,8 +47,8 @@ def seed_demo_city(catalog: Catalog, path: Path | None = None) -> bool:
     with storage.reading(path) as db:
         if storage.select(db, "provenance", order="imported_at"):
             return False
-    import_long(catalog, DATA_DIR / "demo_city" / "indicators.csv", path)
-    import_survey(catalog, DATA_DIR / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", path)
+    import_long(catalog, DATA_DIR / "demo_city" / "indicators.csv", path, grant=OPERATOR)
+    import_survey(catalog, DATA_DIR / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", path, grant=OPERATOR)
     return True
 
 
@@ -56,7 +58,7 @@ def seed_demo(catalog: Catalog, status_quo: Portfolio, path: Path | None = None)
         return None
     workshop, _ = create_workshop(catalog, DEMO_NAME, status_quo.budget, DEMO_PASSCODE, status_quo, status_quo.currency,
                                   constraints={"budget": status_quo.budget, "floors": {"acute_care": 15e6}, "max_change": 0.25,
-                                               "owners": {"floors.acute_care": "County hospital"}}, path=path)
+                                               "owners": {"floors.acute_care": "County hospital"}}, path=path, grant=OPERATOR)
     people = {name: join(workshop.id, name, org, sector, path=path)[0] for name, org, sector in PEOPLE}
     m = 1e6
     proposals = {
@@ -98,3 +100,11 @@ def seed_demo(catalog: Catalog, status_quo: Portfolio, path: Path | None = None)
     for who, author, stance, reason in stances:
         add_stance(workshop.id, saved[author]["id"], people[who]["id"], stance, reason, path=path)
     return workshop.id
+
+
+def seed_demo_steward() -> bool:
+    """Give a new installation the demo data steward passcode, unless one is set (docs/deploy.md says to replace it)."""
+    if steward_configured():
+        return False
+    set_steward(DEMO_STEWARD)
+    return True

@@ -98,6 +98,18 @@ CREATE INDEX ballots_code ON ballots (code_hash);
 
 
 
+SIGNIN_TABLES = """
+CREATE TABLE signin_attempts (
+    scope TEXT NOT NULL, client TEXT NOT NULL, failures INTEGER NOT NULL, last_failure REAL NOT NULL, locked INTEGER NOT NULL,
+    PRIMARY KEY (scope, client)
+);
+CREATE TABLE signin_log (
+    scope TEXT NOT NULL, client TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX signin_log_scope ON signin_log (scope, at);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite_utils.Database], None]:
     """A migration that runs each statement of a DDL script."""
 
@@ -115,8 +127,10 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("workshops, participants, proposals, stances, decisions, audit log", _script(WORKSHOP_TABLES)),
     ("indicator values and their provenance", _script(INDICATOR_TABLES)),
     ("resident votes, voter codes and ballots", _script(VOTE_TABLES)),
+    ("sign-in attempts and their log (throttling)", _script(SIGNIN_TABLES)),
 )
-TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes", "voter_codes", "ballots"}
+TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
+          "voter_codes", "ballots", "signin_attempts", "signin_log"}
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
@@ -272,3 +286,31 @@ def last_audit(db: sqlite_utils.Database, workshop_id: str) -> dict | None:
     cursor = db.execute("SELECT seq, hash FROM audit_log WHERE workshop_id = ? ORDER BY seq DESC LIMIT 1", [workshop_id])
     row = cursor.fetchone()
     return {"seq": row[0], "hash": row[1]} if row else None
+
+
+def signin_rows(db: sqlite_utils.Database, scope: str) -> list[dict]:
+    """Every client's failure counter for one sign-in scope."""
+    cursor = db.execute("SELECT client, failures, last_failure, locked FROM signin_attempts WHERE scope = ?", [scope])
+    return [{"client": c, "failures": f, "last_failure": t, "locked": bool(k)} for c, f, t, k in cursor.fetchall()]
+
+
+def save_signin(db: sqlite_utils.Database, scope: str, client: str, failures: int, last_failure: float, locked: bool) -> None:
+    db.execute("INSERT INTO signin_attempts (scope, client, failures, last_failure, locked) VALUES (?, ?, ?, ?, ?) "
+               "ON CONFLICT (scope, client) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
+               "locked = excluded.locked", [scope, client, failures, last_failure, int(locked)])
+
+
+def clear_signin(db: sqlite_utils.Database, scope: str, client: str | None = None) -> int:
+    """Forget failures (one client's, or every client's in the scope); returns how many counters were cleared."""
+    if client is None:
+        return db.execute("DELETE FROM signin_attempts WHERE scope = ?", [scope]).rowcount
+    return db.execute("DELETE FROM signin_attempts WHERE scope = ? AND client = ?", [scope, client]).rowcount
+
+
+def log_signin(db: sqlite_utils.Database, scope: str, client: str, outcome: str) -> None:
+    db.execute("INSERT INTO signin_log (scope, client, outcome, at) VALUES (?, ?, ?, ?)", [scope, client, outcome, _now()])
+
+
+def signin_log(db: sqlite_utils.Database, scope: str, limit: int = 50) -> list[dict]:
+    cursor = db.execute("SELECT client, outcome, at FROM signin_log WHERE scope = ? ORDER BY rowid DESC LIMIT ?", [scope, limit])
+    return [{"client": c, "outcome": o, "at": a} for c, o, a in cursor.fetchall()]

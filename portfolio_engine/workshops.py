@@ -8,7 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import audit, storage
+from . import access, audit, storage
+from .access import Grant
 from .catalog import Catalog
 from .errors import PortfolioError
 from .keys import check_passcode, code, hash_passcode, keyed_hash, new_id, token
@@ -25,7 +26,7 @@ ALLOWED = {
 }
 TRANSITIONS = {"open": {"deciding"}, "deciding": {"open"}, "decided": {"archived"}, "archived": set()}
 LIMITS = {"name": 120, "organization": 200, "sector": 80, "title": 200, "rationale": 5000, "reason": 2000, "note": 1000}
-MIN_PASSCODE = 8
+MIN_PASSCODE = access.MIN_PASSCODE
 
 
 class NotAllowed(PortfolioError):
@@ -71,8 +72,12 @@ def _workshop(row: dict) -> Workshop:
 
 
 def create_workshop(catalog: Catalog, name: str, budget: float, passcode: str, status_quo: Portfolio, currency: str = "USD",
-                    constraints: dict | None = None, deviation_threshold: float = 0.01, path: Path | None = None) -> tuple[Workshop, str]:
-    """A new open workshop and its facilitator's session token. The status quo is scaled to the budget."""
+                    constraints: dict | None = None, deviation_threshold: float = 0.01, path: Path | None = None, *,
+                    grant: Grant | None = None) -> tuple[Workshop, str]:
+    """A new open workshop and its facilitator's session token (the data steward or the operator only).
+
+    The status quo is scaled to the budget."""
+    access.require(grant, "steward")
     name = text(name, "name")
     if len(passcode or "") < MIN_PASSCODE:
         raise PortfolioError(f"The facilitator passcode needs at least {MIN_PASSCODE} characters.")
@@ -104,11 +109,22 @@ def get_workshop(workshop_id: str, path: Path | None = None) -> Workshop:
 
 
 def find_by_join_code(join_code: str, path: Path | None = None) -> Workshop:
-    with storage.reading(path) as db:
-        row = storage.select_one(db, "workshops", join_code=str(join_code).strip().upper())
-    if row is None:
-        raise NotFound("No workshop has that join code. Check the code on the screen and try again.")
-    return _workshop(row)
+    """The workshop a join code opens; attempts are throttled per client (see access.py)."""
+    found: list[dict] = []
+
+    def check() -> bool:
+        with storage.reading(path) as db:
+            row = storage.select_one(db, "workshops", join_code=str(join_code).strip().upper())
+        found.extend([row] if row else [])
+        return row is not None
+
+    try:
+        access.attempt("join", access.current_client(), check, path)
+    except access.TooManyAttempts:
+        raise
+    except access.NotAuthorized:
+        raise NotFound("No workshop has that join code. Check the code on the screen and try again.") from None
+    return _workshop(found[0])
 
 
 def list_workshops(path: Path | None = None) -> list[Workshop]:
@@ -123,14 +139,18 @@ def require(workshop: Workshop, action: str) -> None:
         raise NotAllowed(f"The workshop is {workshop.state}: '{action}' is only possible while it is {allowed}.")
 
 
-def authenticate(workshop_id: str, passcode: str, path: Path | None = None) -> None:
-    """Check the facilitator passcode (salted scrypt, constant-time comparison)."""
-    with storage.reading(path) as db:
-        row = storage.select_one(db, "workshops", id=workshop_id)
-    if row is None:
-        raise NotFound(f"No workshop with id '{workshop_id}'.")
-    if not check_passcode(passcode or "", row["passcode_hash"]):
-        raise NotAllowed("Wrong facilitator passcode.")
+def authenticate(workshop_id: str, passcode: str, path: Path | None = None) -> Grant:
+    """The facilitator's grant after a throttled check of the passcode (salted scrypt, constant-time comparison).
+
+    An unknown workshop gets the same answer as a wrong passcode."""
+
+    def check() -> bool:
+        with storage.reading(path) as db:
+            row = storage.select_one(db, "workshops", id=str(workshop_id))
+        return row is not None and check_passcode(passcode or "", row["passcode_hash"])
+
+    access.attempt(f"facilitator:{workshop_id}", access.current_client(), check, path)
+    return Grant("facilitator", str(workshop_id))
 
 
 def _add_participant(db, workshop_id: str, name: str, organization: str, sector: str, role: str) -> tuple[dict, str]:

@@ -65,10 +65,11 @@ def shift(catalog, status_quo):
 def workshop(catalog, status_quo):
     """An open workshop with a facilitator passcode and two stakeholders from different sectors."""
     from portfolio_engine import storage
+    from portfolio_engine.access import OPERATOR
     from portfolio_engine.workshops import create_workshop, join
 
     storage.migrate()
-    created, _ = create_workshop(catalog, "Riverside budget workshop", 100e6, "facilitator-pass", status_quo)
+    created, _ = create_workshop(catalog, "Riverside budget workshop", 100e6, "facilitator-pass", status_quo, grant=OPERATOR)
     ana, _ = join(created.id, "Ana", "County hospital", "health")
     ben, _ = join(created.id, "Ben", "Housing authority", "housing")
     return {"workshop": created, "ana": ana, "ben": ben, "passcode": "facilitator-pass"}
