@@ -12,10 +12,12 @@ from portfolio_engine.constraints import OBJECTIVE_KINDS, document_from_tables, 
 from portfolio_engine.dynamics import simulate
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.indicators import values
+from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.optimize import frontier, optimize
 from portfolio_engine.proposals import save_proposal
 from portfolio_engine.studio import display_unit
 from ui import charts, identity, session
+from ui.text import plain
 
 catalog = load_catalog()
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
@@ -108,13 +110,11 @@ with st.expander("Constraints as JSON (edit or paste a document)"):
 def run(action, spinner: str):
     """Run an engine action on the constraints in use (JSON or tables); show a clear message on bad input."""
     try:
-        raw = json.loads(text) if use_json else document
+        raw = parse_json(text, "The JSON document") if use_json else document
         with st.spinner(spinner):
             return action(raw)
-    except json.JSONDecodeError as err:
-        st.error(f"The JSON document is not valid: {err}.")
     except PortfolioError as err:
-        st.error(str(err))
+        st.error(plain(str(err)))  # messages can quote the pasted document: shown literally, never as markdown
     return None
 
 

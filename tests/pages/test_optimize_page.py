@@ -5,6 +5,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.text import plain
+
 PAGE = "../../pages/optimize.py"
 
 
@@ -43,7 +45,32 @@ def test_bad_documents_get_a_clear_message(page, document, message):
     use_json(page, document)
     page.button(key="run_optimizer").click().run()
     assert not page.exception
-    assert message in page.error[0].value
+    assert plain(message) in page.error[0].value
+
+
+@pytest.mark.parametrize("name", ["status_quo", "assumptions", "communities"])
+def test_a_pasted_document_cannot_read_or_probe_server_files(page, name, tmp_path):
+    """Finding 3: a pasted file name gets one refusal, the same whether the file exists (secret.key) or not."""
+    (tmp_path / "secret.key").write_text("k" * 64)
+    messages = []
+    for path in ("/dev/zero", str(tmp_path / "secret.key"), str(tmp_path / "missing.json")):
+        use_json(page, {"budget": 1e8, name: path})
+        page.button(key="run_optimizer").click().run()
+        assert not page.exception
+        messages.append(page.error[0].value)
+    assert len(set(messages)) == 1 and "must be written inside the document" in messages[0]
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+    ('{"budget": NaN}', "NaN is not a number JSON allows"),
+    ('{"budget": 1e100000000}', "too large a number"),
+])
+def test_hostile_json_gets_a_clear_message(page, document, message):
+    use_json(page, document)
+    page.button(key="run_optimizer").click().run()
+    assert not page.exception
+    assert plain(message) in page.error[0].value
 
 
 def test_frontier_points_can_be_loaded_into_allocate(page):
