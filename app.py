@@ -3,7 +3,7 @@
 import streamlit as st
 
 from portfolio_engine import storage
-from ui import busy, identity
+from ui import busy, client, identity
 
 st.set_page_config(page_icon=":material/balance:", layout="wide")  # each page's title comes from its st.Page
 
@@ -15,6 +15,7 @@ def prepare_database() -> int:
 
 
 prepare_database()
+client.bind()  # sign-in throttling counts per browser address
 busy.indicator()  # a visible 'being processed' banner when answers are slow (phones have no other sign)
 identity.sidebar()
 me = identity.current()
