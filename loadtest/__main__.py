@@ -23,6 +23,7 @@ from pathlib import Path
 
 import psutil
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine import storage
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.portfolio import load_status_quo
@@ -77,7 +78,8 @@ def prepare_workshop(db: Path) -> Workshop:
     """An open workshop that participants join by its code, in this setup's own database."""
     storage.migrate(db)
     catalog = load_catalog()
-    return create_workshop(catalog, "Load test room", 100_000_000, secrets.token_urlsafe(12), load_status_quo(catalog), path=db)[0]
+    return create_workshop(catalog, "Load test room", 100_000_000, secrets.token_urlsafe(12), load_status_quo(catalog), path=db,
+                           grant=OPERATOR)[0]
 
 
 def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:

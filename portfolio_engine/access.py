@@ -112,9 +112,7 @@ def attempt(scope: str, client: str, check: Callable[[], bool], path: Path | Non
         latest = max((r["last_failure"] for r in rows.values()), default=0.0)
         wait = max(mine["last_failure"] + _delay(policy, mine["failures"]), latest + _delay(SCOPE_WIDE, total)) - now
         refused = mine["locked"] or wait > 0
-        if refused:
-            storage.log_signin(db, scope, client, "locked" if mine["locked"] else "refused")
-        else:  # counted before the check, so parallel guesses queue here
+        if not refused:  # counted before the check, so parallel guesses queue here (refusals are not stored: no disk to fill)
             failures = mine["failures"] + 1
             storage.save_signin(db, scope, client, failures, now, bool(policy.lockout and failures >= policy.lockout))
     if refused:
