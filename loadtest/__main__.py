@@ -23,8 +23,8 @@ from pathlib import Path
 
 import psutil
 
-from portfolio_engine.access import OPERATOR
 from portfolio_engine import storage
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.portfolio import load_status_quo
 from portfolio_engine.proposals import list_proposals
