@@ -49,6 +49,25 @@ def test_malformed_files_are_refused(text, message):
         pabulib.parse(text)
 
 
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("budget;100", "budget;nan", "META budget: 'nan' is not a number"),
+    ("budget;100", "budget;1e100000000", "META budget: '1e100000000' is out of range"),
+    ("budget;100", "budget;1e-100000000", "META budget: '1e-100000000' is out of range"),
+    ("1;60;", "1;-5;", "Project 1 cost: '-5' is out of range"),
+    ("1;60;", "1;inf;", "Project 1 cost: 'inf' is not a number"),
+    ("3,7", "3,1e400", "Voter a points: '1e400' is out of range"),
+    ("b;2;10;51", "a;2;10;51", "voter a appears more than once in VOTES"),
+])
+def test_numbers_and_voters_are_checked_when_the_file_is_read(old, new, message):
+    """Finding 12: NaN, huge exponents (a hang in Fraction) and repeated voters (counted again) are refused at once."""
+    with pytest.raises(InputFormatError, match=message):
+        pabulib.parse(SMALL.replace(old, new))
+
+
+def test_fractional_and_comma_budgets_are_exact():
+    assert pabulib.parse(SMALL.replace("budget;100", "budget;201/2")).budget == pabulib.parse(SMALL.replace("budget;100", "budget;100,5")).budget
+
+
 def test_the_shared_real_elections_parse():
     files = sorted(SHARED.glob("*.pb"))
     assert len(files) == 3, f"shared pabulib files missing under {SHARED}"

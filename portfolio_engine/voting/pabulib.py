@@ -5,13 +5,48 @@ String-level functions do the work; file wrappers only read and write, so tests 
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputFormatError
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
+LARGEST = 10**15  # budgets, costs and points above this are refused (no public budget comes near)
+_RATIO = re.compile(r"(\d{1,30})/(\d{1,30})")
+
+
+def number(text: str, what: str) -> Fraction:
+    """A budget, cost or points value as an exact fraction, from 0 to 10^15.
+
+    NaN, infinities, negatives and absurd exponents are refused before any exact arithmetic:
+    `Fraction("1e100000000")` would build a hundred-million-digit integer.
+    """
+    cleaned = str(text).strip().replace(",", ".")
+    try:
+        ratio = _RATIO.fullmatch(cleaned)
+        value = Fraction(int(ratio[1]), int(ratio[2])) if ratio else _decimal(cleaned, what)
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        raise InputFormatError(f"{what}: {cleaned[:40]!r} is not a number.") from None
+    if not 0 <= value <= LARGEST:
+        raise _out_of_range(cleaned, what)
+    return value
+
+
+def _out_of_range(text: str, what: str) -> InputFormatError:
+    return InputFormatError(f"{what}: {text[:40]!r} is out of range (0, or from 1e-12 to 1e15).")
+
+
+def _decimal(text: str, what: str) -> Fraction:
+    """A plain decimal of at most 100 characters with a modest exponent, exactly."""
+    value = Decimal(text) if len(text) <= 100 else Decimal("NaN")
+    if not value.is_finite():
+        raise ValueError(text)
+    if value and not -12 <= value.adjusted() <= 15:
+        raise _out_of_range(text, what)
+    return Fraction(value) if value else Fraction(0)
 
 
 @dataclass
@@ -24,14 +59,14 @@ class Election:
 
     @property
     def budget(self) -> Fraction:
-        return Fraction(self.meta["budget"].replace(",", "."))
+        return number(self.meta["budget"], "META budget")
 
     @property
     def vote_type(self) -> str:
         return self.meta.get("vote_type", "approval")
 
     def cost(self, project_id: str) -> Fraction:
-        return Fraction(self.projects[project_id]["cost"].replace(",", "."))
+        return number(self.projects[project_id]["cost"], f"Project {project_id} cost")
 
     def ballots(self) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """Each ballot as (project ids, points); approval ballots give 1 point to each project."""
@@ -39,7 +74,8 @@ class Election:
         for vote in self.votes:
             ids = tuple(v.strip() for v in vote.get("vote", "").split(",") if v.strip())
             points_text = vote.get("points", "")
-            points = tuple(int(float(p)) for p in points_text.split(",")) if points_text.strip() else (1,) * len(ids)
+            where = f"Voter {vote.get('voter_id')} points"
+            points = tuple(int(number(p, where)) for p in points_text.split(",")) if points_text.strip() else (1,) * len(ids)
             result.append((ids, points))
         return result
 
@@ -74,11 +110,34 @@ def parse(text: str, where: str = "the file") -> Election:
     votes_header = sections["VOTES"][0]
     votes = [dict(zip(votes_header, row, strict=False)) for row in sections["VOTES"][1:]]
     election = Election(meta, projects, votes)
+    _check_numbers(election, where)
+    _check_votes(votes, projects, where)
+    return election
+
+
+def _check_numbers(election: Election, where: str) -> None:
+    """Budget, costs and points are numbers in range, refused here rather than half-way through a count."""
+    try:
+        number(election.meta["budget"], "META budget")
+        for project_id in election.projects:
+            election.cost(project_id)
+        election.ballots()
+    except InputFormatError as err:
+        raise InputFormatError(f"{where}: {err}") from None
+
+
+def _check_votes(votes: list[dict[str, str]], projects: dict, where: str) -> None:
+    """Every voter once (a repeated id would be counted again), voting only for listed projects."""
+    seen: set[str] = set()
     for vote in votes:
+        voter = vote.get("voter_id")
+        if voter in seen:
+            raise InputFormatError(f"{where}: voter {voter} appears more than once in VOTES; each voter casts one ballot.")
+        if voter:
+            seen.add(voter)
         for project_id in (v.strip() for v in vote.get("vote", "").split(",") if v.strip()):
             if project_id not in projects:
-                raise InputFormatError(f"{where}: voter {vote.get('voter_id')} votes for unknown project {project_id}.")
-    return election
+                raise InputFormatError(f"{where}: voter {voter} votes for unknown project {project_id}.")
 
 
 def read(path: Path) -> Election:
