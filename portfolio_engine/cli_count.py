@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputFormatError, PortfolioError
+from .limits import MAX_AMOUNT
 
 PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
 SPLIT_RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
@@ -26,6 +27,17 @@ def cmd_pb(args: argparse.Namespace) -> str:
     total = sum(election.cost(p) for p in selected)
     total_text = str(total.numerator) if total.denominator == 1 else str(float(total))
     return "\n".join([*selected, f"total_cost: {total_text}"])
+
+
+def _share(cell: str, where: str) -> float:
+    """One ballot value: a finite number from 0 to MAX_AMOUNT (ballots are divided by their own totals, docs/voting.md)."""
+    try:
+        number = float(cell.strip() or 0)
+    except ValueError:
+        raise InputFormatError(f"{where}: {cell.strip()[:40]!r} is not a number.") from None
+    if not 0 <= number <= MAX_AMOUNT:  # also refuses NaN and infinities
+        raise InputFormatError(f"{where}: {cell.strip()[:40]!r} must be from 0 to {MAX_AMOUNT:g}.")
+    return number
 
 
 def read_split_ballots(text: str) -> tuple[list[str], list[list[float]]]:
@@ -44,15 +56,10 @@ def read_split_ballots(text: str) -> tuple[list[str], list[list[float]]]:
         if voter in seen:
             raise InputFormatError(f"Line {line}: voter {voter!r} already voted on line {seen[voter]}.")
         seen[voter] = line
-        values = []
-        for category, cell in zip(categories, (c for n, c in enumerate(row) if n != voter_column), strict=False):
-            try:
-                number = float(cell.strip() or 0)
-            except ValueError:
-                raise InputFormatError(f"Line {line}, column '{category}': {cell.strip()!r} is not a number.") from None
-            if not math.isfinite(number) or number < 0:
-                raise InputFormatError(f"Line {line}, column '{category}': {cell.strip()!r} must be 0 or more.")
-            values.append(number)
+        if len(row) > len(header):
+            raise InputFormatError(f"Line {line}: {len(row)} fields but the header has {len(header)} (a stray comma?).")
+        cells = [c for n, c in enumerate(row) if n != voter_column]
+        values = [_share(cell, f"Line {line}, column '{category}'") for category, cell in zip(categories, cells, strict=False)]
         values += [0.0] * (len(categories) - len(values))
         if sum(values) <= 0:
             raise InputFormatError(f"Line {line}: voter {voter!r} gave nothing to any category.")

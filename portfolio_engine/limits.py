@@ -34,3 +34,7 @@ MAX_JSON_DEPTH: int = _positive_int("PORTFOLIO_MAX_JSON_DEPTH", 64)
 MAX_UPLOAD_BYTES: int = _positive_int("PORTFOLIO_MAX_UPLOAD_BYTES", 50_000_000)
 MAX_COLUMNS: int = _positive_int("PORTFOLIO_MAX_COLUMNS", 500)
 MAX_ROWS: int = _positive_int("PORTFOLIO_MAX_ROWS", 2_000_000)
+
+# Not configurable: a thousand trillion in any currency is above any public budget, and sums of
+# amounts below it stay far from float overflow. Amounts, budgets, costs and ballot values above it are refused.
+MAX_AMOUNT: float = 1e15

@@ -14,10 +14,10 @@ import numpy as np
 from .catalog import Catalog
 from .errors import BudgetMismatch, InputFormatError, InvalidAmount
 from .jsonfile import read_json
+from .limits import MAX_AMOUNT
 from .paths import STATUS_QUO_FILE
 
 CENT = 0.01
-MAX_AMOUNT = 1e15  # a thousand trillion in any currency: above any public budget, and sums of amounts stay far from overflow
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,10 @@ def test_aggregate_prints_json(tmp_path):
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("voter_id,a,b\nv1,1,-2\n", "Line 2, column 'b': '-2' must be 0 or more."),
+    ("voter_id,a,b\nv1,1,-2\n", "Line 2, column 'b': '-2' must be from 0 to 1e+15."),
+    ("voter_id,a,b\nv1,1,1e308\n", "Line 2, column 'b': '1e308' must be from 0 to 1e+15."),
+    ("voter_id,a,b\nv1,1,nan\n", "Line 2, column 'b': 'nan' must be from 0 to 1e+15."),
+    ("voter_id,a,b\nv1,1,1,\n", "Line 2: 4 fields but the header has 3"),
     ("voter_id,a,b\nv1,1,x\n", "Line 2, column 'b': 'x' is not a number."),
     ("voter_id,a,b\nv1,0,0\n", "Line 2: voter 'v1' gave nothing to any category."),
     ("voter_id,a,b\nv1,1,1\nv1,2,2\n", "Line 3: voter 'v1' already voted on line 2."),
@@ -53,11 +56,17 @@ def test_aggregate_rejects_bad_rows_naming_them(tmp_path, body, message):
     assert result.returncode == 2 and result.stdout == "" and message in result.stderr
 
 
-def test_bad_pb_input_exits_2(tmp_path):
+@pytest.mark.parametrize(("text", "message"), [
+    ("hello\n", "expected a META"),
+    ("META\nkey;value\nbudget;nan\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\na;1\n", "META budget: 'nan' is not a number"),
+    ("META\nkey;value\nbudget;1e100000000\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\na;1\n", "is out of range"),
+])
+def test_bad_pb_input_exits_2(tmp_path, text, message):
     path = tmp_path / "x.pb"
-    path.write_text("hello\n")
-    result = engine("pb", "--rule", "mes", path)
-    assert result.returncode == 2 and "expected a META" in result.stderr
+    path.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "portfolio_engine", "pb", "--rule", "mes", str(path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)  # 1e100000000 used to hang building the exact number
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_full_cli_lists_the_counting_commands(capsys):

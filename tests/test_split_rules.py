@@ -70,3 +70,9 @@ def test_bad_ballots_are_refused():
         aggregate(np.array([[1, -1], [1, 1]]), "mean", 1)
     with pytest.raises(InputFormatError, match="Unknown rule 'plurality'"):
         aggregate(np.array([[1, 1]]), "plurality", 1)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_huge_ballot_counts_as_its_shares(rule):
+    """Finding 12: [1e308, 1e308] overflowed its total and counted as (0, 0), moving the mean; it is a half-half split."""
+    assert aggregate(np.array([[1e308, 1e308], [1, 1]]), rule, 100) == pytest.approx([50, 50])

@@ -12,9 +12,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputFormatError
+from ..limits import MAX_AMOUNT
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
-LARGEST = 10**15  # budgets, costs and points above this are refused (no public budget comes near)
+LARGEST = int(MAX_AMOUNT)
 _RATIO = re.compile(r"(\d{1,30})/(\d{1,30})")
 
 

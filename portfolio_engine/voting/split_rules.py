@@ -21,12 +21,16 @@ RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
 
 
 def normalize(ballots: np.ndarray) -> np.ndarray:
-    """Each row divided by its own total; rows must be non-negative with a positive total."""
+    """Each row divided by its own total; rows must be finite, non-negative, with a positive total.
+
+    Rows are first divided by their largest value, so huge amounts (1e308) cannot overflow the total
+    and a ballot counts as its shares, whatever its scale.
+    """
     ballots = np.asarray(ballots, dtype=float)
-    totals = ballots.sum(axis=1, keepdims=True)
-    if (ballots < 0).any() or (totals <= 0).any() or not np.isfinite(ballots).all():
+    if ballots.ndim != 2 or not np.isfinite(ballots).all() or (ballots < 0).any() or (ballots.max(axis=1, initial=0) <= 0).any():
         raise InputFormatError("Every ballot needs non-negative numbers with a positive total.")
-    return ballots / totals
+    scaled = ballots / ballots.max(axis=1, keepdims=True)
+    return scaled / scaled.sum(axis=1, keepdims=True)
 
 
 def _phantom_median(sorted_votes: np.ndarray, phantoms: np.ndarray) -> np.ndarray:
