@@ -63,8 +63,8 @@ def import_json(text: str, path: Path | None = None) -> str:
             while storage.select_one(db, "workshops", join_code=workshop["join_code"]):
                 workshop["join_code"] = code(6)
             storage.insert(db, "workshops", workshop)
-            origin = {"imported_from": data["workshop"]["id"], "chain_head": data.get("chain_head"), "entries": len(data.get("audit_log", []))}
-            audit.append(db, workshop["id"], "import", "workshop.import", "workshop", workshop["id"], origin, workshop)
+            origin = f"import of {data['workshop']['id']} (chain head {len(data.get('audit_log', []))}:{data.get('chain_head')})"
+            audit.append(db, workshop["id"], origin, "workshop.import", "workshop", workshop["id"], None, workshop)
             for table in TABLES:
                 entity = table[:-1]
                 for row in data.get(table, []):

@@ -128,6 +128,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("indicator values and their provenance", _script(INDICATOR_TABLES)),
     ("resident votes, voter codes and ballots", _script(VOTE_TABLES)),
     ("sign-in attempts and their log (throttling)", _script(SIGNIN_TABLES)),
+    ("audit entries found by the record they name", _script("CREATE INDEX audit_log_entity ON audit_log (workshop_id, entity, entity_id, seq)")),
 )
 TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
           "voter_codes", "ballots", "signin_attempts", "signin_log"}
@@ -286,6 +287,14 @@ def last_audit(db: sqlite_utils.Database, workshop_id: str) -> dict | None:
     cursor = db.execute("SELECT seq, hash FROM audit_log WHERE workshop_id = ? ORDER BY seq DESC LIMIT 1", [workshop_id])
     row = cursor.fetchone()
     return {"seq": row[0], "hash": row[1]} if row else None
+
+
+def last_audit_of(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> dict | None:
+    """The newest audit entry of one record in a chain (its seq and after), or None if it was never audited."""
+    cursor = db.execute("SELECT seq, after FROM audit_log WHERE workshop_id = ? AND entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1",
+                        [chain_id, entity, entity_id])
+    row = cursor.fetchone()
+    return {"seq": row[0], "after": row[1]} if row else None
 
 
 def signin_rows(db: sqlite_utils.Database, scope: str) -> list[dict]:

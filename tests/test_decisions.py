@@ -1,6 +1,7 @@
 import pytest
 
 from portfolio_engine import audit, storage
+from portfolio_engine.access import NotAuthorized
 from portfolio_engine.decisions import decisions, record_decision
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.proposals import save_proposal
@@ -40,5 +41,5 @@ def test_only_the_facilitator_decides(catalog, workshop, status_quo):
     workshop_id = workshop["workshop"].id
     proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
     change_state(workshop_id, "deciding", workshop["passcode"])
-    with pytest.raises(NotAllowed, match="Wrong facilitator passcode"):
+    with pytest.raises(NotAuthorized, match="not right"):
         record_decision(workshop_id, proposal["id"], "Mine now", "not-the-passcode")
