@@ -21,6 +21,7 @@ from portfolio_engine.portfolio import (
 from portfolio_engine.proposals import list_proposals, save_proposal
 from portfolio_engine.studio import compare_with_status_quo, display_unit
 from ui import charts, identity, session
+from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
 KNOWN = "allocate:drawn"
@@ -105,7 +106,7 @@ st.caption(
     "portfolio. The projection is **illustrative**: uncalibrated dynamics that show direction and timing, not a forecast."
 )
 if "link_problem" in state:
-    st.warning(state.pop("link_problem"))
+    st.warning(plain(state.pop("link_problem")))
 
 defaults = default_assumptions(catalog)
 
@@ -238,7 +239,7 @@ def save_form(current: dict[str, float]) -> None:
                                       assumptions=state.get("assumption_overrides") or None,
                                       parent_id=parent["id"] if parent else None, reason=reason or None)
             except PortfolioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
 
@@ -263,7 +264,7 @@ def studio() -> None:
         sliders(current, summary)
     with projection_area:
         if assumptions_problem:
-            st.error(assumptions_problem)
+            st.error(plain(assumptions_problem))
         projection(comparison, horizon, start)
         assumptions_editor(assumptions)
         downloads(portfolio)

@@ -31,7 +31,7 @@ if workshop is None:
     try:
         workshop = find_by_join_code(viewing)
     except PortfolioError as err:
-        st.error(str(err))
+        st.error(plain(str(err)))
         st.stop()
 
 workshop = get_workshop(workshop.id)  # its current state (the session's copy may be older)
@@ -81,7 +81,7 @@ if workshop.constraints:
     try:
         problem = problem_from_dict(workshop.constraints, catalog=catalog)
     except PortfolioError as err:
-        st.error(f"The workshop's constraints cannot be read: {err}")
+        st.error(plain(f"The workshop's constraints cannot be read: {err}"))
     else:
         rows = []
         for label in chosen:
@@ -116,6 +116,6 @@ if me and me["participant"]["role"] != "observer":
             try:
                 add_stance(workshop.id, by_label[target]["id"], me["participant"]["id"], stance, reason)
             except PortfolioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.success("Your stance was recorded.")

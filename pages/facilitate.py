@@ -6,7 +6,7 @@ import pandas as pd
 import qrcode
 import streamlit as st
 
-from portfolio_engine import audit, record, storage
+from portfolio_engine import access, audit, record, storage
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.decisions import decisions, departures, record_decision, resident_aggregate
 from portfolio_engine.errors import PortfolioError
@@ -21,30 +21,33 @@ from ui.text import plain
 catalog = load_catalog()
 names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
+FAILED = ("failure", "refused", "locked")  # sign-in log outcomes a facilitator should see
 
 st.title("Facilitate")
 workshop = identity.facilitated(fresh=True)
 
-if workshop is None:
-    st.caption("For facilitators: sign in to a workshop with its passcode, or create one.")
-    sign_in, create = st.tabs(["Sign in", "Create a workshop"])
-    with sign_in:
-        workshops = list_workshops()
-        if not workshops:
-            st.info("No workshop yet: create one.")
-        else:
-            with st.form("sign_in"):
-                chosen = st.selectbox("Workshop", workshops, format_func=lambda w: f"{w.name} ({w.state})")
-                passcode = st.text_input("Facilitator passcode", type="password")
-                if st.form_submit_button("Sign in"):
-                    try:
-                        authenticate(chosen.id, passcode)
-                    except PortfolioError as err:
-                        st.error(str(err))
-                    else:
-                        state[identity.FACILITATOR] = chosen.id
-                        st.rerun()
-    with create, st.form("create"):
+
+def sign_in_form() -> None:
+    """Sign in to a workshop with its passcode (throttled by the engine); the grant stays in this session."""
+    workshops = list_workshops()
+    if not workshops:
+        st.info("No workshop yet: create one.")
+        return
+    with st.form("sign_in"):
+        chosen = st.selectbox("Workshop", workshops, format_func=lambda w: f"{w.name} ({w.state})")
+        passcode = st.text_input("Facilitator passcode", type="password")
+        if st.form_submit_button("Sign in"):
+            try:
+                state[identity.GRANT] = authenticate(chosen.id, passcode)
+            except PortfolioError as err:
+                st.error(plain(str(err)))
+            else:
+                st.rerun()
+
+
+def create_form() -> None:
+    """Create a workshop: only the data steward may (the engine checks the steward's grant); the creator is then its facilitator."""
+    with st.form("create"):
         name = st.text_input("Workshop name", max_chars=120)
         left, right = st.columns(2)
         budget = left.number_input("Yearly budget", min_value=1.0, value=100_000_000.0, step=1_000_000.0, format="%.0f")
@@ -53,24 +56,69 @@ if workshop is None:
         again = st.text_input("Passcode again", type="password")
         threshold = st.number_input("Departures from the residents' vote that need a justification (% of the budget)", 0.0, 100.0, 1.0)
         st.caption("The status quo is the shipped illustrative one, scaled to this budget.")
-        if st.form_submit_button("Create the workshop"):
-            if passcode != again:
-                st.error("The two passcodes differ.")
+        steward = st.text_input("Data steward passcode", type="password", key="steward_passcode",
+                                help="Only the data steward of this installation can create workshops.")
+        if not st.form_submit_button("Create the workshop"):
+            return
+        if passcode != again:
+            st.error("The two passcodes differ.")
+            return
+        if not steward:
+            st.error("Enter the data steward passcode: only the data steward can create workshops.")
+            return
+        try:
+            created, _ = create_workshop(catalog, name, budget, passcode, load_status_quo(catalog), currency.upper() or "USD",
+                                         deviation_threshold=threshold / 100, grant=access.sign_in_steward(steward))
+            state[identity.GRANT] = authenticate(created.id, passcode)
+        except PortfolioError as err:
+            st.error(plain(str(err)))
+        else:
+            st.rerun()
+
+
+def signin_attempts(workshop_id: str) -> None:
+    """Recent failed sign-ins on this workshop, per device, and lifting the waits and locks (the engine checks the grant)."""
+    scope = f"facilitator:{workshop_id}"
+    counters, log = access.attempts(scope)
+    failed = [row for row in log if row["outcome"] in FAILED]
+    locked = [row for row in counters if row["locked"]]
+    title = f"Sign-in attempts ({len(locked)} device{'s' if len(locked) != 1 else ''} locked out)" if locked else "Sign-in attempts"
+    with st.expander(title, expanded=bool(locked)):
+        if not failed and not counters:
+            st.caption("No failed sign-in on this workshop.")
+            return
+        if counters:
+            st.dataframe(pd.DataFrame([{"device": r["client"], "failures": r["failures"], "locked out": "yes" if r["locked"] else "no"}
+                                       for r in counters]), hide_index=True, width="stretch")
+        if failed:
+            st.caption("Latest failed or refused attempts")
+            st.dataframe(pd.DataFrame(failed).rename(columns={"client": "device"}), hide_index=True, width="stretch")
+        if not counters:
+            return
+        every = "every device"
+        device = st.selectbox("Lift the waits and locks of", [every, *(r["client"] for r in counters)], key="lift_device")
+        if st.button("Lift", key="lift_locks"):
+            try:
+                access.lift(identity.grant(), scope, None if device == every else device)
+            except PortfolioError as err:
+                st.error(plain(str(err)))
             else:
-                try:
-                    created, _ = create_workshop(catalog, name, budget, passcode, load_status_quo(catalog), currency.upper() or "USD",
-                                                 deviation_threshold=threshold / 100)
-                except PortfolioError as err:
-                    st.error(str(err))
-                else:
-                    state[identity.FACILITATOR] = created.id
-                    st.rerun()
+                st.rerun()
+
+
+if workshop is None:
+    st.caption("For facilitators: sign in to a workshop with its passcode, or create one (the data steward).")
+    sign_in, create = st.tabs(["Sign in", "Create a workshop"])
+    with sign_in:
+        sign_in_form()
+    with create:
+        create_form()
     st.stop()
 
 st.subheader(plain(workshop.name))
 st.caption(f"State: {workshop.state} · budget {workshop.budget:,.0f} {workshop.currency}")
 if st.button("Sign out", key="sign_out"):
-    state.pop(identity.FACILITATOR, None)
+    state.pop(identity.GRANT, None)
     st.rerun()
 
 code_col, qr_col = st.columns([2, 1])
@@ -78,7 +126,7 @@ with code_col:
     st.markdown("**Join code**")
     st.markdown(f"<div style='font-size:3rem;letter-spacing:.3rem;font-family:monospace'>{workshop.join_code}</div>",
                 unsafe_allow_html=True)  # the code is generated from a fixed alphabet, never typed by people
-    root = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    root = identity.root()
     link = f"{root}/?join={workshop.join_code}"
     st.text(f"Or open {link}")
 with qr_col:
@@ -86,6 +134,8 @@ with qr_col:
     qrcode.make(link).save(image, format="PNG")
     st.image(image.getvalue(), caption="Scan to join", width=180)
 
+
+signin_attempts(workshop.id)
 people = participants(workshop.id)
 st.markdown("**Participants**")
 st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "created_at"]], hide_index=True, width="stretch")
@@ -99,7 +149,7 @@ if moves:
             try:
                 change_state(workshop.id, target, passcode)
             except PortfolioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.rerun()
 else:
@@ -126,7 +176,7 @@ if workshop.state in ("deciding", "decided") and proposals:
         try:
             record_decision(workshop.id, chosen["id"], rationale, passcode, justifications, reason)
         except PortfolioError as err:
-            st.error(str(err))
+            st.error(plain(str(err)))
         else:
             st.success("Decision recorded.")
             st.rerun()
@@ -145,7 +195,7 @@ with storage.reading() as db:
 if check.ok:
     st.success(f"Audit trail intact: {check.entries} entries. Chain head {check.head}")
 else:
-    st.error(f"Audit trail broken: {check.problem}")
+    st.error(plain(f"Audit trail broken: {check.problem}"))
 slug = workshop.name.lower().replace(" ", "-")[:40]
 a, b, c = st.columns(3)
 downloads.prepared("JSON (complete)", "record_json", lambda: record.export_json(workshop.id), f"{slug}.json", "application/json", a)
@@ -166,7 +216,7 @@ for vote in workshop_votes:
             try:
                 (open_vote if target == "open" else close_vote)(vote.id, passcode)
             except PortfolioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.rerun()
         count = middle.number_input("Codes to generate", 1, 10_000, 50, key=f"count_{vote.id}")
@@ -174,14 +224,14 @@ for vote in workshop_votes:
             try:
                 state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), passcode)
             except PortfolioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
     if vote.state != "draft":
         paper = st.file_uploader("Paper ballots (CSV: paper_id plus the ballot's columns)", type=["csv"], key=f"paper_{vote.id}")
         if paper is not None and st.button("Import the paper ballots", key=f"import_paper_{vote.id}"):
             try:
                 imported = import_paper(catalog, vote.id, paper.getvalue().decode("utf-8-sig"), passcode)
             except (PortfolioError, UnicodeDecodeError) as err:
-                st.error(f"Nothing was imported. {err}")
+                st.error(plain(f"Nothing was imported. {err}"))
             else:
                 st.success(f"{imported} paper ballots imported.")
     codes = state.get(f"new_codes:{vote.id}")
@@ -210,6 +260,6 @@ with st.expander("Set up a resident vote"), st.form("new_vote"):
                         passcode, workshop.currency, projects, "families" if "families" in kind else "elements",
                         points=points if kind == "cumulative" else None)
         except (PortfolioError, UnicodeDecodeError) as err:
-            st.error(f"The vote was not created: {err}")
+            st.error(plain(f"The vote was not created: {err}"))
         else:
             st.rerun()

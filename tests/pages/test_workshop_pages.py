@@ -3,11 +3,30 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from portfolio_engine import access
 from portfolio_engine.proposals import list_proposals, save_proposal
-from portfolio_engine.workshops import get_workshop, join
+from portfolio_engine.workshops import authenticate, get_workshop, join
+from ui.text import plain
 
 FACILITATE, COMPARE, ALLOCATE = "../../pages/facilitate.py", "../../pages/compare.py", "../../pages/allocate.py"
+STEWARD = "steward-passcode"
 
+
+@pytest.fixture
+def steward(tmp_path, monkeypatch):
+    """This installation's data steward passcode, in a private file."""
+    monkeypatch.setenv("PORTFOLIO_STEWARD_FILE", str(tmp_path / "steward.hash"))
+    access.set_steward(STEWARD)
+    return STEWARD
+
+
+def signed_in(workshop) -> AppTest:
+    """The Facilitate page in a session signed in with the workshop's passcode."""
+    at = AppTest.from_file(FACILITATE, default_timeout=60)
+    at.session_state["grant"] = authenticate(workshop["workshop"].id, workshop["passcode"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def submit(at, label):
@@ -20,11 +39,12 @@ def test_every_public_page_opens_on_an_empty_database(open_page):
         open_page(page)
 
 
-def test_facilitator_creates_a_workshop_and_sees_its_join_code(open_page):
+def test_facilitator_creates_a_workshop_and_sees_its_join_code(open_page, steward):
     at = open_page(FACILITATE)
     at.text_input[0].input("Riverside 2027")
     at.text_input[2].input("long-enough-pass")
     at.text_input[3].input("long-enough-pass")
+    at.text_input(key="steward_passcode").input(steward)
     submit(at, "Create the workshop")
     assert at.subheader[0].value == "Riverside 2027"
     assert any("Audit trail intact" in s.value for s in at.success)
@@ -39,15 +59,13 @@ def test_wrong_passcode_is_refused(workshop, open_page):
     at = open_page(FACILITATE)
     at.text_input[0].input("wrong-passcode")
     submit(at, "Sign in")
-    assert at.error[0].value == "Wrong facilitator passcode."
+    assert at.error[0].value == plain("That passcode or code is not right.")
 
 
 def test_facilitator_moves_to_deciding_and_records_the_decision(catalog, workshop, status_quo):
     workshop_id = workshop["workshop"].id
     save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
-    at = AppTest.from_file(FACILITATE, default_timeout=60)
-    at.session_state["facilitator_of"] = workshop_id
-    at.run()
+    at = signed_in(workshop)
     at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Move to deciding")
     assert get_workshop(workshop_id).state == "deciding"
@@ -77,7 +95,7 @@ def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, works
     at.toggle(key="saving").set_value(True).run()
     at.text_input[0].input("Tenants' mix")
     submit(at, "Save proposal")
-    assert at.error[0].value == "The rationale is required."
+    assert at.error[0].value == plain("The rationale is required.")
     at.text_area[0].input("Rent relief keeps families housed")
     submit(at, "Save proposal")
     (saved,) = list_proposals(workshop_id)
@@ -99,9 +117,7 @@ def test_observers_get_no_save_form(workshop, role, open_page):
 def test_facilitator_sets_up_opens_and_prints_codes_for_a_vote(workshop):
     from portfolio_engine.voting.votes import list_votes
 
-    at = AppTest.from_file(FACILITATE, default_timeout=60)
-    at.session_state["facilitator_of"] = workshop["workshop"].id
-    at.run()
+    at = signed_in(workshop)
     at.text_input(key="action_passcode").input(workshop["passcode"])
     form_title = next(t for t in at.text_input if t.label == "Title")
     form_title.input("Residents' priorities")
