@@ -1,20 +1,24 @@
-"""Command-line commands for resident votes: set-up, codes, casting, paper ballots, results, bundles."""
+"""Command-line commands for resident votes: set-up, codes, casting, paper ballots, results, signed bundles, the vote's audit, purging."""
 
 import argparse
 import json
 import sys
 from pathlib import Path
 
+from . import limits
+from .access import OPERATOR
 from .catalog import load_catalog
 from .cli_workshop import VerificationFailed, _passcode, _table
 from .errors import InputFormatError
 from .jsonfile import read_json
 from .voting import votes
-from .voting.results import bundle, export_pabulib, results, verify_bundle
+from .voting.results import bundle, export_pabulib, integrity, public_key, results, verify_bundle
 
 
 def _read_text(path: Path) -> str:
     try:
+        if Path(path).stat().st_size > limits.MAX_UPLOAD_BYTES:
+            raise InputFormatError(f"{path} is larger than {limits.MAX_UPLOAD_BYTES:,} bytes.")
         return Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise InputFormatError(f"Cannot read {path} as UTF-8 text.") from err
@@ -25,7 +29,7 @@ def vote_create(args) -> str:
     projects = votes.read_projects(catalog, _read_text(args.projects)) if args.projects else None
     vote = votes.create_vote(catalog, args.title or f"{args.ballot} vote", args.ballot, args.rule, args.budget, args.workshop,
                              _passcode(args.passcode_file), args.currency, projects, args.split_over, args.min_projects,
-                             args.max_projects, args.points, args.min_spend, not args.no_revote)
+                             args.max_projects, args.points, args.min_spend, not args.no_revote, grant=None if args.workshop else OPERATOR)
     return json.dumps({"id": vote.id})
 
 
@@ -44,7 +48,8 @@ def vote_cast(args) -> str:
     raw = read_json(args.ballot)
     if not isinstance(raw, dict):
         raise InputFormatError(f"{args.ballot} must hold a JSON object.")
-    receipt = votes.cast(load_catalog(), args.vote, args.code, raw, raw.get("neighborhood", ""), raw.get("group", ""), raw.get("why", ""))
+    receipt = votes.cast(load_catalog(), args.vote, args.code, raw, raw.get("neighborhood", ""), raw.get("group", ""), raw.get("why", ""),
+                         publish_why=raw.get("publish_why") is True)
     print("Your vote was recorded. Keep your receipt code to check it is counted.", file=sys.stderr)
     return receipt
 
@@ -78,11 +83,41 @@ def vote_export_pb(args) -> str:
 
 
 def vote_verify(args) -> str:
-    problems = verify_bundle(read_json(args.bundle), load_catalog())
+    problems = verify_bundle(read_json(args.bundle), load_catalog(), args.public_key)
     if problems:
         raise VerificationFailed(" ".join(problems))
-    print("The bundle checks out: rules, ballots and result match.", file=sys.stderr)
+    if args.public_key is None:
+        print("Signed by the key inside the bundle: compare it with the one published with the results, or pass --public-key.",
+              file=sys.stderr)
+    print("The bundle checks out: signature, rules, ballots and result match.", file=sys.stderr)
     return json.dumps({"ok": True})
+
+
+def vote_audit(args) -> str:
+    votes.get_vote(args.vote)
+    check = integrity(args.vote, head=args.head)
+    if not check.ok:
+        raise VerificationFailed(check.problem)
+    print(f"The vote's record is intact: {check.entries} entries, chain head {check.head}.", file=sys.stderr)
+    return json.dumps({"ok": True, "entries": check.entries, "chain_head": check.label})
+
+
+def vote_public_key(args) -> str:
+    return public_key(votes.get_vote(args.vote).id)
+
+
+def vote_receipt(args) -> str:
+    return votes.check_receipt(args.vote, args.code)
+
+
+def vote_purge(args) -> str:
+    if args.expired:
+        return json.dumps({"purged": votes.purge_expired(OPERATOR, args.days)})
+    if not args.vote or not args.passcode_file:
+        raise InputFormatError("Give --vote and --passcode-file (or --expired to purge every vote past the retention period).")
+    changed = votes.purge(args.vote, _passcode(args.passcode_file))
+    print("Codes and unpublished free text were purged; receipts and the bundle still check out.", file=sys.stderr)
+    return json.dumps({"vote": args.vote, "ballots_changed": changed})
 
 
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
@@ -137,6 +172,27 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--vote", required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=vote_export_pb)
-    p = sub.add_parser("verify", help="Recompute a results bundle; exit 1 naming a difference.", description="Verify a bundle.")
+    p = sub.add_parser("verify", help="Check a results bundle's signature and recompute it; exit 1 naming a difference.",
+                       description="Verify a bundle without any server secret.")
     p.add_argument("bundle", type=Path)
+    p.add_argument("--public-key", help="the vote's published key (hex, from the Results page or 'vote public-key')")
     p.set_defaults(run=vote_verify)
+    p = sub.add_parser("audit", help="Verify the vote's audit chain; exit 1 naming the first problem.",
+                       description="Check every ballot, code and rule change of a vote against its audit chain.")
+    p.add_argument("--vote", required=True)
+    p.add_argument("--head", help="a chain head written down earlier ('entries:hash', e.g. a bundle's record_head)")
+    p.set_defaults(run=vote_audit)
+    p = sub.add_parser("public-key", help="Print the key that checks the vote's bundles.", description="The vote's Ed25519 public key (hex).")
+    p.add_argument("--vote", required=True)
+    p.set_defaults(run=vote_public_key)
+    p = sub.add_parser("receipt", help="Whether the ballot with this receipt is counted.", description="Check a receipt code.")
+    p.add_argument("--vote", required=True)
+    p.add_argument("--code", required=True, help="the receipt code")
+    p.set_defaults(run=vote_receipt)
+    p = sub.add_parser("purge", help="Retention: forget codes and unpublished free text of a closed vote (audited).",
+                       description="Purge one closed vote now, or --expired: every vote closed longer than PORTFOLIO_VOTE_RETENTION_DAYS.")
+    p.add_argument("--vote")
+    p.add_argument("--passcode-file", type=Path)
+    p.add_argument("--expired", action="store_true", help="every vote closed longer ago than the retention period (operator)")
+    p.add_argument("--days", type=int, help="with --expired: override the retention period")
+    p.set_defaults(run=vote_purge)

@@ -129,6 +129,8 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("resident votes, voter codes and ballots", _script(VOTE_TABLES)),
     ("sign-in attempts and their log (throttling)", _script(SIGNIN_TABLES)),
     ("audit entries found by the record they name", _script("CREATE INDEX audit_log_entity ON audit_log (workshop_id, entity, entity_id, seq)")),
+    ("ballots: consent to publish 'why'; votes: when codes and free text were purged",
+     _script("ALTER TABLE ballots ADD COLUMN why_public INTEGER NOT NULL DEFAULT 0; ALTER TABLE votes ADD COLUMN purged_at TEXT")),
 )
 TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
           "voter_codes", "ballots", "signin_attempts", "signin_log"}

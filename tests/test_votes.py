@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from portfolio_engine.access import OPERATOR, NotAuthorized
 from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.keys import ALPHABET
 from portfolio_engine.voting import votes
@@ -20,14 +21,16 @@ PROJECTS = [
 
 @pytest.fixture
 def split(catalog):
-    vote = votes.create_vote(catalog, "Priorities 2027", "split", "independent-markets", 1_000_000, passcode=PASS)
+    vote = votes.create_vote(catalog, "Priorities 2027", "split", "independent-markets", 1_000_000, passcode=PASS, grant=OPERATOR)
     codes = votes.generate_codes(vote.id, 12, PASS)
     votes.open_vote(vote.id, PASS)
     return vote.id, codes
 
 
 def cast_split(catalog, vote_id, code, housing, care, **extra):
-    return votes.cast(catalog, vote_id, code, {"allocations": {"humane_housing": housing, "acute_care": care}}, **extra)
+    """A split ballot giving housing and care in this proportion, as 100 points."""
+    total = housing + care
+    return votes.cast(catalog, vote_id, code, {"allocations": {"humane_housing": 100 * housing / total, "acute_care": 100 * care / total}}, **extra)
 
 
 def test_codes_are_random_unambiguous_and_only_hashed(catalog, split, private_database):
@@ -53,7 +56,7 @@ def test_wrong_codes_closed_votes_and_no_revote_are_refused(catalog, split):
     vote_id, codes = split
     with pytest.raises(NotAllowed, match="not valid for this vote"):
         cast_split(catalog, vote_id, "ABCDEFGHJK", 1, 1)
-    strict = votes.create_vote(catalog, "No second thoughts", "split", "mean", 100, passcode=PASS, allow_revote=False)
+    strict = votes.create_vote(catalog, "No second thoughts", "split", "mean", 100, passcode=PASS, grant=OPERATOR, allow_revote=False)
     code = votes.generate_codes(strict.id, 1, PASS)[0]
     votes.open_vote(strict.id, PASS)
     cast_split(catalog, strict.id, code, 1, 1)
@@ -65,13 +68,13 @@ def test_wrong_codes_closed_votes_and_no_revote_are_refused(catalog, split):
 
 
 def test_opening_freezes_the_rules(catalog):
-    vote = votes.create_vote(catalog, "Draft", "split", "mean", 100, passcode=PASS)
+    vote = votes.create_vote(catalog, "Draft", "split", "mean", 100, passcode=PASS, grant=OPERATOR)
     assert votes.change_rules(vote.id, PASS, rule="median").rule == "median"
     opened = votes.open_vote(vote.id, PASS)
     assert opened.rules_hash == votes.rules_hash(opened.rules())
     with pytest.raises(NotAllowed, match="frozen when it opened"):
         votes.change_rules(vote.id, PASS, budget=200)
-    with pytest.raises(NotAllowed, match="Wrong passcode"):
+    with pytest.raises(NotAuthorized, match="not right"):
         votes.close_vote(vote.id, "not-the-passcode")
 
 
@@ -84,11 +87,11 @@ def test_opening_freezes_the_rules(catalog):
     ("cumulative", {"points": 10, "min_projects": 2}, {"points": {"p1": 10}}, "at least 2 projects"),
     ("cumulative", {"points": 10}, {"points": {"p1": 4}}, "exactly 10 points"),
     ("split", {}, {"allocations": {"parks": 3}}, "Unknown category parks"),
-    ("split", {}, {"allocations": {"acute_care": -3}}, "must be 0 or more"),
+    ("split", {}, {"allocations": {"acute_care": -3}}, "amounts are numbers from 0"),
 ])
 def test_invalid_ballots_are_explained(catalog, ballot, options, raw, message):
     rule = "mean" if ballot == "split" else "greedy"
-    vote = votes.create_vote(catalog, "Test", ballot, rule, 80_000, passcode=PASS, projects=None if ballot == "split" else PROJECTS,
+    vote = votes.create_vote(catalog, "Test", ballot, rule, 80_000, passcode=PASS, grant=OPERATOR, projects=None if ballot == "split" else PROJECTS,
                              min_projects=options.get("min_projects"), max_projects=options.get("max_projects"),
                              points=options.get("points", 10 if ballot == "cumulative" else None),
                              min_spend_share=options.get("min_spend_share"))
@@ -101,7 +104,7 @@ def test_results_spread_turnout_and_small_groups_suppressed(catalog, split):
     for n, code in enumerate(codes[:7]):
         cast_split(catalog, vote_id, code, 60 + n, 40, neighborhood="Eastside" if n < 5 else "Harbor")
     outcome = results(vote_id, catalog)
-    assert outcome["turnout"] == {"ballots": 7, "online": 7, "paper": 0, "codes_issued": 12}
+    assert outcome["turnout"] == {"ballots": 7, "online": 7, "paper": 0, "codes_issued": 12} and outcome["record"]["ok"]
     assert sum(outcome["result"]["allocations"].values()) == pytest.approx(1_000_000)
     assert set(outcome["other_rules"]) == {"mean", "median", "welfare-phantoms"}
     assert "allocations" in outcome["by_neighborhood"]["Eastside"]
@@ -113,18 +116,18 @@ def test_results_spread_turnout_and_small_groups_suppressed(catalog, split):
 def test_paper_ballots_are_counted_all_or_nothing(catalog, split):
     vote_id, codes = split
     cast_split(catalog, vote_id, codes[0], 1, 1)
-    with pytest.raises(InputFormatError, match="Line 3 \\(paper B\\).*must be 0 or more"):
-        votes.import_paper(catalog, vote_id, "paper_id,humane_housing,acute_care\nA,5,5\nB,-1,5\n", PASS)
+    with pytest.raises(InputFormatError, match="Line 3 \\(paper B\\).*amounts are numbers from 0"):
+        votes.import_paper(catalog, vote_id, "paper_id,humane_housing,acute_care\nA,50,50\nB,-1,5\n", PASS)
     assert len(votes.current_ballots(vote_id)) == 1
-    assert votes.import_paper(catalog, vote_id, "paper_id,humane_housing,acute_care\nA,5,5\nB,1,5\n", PASS) == 2
+    assert votes.import_paper(catalog, vote_id, "paper_id,humane_housing,acute_care\nA,50,50\nB,10,90\n", PASS) == 2
     outcome = results(vote_id, catalog)
     assert outcome["turnout"]["paper"] == 2 and outcome["turnout"]["ballots"] == 3
-    with pytest.raises(InputFormatError, match="Paper ballot A was imported before"):
-        votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,5\n", PASS)
+    with pytest.raises(InputFormatError, match="paper A\\): this paper ballot was imported before"):
+        votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,100\n", PASS)
 
 
 def test_project_vote_counts_with_mes_and_shows_budget_by_element(catalog):
-    vote = votes.create_vote(catalog, "Projects", "approval", "mes-add1", 80_000, passcode=PASS, projects=PROJECTS)
+    vote = votes.create_vote(catalog, "Projects", "approval", "mes-add1", 80_000, passcode=PASS, grant=OPERATOR, projects=PROJECTS)
     codes = votes.generate_codes(vote.id, 6, PASS)
     votes.open_vote(vote.id, PASS)
     for code, chosen in zip(codes, [["p1"], ["p1", "p2"], ["p2"], ["p3"], ["p1"], ["p2", "p3"]], strict=True):
@@ -148,7 +151,7 @@ def test_bundle_recomputes_and_detects_changes(catalog, split):
 
 
 def test_families_are_spread_in_proportion_to_the_status_quo(catalog, status_quo):
-    vote = votes.create_vote(catalog, "Families", "split", "mean", 100, passcode=PASS, split_over="families")
+    vote = votes.create_vote(catalog, "Families", "split", "mean", 100, passcode=PASS, grant=OPERATOR, split_over="families")
     outcome = {"allocations": {"vital_conditions": 50, "urgent_services": 40, "civic_muscle": 10}}
     allocations = as_allocations(vote, outcome, status_quo, catalog)
     assert sum(allocations.values()) == pytest.approx(status_quo.budget)
@@ -158,11 +161,11 @@ def test_families_are_spread_in_proportion_to_the_status_quo(catalog, status_quo
 
 def test_a_vote_inside_a_workshop_uses_the_facilitator_passcode(catalog, workshop):
     vote = votes.create_vote(catalog, "Workshop vote", "split", "mean", 100, workshop_id=workshop["workshop"].id, passcode=workshop["passcode"])
-    with pytest.raises(NotAllowed, match="Wrong facilitator passcode"):
+    with pytest.raises(NotAuthorized, match="not right"):
         votes.open_vote(vote.id, PASS)
     assert votes.open_vote(vote.id, workshop["passcode"]).state == "open"
     with pytest.raises(PortfolioError, match="needs its own passcode"):
-        votes.create_vote(catalog, "Standalone", "split", "mean", 100, passcode="short")
+        votes.create_vote(catalog, "Standalone", "split", "mean", 100, passcode="short", grant=OPERATOR)
 
 
 def test_a_project_vote_exports_as_anonymized_pabulib_that_counts_the_same(catalog):
@@ -170,7 +173,7 @@ def test_a_project_vote_exports_as_anonymized_pabulib_that_counts_the_same(catal
     from portfolio_engine.voting.project_rules import run
     from portfolio_engine.voting.results import export_pabulib
 
-    vote = votes.create_vote(catalog, "Projects", "approval", "mes", 80_000, passcode=PASS, projects=PROJECTS)
+    vote = votes.create_vote(catalog, "Projects", "approval", "mes", 80_000, passcode=PASS, grant=OPERATOR, projects=PROJECTS)
     codes = votes.generate_codes(vote.id, 3, PASS)
     votes.open_vote(vote.id, PASS)
     for code, chosen in zip(codes, [["p1"], ["p1", "p2"], ["p3"]], strict=True):
@@ -198,5 +201,5 @@ def test_project_files_are_checked_row_by_row(catalog, text, message):
 def test_a_paper_id_repeated_in_one_file_imports_nothing(catalog, split):
     vote_id, _ = split
     with pytest.raises(InputFormatError, match="Line 3: paper_id 'A' is missing or repeated"):
-        votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,5\nA,6\n", PASS)
+        votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,100\nA,100\n", PASS)
     assert votes.current_ballots(vote_id) == []

@@ -1,18 +1,29 @@
-"""Results of a vote, reproducible from an anonymized bundle; and the residents' voice as a proposal."""
+"""Results of a vote, reproducible from a signed, anonymized bundle; and the residents' voice as a proposal.
+
+Results are counted only when the vote's audit chain verifies: a ballot or rule changed behind the
+application's back withholds the count (with the reason) instead of publishing a tampered result.
+Bundles are signed with Ed25519; the signing key is derived from the installation's secret and the
+vote's id, so anyone holding the published public key can check a bundle without any secret.
+"""
 
 import hashlib
 import json
-import random
+import math
+import secrets
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .. import __version__, audit, storage
 from ..catalog import Catalog
 from ..errors import InputFormatError, PortfolioError
+from ..keys import keyed_hash
 from ..portfolio import Portfolio
 from . import pabulib, split_rules
-from .votes import BUNDLE_FORMAT, PROJECT_RULES, SMALL_GROUP, Vote, _election, count, current_ballots, get_vote, rules_hash
+from .votes import BALLOTS, BUNDLE_FORMAT, PROJECT_RULES, SMALL_GROUP, Vote, _election, count, current_ballots, get_vote, rules_hash, validate_ballot
 
 
 def _spread(vote: Vote, contents: list[dict], catalog: Catalog) -> dict:
@@ -29,23 +40,41 @@ def _breakdown(vote: Vote, ballots: list[dict], catalog: Catalog, field: str) ->
     for ballot in ballots:
         if ballot[field]:
             groups.setdefault(ballot[field], []).append(ballot["content"])
-    return {name: (count(vote, contents, catalog) if len(contents) >= SMALL_GROUP else {"suppressed": f"fewer than {SMALL_GROUP} voters"})
+    return {name: (_safe_count(vote, contents, catalog, vote.rule) if len(contents) >= SMALL_GROUP else {"suppressed": f"fewer than {SMALL_GROUP} voters"})
             for name, contents in sorted(groups.items())}
 
 
+def integrity(vote_id: str, path: Path | None = None, head: str | None = None) -> audit.Verification:
+    """The vote's audit chain, verified (every ballot, code and rule change against its entry)."""
+    with storage.reading(path) as db:
+        return audit.verify(db, vote_id, head)
+
+
+class RecordBroken(PortfolioError):
+    """The vote's stored record does not match its audit chain: nothing is counted or published."""
+
+
+def _withheld(problem: str) -> str:
+    return (f"Not counted: the vote's record does not verify ({problem}) Results are withheld until the administrator restores "
+            "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details.")
+
+
 def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
+    """Turnout, the frozen rule's outcome, other rules, spread and breakdowns; the count is withheld when the record is broken."""
     vote = get_vote(vote_id, path)
-    ballots = current_ballots(vote_id, path)
+    check = integrity(vote.id, path)
+    ballots = current_ballots(vote.id, path) if check.ok else []
     contents = [b["content"] for b in ballots]
     with storage.reading(path) as db:
-        codes = db.execute("SELECT COUNT(*) FROM voter_codes WHERE vote_id = ?", [vote_id]).fetchone()[0]
+        codes = db.execute("SELECT COUNT(*) FROM voter_codes WHERE vote_id = ?", [vote.id]).fetchone()[0]
     others = split_rules.RULES if vote.ballot == "split" else PROJECT_RULES
     outcome = {
         "vote": vote.id, "title": vote.title, "state": vote.state, "rules_hash": vote.rules_hash,
+        "record": {"ok": check.ok, "entries": check.entries, "head": check.label, "problem": check.problem},
         "turnout": {"ballots": len(ballots), "online": sum(1 for b in ballots if not b["paper"]),
                     "paper": sum(1 for b in ballots if b["paper"]), "codes_issued": codes},
-        "result": _safe_count(vote, contents, catalog, vote.rule),
-        "other_rules": {r: _safe_count(vote, contents, catalog, r) for r in others if r != vote.rule},
+        "result": _safe_count(vote, contents, catalog, vote.rule) if check.ok else {"rule": vote.rule, "no_result": _withheld(check.problem)},
+        "other_rules": {r: _safe_count(vote, contents, catalog, r) for r in others if r != vote.rule} if check.ok else {},
         "by_neighborhood": _breakdown(vote, ballots, catalog, "neighborhood"),
         "by_group": _breakdown(vote, ballots, catalog, "group_name"),
     }
@@ -69,37 +98,131 @@ def _safe_count(vote: Vote, contents: list[dict], catalog: Catalog, rule: str) -
         return {"rule": rule, "ballots": len(contents), "no_result": str(err)}
 
 
+def _signing_key(vote_id: str) -> Ed25519PrivateKey:
+    """The vote's Ed25519 key, derived from the installation's secret: no key file to lose, a different key per vote."""
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(keyed_hash(f"vote-bundle-signing:{vote_id}")))
+
+
+def public_key(vote_id: str) -> str:
+    """The key that checks this vote's bundles (hex), published with the results."""
+    return _signing_key(vote_id).public_key().public_bytes_raw().hex()
+
+
+def _small_cells(ballots: list[dict], field: str) -> set[str]:
+    counts = Counter(b[field] for b in ballots if b[field])
+    return {name for name, n in counts.items() if n < SMALL_GROUP}
+
+
+def _public_ballots(ballots: list[dict]) -> list[dict]:
+    """Ballots as published: a random id, the day, neighborhoods and groups under SMALL_GROUP blanked, 'why' only with consent."""
+    small = {field: _small_cells(ballots, field) for field in ("neighborhood", "group_name")}
+    public = []
+    for b in ballots:
+        entry = {"id": f"ballot-{secrets.token_hex(6)}", "ballot": b["content"], "day": b["created_at"][:10], "paper": bool(b["paper"]),
+                 "neighborhood": "" if b["neighborhood"] in small["neighborhood"] else b["neighborhood"],
+                 "group": "" if b["group_name"] in small["group_name"] else b["group_name"]}
+        if b.get("why_public") and b["why"]:
+            entry["why"] = b["why"]
+        public.append(entry)
+    return sorted(public, key=audit.canonical)  # a canonical order: nothing about when or by whom
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(audit.canonical(value).encode()).hexdigest()
+
+
 def bundle(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
-    """Everything needed to recompute the result: frozen rules, anonymized ballots (shuffled), hashes."""
+    """Everything needed to recompute the result, signed: frozen rules, anonymized ballots, hashes, the audit head.
+
+    Refused when the vote's record does not verify, so a tampered database never yields a signed bundle."""
     vote = get_vote(vote_id, path)
     if vote.rules_hash is None:
         raise PortfolioError("The vote has not opened: its rules are not frozen yet.")
-    anonymous = [{"ballot": b["content"], "neighborhood": b["neighborhood"], "group": b["group_name"], "paper": bool(b["paper"])}
-                 for b in current_ballots(vote_id, path)]
-    random.SystemRandom().shuffle(anonymous)
-    anonymous.sort(key=audit.canonical)  # a canonical order: nothing about when or by whom
-    result = count(vote, [a["ballot"] for a in anonymous], catalog)
-    return {"format": BUNDLE_FORMAT, "software": f"Commons Portfolio {__version__}", "rules": vote.rules(), "rules_hash": vote.rules_hash,
-            "ballots": anonymous, "ballots_hash": hashlib.sha256(audit.canonical(anonymous).encode()).hexdigest(),
-            "result": result, "result_hash": hashlib.sha256(audit.canonical(result).encode()).hexdigest()}
+    check = integrity(vote.id, path)
+    if not check.ok:
+        raise RecordBroken(_withheld(check.problem))
+    ballots = _public_ballots(current_ballots(vote.id, path))
+    result = count(vote, [b["ballot"] for b in ballots], catalog)
+    content = {"format": BUNDLE_FORMAT, "software": f"Commons Portfolio {__version__}", "vote": vote.id, "rules": vote.rules(),
+               "rules_hash": vote.rules_hash, "record_head": check.label, "ballots": ballots, "ballots_hash": _digest(ballots),
+               "result": result, "result_hash": _digest(result)}
+    signature = _signing_key(vote.id).sign(audit.canonical(content).encode())
+    return {**content, "signature": {"algorithm": "Ed25519", "public_key": public_key(vote.id), "value": signature.hex()}}
 
 
-def verify_bundle(data: dict, catalog: Catalog) -> list[str]:
-    """Recompute a bundle; returns the differences found (empty when everything checks out)."""
+def _require(data: dict, key: str, kind: type | tuple[type, ...], what: str) -> object:
+    value = data.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise InputFormatError(f"This bundle is malformed: '{key}' should be {what}.")
+    return value
+
+
+def _bundle_vote(data: dict) -> Vote:
+    """The vote a bundle's rules describe, every field checked, so a malformed bundle gets a message instead of a crash."""
+    rules = _require(data, "rules", dict, "an object")
+    title = _require(rules, "title", str, "text")
+    ballot = _require(rules, "ballot", str, f"one of {', '.join(BALLOTS)}")
+    rule = _require(rules, "rule", str, "a rule's name")
+    budget = _require(rules, "budget", int | float, "a number")
+    options = _require(rules, "options", dict, "an object")
+    projects = _require(rules, "projects", list, "a list")
+    allowed = split_rules.RULES if ballot == "split" else PROJECT_RULES
+    if ballot not in BALLOTS or rule not in allowed or not math.isfinite(budget) or budget <= 0:
+        raise InputFormatError("This bundle is malformed: its ballot, rule or budget is not one the software counts.")
+    for key in ("min_projects", "max_projects", "points"):
+        if options.get(key) is not None and (not isinstance(options[key], int) or isinstance(options[key], bool)):
+            raise InputFormatError(f"This bundle is malformed: the option '{key}' should be a whole number.")
+    if options.get("min_spend_share") is not None and not isinstance(options["min_spend_share"], int | float):
+        raise InputFormatError("This bundle is malformed: the option 'min_spend_share' should be a number.")
+    if ballot == "cumulative" and not options.get("points"):
+        raise InputFormatError("This bundle is malformed: a cumulative vote needs its points.")
+    for project in projects:
+        if not (isinstance(project, dict) and isinstance(project.get("id"), str) and isinstance(project.get("name"), str)
+                and isinstance(project.get("element"), str) and isinstance(project.get("cost"), int | float)
+                and not isinstance(project.get("cost"), bool) and math.isfinite(project["cost"]) and project["cost"] > 0):
+            raise InputFormatError("This bundle is malformed: each project needs an id, a name, an element and a cost above 0.")
+    currency = rules.get("currency") if isinstance(rules.get("currency"), str) else ""
+    return Vote("bundle", None, title, ballot, rule, float(budget), currency, options, projects, "closed", data.get("rules_hash"), "")
+
+
+def _signature_problems(data: dict, expected_key: str | None) -> list[str]:
+    signature = _require(data, "signature", dict, "an object with algorithm, public_key and value")
+    key_hex = _require(signature, "public_key", str, "hex text")
+    value_hex = _require(signature, "value", str, "hex text")
+    problems = []
+    if expected_key is not None and key_hex.strip().lower() != expected_key.strip().lower():
+        problems.append("The bundle was signed with another key than the published one you gave.")
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
+        key.verify(bytes.fromhex(value_hex), audit.canonical({k: v for k, v in data.items() if k != "signature"}).encode())
+    except (ValueError, InvalidSignature):
+        problems.append("The signature does not check out: the bundle was changed after it was signed, or not signed by this server.")
+    return problems
+
+
+def verify_bundle(data: object, catalog: Catalog, public_key_hex: str | None = None) -> list[str]:
+    """Check a bundle's signature, hashes and result (recomputed); returns the problems found (empty when it checks out)."""
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise InputFormatError(f"This is not a vote results bundle (expected format '{BUNDLE_FORMAT}').")
-    problems = []
-    rules = data["rules"]
-    if rules_hash(rules) != data.get("rules_hash"):
+    problems = _signature_problems(data, public_key_hex)
+    vote = _bundle_vote(data)
+    ballots = _require(data, "ballots", list, "a list")
+    if rules_hash(data["rules"]) != data.get("rules_hash"):
         problems.append("The rules do not match their hash: they were changed after the vote opened.")
-    if hashlib.sha256(audit.canonical(data["ballots"]).encode()).hexdigest() != data.get("ballots_hash"):
+    if _digest(ballots) != data.get("ballots_hash"):
         problems.append("The ballots do not match their hash: ballots were added, removed or changed.")
-    vote = Vote("bundle", None, rules["title"], rules["ballot"], rules["rule"], rules["budget"], rules["currency"], rules["options"],
-                rules["projects"], "closed", data.get("rules_hash"), "")
-    recomputed = count(vote, [b["ballot"] for b in data["ballots"]], catalog)
+    contents = []
+    for n, entry in enumerate(ballots, start=1):
+        if not isinstance(entry, dict):
+            raise InputFormatError(f"This bundle is malformed: ballot {n} is not an object.")
+        try:
+            contents.append(validate_ballot(vote, catalog, entry.get("ballot")))
+        except InputFormatError as err:
+            raise InputFormatError(f"This bundle is malformed: ballot {n}: {err}") from None
+    recomputed = count(vote, contents, catalog)
     if audit.canonical(recomputed) != audit.canonical(data.get("result")):
         problems.append(f"The published result differs from the recomputed one: {json.dumps(recomputed)}.")
-    if hashlib.sha256(audit.canonical(data.get("result")).encode()).hexdigest() != data.get("result_hash"):
+    if _digest(data.get("result")) != data.get("result_hash"):
         problems.append("The result does not match its hash.")
     return problems
 
