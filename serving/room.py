@@ -4,15 +4,20 @@ One Streamlit process runs one script at a time per core at best (Python's lock)
 150 people needs several processes. nginx keeps each browser on one process (a route cookie
 hashed to a backend) and all processes share the one SQLite database, which is safe for
 concurrent writers (WAL, BEGIN IMMEDIATE; see portfolio_engine/storage.py). Backends listen on
-127.0.0.1 only; nginx listens on HOST:PORT.
+127.0.0.1 only; nginx listens on HOST:PORT, over HTTPS when given a certificate and key, and sends
+the security headers (a Content-Security-Policy Streamlit works under, no server banner; docs/deploy.md).
 """
 
 import argparse
+import base64
+import hashlib
 import os
+import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -23,8 +28,21 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit
+
+from ui.busy import SCRIPT as BUSY_SCRIPT
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf")
+HSTS = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+
+
+@dataclass(frozen=True)
+class Tls:
+    """The certificate (chain) and private key nginx serves HTTPS with; `redirect_port` answers plain HTTP with a redirect."""
+    cert: Path
+    key: Path
+    redirect_port: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,19 +75,80 @@ def nginx_binary() -> str:
     return found
 
 
-def nginx_conf(host: str, port: int, backends: list[str], runtime: Path) -> str:
-    """The repository's nginx.conf with this room's listen address, backends and runtime folder."""
+def address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_tls_files(tls: Tls) -> None:
+    """Refuse a certificate or key nginx could not use, in one line, before starting anything."""
+    for what, path in (("certificate", tls.cert), ("key", tls.key)):
+        if set(str(path)) & set('"$\\\n'):
+            raise RuntimeError(f"the TLS {what} path {path} has a character nginx would misread (\", $, \\ or a line break); move or rename the file.")
+        try:
+            path.open("rb").close()
+        except OSError as err:
+            raise RuntimeError(f"the TLS {what} {path} cannot be read ({err.strerror}).") from None
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(tls.cert, tls.key, password=lambda: b"")
+    except ssl.SSLError:
+        raise RuntimeError(f"the TLS certificate {tls.cert} and key {tls.key} do not form a pair nginx can use "
+                           "(both PEM, the key without a passphrase, the key belonging to the certificate).") from None
+
+
+def inline_script_hashes() -> list[str]:
+    """CSP sources for the only inline scripts the app runs: Streamlit's index.html and the busy banner (ui/busy.py).
+
+    Hashed from the installed files at start, so an upgrade of either keeps working without 'unsafe-inline'.
+    """
+    index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text()
+    bodies = re.findall(r"<script>(.*?)</script>", index + BUSY_SCRIPT, re.S)
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'" for body in bodies]
+
+
+def content_security_policy(tls: bool) -> str:
+    """What the browser may load: everything from this origin, inline styles, data:/blob: images, no framing.
+
+    Each source is needed by Streamlit 1.67 or the app (docs/deploy.md says why); tests/security/test_deploy.py
+    opens every page in Chromium under it and requires no violation.
+    """
+    scheme = "wss" if tls else "ws"
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'wasm-unsafe-eval' {' '.join(inline_script_hashes())}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https://fonts.gstatic.com",
+        "font-src 'self' data:",
+        f"connect-src 'self' {scheme}://$http_host",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def nginx_conf(host: str, port: int, backends: list[str], runtime: Path, tls: Tls | None = None) -> str:
+    """The repository's nginx.conf with this room's listen address, backends, runtime folder and TLS files."""
     servers = "\n".join(f"        server {b};" for b in backends)
-    listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    listen = address(host, port)
+    if tls:
+        listen += f' ssl;\n        ssl_certificate "{tls.cert}";\n        ssl_certificate_key "{tls.key}"'
+    redirect = ""
+    if tls and tls.redirect_port:
+        redirect = (f"server {{\n        listen {address(host, tls.redirect_port)};\n"
+                    f"        return 301 https://$host:{port}$request_uri;\n    }}")
     return (TEMPLATE.read_text().replace("@runtime@", str(runtime)).replace("@backends@", servers)
-            .replace("@listen@", listen))
+            .replace("@listen@", listen).replace("@redirect@", redirect).replace("@hsts@", HSTS if tls else "")
+            .replace("@secure@", "; Secure" if tls else "").replace("@csp@", content_security_policy(tls is not None)))
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
+    unverified = ssl.create_default_context()  # our own nginx, whatever certificate it was given
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2, context=unverified) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -105,12 +184,16 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 @contextmanager
 def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = None, env: dict[str, str] | None = None,
-               runtime: Path | None = None) -> Iterator[Room]:
-    """Start `workers` Streamlit processes and nginx in front; stop them all on exit."""
+               runtime: Path | None = None, tls: Tls | None = None) -> Iterator[Room]:
+    """Start `workers` Streamlit processes and nginx in front (HTTPS with `tls`); stop them all on exit."""
     workers = workers or os.cpu_count() or 1
     env = {**os.environ, **(env or {})}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one secret: any process accepts the browser's cookies
     nginx = nginx_binary()
+    if tls:
+        check_tls_files(tls)
+        if tls.redirect_port:
+            check_free(host, tls.redirect_port)
     check_free(host, port)
     prepare(env)
     with ExitStack() as stack:
@@ -128,11 +211,11 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
         for (process, log), backend in zip(processes, backends, strict=True):
             wait_until_up(f"http://{backend}/_stcore/health", process, log)
         conf = runtime / "nginx.conf"
-        conf.write_text(nginx_conf(host, port, backends, runtime))
+        conf.write_text(nginx_conf(host, port, backends, runtime, tls))
         log = runtime / "error.log"
         proxy = subprocess.Popen([nginx, "-p", str(runtime), "-c", str(conf), "-e", str(log)], cwd=runtime)
         stack.callback(stop, proxy)
-        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        url = f"{'https' if tls else 'http'}://{address(host, port)}"
         wait_until_up(f"{url}/_stcore/health", proxy, log)
         yield Room(url, backends, [proxy.pid, *(p.pid for p, _ in processes)])
 
@@ -142,12 +225,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes (default: one per core)")
+    parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    parser.add_argument("--tls-key", type=Path, help="the certificate's PEM private key, without a passphrase")
+    parser.add_argument("--http-port", type=int, help="with TLS, also answer plain HTTP on this port with a redirect to HTTPS")
     args = parser.parse_args(argv)
-    if not 1 <= args.port <= 65535 or args.workers < 1:
-        parser.error("the port is between 1 and 65535 and there is at least one worker")
+    ports = [args.port] + ([args.http_port] if args.http_port is not None else [])
+    if not all(1 <= p <= 65535 for p in ports) or args.workers < 1:
+        parser.error("ports are between 1 and 65535 and there is at least one worker")
+    if (args.tls_cert is None) != (args.tls_key is None) or (args.http_port is not None and args.tls_cert is None):
+        parser.error("HTTPS needs both --tls-cert and --tls-key (TLS_CERT and TLS_KEY for make serve); --http-port only goes with them")
+    tls = Tls(args.tls_cert.resolve(), args.tls_key.resolve(), args.http_port) if args.tls_cert else None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with serve_room(args.host, args.port, args.workers) as room:
+        with serve_room(args.host, args.port, args.workers, tls=tls) as room:
             print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes; Ctrl+C stops it.", flush=True)
             with suppress(KeyboardInterrupt):
                 signal.pause()

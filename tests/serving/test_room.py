@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import psutil
@@ -49,6 +50,22 @@ def test_the_first_page_sets_a_route_cookie(room):
     with urllib.request.urlopen(room.url + "/") as response:
         assert "portfolio_route=" in response.headers["Set-Cookie"]
         assert "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_plain_http_answers_carry_the_security_headers_without_hsts_or_a_version_banner(room):
+    for path in ("/", "/static/favicon.png", "/no-such-page"):
+        try:
+            response = urllib.request.urlopen(room.url + path)
+        except urllib.error.HTTPError as error:  # a 404 carries them too (add_header ... always)
+            response = error
+        with response:
+            headers = response.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert f"connect-src 'self' ws://{room.url.split('://')[1]}" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert "Strict-Transport-Security" not in headers  # HSTS only means something over HTTPS
+        assert headers.get_all("Server") == ["nginx"]
 
 
 def test_downloads_reach_the_process_that_holds_them_for_every_browser(room):
