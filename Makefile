@@ -29,10 +29,10 @@ run: db
 	$(PY) -m ui.serve run app.py --server.address $(HOST) --server.port $(PORT)
 
 # A room on one machine: WORKERS Streamlit processes (one per core) behind nginx; see docs/serving.md.
-# HTTPS with TLS_CERT=cert.pem TLS_KEY=key.pem (and HTTP_PORT=80 to redirect plain HTTP); see docs/deploy.md.
+# HTTPS with TLS_CERT=cert.pem TLS_KEY=key.pem (HTTP_PORT=80 redirects plain HTTP); RUN_DIR keeps the logs; see docs/deploy.md.
 serve: db nginx
 	$(PY) -m serving.room --host $(HOST) --port $(PORT) --workers $(WORKERS) $(if $(TLS_CERT),--tls-cert "$(TLS_CERT)") \
-		$(if $(TLS_KEY),--tls-key "$(TLS_KEY)") $(if $(HTTP_PORT),--http-port $(HTTP_PORT))
+		$(if $(TLS_KEY),--tls-key "$(TLS_KEY)") $(if $(HTTP_PORT),--http-port $(HTTP_PORT)) $(if $(RUN_DIR),--runtime "$(RUN_DIR)")
 
 # Participants and residents over Streamlit's websocket, against one process and against `make serve`.
 load: $(VENV)/.dev nginx

@@ -165,8 +165,8 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """One Streamlit process serving the app on 127.0.0.1:port (as `make run` starts it)."""
-    with open(log, "w") as out:
+    """One Streamlit process serving the app on 127.0.0.1:port (as `make run` starts it); its output is appended to `log`."""
+    with open(log, "a") as out:
         return subprocess.Popen([sys.executable, "-m", "ui.serve", "run", "app.py", "--server.address", "127.0.0.1",
                                  "--server.port", str(port), "--server.headless", "true"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -228,6 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
     parser.add_argument("--tls-key", type=Path, help="the certificate's PEM private key, without a passphrase")
     parser.add_argument("--http-port", type=int, help="with TLS, also answer plain HTTP on this port with a redirect to HTTPS")
+    parser.add_argument("--runtime", type=Path, help="folder for nginx's configuration and error log and each Streamlit process's log, "
+                        "kept after stopping (default: a temporary folder, removed on stop)")
     args = parser.parse_args(argv)
     ports = [args.port] + ([args.http_port] if args.http_port is not None else [])
     if not all(1 <= p <= 65535 for p in ports) or args.workers < 1:
@@ -237,8 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     tls = Tls(args.tls_cert.resolve(), args.tls_key.resolve(), args.http_port) if args.tls_cert else None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with serve_room(args.host, args.port, args.workers, tls=tls) as room:
-            print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes; Ctrl+C stops it.", flush=True)
+        with serve_room(args.host, args.port, args.workers, runtime=args.runtime and args.runtime.resolve(), tls=tls) as room:
+            logs = f"; logs in {args.runtime.resolve()}" if args.runtime else ""
+            print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes{logs}; Ctrl+C stops it.", flush=True)
             with suppress(KeyboardInterrupt):
                 signal.pause()
     except RuntimeError as err:  # a process did not start: say which, with its log (the port may be taken)

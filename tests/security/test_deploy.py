@@ -9,6 +9,7 @@ import http.client
 import ipaddress
 import os
 import re
+import signal
 import ssl
 import subprocess
 import sys
@@ -143,6 +144,25 @@ def test_a_bad_certificate_or_key_is_a_one_line_message_before_anything_starts(n
 def test_a_certificate_without_its_key_is_a_usage_error(certificate):
     result = subprocess.run(_room_command(free_port(), "--tls-cert", str(certificate[0])), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "needs both --tls-cert and --tls-key" in result.stderr
+
+
+def test_with_a_runtime_folder_the_logs_outlive_the_room(nginx, tmp_path):
+    """What docs/deploy.md tells the administrator: `RUN_DIR` keeps nginx's error log and each Streamlit process's output."""
+    env = {**os.environ, "PORTFOLIO_DB": str(tmp_path / "portfolio.db")}
+    runtime = tmp_path / "run"
+    room = subprocess.Popen(_room_command(free_port(), "--runtime", str(runtime)), cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        started = next(line for line in room.stdout if line.startswith("Serving"))
+        assert f"logs in {runtime}" in started
+        room.send_signal(signal.SIGTERM)
+        room.wait(timeout=30)
+    finally:
+        if room.poll() is None:
+            room.kill()
+        room.stdout.close()
+    assert (runtime / "error.log").is_file()
+    assert "Streamlit" in (runtime / "streamlit-1.log").read_text()
 
 
 @pytest.fixture(scope="module")
