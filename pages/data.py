@@ -1,31 +1,53 @@
-"""Data: the community's own indicators over time, by neighborhood and group, strengths beside gaps; imports."""
+"""Data: the community's own indicators over time, by neighborhood and group, strengths beside gaps; imports by the data steward."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from portfolio_engine import access
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.chdb import import_chdb, mapping
 from portfolio_engine.community_views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.indicators import catalog_of_indicators, import_long, places, values
+from portfolio_engine.indicators import Upload, catalog_of_indicators, import_long, places, values
+from portfolio_engine.limits import MAX_UPLOAD_BYTES
 from portfolio_engine.survey import import_survey
 from ui import charts
+from ui.text import plain
 
 catalog = load_catalog()
 names = {e.id: e.name for e in catalog.elements} | {f: n for f, n in catalog.family_names.items()}
+state = st.session_state
+STEWARD = "data_steward_grant"
 KINDS = {"Long-format indicator CSV": "long", "City Health Dashboard download": "chdb", "Resident survey (Cantril ladder)": "survey"}
 
 st.title("Community data")
 st.caption("Your own numbers: each place is compared with its own past and with the whole city, never ranked against others. "
            "Missing and suppressed values are shown as such, never as zero.")
 
-with st.expander("Import a file", expanded=False):
+
+def steward_sign_in() -> None:
+    """Importing changes what everyone sees, so it needs the data steward; anyone may look at the data."""
+    st.caption("Importing needs the data steward: sign in with the passcode your administrator set.")
+    with st.form("steward_sign_in"):
+        passcode = st.text_input("Data steward passcode", type="password", key="steward_passcode")
+        if st.form_submit_button("Sign in as data steward"):
+            try:
+                state[STEWARD] = access.sign_in_steward(passcode)
+            except PortfolioError as err:  # a wrong passcode, too many attempts, or no steward set up
+                st.error(plain(str(err)))
+            else:
+                st.rerun()
+
+
+def importer(grant: access.Grant) -> None:
+    """Choose the kind of file, upload it and import it with the steward's grant; the upload never becomes a server file."""
+    if st.button("Sign out (data steward)", key="steward_sign_out"):
+        state.pop(STEWARD, None)
+        st.rerun()
     kind = KINDS[st.radio("Kind of file", list(KINDS), horizontal=True, key="import_kind")]
-    upload = st.file_uploader("CSV file (UTF-8)", type=["csv"], key="import_file")
+    upload = st.file_uploader(f"CSV file (UTF-8, up to {MAX_UPLOAD_BYTES / 1e6:g} MB)", type=["csv"], key="import_file")
     if kind == "survey":
         a, b, c = st.columns(3)
         period = a.text_input("Survey period", str(date.today().year), key="survey_period")
@@ -39,23 +61,29 @@ with st.expander("Import a file", expanded=False):
                                     column_config={"vital_condition": st.column_config.SelectboxColumn("vital_condition", options=conditions),
                                                    "higher_is_better": st.column_config.SelectboxColumn("higher_is_better", options=["1", "0", ""])}
                                     ).set_index("metric_number")
-    if upload is not None and st.button("Import", key="import_button"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / upload.name
-            path.write_bytes(upload.getvalue())
-            try:
-                if kind == "long":
-                    summary = import_long(catalog, path)
-                elif kind == "chdb":
-                    summary = import_chdb(catalog, path, metric_map=edited_map)
-                else:
-                    summary = import_survey(catalog, path, period, geo_id, geo_name)
-            except PortfolioError as err:
-                st.error(f"Nothing was imported. {err}")
-            else:
-                note = "" if summary.changed else " (this file was imported before: nothing changed)"
-                st.success(f"Imported {summary.rows:,} values: {summary.indicators} indicators, {summary.geographies} places, "
-                           f"{summary.periods} periods, {summary.missing} missing{note}.")
+    if upload is None or not st.button("Import", key="import_button"):
+        return
+    source = Upload(upload.name, upload.getvalue())  # the browser's file name is display text only
+    try:
+        if kind == "long":
+            summary = import_long(catalog, source, grant=grant)
+        elif kind == "chdb":
+            summary = import_chdb(catalog, source, metric_map=edited_map, grant=grant)
+        else:
+            summary = import_survey(catalog, source, period, geo_id, geo_name, grant=grant)
+    except PortfolioError as err:  # messages quote the file's contents: shown as plain text
+        st.error(plain(f"Nothing was imported. {err}"))
+    else:
+        note = "" if summary.changed else " (this file was imported before: nothing changed)"
+        st.success(f"Imported {summary.rows:,} values: {summary.indicators} indicators, {summary.geographies} places, "
+                   f"{summary.periods} periods, {summary.missing} missing{note}.")
+
+
+with st.expander("Import a file", expanded=STEWARD in state):
+    if STEWARD in state:
+        importer(state[STEWARD])
+    else:
+        steward_sign_in()
 
 indicators = catalog_of_indicators()
 if indicators.empty:

@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import access
 from .catalog import load_catalog
 from .chdb import import_chdb
 from .communities import communities_from_values
@@ -15,13 +16,14 @@ from .survey import import_survey
 
 
 def indicators_import(args) -> str:
+    """The operator (who holds the database file) imports a named file."""
     catalog = load_catalog()
     if args.kind == "long":
-        summary = import_long(catalog, args.file)
+        summary = import_long(catalog, args.file, grant=access.OPERATOR)
     elif args.kind == "chdb":
-        summary = import_chdb(catalog, args.file)
+        summary = import_chdb(catalog, args.file, grant=access.OPERATOR)
     else:
-        summary = import_survey(catalog, args.file, args.period or str(date.today().year), args.geo_id, args.geo_name)
+        summary = import_survey(catalog, args.file, args.period or str(date.today().year), args.geo_id, args.geo_name, grant=access.OPERATOR)
     if not summary.changed:
         print("This file was imported before: nothing changed.", file=sys.stderr)
     result = summary.to_dict()
@@ -81,7 +83,9 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p = sub.add_parser("list", help="List the imported indicators.", description="List the imported indicators.")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.set_defaults(run=indicators_list)
-    p = sub.add_parser("export", help="Export every stored value in the long format (CSV).", description="Export values as long CSV.")
+    p = sub.add_parser("export", help="Export every stored value in the long format (CSV).",
+                       description="Export values as long CSV (text cells starting with = + - @ or a tab get a leading ' so spreadsheets "
+                                   "do not run them).")
     p.add_argument("--format", choices=["long"], default="long")
     p.set_defaults(run=indicators_export)
     p = sub.add_parser("view", help="A place against its own past: trend, groups, places, strengths and gaps (JSON).",

@@ -4,13 +4,22 @@ Files are read in chunks with vectorized checks, so a million-row file imports i
 bounded memory. A bad file imports nothing and the message names the line, the column and what was
 expected. Re-importing the same file changes nothing; a corrected file (same source and keys)
 replaces its values. Every value row references its provenance (file, source, time, content hash).
+
+Importing needs the data steward's (or the operator's) grant. A browser upload arrives as bytes
+(`Upload`): its name is only display text, never a path. Sizes are bounded (`limits`): bytes per
+file, columns, rows, and every row must have as many fields as the header. Rows are checked and
+staged in a private scratch database first; the shared database's write lock is taken only for the
+final transaction, so votes and other writes go on during a long import.
 """
 
 import csv
 import hashlib
 import io
 import re
+import sqlite3
 from calendar import monthrange
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +28,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import audit, storage
+from . import access, audit, storage
+from .access import Grant
 from .catalog import FAMILIES, Catalog
 from .errors import InputFormatError
 from .keys import new_id
+from .limits import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES
+from .record import safe_cell
 
 COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
            "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
@@ -35,7 +47,7 @@ STATUSES = ("ok", "not_applicable", "censored", "unavailable")
 MEASURES = ("objective", "subjective")
 NUMBERS = ("value", "lci", "uci", "ci_level", "numerator", "denominator")
 TRUTH = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
-MAX_BYTES = 1 << 30
+MAX_NAME = 120  # characters of a file name kept as display text and provenance
 BLOCK_BYTES = 8 << 20  # CSV bytes per chunk (about 50,000 rows): bounds memory held as Python objects for executemany
 MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
                                       "october", "november", "december"), start=1)}
@@ -166,51 +178,74 @@ def _records(frame: pd.DataFrame, provenance_id: str):
     return zip([provenance_id] * len(frame), *columns, strict=True)
 
 
-# Rows go first into a staging table without constraints (fast), then into the real table in one statement,
-# where a corrected file's rows replace the stored ones (same keys).
+# Rows are staged in a private scratch database while they are checked (no lock on the shared one), then copied into
+# the real table in the final transaction, where a corrected file's rows replace the stored ones (same keys).
+STAGE_TABLE = f"CREATE TABLE staging_values (provenance_id, {', '.join(COLUMNS)})"
 STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
-MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) SELECT provenance_id, {', '.join(COLUMNS)} "
-         f"FROM staging_values WHERE true ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
+UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values"
+MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
+         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
          + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
 
 
-def import_frames(chunks, catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
-                  path: Path | None = None) -> Summary:
-    """Validate every chunk, then write them all in one transaction (a bad row anywhere imports nothing)."""
+def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str, provenance_id: str,
+           scratch: sqlite3.Connection | None) -> dict:
+    """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts."""
+    seen_hashes, seen_lines, stats = [], [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+    line = 2
+    for chunk in chunks:
+        frame = normalize(chunk, catalog, line)
+        frame.loc[frame["source"] == "", "source"] = default_source
+        seen_hashes.append(_key_hashes(frame))
+        seen_lines.append(frame["_line"].to_numpy())
+        if scratch is not None:
+            scratch.executemany(STAGE, _records(frame, provenance_id))
+        stats["rows"] += len(frame)
+        stats["missing"] += int((frame["value_status"] != "ok").sum())
+        stats["indicators"].update(frame["indicator_id"].unique())
+        stats["geographies"].update(frame["geo_id"].unique())
+        pairs = frame[["group_type", "group_name"]].drop_duplicates()
+        stats["groups"].update(zip(pairs["group_type"].tolist(), pairs["group_name"].tolist(), strict=True))
+        stats["periods"].update(frame["period_label"].unique())
+        line += len(chunk)
+    if stats["rows"] == 0:
+        raise InputFormatError(f"{file_name} has no value rows.")
+    duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
+    if duplicate:  # checked before anything is written: a file with a repeated key imports nothing
+        raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
+    return stats
+
+
+def _imported_before(db, content_hash: str, kind: str) -> bool:
+    return bool(storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind))
+
+
+def _write(scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> bool:
+    """Store the staged rows and their provenance in one transaction; False when the same file was imported meanwhile."""
     with storage.writing(path) as db:
+        if _imported_before(db, provenance["content_hash"], provenance["kind"]):
+            return False
         db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
-        known = storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind)
-        seen_hashes, seen_lines, stats = [], [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
-        provenance_id = new_id("f")
+        storage.insert(db, "provenance", provenance)
+        db.conn.executemany(MERGE, scratch.execute(UNSTAGE))
+    return True
+
+
+def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
+                  path: Path | None = None) -> Summary:
+    """Validate and stage every chunk without locking the database, then write them all in one short transaction.
+
+    A bad row anywhere imports nothing; while the file is read and checked, other people's writes (votes) go on."""
+    with storage.reading(path) as db:
+        known = _imported_before(db, content_hash, kind)
+    provenance_id = new_id("f")
+    with closing(sqlite3.connect("")) as scratch:  # a private temporary database: spills to disk, so memory stays bounded
+        scratch.execute(STAGE_TABLE)
+        stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
         if not known:
-            db.execute("CREATE TEMP TABLE staging_values AS SELECT * FROM indicator_values WHERE 0")
-            storage.insert(db, "provenance", {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind,
-                                              "imported_at": audit.now(), "content_hash": content_hash, "rows": 0})
-        line = 2
-        for chunk in chunks:
-            frame = normalize(chunk, catalog, line)
-            frame.loc[frame["source"] == "", "source"] = default_source
-            seen_hashes.append(_key_hashes(frame))
-            seen_lines.append(frame["_line"].to_numpy())
-            if not known:
-                db.conn.executemany(STAGE, _records(frame, provenance_id))
-            stats["rows"] += len(frame)
-            stats["missing"] += int((frame["value_status"] != "ok").sum())
-            stats["indicators"].update(frame["indicator_id"].unique())
-            stats["geographies"].update(frame["geo_id"].unique())
-            pairs = frame[["group_type", "group_name"]].drop_duplicates()
-            stats["groups"].update(zip(pairs["group_type"].tolist(), pairs["group_name"].tolist(), strict=True))
-            stats["periods"].update(frame["period_label"].unique())
-            line += len(chunk)
-        if stats["rows"] == 0:
-            raise InputFormatError(f"{file_name} has no value rows.")
-        duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
-        if duplicate:  # checked before the commit: a file with a repeated key imports nothing
-            raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
-        if not known:
-            db.execute(MERGE)
-            db.execute("DROP TABLE staging_values")
-            storage.update(db, "provenance", provenance_id, {"rows": stats["rows"]})
+            provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
+                          "content_hash": content_hash, "rows": stats["rows"]}
+            known = not _write(scratch, provenance, path)
     return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
                    stats["missing"], changed=not known)
 
@@ -222,48 +257,117 @@ def _duplicate_line(hashes: np.ndarray, lines: np.ndarray) -> int | None:
     return int(lines[order][repeated].min()) if len(repeated) else None
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing what is too large or not UTF-8."""
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise InputFormatError(f"{path} is {size / 1e9:.1f} GB; files up to {MAX_BYTES / 1e9:.1f} GB can be imported.")
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
+@dataclass(frozen=True)
+class Upload:
+    """A file handed over as bytes (a browser upload). Its name is display text for messages and provenance, never a path."""
+
+    name: str
+    data: bytes
+
+
+def display_name(name: str) -> str:
+    """The last part of a file name, printable characters only, at most MAX_NAME long: what messages and provenance show."""
+    base = "".join(ch for ch in re.split(r"[\\/]", str(name))[-1] if ch.isprintable()).strip()
+    return base[:MAX_NAME] or "upload"
+
+
+def read_source(source: Path | Upload) -> tuple[bytes, str]:
+    """The bytes and display name of a file named at the command line or of an upload; too large or not UTF-8 is refused."""
+    if isinstance(source, Upload):
+        name, data = display_name(source.name), source.data
+    else:
+        name = display_name(Path(source).name)
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read(MAX_UPLOAD_BYTES + 1)  # never more than the limit, even from a device or a pipe
+        except OSError as err:
+            raise InputFormatError(f"Cannot read {source}: {err.strerror}.") from err
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFormatError(f"{name} is larger than {MAX_UPLOAD_BYTES / 1e6:g} MB, the most one import takes "
+                               "(the administrator can raise PORTFOLIO_MAX_UPLOAD_BYTES).")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputFormatError(f"{path} is not UTF-8 text (line {line}): save it as UTF-8 CSV and import again.") from err
-    return data
+        line = len(LINE_END.findall(data[: err.start])) + 1
+        raise InputFormatError(f"{name} is not UTF-8 text (line {line}): save it as UTF-8 CSV and import again.") from err
+    return data, name
 
 
-def csv_chunks(data: bytes, required: tuple[str, ...], what: str):
-    """Chunks of a CSV read as text (Arrow's streaming reader), after checking the header has the required columns."""
+LINE_END = re.compile(rb"\r\n|\n|\r")  # Windows, Unix and old Mac line endings
+QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _header(data: bytes, required: tuple[str, ...], what: str) -> list[str]:
+    """The header's column names; columns are counted on the raw line first, so a million-column header is refused cheaply."""
+    end = LINE_END.search(data)
+    line = data[: end.start() if end else len(data)]
+    if not line.strip():
+        raise InputFormatError(f"The {what} file is empty or its first line (the header) is blank.")
+    count = QUOTED.sub(b"", line).count(b",") + 1
+    if count > MAX_COLUMNS:
+        raise InputFormatError(f"The {what} file has {count:,} columns; at most {MAX_COLUMNS:,} can be imported "
+                               "(the administrator can raise PORTFOLIO_MAX_COLUMNS).")
     try:
-        header = next(csv.reader(io.StringIO(data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8-sig"))))
-    except StopIteration:
-        raise InputFormatError(f"The {what} file is empty.") from None
-    names = [c.strip() for c in header]
+        names = [c.strip() for c in next(csv.reader([line.decode("utf-8-sig")]))]
+    except csv.Error as err:
+        raise InputFormatError(f"The {what} file's header line is not readable CSV: {err}.") from err
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputFormatError(f"The {what} file's header names column(s) {', '.join(map(repr, repeated))} more than once.")
     missing = [c for c in required if c not in names]
     if missing:
         raise InputFormatError(f"The {what} file lacks column(s) {', '.join(missing)}; expected at least {', '.join(required)}.")
+    return names
+
+
+def _field_count_error(data: bytes, expected: int, what: str) -> InputFormatError:
+    """Name the first line whose number of values differs from the header's (read again with Python's csv, on this error only)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    try:
+        for row in reader:
+            if row and len(row) != expected:
+                return InputFormatError(f"Line {reader.line_num} has {len(row)} values but the header has {expected} columns: every row "
+                                        "needs exactly one value per column (put quotes around a value that contains a comma).")
+    except csv.Error:
+        pass
+    return InputFormatError(f"A row of the {what} file does not have exactly one value per column (the header has {expected}).")
+
+
+def csv_chunks(data: bytes, required: tuple[str, ...], what: str) -> Iterator[pd.DataFrame]:
+    """Chunks of a CSV read as text (Arrow's streaming reader), after checking the header; rows with more or fewer
+    values than the header, and more than MAX_ROWS rows, are refused."""
+    names = _header(data, required, what)
+    invalid = []
+
+    def refuse(row) -> str:
+        invalid.append(row)
+        return "error"
+
+    rows = 0
     try:
         reader = pacsv.open_csv(
             io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=refuse),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False))
         for batch in reader:
+            rows += batch.num_rows
+            if rows > MAX_ROWS:
+                raise InputFormatError(f"The {what} file has more than {MAX_ROWS:,} rows, the most one import takes: split it "
+                                       "(or the administrator can raise PORTFOLIO_MAX_ROWS).")
             yield batch.to_pandas().astype("str")
     except pa.ArrowInvalid as err:
-        raise InputFormatError(f"The {what} file is not a readable CSV: {err}.") from err
+        if invalid:
+            raise _field_count_error(data, len(names), what) from err
+        raise InputFormatError(f"The {what} file is not a readable CSV: {str(err)[:200]}.") from err
 
 
-def import_long(catalog: Catalog, path: Path, db_path: Path | None = None) -> Summary:
-    data = read_bytes(path)
+def import_long(catalog: Catalog, source: Path | Upload, db_path: Path | None = None, *, grant: Grant | None = None) -> Summary:
+    """Import a long-format file (all or nothing); needs the data steward's or the operator's grant."""
+    access.require(grant, "steward")
+    data, name = read_source(source)
     chunks = csv_chunks(data, REQUIRED, "indicator")
-    return import_frames(chunks, catalog, Path(path).name, "long", hashlib.sha256(data).hexdigest(), Path(path).stem, db_path)
+    return import_frames(chunks, catalog, name, "long", hashlib.sha256(data).hexdigest(), Path(name).stem, db_path)
 
 
 def values(indicator_id: str | None = None, path: Path | None = None, geo_id: str | None = None) -> pd.DataFrame:
@@ -298,6 +402,10 @@ def catalog_of_indicators(path: Path | None = None) -> pd.DataFrame:
 
 
 def export_long(path: Path | None = None) -> str:
+    """Every stored value as long CSV; text a spreadsheet would run as a formula is neutralized, as in the workshop CSVs."""
     frame = values(path=path)
     frame["higher_is_better"] = frame["higher_is_better"].map({1: "1", 0: "0"}).fillna("")
+    for column in COLUMNS:
+        if column not in NUMBERS:
+            frame[column] = frame[column].map(safe_cell)
     return frame.to_csv(index=False, float_format="%.10g")

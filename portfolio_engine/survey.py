@@ -7,7 +7,6 @@ subjective indicators (mean, and share at 7 or above).
 """
 
 import hashlib
-import io
 import math
 import re
 from pathlib import Path
@@ -15,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import access
+from .access import Grant
 from .catalog import Catalog
 from .errors import InputFormatError
-from .indicators import Summary, import_frames, read_bytes
+from .indicators import Summary, Upload, csv_chunks, import_frames, read_source
 
 REQUIRED = ("respondent_id", "ladder_today", "ladder_future")
 Z95 = 1.959963984540054
@@ -44,15 +45,12 @@ def _slug(text: str) -> str:
 
 
 def read_survey(data: bytes) -> pd.DataFrame:
-    """Answers with 0-10 scores checked, naming the line and column of the first bad cell."""
-    try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputFormatError(f"The survey file is not a readable CSV: {err}.") from err
-    frame.columns = [c.strip() for c in frame.columns]
-    missing = [c for c in REQUIRED if c not in frame]
-    if missing:
-        raise InputFormatError(f"The survey file lacks column(s) {', '.join(missing)}; expected {', '.join(REQUIRED)}.")
+    """Answers with 0-10 scores checked, naming the line and column of the first bad cell.
+
+    Read like every import (limits, one value per column on every row): a row with an extra value is refused,
+    never read shifted against the header."""
+    chunks = list(csv_chunks(data, REQUIRED, "survey"))
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     if frame.empty:
         raise InputFormatError("The survey file has no answers.")
     items = [c for c in frame.columns if c not in REQUIRED and c not in ("neighborhood", "group")]
@@ -110,9 +108,11 @@ def survey_rows(frame: pd.DataFrame, period: str, geo_id: str = "city", geo_name
     return pd.DataFrame(rows).astype(str).replace({"nan": "", "None": ""})
 
 
-def import_survey(catalog: Catalog, path: Path, period: str, geo_id: str = "city", geo_name: str = "Whole city",
-                  db_path: Path | None = None) -> Summary:
-    data = read_bytes(path)
+def import_survey(catalog: Catalog, source: Path | Upload, period: str, geo_id: str = "city", geo_name: str = "Whole city",
+                  db_path: Path | None = None, *, grant: Grant | None = None) -> Summary:
+    """Import a resident survey as shares (all or nothing); needs the data steward's or the operator's grant."""
+    access.require(grant, "steward")
+    data, name = read_source(source)
     rows = survey_rows(read_survey(data), period, geo_id, geo_name)
     content_hash = hashlib.sha256(data + f"|{period}|{geo_id}|{geo_name}".encode()).hexdigest()
-    return import_frames([rows], catalog, Path(path).name, "survey", content_hash, "resident survey", db_path)
+    return import_frames([rows], catalog, name, "survey", content_hash, "resident survey", db_path)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.chdb import import_chdb
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.indicators import values
@@ -16,7 +17,7 @@ BUFFALO = Path(__file__).resolve().parents[2] / "shared" / "data" / "indicators"
 def buffalo(catalog):
     if not BUFFALO.exists():
         pytest.fail(f"The shared City Health Dashboard extract is missing: {BUFFALO}")
-    return import_chdb(catalog, BUFFALO)
+    return import_chdb(catalog, BUFFALO, grant=OPERATOR)
 
 
 def test_summary_of_the_buffalo_extract(buffalo):
@@ -48,7 +49,7 @@ def test_minus_999_is_not_applicable(catalog, tmp_path):
     changed = lines[1].split(",")
     changed[14] = "-999"  # est
     (tmp_path / "one.csv").write_text("\n".join([lines[0], ",".join(changed)]) + "\n")
-    import_chdb(catalog, tmp_path / "one.csv")
+    import_chdb(catalog, tmp_path / "one.csv", grant=OPERATOR)
     row = values().iloc[0]
     assert row["value_status"] == "not_applicable" and pd.isna(row["value"])
 
@@ -56,7 +57,7 @@ def test_minus_999_is_not_applicable(catalog, tmp_path):
 def test_a_file_without_chdb_columns_is_refused(catalog, tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n")
     with pytest.raises(InputFormatError, match="lacks column\\(s\\) state_fips"):
-        import_chdb(catalog, tmp_path / "x.csv")
+        import_chdb(catalog, tmp_path / "x.csv", grant=OPERATOR)
 
 
 def test_an_edited_mapping_applies_to_the_import(catalog, tmp_path):
@@ -64,5 +65,5 @@ def test_an_edited_mapping_applies_to_the_import(catalog, tmp_path):
 
     edited = mapping().copy()
     edited.loc["4", "vital_condition"] = "income_food_assistance"
-    import_chdb(catalog, BUFFALO, metric_map=edited)
+    import_chdb(catalog, BUFFALO, metric_map=edited, grant=OPERATOR)
     assert set(values("chdb_4")["vital_condition"]) == {"income_food_assistance"}

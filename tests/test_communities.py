@@ -37,13 +37,14 @@ def test_bad_communities_are_refused_clearly(raw, message):
 def test_communities_from_imported_data_follow_the_documented_rule(catalog, tmp_path):
     from pathlib import Path
 
+    from portfolio_engine.access import OPERATOR
     from portfolio_engine.communities import city_start, communities_from_values
     from portfolio_engine.indicators import import_long, values
     from portfolio_engine.survey import import_survey
 
     demo = Path(__file__).resolve().parent.parent / "data" / "demo_city"
-    import_long(catalog, demo / "indicators.csv")
-    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside")
+    import_long(catalog, demo / "indicators.csv", grant=OPERATOR)
+    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     stored = values()
     document = communities_from_values(stored, set(catalog.in_family("vital_conditions")))
     by_name = {c["name"]: c for c in document["communities"]}

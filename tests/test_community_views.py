@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.community_views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend, verdict
 from portfolio_engine.indicators import import_long, values
 from portfolio_engine.survey import import_survey
@@ -11,8 +12,8 @@ DEMO = Path(__file__).resolve().parent.parent / "data" / "demo_city"
 
 @pytest.fixture
 def demo(catalog):
-    import_long(catalog, DEMO / "indicators.csv")
-    import_survey(catalog, DEMO / "survey.csv", "2024", "riverside", "Riverside")
+    import_long(catalog, DEMO / "indicators.csv", grant=OPERATOR)
+    import_survey(catalog, DEMO / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     return values()
 
 

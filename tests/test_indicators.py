@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.indicators import export_long, import_long, period_bounds, values
 
@@ -25,7 +26,7 @@ def write(tmp_path, lines, name="values.csv"):
 
 
 def test_a_good_file_imports_with_a_summary_and_missing_is_not_zero(catalog, tmp_path):
-    summary = import_long(catalog, write(tmp_path, GOOD))
+    summary = import_long(catalog, write(tmp_path, GOOD), grant=OPERATOR)
     assert summary.to_dict() == {"rows": 3, "indicators": 2, "geographies": 2, "groups": 2, "periods": 1, "missing": 1, "changed": True}
     stored = values("poverty").set_index("geo_id")
     assert stored.loc["eastside", "value_status"] == "censored" and stored["value"].isna()["eastside"]
@@ -33,11 +34,11 @@ def test_a_good_file_imports_with_a_summary_and_missing_is_not_zero(catalog, tmp
 
 
 def test_reimporting_the_same_file_changes_nothing_and_a_corrected_file_replaces(catalog, tmp_path, private_database):
-    import_long(catalog, write(tmp_path, GOOD))
-    again = import_long(catalog, write(tmp_path, GOOD))
+    import_long(catalog, write(tmp_path, GOOD), grant=OPERATOR)
+    again = import_long(catalog, write(tmp_path, GOOD), grant=OPERATOR)
     assert not again.changed and len(values()) == 3
     corrected = [GOOD[0].replace(",21.5,", ",19.0,"), *GOOD[1:]]
-    import_long(catalog, write(tmp_path, corrected))
+    import_long(catalog, write(tmp_path, corrected), grant=OPERATOR)
     assert values("poverty").set_index("geo_id").loc["riverside", "value"] == 19.0 and len(values()) == 3
     with sqlite3.connect(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] == 2
@@ -59,27 +60,27 @@ def test_reimporting_the_same_file_changes_nothing_and_a_corrected_file_replaces
     (",X,city,,total,total,i,I,,2023,1,ok,,,objective,s", "column 'geo_id': got '', expected a value"),
 ])
 def test_a_bad_row_imports_nothing_and_is_named(catalog, tmp_path, line, message):
-    import_long(catalog, write(tmp_path, GOOD[:1], "first.csv"))
+    import_long(catalog, write(tmp_path, GOOD[:1], "first.csv"), grant=OPERATOR)
     with pytest.raises(InputFormatError, match=message):
-        import_long(catalog, write(tmp_path, [GOOD[1], line]))
+        import_long(catalog, write(tmp_path, [GOOD[1], line]), grant=OPERATOR)
     assert len(values()) == 1
 
 
 def test_duplicate_keys_are_refused_with_the_line(catalog, tmp_path):
     with pytest.raises(InputFormatError, match="Line 4: the same source, place, group, indicator and period appear twice"):
-        import_long(catalog, write(tmp_path, [GOOD[0], GOOD[1], GOOD[0].replace("21.5", "20")]))
+        import_long(catalog, write(tmp_path, [GOOD[0], GOOD[1], GOOD[0].replace("21.5", "20")]), grant=OPERATOR)
 
 
 def test_wrong_columns_non_utf8_and_empty_files(catalog, tmp_path):
     (tmp_path / "cols.csv").write_text("place,number\nx,1\n")
     with pytest.raises(InputFormatError, match="lacks column\\(s\\) geo_id, geo_level, indicator_id, period_label, value"):
-        import_long(catalog, tmp_path / "cols.csv")
+        import_long(catalog, tmp_path / "cols.csv", grant=OPERATOR)
     (tmp_path / "latin.csv").write_bytes((HEADER + "\n" + GOOD[0].replace("Riverside", "Río")).encode("latin-1"))
     with pytest.raises(InputFormatError, match="is not UTF-8 text \\(line 2\\)"):
-        import_long(catalog, tmp_path / "latin.csv")
+        import_long(catalog, tmp_path / "latin.csv", grant=OPERATOR)
     (tmp_path / "empty.csv").write_text(HEADER + "\n")
     with pytest.raises(InputFormatError, match="empty.csv has no value rows"):
-        import_long(catalog, tmp_path / "empty.csv")
+        import_long(catalog, tmp_path / "empty.csv", grant=OPERATOR)
 
 
 @pytest.mark.parametrize(("label", "bounds"), [
@@ -95,11 +96,11 @@ def test_period_rule(label, bounds):
 
 
 def test_export_round_trips_through_import(catalog, tmp_path):
-    import_long(catalog, DEMO)
+    import_long(catalog, DEMO, grant=OPERATOR)
     exported = tmp_path / "export.csv"
     exported.write_text(export_long())
     before = values()
-    summary = import_long(catalog, exported)
+    summary = import_long(catalog, exported, grant=OPERATOR)
     assert summary.rows == len(before) and summary.changed
     after = values()
     assert after.drop(columns="source").equals(before.drop(columns="source"))

@@ -3,6 +3,7 @@ import math
 import pandas as pd
 import pytest
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.indicators import values
 from portfolio_engine.survey import classify, import_survey, wilson
@@ -26,7 +27,7 @@ def test_survey_import_gives_shares_by_place_and_group_and_extra_items(catalog, 
     path = tmp_path / "survey.csv"
     path.write_text("respondent_id,ladder_today,ladder_future,neighborhood,group,proud\n"
                     "1,8,9,Eastside,young,9\n2,3,2,Eastside,old,3\n3,6,7,Harbor,young,\n4,7,8,Harbor,old,7\n")
-    summary = import_survey(catalog, path, "2024", "riverside", "Riverside")
+    summary = import_survey(catalog, path, "2024", "riverside", "Riverside", grant=OPERATOR)
     assert summary.changed and summary.missing == 0
     shares = values("thriving_share").set_index(["geo_id", "group_name"])
     assert shares.loc[("riverside", "total"), "value"] == 0.5
@@ -47,4 +48,4 @@ def test_bad_surveys_are_refused(catalog, tmp_path, body, message):
     path = tmp_path / "bad.csv"
     path.write_text(body)
     with pytest.raises(InputFormatError, match=message):
-        import_survey(catalog, path, "2024")
+        import_survey(catalog, path, "2024", grant=OPERATOR)

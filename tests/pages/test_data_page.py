@@ -2,6 +2,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.indicators import import_long
 from portfolio_engine.survey import import_survey
 
@@ -17,8 +18,8 @@ def test_empty_database_invites_an_import():
 
 
 def test_demo_city_shows_trend_places_strengths_and_gaps(catalog):
-    import_long(catalog, DEMO / "indicators.csv")
-    import_survey(catalog, DEMO / "survey.csv", "2024", "riverside", "Riverside")
+    import_long(catalog, DEMO / "indicators.csv", grant=OPERATOR)
+    import_survey(catalog, DEMO / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception

@@ -96,14 +96,15 @@ def test_allocate_page_opens_with_a_loaded_allocation():
 def test_equity_is_offered_with_neighborhood_data_and_the_proposal_can_be_saved(catalog, workshop):
     from pathlib import Path
 
+    from portfolio_engine.access import OPERATOR
     from portfolio_engine.indicators import import_long
     from portfolio_engine.proposals import list_proposals
     from portfolio_engine.survey import import_survey
     from portfolio_engine.workshops import join
 
     demo = Path(__file__).resolve().parents[2] / "data" / "demo_city"
-    import_long(catalog, demo / "indicators.csv")
-    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside")
+    import_long(catalog, demo / "indicators.csv", grant=OPERATOR)
+    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     _, token = join(workshop["workshop"].id, "Cleo", "Tenants union", "residents")
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params.update({"w": workshop["workshop"].id, "me": token})
