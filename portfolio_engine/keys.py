@@ -3,6 +3,10 @@
 The key comes from `PORTFOLIO_SECRET` or, failing that, a `secret.key` file beside the database
 (created with owner-only permissions on first use). Someone holding only the database file can
 neither rewrite the audit chain unnoticed nor recover voter codes or participant tokens.
+
+A key is made only for a database that holds nothing keyed yet: once there are audit entries,
+participants or voter codes, a missing, empty or short key stops everything with a message saying
+to restore it from the backup (a new key would silently break the audit chain and every issued code).
 """
 
 import hashlib
@@ -11,22 +15,51 @@ import os
 import secrets
 from pathlib import Path
 
+from . import storage
+from .errors import PortfolioError
 from .paths import database_path
 
 # No look-alikes (0/O, 1/I/L): codes are read off paper and phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+MIN_FILE_KEY = 32  # hex characters in secret.key
+MIN_ENV_KEY = 16  # characters in PORTFOLIO_SECRET
+RESTORE = "restore the key from your backup (see docs/deploy.md). Nothing was changed."
+_checked: dict[tuple[Path, Path], bytes] = {}  # keys that passed the checks, per (key file, database)
+
+
+class KeyMissing(PortfolioError):
+    """The installation key is missing, empty or too short: nothing keyed can be checked or written until it is restored."""
+
+
+def key_file() -> Path:
+    return Path(os.environ.get("PORTFOLIO_SECRET_FILE") or database_path().with_name("secret.key"))
 
 
 def secret_key() -> bytes:
-    """The installation's HMAC key (environment first, then the key file, created if missing)."""
+    """The installation's HMAC key: the environment's, else the key file's (created only for a database with nothing keyed yet)."""
     configured = os.environ.get("PORTFOLIO_SECRET")
     if configured:
+        if len(configured) < MIN_ENV_KEY:
+            raise KeyMissing(f"PORTFOLIO_SECRET is too short ({len(configured)} characters; at least {MIN_ENV_KEY}): {RESTORE}")
         return configured.encode()
-    path = Path(os.environ.get("PORTFOLIO_SECRET_FILE") or database_path().with_name("secret.key"))
+    path, database = key_file(), database_path()
+    known = _checked.get((path, database))
+    if known is None:
+        known = _checked[(path, database)] = _file_key(path, database)
+    return known
+
+
+def _file_key(path: Path, database: Path) -> bytes:
+    """The key file's key, checked; a new key only when the file is missing and the database holds nothing keyed."""
     if not path.exists():
+        if storage.has_keyed_records(database):
+            raise KeyMissing(f"The key file {path.name} is missing but this database has an audit record: {RESTORE}")
         _create_key_file(path)
-    return path.read_text().strip().encode()
+    key = path.read_text(encoding="utf-8", errors="replace").strip()
+    if len(key) < MIN_FILE_KEY or any(c not in "0123456789abcdefABCDEF" for c in key):
+        raise KeyMissing(f"The key file {path.name} is empty, too short or damaged (it needs at least {MIN_FILE_KEY} hex characters): {RESTORE}")
+    return key.encode()
 
 
 def _create_key_file(path: Path) -> None:

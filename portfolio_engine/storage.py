@@ -5,15 +5,16 @@ can follow without touching domain code. Later features add their tables as new 
 """
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 import sqlite_utils
 
-from .errors import StorageError
+from .errors import PortfolioError, StorageError
 from .paths import database_path
 
 BUSY_TIMEOUT_MS = 10_000
@@ -136,11 +137,59 @@ TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "aud
           "voter_codes", "ballots", "signin_attempts", "signin_log"}
 
 
+class DatabaseBusy(StorageError):
+    """Another process held the write lock for longer than the busy timeout: try again."""
+
+
+class DiskFull(StorageError):
+    """The disk holding the database (or its journal) has no room left."""
+
+
+class UnknownColumn(PortfolioError):
+    """A field name that is not a column of the table: refused, never put into SQL."""
+
+
 def _unreadable(path: Path, err: Exception) -> StorageError:
     return StorageError(
         f"The database {path} is unreadable or not a Commons Portfolio database ({err}). "
         "Nothing was changed; move it aside to start a new one."
     )
+
+
+def _storage_error(path: Path | None, err: sqlite3.Error) -> NoReturn:
+    """Raise what a person is told about a database error: busy, full, read-only, conflicting, or (only then) unreadable.
+
+    Errors of our own making (a wrong statement) are raised as they are: they are bugs, not damaged files."""
+    explained = _explained(path, err)
+    if explained is None:
+        raise err
+    raise explained from err
+
+
+def _explained(path: Path | None, err: sqlite3.Error) -> StorageError | None:
+    """The error a person can act on, or None for a bug."""
+    message = str(err).lower()
+    if "locked" in message or "busy" in message:
+        return DatabaseBusy("The database is busy; please try again in a moment. Nothing was changed.")
+    if "full" in message:
+        return DiskFull("The disk is full: nothing was saved. Free some space on the server (or ask its administrator) and try again.")
+    if "readonly" in message or "read-only" in message:
+        return StorageError("The database is read-only for this server: nothing was saved. Ask the administrator to check its permissions.")
+    if "disk i/o" in message:
+        return StorageError("The disk could not read or write the database (disk I/O error): nothing was saved. Please try again.")
+    if isinstance(err, sqlite3.IntegrityError):
+        return StorageError(f"Nothing was saved: the change conflicts with what is stored ({err}).")
+    if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError) or (
+            isinstance(err, sqlite3.OperationalError) and not message.startswith(("unable to open", "database disk image"))):
+        return None
+    return _unreadable(path or database_path(), err)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open: SQLite ends it by itself after some errors (a full disk), and the original error must show."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):  # the error that brought us here is the one to report
+            conn.execute("ROLLBACK")
 
 
 def _now() -> str:
@@ -156,8 +205,10 @@ def connect(path: Path | None = None) -> sqlite_utils.Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except (OSError, sqlite3.DatabaseError) as err:
+    except OSError as err:
         raise _unreadable(path, err) from err
+    except sqlite3.Error as err:
+        _storage_error(path, err)
     return sqlite_utils.Database(conn)
 
 
@@ -182,11 +233,11 @@ def migrate(path: Path | None = None) -> int:
                     )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         return len(MIGRATIONS)
-    except sqlite3.DatabaseError as err:
-        raise _unreadable(path or database_path(), err) from err
+    except sqlite3.Error as err:
+        _storage_error(path, err)
     finally:
         db.conn.close()
 
@@ -198,8 +249,8 @@ def schema_version(path: Path | None = None) -> int:
         if "schema_migrations" not in db.table_names():
             return 0
         return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
-    except sqlite3.DatabaseError as err:
-        raise _unreadable(path or database_path(), err) from err
+    except sqlite3.Error as err:
+        _storage_error(path, err)
     finally:
         db.conn.close()
 
@@ -225,18 +276,10 @@ def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
             yield db
             db.conn.execute("COMMIT")
         except BaseException:
-            db.conn.execute("ROLLBACK")
+            _rollback(db.conn)
             raise
-    except sqlite3.IntegrityError as err:
-        raise StorageError(f"Nothing was saved: the change conflicts with what is stored ({err}).") from err
-    except sqlite3.OperationalError as err:
-        if not any(word in str(err) for word in ("locked", "readonly", "disk", "full")):
-            raise  # a bug, not a busy or read-only database
-        raise StorageError(f"Nothing was saved: the database is busy or read-only ({err}). Please try again.") from err
-    except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
-        raise  # a bug, not a damaged file
-    except sqlite3.DatabaseError as err:
-        raise _unreadable(path or database_path(), err) from err
+    except sqlite3.Error as err:
+        _storage_error(path, err)
     finally:
         db.conn.close()
 
@@ -247,8 +290,8 @@ def reading(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
     db = ready(path)
     try:
         yield db
-    except sqlite3.DatabaseError as err:
-        raise _unreadable(path or database_path(), err) from err
+    except sqlite3.Error as err:
+        _storage_error(path, err)
     finally:
         db.conn.close()
 
@@ -259,23 +302,42 @@ def _table(name: str) -> str:
     return name
 
 
+_SCHEMA: dict[str, frozenset[str]] = {}
+
+
+def _read_columns(db: sqlite_utils.Database, table: str) -> frozenset[str]:
+    _SCHEMA[table] = frozenset(row[1] for row in db.execute(f"PRAGMA table_info({_table(table)})").fetchall())
+    return _SCHEMA[table]
+
+
+def _columns(db: sqlite_utils.Database, table: str, names: Iterable[str]) -> list[str]:
+    """The names, each checked against the table's schema (read once per table): only schema names ever reach SQL.
+
+    A name not in the cached schema is checked once more against the database (a later migration may have added it)."""
+    names = list(names)
+    unknown = [n for n in names if n not in (_SCHEMA.get(table) or _read_columns(db, table))]
+    if unknown and (still := [n for n in unknown if n not in _read_columns(db, table)]):
+        raise UnknownColumn(f"'{str(still[0])[:80]}' is not a field of {table}: nothing was saved.")
+    return names
+
+
 def insert(db: sqlite_utils.Database, table: str, row: dict) -> None:
-    columns = list(row)
+    columns = _columns(db, table, row)
     db.execute(f"INSERT INTO {_table(table)} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
                [row[c] for c in columns])
 
 
 def update(db: sqlite_utils.Database, table: str, row_id: str, changes: dict) -> None:
-    assignments = ", ".join(f"{c} = ?" for c in changes)
+    assignments = ", ".join(f"{c} = ?" for c in _columns(db, table, changes))
     db.execute(f"UPDATE {_table(table)} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
 
 
 def select(db: sqlite_utils.Database, table: str, order: str = "created_at", **where: object) -> list[dict]:
-    """Rows matching column = value filters, oldest first (column names are checked against the row)."""
-    clauses = " AND ".join(f"{c} = ?" for c in where if c.isidentifier())
-    order = order if order.replace("_", "").isalnum() else "created_at"
+    """Rows matching column = value filters, oldest first (filter and order names must be columns of the table)."""
+    columns = _columns(db, table, [*where, order])[:-1]
+    clauses = " AND ".join(f"{c} = ?" for c in columns)
     sql = f"SELECT * FROM {_table(table)}" + (f" WHERE {clauses}" if clauses else "") + f" ORDER BY {order}"
-    cursor = db.execute(sql, list(where.values()))
+    cursor = db.execute(sql, [where[c] for c in columns])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
@@ -297,6 +359,24 @@ def last_audit_of(db: sqlite_utils.Database, chain_id: str, entity: str, entity_
                         [chain_id, entity, entity_id])
     row = cursor.fetchone()
     return {"seq": row[0], "after": row[1]} if row else None
+
+
+def has_keyed_records(path: Path) -> bool:
+    """Whether the database file holds anything made under the installation key (audit entries, participants, voter codes).
+
+    Read-only: a missing file is a new database, and is not created here."""
+    if not Path(path).exists():
+        return False
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return any(conn.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0]
+                       for t in ("audit_log", "participants", "voter_codes") if t in tables)
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        _storage_error(path, err)
 
 
 def signin_rows(db: sqlite_utils.Database, scope: str) -> list[dict]:

@@ -68,7 +68,7 @@ def test_a_row_inserted_behind_the_applications_back_is_found(history, private_d
 def test_rewriting_the_chain_without_the_key_is_detected(history, private_database, monkeypatch):
     """Someone with the database but not the key recomputes hashes with a key of their own."""
     tamper(private_database, "UPDATE proposals SET rationale = 'Forged'")
-    monkeypatch.setenv("PORTFOLIO_SECRET", "attackers-guess")
+    monkeypatch.setenv("PORTFOLIO_SECRET", "an-attackers-guessed-key")
     with storage.writing() as db:
         rows = storage.select(db, "audit_log", order="seq", workshop_id=history[0])
         db.execute("DELETE FROM audit_log")

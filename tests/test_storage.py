@@ -41,3 +41,27 @@ def test_a_failing_migration_rolls_back(monkeypatch):
     db = storage.connect()
     assert "half_done" not in db.table_names()
     assert "schema_migrations" not in db.table_names()
+
+
+@pytest.mark.parametrize("write", [
+    lambda db: storage.insert(db, "workshops", {"id": "w-1", "name) VALUES ('x'); UPDATE workshops SET passcode_hash = 'x'; --": 1}),
+    lambda db: storage.update(db, "workshops", "w-1", {"name = (SELECT passcode_hash FROM workshops) --": "x"}),
+    lambda db: storage.select(db, "workshops", **{"1 = 1 OR id": "x"}),
+    lambda db: storage.select(db, "workshops", order="(SELECT passcode_hash FROM workshops)"),
+])
+def test_only_the_tables_own_column_names_reach_sql(write):
+    storage.migrate()
+    with pytest.raises(storage.UnknownColumn, match="is not a field of"), storage.writing() as db:
+        write(db)
+    with storage.reading() as db:
+        assert db.execute("SELECT COUNT(*) FROM workshops").fetchone()[0] == 0
+
+
+def test_a_column_added_by_a_later_migration_is_accepted(private_database):
+    storage.migrate()
+    with storage.writing() as db:
+        storage.select(db, "stances")  # the schema of stances is now cached
+        db.execute("ALTER TABLE stances ADD COLUMN extra TEXT")
+        storage.update(db, "stances", "s-1", {"extra": "e"})
+        assert storage.select(db, "stances", order="extra", extra="e") == []
+    storage._SCHEMA.pop("stances")  # other tests' databases have no such column
