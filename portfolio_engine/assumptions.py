@@ -54,8 +54,8 @@ class Assumptions:
 def _number(value: Any, where: str, low: float, high: float | None) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidAssumptions(f"{where}: {value!r} is not a number.") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidAssumptions(f"{where}: {str(value)[:40]!r} is not a number in range.") from None
     if not math.isfinite(number) or number < low or (high is not None and number > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         raise InvalidAssumptions(f"{where}: {value!r} must be {bound}.")
@@ -83,6 +83,14 @@ def _check(assumptions: Assumptions, catalog: Catalog) -> Assumptions:
     return replace(assumptions, constants=constants, elements=elements)
 
 
+def _section(overrides: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """One section of an overrides document: an object, or nothing when absent."""
+    section = overrides.get(name) or {}
+    if not isinstance(section, Mapping):
+        raise InvalidAssumptions(f"Assumptions: '{name}' must be an object of name: value.")
+    return section
+
+
 def with_overrides(base: Assumptions, catalog: Catalog, overrides: Mapping[str, Any]) -> Assumptions:
     """Apply a partial `{"constants": {name: value}, "elements": {id: {field: value}}}` to `base`."""
     if not isinstance(overrides, Mapping):
@@ -91,12 +99,12 @@ def with_overrides(base: Assumptions, catalog: Catalog, overrides: Mapping[str, 
     if unknown:
         raise InvalidAssumptions(f"Assumptions: unknown section(s) {', '.join(sorted(unknown))}.")
     constants = dict(base.constants)
-    for name, value in (overrides.get("constants") or {}).items():
+    for name, value in _section(overrides, "constants").items():
         if name not in CONSTANT_RANGES:
             raise InvalidAssumptions(f"Unknown constant '{name}'. Known: {', '.join(CONSTANT_RANGES)}.")
-        constants[name] = value["value"] if isinstance(value, Mapping) else value
+        constants[name] = value.get("value") if isinstance(value, Mapping) else value
     elements = {k: dict(v) for k, v in base.elements.items()}
-    for element_id, row in (overrides.get("elements") or {}).items():
+    for element_id, row in _section(overrides, "elements").items():
         catalog.index(element_id)
         if not isinstance(row, Mapping):
             raise InvalidAssumptions(f"Element '{element_id}': expected an object of field: value.")

@@ -42,7 +42,10 @@ def _share(cell: str, where: str) -> float:
 
 def read_split_ballots(text: str) -> tuple[list[str], list[list[float]]]:
     """Categories and one row per voter; bad rows are refused naming the line and the problem."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise InputFormatError(f"The ballot file is not a readable CSV file: {err}.") from None
     if not rows or "voter_id" not in [c.strip() for c in rows[0]]:
         raise InputFormatError("The ballot file needs a voter_id column and one column per category.")
     header = [c.strip() for c in rows[0]]

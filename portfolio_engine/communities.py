@@ -35,8 +35,8 @@ def start_from_dict(raw: Any, where: str = "communities") -> Start:
             value = row.get(field, 1.0 if field == "vital_level" else None)
             try:
                 number = float(value)
-            except (TypeError, ValueError):
-                raise InputFormatError(f"{label}: {field} {value!r} is not a number.") from None
+            except (TypeError, ValueError, OverflowError):
+                raise InputFormatError(f"{label}: {field} {str(value)[:40]!r} is not a number in range.") from None
             if not math.isfinite(number) or number < 0 or (field in SHARES and number > 1):
                 bound = "between 0 and 1" if field in SHARES else "0 or more"
                 raise InputFormatError(f"{label}: {field} {number:g} must be {bound}.")

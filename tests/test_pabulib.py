@@ -57,6 +57,7 @@ def test_malformed_files_are_refused(text, message):
     ("1;60;", "1;inf;", "Project 1 cost: 'inf' is not a number"),
     ("3,7", "3,1e400", "Voter a points: '1e400' is out of range"),
     ("b;2;10;51", "a;2;10;51", "voter a appears more than once in VOTES"),
+    ("a;1,2;3,7;34\nb;2;10;51\n", "", "VOTES has no ballots"),
 ])
 def test_numbers_and_voters_are_checked_when_the_file_is_read(old, new, message):
     """Finding 12: NaN, huge exponents (a hang in Fraction) and repeated voters (counted again) are refused at once."""

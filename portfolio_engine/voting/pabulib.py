@@ -83,9 +83,13 @@ class Election:
 
 def parse(text: str, where: str = "the file") -> Election:
     """Parse pabulib text; messages name the line and what was wrong."""
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    except csv.Error as err:
+        raise InputFormatError(f"{where} is not a readable pabulib file: {err}.") from None
     sections: dict[str, list[list[str]]] = {}
     current = None
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+    for number, row in enumerate(rows, start=1):
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) == 1 and row[0].strip().upper() in SECTIONS:
@@ -110,6 +114,8 @@ def parse(text: str, where: str = "the file") -> Election:
         projects[record["project_id"]] = record
     votes_header = sections["VOTES"][0]
     votes = [dict(zip(votes_header, row, strict=False)) for row in sections["VOTES"][1:]]
+    if not votes:
+        raise InputFormatError(f"{where}: VOTES has no ballots.")
     election = Election(meta, projects, votes)
     _check_numbers(election, where)
     _check_votes(votes, projects, where)
