@@ -6,9 +6,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .catalog import Catalog
 from .errors import InputFormatError
+from .limits import read_text
 from .portfolio import parse_amount
+
+
+def _check_shape(text: str, where: object) -> None:
+    """Columns and rows within the limits, checked on the raw text before pandas builds anything."""
+    header = text.split("\n", 1)[0]
+    if header.count(",") + 1 > limits.MAX_COLUMNS:
+        raise InputFormatError(f"{where} has more than {limits.MAX_COLUMNS} columns (PORTFOLIO_MAX_COLUMNS).")
+    if text.count("\n") > limits.MAX_ROWS + 1:
+        raise InputFormatError(f"{where} has more than {limits.MAX_ROWS:,} rows (PORTFOLIO_MAX_ROWS).")
 
 
 def read_batch(catalog: Catalog, source: Path | str) -> tuple[list[str], np.ndarray]:
@@ -17,13 +28,13 @@ def read_batch(catalog: Catalog, source: Path | str) -> tuple[list[str], np.ndar
     Missing element columns count as 0; unknown columns and bad cells are refused with the
     line number in the file (the header is line 1).
     """
+    text = read_text(source) if isinstance(source, Path) else source
+    where = source if isinstance(source, Path) else "The batch file"
+    _check_shape(text, where)
     try:
-        text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except OSError as err:
-        raise InputFormatError(f"Cannot read {source}: {err.strerror}.") from err
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputFormatError(f"{source} is not a readable CSV file: {err}.") from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputFormatError(f"{where} is not a readable CSV file: {err}.") from err
     columns = [c.strip() for c in frame.columns]
     frame.columns = columns
     if "name" not in columns:

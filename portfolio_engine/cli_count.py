@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputFormatError, PortfolioError
-from .limits import MAX_AMOUNT
+from .limits import MAX_AMOUNT, read_text
 
 PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
 SPLIT_RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
@@ -77,11 +77,7 @@ def cmd_aggregate(args: argparse.Namespace) -> str:
 
     from .voting.split_rules import aggregate
 
-    try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFormatError(f"Cannot read {args.file} as UTF-8 text.") from err
-    categories, ballots = read_split_ballots(text)
+    categories, ballots = read_split_ballots(read_text(args.file))
     if not math.isfinite(args.budget) or args.budget <= 0:
         raise InputFormatError("The budget must be a number above 0.")
     amounts = aggregate(np.array(ballots), args.rule, args.budget)

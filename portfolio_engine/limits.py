@@ -13,6 +13,9 @@ exhausting memory, time or the interpreter's stack. Defaults suit a city's data 
 """
 
 import os
+from pathlib import Path
+
+from .errors import InputFormatError
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -38,3 +41,18 @@ MAX_ROWS: int = _positive_int("PORTFOLIO_MAX_ROWS", 2_000_000)
 # Not configurable: a thousand trillion in any currency is above any public budget, and sums of
 # amounts below it stay far from float overflow. Amounts, budgets, costs and ballot values above it are refused.
 MAX_AMOUNT: float = 1e15
+
+
+def read_text(path: Path) -> str:
+    """A person's text file (UTF-8, a byte-order mark allowed), refused naming the file when larger than MAX_UPLOAD_BYTES."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as err:
+        raise InputFormatError(f"Cannot read {path}: {err.strerror}.") from err
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFormatError(f"{path} is too large (the limit is {MAX_UPLOAD_BYTES:,} bytes, PORTFOLIO_MAX_UPLOAD_BYTES).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFormatError(f"Cannot read {path} as UTF-8 text.") from None

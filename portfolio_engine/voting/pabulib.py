@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputFormatError
-from ..limits import MAX_AMOUNT
+from ..limits import MAX_AMOUNT, read_text
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 LARGEST = int(MAX_AMOUNT)
@@ -148,10 +148,8 @@ def _check_votes(votes: list[dict[str, str]], projects: dict, where: str) -> Non
 
 
 def read(path: Path) -> Election:
-    try:
-        return parse(Path(path).read_text(encoding="utf-8-sig"), str(path))
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFormatError(f"Cannot read {path} as UTF-8 text.") from err
+    """A .pb file, within the upload size limit."""
+    return parse(read_text(path), str(path))
 
 
 def write(election: Election, anonymize: bool = True) -> str:
