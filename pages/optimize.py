@@ -60,7 +60,7 @@ objectives = st.data_editor(
         "kind": None,
         "objective": st.column_config.TextColumn("Objective", disabled=True),
         "years": st.column_config.NumberColumn("Years", min_value=1, max_value=30, step=1),
-        "weight": st.column_config.NumberColumn("Weight", min_value=0.01, step=0.5),
+        "weight": st.column_config.NumberColumn("Weight", min_value=0.01, max_value=1000.0, step=0.5),
     },
     hide_index=True, key="objectives_editor", width="stretch",
 )
