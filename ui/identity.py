@@ -6,6 +6,8 @@ participant gets a private link (`?w=WORKSHOP&me=TOKEN`) to come back later; ope
 and the token leaves the address at once.
 """
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from portfolio_engine.access import Grant
@@ -21,8 +23,11 @@ PRIVATE = ("w", "me")  # a private link's parameters, removed from the address o
 
 
 def root() -> str:
-    """The app's address without page or parameters (for join and private links)."""
-    return (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    """The app's address without page or parameters (for join and private links): scheme, host and base path."""
+    parts = urlsplit(st.context.url or "")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{origin}/{base}" if base else origin
 
 
 def private_link(workshop_id: str, token: str) -> str:

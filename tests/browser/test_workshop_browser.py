@@ -4,19 +4,47 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from portfolio_engine import access
+
 PASSCODE = "browser-test-pass"
+STEWARD = "browser-steward-pass"
 
 
-def sidebar_join(page: Page, server: str, join_code: str, name: str, organization: str, sector: str) -> None:
+def open_sidebar(page: Page) -> None:
+    """Phones start with the sidebar folded away."""
+    expand = page.get_by_test_id("stExpandSidebarButton")
+    if expand.is_visible():
+        expand.click()
+
+
+def fold_sidebar(page: Page) -> None:
+    """On a phone an open sidebar covers the page (and the browser remembers it open across loads)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if page.viewport_size["width"] < 768 and sidebar.get_attribute("data-collapsed") == "false":
+        page.get_by_test_id("stSidebarCollapseButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+
+
+def sidebar_join(page: Page, server: str, join_code: str, name: str, organization: str, sector: str) -> str:
+    """Join from the join link; returns the private link the sidebar offers, after checking it signs in again."""
     page.goto(f"{server}/?join={join_code}")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Join"))
     form.get_by_label("Your name").fill(name)
     form.get_by_label("Organization").fill(organization)
     form.get_by_label(re.compile("^Sector")).fill(sector)
     form.get_by_role("button", name="Join").click()
-    expect(page).to_have_url(re.compile(r"me="), timeout=20_000)
-    page.reload()  # identity survives a reload (the token is in the address); also a clean page to work on
-    expect(page.get_by_role("slider", name=re.compile("Acute care"))).to_have_count(1, timeout=20_000)
+    open_sidebar(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Your private link to come back").click(timeout=20_000)
+    code = sidebar.get_by_test_id("stCode")
+    expect(code).to_contain_text("me=", timeout=20_000)
+    link = code.inner_text().strip()
+    assert "me=" not in page.url and "join=" not in page.url  # the address others may see holds no sign-in
+    page.goto(link)  # the bookmark opened later (a reload without it would sign no one in)
+    expect(page).not_to_have_url(re.compile("me="), timeout=20_000)
+    expect(page.get_by_text("Save this allocation as a proposal")).to_be_visible(timeout=20_000)  # signed in again
+    fold_sidebar(page)
+    return link
 
 
 def save_proposal(page: Page, title: str, rationale: str) -> None:
@@ -28,7 +56,9 @@ def save_proposal(page: Page, title: str, rationale: str) -> None:
     expect(page.get_by_text(re.compile("Saved as version 1"))).to_be_visible(timeout=20_000)
 
 
-def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, server, shots, tmp_path):
+def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, server, server_db, shots, tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTFOLIO_STEWARD_FILE", str(server_db.with_name("steward.hash")))  # where the server looks by default
+    access.set_steward(STEWARD, replace=True)
     facilitator = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     facilitator.goto(f"{server}/facilitate")
     facilitator.get_by_role("tab", name="Create a workshop").click()
@@ -36,6 +66,7 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     form.get_by_label("Workshop name").fill("Browser workshop")
     form.get_by_label(re.compile("^Facilitator passcode")).fill(PASSCODE)
     form.get_by_label("Passcode again").fill(PASSCODE)
+    form.get_by_role("textbox", name="Data steward passcode").fill(STEWARD)
     form.get_by_role("button", name="Create the workshop").click()
     code_box = facilitator.locator("div[style*='monospace']")
     expect(code_box).to_be_visible(timeout=20_000)
@@ -52,12 +83,14 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     for _ in range(4):
         ana.keyboard.press("ArrowRight")
     expect(slider).to_have_value("20", timeout=10_000)
+    expect(ana).to_have_url(re.compile("acute_care=20000000"), timeout=20_000)
+    assert "me=" not in ana.url  # the address is the link to share this allocation: allocations only
     save_proposal(ana, "Protect acute care", "Emergency departments are full.")
 
     ben = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    sidebar_join(ben, server, join_code, "Ben", "Housing authority", "housing")
+    ben_link = sidebar_join(ben, server, join_code, "Ben", "Housing authority", "housing")
     save_proposal(ben, "Status quo for now", "Hold steady while we gather data.")
-    ben.goto(ben.url.replace(server + "/", server + "/compare"))
+    ben.goto(ben_link.replace(server + "/", server + "/compare"))  # the private link signs in on any page
     expect(ben.get_by_role("heading", name="Compare portfolios")).to_be_visible(timeout=20_000)
     stance = ben.get_by_test_id("stForm").filter(has=ben.get_by_role("button", name="Record my stance"))
     stance.get_by_text("Can live with it").click()
