@@ -124,7 +124,7 @@ def data_figures() -> list[tuple[str, float, str, float]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.csv"
         write(str(path), 1_000_000)
-        env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "bench.db")}
+        env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "bench.db"), "PORTFOLIO_MAX_UPLOAD_BYTES": str(path.stat().st_size)}
         result = json.loads(subprocess.run([sys.executable, str(ROOT / "bench" / "import_once.py"), str(path)], env=env,
                                            capture_output=True, text=True, check=True).stdout)
         start = time.perf_counter()
@@ -140,14 +140,15 @@ def data_page_figures() -> list[tuple[str, float, str, float]]:
 
     from streamlit.testing.v1 import AppTest
 
+    from portfolio_engine.access import OPERATOR
     from portfolio_engine.indicators import import_long
     from portfolio_engine.survey import import_survey
 
     with tempfile.TemporaryDirectory() as folder:
         os.environ["PORTFOLIO_DB"] = str(Path(folder) / "data.db")
         catalog = load_catalog()
-        import_long(catalog, ROOT / "data" / "demo_city" / "indicators.csv")
-        import_survey(catalog, ROOT / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside")
+        import_long(catalog, ROOT / "data" / "demo_city" / "indicators.csv", grant=OPERATOR)
+        import_survey(catalog, ROOT / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
         app = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
         app.run()
         choices = ["child_poverty", "hs_completion", "thriving_share", "park_access"] * 6

@@ -182,7 +182,7 @@ def _records(frame: pd.DataFrame, provenance_id: str):
 # the real table in the final transaction, where a corrected file's rows replace the stored ones (same keys).
 STAGE_TABLE = f"CREATE TABLE staging_values (provenance_id, {', '.join(COLUMNS)})"
 STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
-UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values"
+UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values ORDER BY {', '.join(KEY)}"  # key order: fast B-tree upkeep
 MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
          f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
          + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
@@ -240,6 +240,7 @@ def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: s
         known = _imported_before(db, content_hash, kind)
     provenance_id = new_id("f")
     with closing(sqlite3.connect("")) as scratch:  # a private temporary database: spills to disk, so memory stays bounded
+        scratch.execute("PRAGMA journal_mode = OFF")  # scratch only: nothing to recover if the import stops
         scratch.execute(STAGE_TABLE)
         stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
         if not known:
