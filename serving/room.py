@@ -59,9 +59,12 @@ def free_port() -> int:
 
 
 def check_free(host: str, port: int) -> None:
-    """Refuse a taken address before starting anything: another server answering there would look like ours."""
+    """Refuse a taken address before starting anything: another server answering there would look like ours.
+
+    SO_REUSEADDR as nginx binds: connections of a room just stopped (TIME_WAIT) do not make the port look taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as err:
@@ -106,7 +109,7 @@ def inline_script_hashes() -> list[str]:
 
 
 def content_security_policy(tls: bool) -> str:
-    """What the browser may load: everything from this origin, inline styles, data:/blob: images, no framing.
+    """What the browser may load: everything from this origin, inline styles, data: images and fonts, no framing.
 
     Each source is needed by Streamlit 1.67 or the app (docs/deploy.md says why); tests/security/test_deploy.py
     opens every page in Chromium under it and requires no violation.
@@ -116,10 +119,9 @@ def content_security_policy(tls: bool) -> str:
         "default-src 'self'",
         f"script-src 'self' 'wasm-unsafe-eval' {' '.join(inline_script_hashes())}",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob: https://fonts.gstatic.com",
+        "img-src 'self' data: https://fonts.gstatic.com",
         "font-src 'self' data:",
         f"connect-src 'self' {scheme}://$http_host",
-        "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -13,7 +14,7 @@ import psutil
 import pytest
 
 from loadtest.protocol import ProtocolError, Tab
-from serving.room import ROOT, free_port, nginx_conf, serve_room
+from serving.room import ROOT, check_free, free_port, nginx_conf, serve_room
 
 
 def test_the_nginx_configuration_names_every_backend_and_the_listen_address(tmp_path):
@@ -107,6 +108,20 @@ def test_stopping_make_serve_stops_every_process_it_started(nginx, tmp_path):
         if room.poll() is None:
             room.kill()
         room.stdout.close()
+
+
+def test_a_port_whose_last_connections_are_closing_is_not_taken():
+    """Restarting right after stopping: the stopped room's closed connections (TIME_WAIT) do not block its port."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+        client.close()
+    check_free("127.0.0.1", port)
 
 
 def test_a_taken_port_is_a_clear_message_and_nothing_is_left_running(nginx, room, tmp_path):
