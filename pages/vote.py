@@ -32,17 +32,28 @@ if vote.state != "open":
 st.subheader(plain(vote.title))
 st.caption(f"Rules fingerprint {vote.rules_hash[:12]} (shown again with the results). Budget {vote.budget:,.0f} {vote.currency}. "
            f"How it is counted: {RULE_WORDS[vote.rule]}")
+BALLOT_KEYS = ("voter_code", "neighborhood", "group", "why", "publish_why")
+
+
+def next_voter() -> None:
+    """A shared device: forget the receipt, the code (field and address) and every answer, so the next person starts clean."""
+    for key in [k for k in state if k in BALLOT_KEYS or str(k).startswith(("split:", "points:", "project:")) or k == "receipt"]:
+        del state[key]
+    state.voter_code = ""
+    st.query_params.pop("code", None)
+
+
 if "receipt" in state:
+    st.query_params.pop("code", None)  # the address no longer carries the code that voted
     st.success("Your vote was recorded. Thank you!")
     st.markdown("Your receipt code (keep it to check on the Results page that your ballot is counted):")
     st.code(state.receipt, language=None)
-    if st.button("Vote again with another code", width="stretch"):
-        del state["receipt"]
-        st.rerun()
+    st.button("Vote again with another code", width="stretch", key="vote_again", on_click=next_voter)
     st.stop()
 
-voter_code = st.text_input("Your voter code", value=st.query_params.get("code", ""), max_chars=20, key="voter_code",
-                           placeholder="e.g. 7KM3QX9PTA")
+if "voter_code" not in state:
+    state.voter_code = st.query_params.get("code", "")  # a QR card's link fills the code in once
+voter_code = st.text_input("Your voter code", max_chars=20, key="voter_code", placeholder="e.g. 7KM3QX9PTA")
 ballot, problem = {}, None
 if vote.ballot == "split":
     categories = vote.categories(catalog)
@@ -82,17 +93,19 @@ with st.expander("About you (optional)"):
     neighborhood = st.text_input("Your neighborhood", max_chars=120, key="neighborhood")
     group = st.text_input("A group you belong to", max_chars=120, key="group")
     why = st.text_area("Why did you vote this way?", max_chars=2000, key="why")
+    publish_why = st.checkbox("Publish my answer to 'why' with the results (without my code, name or time)", value=False, key="publish_why",
+                              help="Unless you tick this, your answer is seen only by the organizers and deleted after the vote.")
 
 if problem:
     st.info(problem)
 if st.button("Submit my vote", type="primary", disabled=bool(problem) or not voter_code.strip(), width="stretch", key="submit"):
     time.sleep(retry_delay(state.get("wrong_codes", 0)))  # slows one session's guessing, not the room sharing its network
     try:
-        state.receipt = cast(catalog, vote.id, voter_code, ballot, neighborhood, group, why)
+        state.receipt = cast(catalog, vote.id, voter_code, ballot, neighborhood, group, why, publish_why=publish_why)
     except PortfolioError as err:
         if "voter code" in str(err):
             state.wrong_codes = state.get("wrong_codes", 0) + 1
-        st.error(str(err))
+        st.error(plain(str(err)))
     else:
         state.wrong_codes = 0
         st.rerun()

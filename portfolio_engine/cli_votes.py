@@ -12,7 +12,7 @@ from .cli_workshop import VerificationFailed, _passcode, _table
 from .errors import InputFormatError
 from .jsonfile import read_json
 from .voting import votes
-from .voting.results import bundle, export_pabulib, integrity, public_key, results, verify_bundle
+from .voting.results import RecordBroken, bundle, export_pabulib, integrity, public_key, results, verify_bundle
 
 
 def _read_text(path: Path) -> str:
@@ -70,7 +70,10 @@ def vote_results(args) -> str:
 
 
 def vote_bundle(args) -> str:
-    text = json.dumps(bundle(args.vote, load_catalog()), indent=2)
+    try:
+        text = json.dumps(bundle(args.vote, load_catalog()), indent=2)
+    except RecordBroken as err:
+        raise VerificationFailed(str(err)) from None
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"Wrote {args.out}", file=sys.stderr)
     return ""

@@ -87,10 +87,10 @@ def _vote(row: dict) -> Vote:
                 json.loads(row["options"]), json.loads(row["projects"]), row["state"], row["rules_hash"], row["created_at"])
 
 
-def _identified_rows(rows: list[dict], column: str):
-    """(line, id, row) for each CSV row, refusing a missing or repeated id with its line (the header is line 1)."""
+def _identified_rows(rows: list[tuple[int, dict]], column: str):
+    """(line, id, row) for each numbered CSV row, refusing a missing or repeated id with its line."""
     seen = set()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         row_id = (row.get(column) or "").strip()
         if not row_id or row_id in seen:
             raise InputFormatError(f"Line {line}: {column} {row_id!r} is missing or repeated.")
@@ -100,11 +100,11 @@ def _identified_rows(rows: list[dict], column: str):
 
 def read_projects(catalog: Catalog, text_: str) -> list[dict]:
     """Costed projects from CSV: project_id, name, cost, element (a portfolio element id)."""
-    rows = list(csv.DictReader(io.StringIO(text_)))
-    if not rows or not {"project_id", "cost", "element"} <= set(rows[0]):
+    header, numbered = _csv_rows(text_, "projects")
+    if not numbered or not {"project_id", "cost", "element"} <= set(header):
         raise InputFormatError("The projects file needs columns project_id, name, cost and element.")
     projects = []
-    for line, project_id, row in _identified_rows(rows, "project_id"):
+    for line, project_id, row in _identified_rows(numbered, "project_id"):
         try:
             cost = float(row["cost"])
         except ValueError:
@@ -409,15 +409,15 @@ MARKS = {"1", "x", "yes"}
 UNMARKED = {"", "0"}
 
 
-def _paper_rows(csv_text: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """(header, [(line, row)]) of a paper-ballot CSV, refusing a row whose field count differs from the header's."""
+def _csv_rows(csv_text: str, what: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(header, [(line, row)]) of a CSV file, bounded in size, columns and rows; a row whose field count differs from the header's is refused."""
     if len(csv_text.encode("utf-8", "surrogatepass")) > limits.MAX_UPLOAD_BYTES:
-        raise InputFormatError(f"The paper ballots file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes.")
+        raise InputFormatError(f"The {what} file is larger than {limits.MAX_UPLOAD_BYTES:,} bytes.")
     reader = csv.reader(io.StringIO(csv_text.replace("\r\n", "\n").replace("\r", "\n")))
     try:
         header = [h.strip() for h in next(reader, [])]
         if len(header) > limits.MAX_COLUMNS:
-            raise InputFormatError(f"The paper ballots file has {len(header):,} columns; at most {limits.MAX_COLUMNS} are read.")
+            raise InputFormatError(f"The {what} file has {len(header):,} columns; at most {limits.MAX_COLUMNS} are read.")
         rows = []
         for fields in reader:
             if not any(f.strip() for f in fields):
@@ -426,7 +426,7 @@ def _paper_rows(csv_text: str) -> tuple[list[str], list[tuple[int, dict]]]:
                 raise InputFormatError(f"Line {reader.line_num}: {len(fields)} fields where the header has {len(header)} "
                                        "(a trailing comma or an extra field?).")
             if len(rows) >= limits.MAX_ROWS:
-                raise InputFormatError(f"The paper ballots file has more than {limits.MAX_ROWS:,} rows.")
+                raise InputFormatError(f"The {what} file has more than {limits.MAX_ROWS:,} rows.")
             rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
     except csv.Error as err:
         raise InputFormatError(f"Line {reader.line_num}: the file cannot be read as CSV ({err}).") from None
@@ -493,16 +493,12 @@ def _published(line: int, value: str) -> bool:
 
 def _read_paper(vote: Vote, catalog: Catalog, csv_text: str) -> list[dict]:
     """Every paper row checked (ids, marks, codes given twice) before any lock is taken: one linear pass."""
-    header, rows = _paper_rows(csv_text)
+    header, rows = _csv_rows(csv_text, "paper ballots")
     _check_paper_header(header, vote.categories(catalog))
     if not rows:
         raise InputFormatError("The paper ballots file has no ballots.")
-    records, papers, codes = [], set(), {}
-    for line, row in rows:
-        paper_id = row["paper_id"].strip()
-        if not paper_id or paper_id in papers:
-            raise InputFormatError(f"Line {line}: paper_id {paper_id!r} is missing or repeated.")
-        papers.add(paper_id)
+    records, codes = [], {}
+    for line, paper_id, row in _identified_rows(rows, "paper_id"):
         voter_code = normalize_code(row.get("code") or "")
         hashed = keyed_hash(f"code:{voter_code}") if voter_code else None
         if hashed and hashed in codes:
@@ -550,8 +546,10 @@ def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str, p
             raise NotAllowed("Open the vote before importing paper ballots." if state == "draft"
                              else "The vote is closed: it accepts no more ballots, paper ones included.")
         _check_paper_against(db, vote.id, records)
+        receipts = keyed_hash(f"receipt:paper:{vote.id}")  # one keyed hash per file: each paper's receipt hash derives from it
         for r in records:
-            row = _ballot_row(vote.id, r["code_hash"], keyed_hash(f"receipt:paper:{vote.id}:{r['paper_id']}"), r["content"],
+            receipt_hash = hashlib.sha256(f"{receipts}:{r['paper_id']}".encode()).hexdigest()
+            row = _ballot_row(vote.id, r["code_hash"], receipt_hash, r["content"],
                               r["neighborhood"], r["group"], r["why"], r["publish_why"], paper_id=r["paper_id"])
             _insert(db, vote.id, actor, "ballot.paper", "ballot", row)
     return len(records)
