@@ -67,3 +67,11 @@ def test_an_edited_mapping_applies_to_the_import(catalog, tmp_path):
     edited.loc["4", "vital_condition"] = "income_food_assistance"
     import_chdb(catalog, BUFFALO, metric_map=edited, grant=OPERATOR)
     assert set(values("chdb_4")["vital_condition"]) == {"income_food_assistance"}
+
+
+def test_a_mapping_listing_a_metric_twice_is_refused(catalog):
+    from portfolio_engine.chdb import mapping
+
+    doubled = pd.concat([mapping(), mapping().iloc[:1]])
+    with pytest.raises(InputFormatError, match="more than once"):
+        import_chdb(catalog, BUFFALO, metric_map=doubled, grant=OPERATOR)

@@ -52,3 +52,13 @@ def test_view_gives_what_the_data_page_shows(capsys):
     assert code == 0, err
     assert len(view["trend"]) == 4 and [p["place"] for p in view["places"]["neighborhood"]] == sorted(p["place"] for p in view["places"]["neighborhood"])
     assert view["gaps"] or view["strengths"]
+
+
+def test_ragged_rows_and_formula_cells_at_the_command_line(capsys, tmp_path):
+    (tmp_path / "ragged.csv").write_text("geo_id,geo_level,indicator_id,period_label,value\nx,city,i,2023,1,extra\n")
+    code, out, err = cli(capsys, "indicators", "import", tmp_path / "ragged.csv", "--kind", "long")
+    assert code == 2 and out == "" and err.startswith("Error: Line 2 has 6 values but the header has 5 columns")
+    (tmp_path / "formula.csv").write_text("geo_id,geo_level,indicator_id,period_label,value,notes\nx,city,i,2023,1,=1+1\n")
+    assert cli(capsys, "indicators", "import", tmp_path / "formula.csv", "--kind", "long")[0] == 0
+    code, out, _ = cli(capsys, "indicators", "export")
+    assert code == 0 and out.splitlines()[1].endswith(",'=1+1")

@@ -104,3 +104,21 @@ def test_export_round_trips_through_import(catalog, tmp_path):
     assert summary.rows == len(before) and summary.changed
     after = values()
     assert after.drop(columns="source").equals(before.drop(columns="source"))
+
+
+def test_upload_names_are_display_text_only():
+    from portfolio_engine.indicators import MAX_NAME, display_name
+
+    assert display_name("../../data/chdb_mapping.csv") == "chdb_mapping.csv"
+    assert display_name("C:\\Users\\ana\\values.csv") == "values.csv"
+    assert display_name("/tmp/x\n\r.csv") == "x.csv"
+    assert display_name("..") == ".." and display_name("/") == "upload"
+    assert len(display_name("a" * 1000 + ".csv")) == MAX_NAME
+
+
+def test_the_command_line_reads_no_more_than_the_upload_limit(catalog, monkeypatch):
+    from portfolio_engine import indicators
+
+    monkeypatch.setattr(indicators, "MAX_UPLOAD_BYTES", 1000)
+    with pytest.raises(InputFormatError, match="larger than 0.001 MB"):
+        import_long(catalog, Path("/dev/zero"), grant=OPERATOR)  # a device never ends: read up to the limit only

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from portfolio_engine import access
 from portfolio_engine.access import OPERATOR
 from portfolio_engine.indicators import import_long
 from portfolio_engine.survey import import_survey
@@ -30,3 +31,28 @@ def test_demo_city_shows_trend_places_strengths_and_gaps(catalog):
     assert not at.exception
     assert any("Strengths" in m.value for m in at.markdown) and any("Gaps" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_anonymous_visitors_are_invited_to_sign_in_when_no_steward_is_set_up():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.file_uploader
+    at.text_input(key="steward_passcode").input("anything-at-all")
+    at.button[0].click().run()
+    assert not at.exception and "No data steward is set up" in at.error[0].value
+
+
+def test_the_steward_signs_in_imports_an_upload_and_signs_out(catalog):
+    access.set_steward("steward-passcode")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    at.text_input(key="steward_passcode").input("steward-passcode")
+    at.button[0].click().run()
+    assert not at.exception and at.file_uploader
+    at.file_uploader(key="import_file").upload("indicators.csv", (DEMO / "indicators.csv").read_bytes(), "text/csv")
+    at.run()
+    at.button(key="import_button").click().run()
+    assert not at.exception and "Imported 192 values" in at.success[0].value
+    assert "No community data yet" not in [i.value for i in at.info]
+    at.button(key="steward_sign_out").click().run()
+    assert not at.file_uploader and at.text_input(key="steward_passcode")
