@@ -248,12 +248,17 @@ def problem_from_dict(raw: Any, catalog: Catalog | None = None) -> Problem:
                    families["family_floors"], families["family_ceilings"], terms, dict(owners), start, raw)
 
 
-def read_problem(path: Path) -> Problem:
-    """The command line's constraints file; file names in it (relative to it) are read here and passed on inline."""
+def read_document(path: Path) -> Any:
+    """The command line's constraints file with the files it names (relative to it) read and put inline."""
     raw = read_json(path)
     if isinstance(raw, dict):
         raw = {**raw, **{name: read_json(Path(path).parent / raw[name]) for name in EMBEDDED if isinstance(raw.get(name), str) and raw[name]}}
-    return problem_from_dict(raw)
+    return raw
+
+
+def read_problem(path: Path) -> Problem:
+    """The command line's constraints file as a Problem (only here are file names inside a document read)."""
+    return problem_from_dict(read_document(path))
 
 
 def _money(value: float) -> str:
