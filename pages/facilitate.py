@@ -193,7 +193,9 @@ st.markdown("**Record and exports**")
 with storage.reading() as db:
     check = audit.verify(db, workshop.id)
 if check.ok:
-    st.success(f"Audit trail intact: {check.entries} entries. Chain head {check.head}")
+    st.success(f"Audit trail intact: {check.entries} entries. Chain head {check.label}")
+    st.caption("Write the chain head down (it is also on the printable report): `audit verify --head` with it later "
+               "shows whether newest entries were removed.")
 else:
     st.error(plain(f"Audit trail broken: {check.problem}"))
 slug = workshop.name.lower().replace(" ", "-")[:40]

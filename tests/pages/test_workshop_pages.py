@@ -3,9 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import access
+from portfolio_engine import access, audit, storage
 from portfolio_engine.proposals import list_proposals, save_proposal
-from portfolio_engine.workshops import authenticate, get_workshop, join
+from portfolio_engine.workshops import authenticate, get_workshop, join, list_workshops
 from ui.text import plain
 
 FACILITATE, COMPARE, ALLOCATE = "../../pages/facilitate.py", "../../pages/compare.py", "../../pages/allocate.py"
@@ -47,7 +47,10 @@ def test_facilitator_creates_a_workshop_and_sees_its_join_code(open_page, stewar
     at.text_input(key="steward_passcode").input(steward)
     submit(at, "Create the workshop")
     assert at.subheader[0].value == "Riverside 2027"
-    assert any("Audit trail intact" in s.value for s in at.success)
+    (created,) = list_workshops()
+    with storage.reading() as db:
+        head = audit.verify(db, created.id).label  # entries:hash, what 'audit verify --head' takes
+    assert any("Audit trail intact" in s.value and s.value.endswith(f"Chain head {head}") for s in at.success)
     assert not at.get("download_button")  # made on request: a deferred download can be lost on a busy server
     next(b for b in at.button if b.label == "Prepare printable report (HTML)").click().run()
     (report,) = at.get("download_button")
