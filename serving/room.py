@@ -162,8 +162,12 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Migrate the database and create the key file once, before several processes race to do it."""
-    subprocess.run([sys.executable, "-m", "portfolio_engine", "init-db"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    """Migrate the database and create the key file once, before several processes race to do it; its refusal, in its own words."""
+    done = subprocess.run([sys.executable, "-m", "portfolio_engine", "init-db"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().removeprefix("Error: "))
+    sys.stderr.write(done.stderr)  # "Database ready at ..."
 
 
 def start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:

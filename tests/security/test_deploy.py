@@ -141,6 +141,15 @@ def test_a_bad_certificate_or_key_is_a_one_line_message_before_anything_starts(n
     assert not [p for p in psutil.process_iter(["environ"]) if (p.info["environ"] or {}).get("PORTFOLIO_DB") == env["PORTFOLIO_DB"]]
 
 
+def test_a_database_the_room_cannot_use_is_its_message_not_a_traceback(nginx, tmp_path):
+    database = tmp_path / "portfolio.db"
+    database.write_bytes(b"not a database " * 20)
+    env = {**os.environ, "PORTFOLIO_DB": str(database)}
+    result = subprocess.run(_room_command(free_port()), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("The room could not start: The database ") and "Nothing was changed" in result.stderr
+
+
 def test_a_certificate_without_its_key_is_a_usage_error(certificate):
     result = subprocess.run(_room_command(free_port(), "--tls-cert", str(certificate[0])), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "needs both --tls-cert and --tls-key" in result.stderr
