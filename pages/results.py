@@ -9,7 +9,7 @@ import streamlit as st
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.proposals import save_proposal
-from portfolio_engine.voting.results import as_allocations, bundle, results
+from portfolio_engine.voting.results import as_allocations, bundle, public_key, results
 from portfolio_engine.voting.votes import RULE_WORDS, check_receipt, list_votes
 from ui import charts, downloads, identity
 from ui.text import plain
@@ -26,6 +26,8 @@ wanted = st.query_params.get("vote")
 default = next((n for n, v in enumerate(shown) if v.id == wanted), len(shown) - 1)
 vote = st.selectbox("Vote", shown, index=default, format_func=lambda v: f"{v.title} ({v.state})", key="results_vote")
 outcome = results(vote.id, catalog)
+if not outcome["record"]["ok"]:
+    st.error(plain(outcome["result"]["no_result"]))
 st.caption(f"{plain(vote.title)} · counted with **{vote.rule}** (frozen when the vote opened; rules fingerprint {vote.rules_hash[:12]})")
 st.info(RULE_WORDS[vote.rule])
 with st.expander("How the other rules work"):
@@ -40,7 +42,8 @@ c.metric("Codes issued", turnout["codes_issued"])
 
 result = outcome["result"]
 if "no_result" in result:
-    st.warning(result["no_result"])
+    if outcome["record"]["ok"]:  # a record that does not verify was said above
+        st.warning(plain(result["no_result"]))
 elif "allocations" in result:
     amounts = result["allocations"]
     figure = go.Figure(go.Bar(x=[amounts[k] for k in amounts], y=[names.get(k, k) for k in amounts], orientation="h", marker={"color": "#2166ac"}))
@@ -76,11 +79,18 @@ for title, key in (("By neighborhood", "by_neighborhood"), ("By group", "by_grou
 st.markdown("**Check your ballot**")
 receipt = st.text_input("Receipt code", max_chars=20, key="receipt_check")
 if receipt:
-    st.info(check_receipt(vote.id, receipt))
+    st.info(plain(check_receipt(vote.id, receipt)))
 
-downloads.prepared("the results bundle (rules, anonymized ballots, hashes)", f"bundle_{vote.id}",
-                   lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
-st.caption("Anyone can recompute it: `python -m portfolio_engine vote verify BUNDLE.json`.")
+key = public_key(vote.id)
+st.markdown("**Check the results yourself**")
+if outcome["record"]["ok"]:
+    downloads.prepared("the signed results bundle (rules, anonymized ballots, hashes)", f"bundle_{vote.id}",
+                       lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
+st.markdown("The bundle is signed. This vote's public key (keep it: it proves a bundle came from this vote's organizers):")
+st.code(key, language=None)
+st.download_button("Download the public key", key + "\n", f"vote-{vote.id}-public-key.txt", "text/plain", on_click="ignore", key="public_key")
+st.caption(f"Anyone can check and recompute it: `python -m portfolio_engine vote verify BUNDLE.json --public-key {key}`. "
+           f"Record of this vote: {outcome['record']['entries']} audit entries, chain head {outcome['record']['head'][:24]}…")
 
 saver = identity.author()
 facilitating = saver and vote.workshop_id == saver[0].id and saver[1]["role"] == "facilitator" and "allocations" in result
@@ -92,6 +102,6 @@ if facilitating and st.button("Use as a proposal in the workshop", key="use_as_p
                       f"Aggregate of {turnout['ballots']} ballots counted with {vote.rule} (rules fingerprint {vote.rules_hash[:12]}).",
                       allocations, origin="resident_vote", origin_details={"vote": vote.id, "rule": vote.rule, "rules_hash": vote.rules_hash})
     except PortfolioError as err:
-        st.error(str(err))
+        st.error(plain(str(err)))
     else:
         st.success("Saved as a proposal with origin 'resident vote'.")

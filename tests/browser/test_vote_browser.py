@@ -1,11 +1,14 @@
-"""End to end on a phone: vote by code, a closed vote refuses the code again, and the receipt shows on the Results page."""
+"""End to end on a phone: vote by code from a QR link, the next person on the same phone starts clean, a closed vote refuses
+the code again, and the receipt and the bundle's public key show on the Results page."""
 
 import re
 
 from playwright.sync_api import expect
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.catalog import load_catalog
 from portfolio_engine.voting import votes
+from portfolio_engine.voting.results import public_key
 
 PASS = "browser-vote-pass"
 
@@ -13,14 +16,15 @@ PASS = "browser-vote-pass"
 def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots, monkeypatch):
     monkeypatch.setenv("PORTFOLIO_DB", str(server_db))
     catalog = load_catalog()
-    vote = votes.create_vote(catalog, "Riverside priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over="families")
+    vote = votes.create_vote(catalog, "Riverside priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over="families",
+                              grant=OPERATOR)
     code = votes.generate_codes(vote.id, 2, PASS)[0]
     votes.open_vote(vote.id, PASS)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    phone.goto(f"{server}/vote?vote={vote.id}")
+    phone.goto(f"{server}/vote?vote={vote.id}&code={code}")  # as the QR card opens it
     expect(phone.get_by_role("heading", name="Riverside priorities")).to_be_visible(timeout=30_000)
-    phone.get_by_label("Your voter code").fill(code)
+    expect(phone.get_by_label("Your voter code")).to_have_value(code)
     for label, points in (("Vital conditions", "60"), ("Urgent services", "30"), ("Belonging and civic muscle", "10")):
         field = phone.get_by_label(label)
         field.fill(points)
@@ -33,6 +37,10 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     phone.screenshot(path=shots / "vote-recorded.png")
+    expect(phone).not_to_have_url(re.compile(f"code={code}"))
+    phone.get_by_role("button", name="Vote again with another code").click()
+    expect(phone.get_by_label("Your voter code")).to_have_value("", timeout=20_000)
+    expect(phone).not_to_have_url(re.compile("code="))
 
     votes.close_vote(vote.id, PASS)
     again = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
@@ -45,4 +53,5 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     again.get_by_label("Receipt code").fill(receipt)
     again.get_by_label("Receipt code").press("Enter")
     expect(again.get_by_text(re.compile("This ballot is counted"))).to_be_visible(timeout=20_000)
+    expect(again.get_by_text(public_key(vote.id), exact=True)).to_be_visible()
     again.screenshot(path=shots / "results.png", full_page=True)

@@ -1,7 +1,9 @@
 """The Vote and Results pages through AppTest."""
 
 
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.voting import votes
+from portfolio_engine.voting.results import public_key
 
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
 PASS = "vote-passcode"
@@ -9,7 +11,8 @@ PASS = "vote-passcode"
 
 
 def open_split_vote(catalog, over="families"):
-    vote = votes.create_vote(catalog, "Our priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over=over)
+    vote = votes.create_vote(catalog, "Our priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over=over,
+                              grant=OPERATOR)
     codes = votes.generate_codes(vote.id, 3, PASS)
     votes.open_vote(vote.id, PASS)
     return vote, codes
@@ -53,6 +56,28 @@ def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog,
     assert "independent-markets" in at.caption[0].value
     at.text_input(key="receipt_check").input(receipt).run()
     assert any("This ballot is counted" in i.value for i in at.info)
+    assert any(c.value == public_key(vote.id) for c in at.code)
+
+
+def test_a_vote_whose_record_was_tampered_with_shows_no_result(catalog, open_page, private_database):
+    import sqlite3
+
+    vote, codes = open_split_vote(catalog)
+    votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
+    with sqlite3.connect(private_database) as conn:
+        conn.execute("UPDATE ballots SET content = '{\"allocations\":{\"urgent_services\":100}}'")
+    at = open_page(RESULTS)
+    assert "record does not verify" in at.error[0].value
+    assert at.metric[0].value == "0" and not at.get("plotly_chart")
+
+
+def test_engine_messages_show_as_plain_text(catalog, open_page):
+    vote, _ = open_split_vote(catalog)
+    at = open_page(VOTE, vote=vote.id)
+    at.text_input(key="voter_code").input("WRONGCODE1")
+    at.number_input(key="split:vital_conditions").set_value(100).run()
+    at.button(key="submit").click().run()
+    assert at.error[0].value == "That voter code is not valid for this vote\\. Check it and try again\\."  # markdown escaped
 
 
 def test_a_closed_vote_accepts_nothing(catalog, open_page):
