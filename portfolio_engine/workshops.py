@@ -8,12 +8,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import access, audit, storage
+from . import access, audit, limits, storage
 from .access import Grant
 from .catalog import Catalog
 from .errors import PortfolioError
 from .keys import check_passcode, code, hash_passcode, keyed_hash, new_id, token
-from .portfolio import Portfolio, portfolio_from_dict
+from .portfolio import Portfolio, portfolio_from_dict, require_positive_total
 
 STATES = ("open", "deciding", "decided", "archived")
 ROLES = ("facilitator", "stakeholder", "observer")
@@ -81,11 +81,11 @@ def create_workshop(catalog: Catalog, name: str, budget: float, passcode: str, s
     name = text(name, "name")
     if len(passcode or "") < MIN_PASSCODE:
         raise PortfolioError(f"The facilitator passcode needs at least {MIN_PASSCODE} characters.")
-    if not budget or budget <= 0:
-        raise PortfolioError("The budget must be above 0.")
+    if not (isinstance(budget, int | float) and 0 < budget <= limits.MAX_AMOUNT):  # NaN fails every comparison
+        raise PortfolioError(f"The budget must be a number above 0 and at most {limits.MAX_AMOUNT:,.0f}.")
     if not 0 <= deviation_threshold <= 1:
         raise PortfolioError("The deviation threshold is a share of the budget between 0 and 1 (0.01 = 1%).")
-    factor = budget / status_quo.total
+    factor = budget / require_positive_total(status_quo).total
     sq = {"budget": budget, "currency": currency, "allocations": {k: v * factor for k, v in status_quo.allocations.items()}}
     with storage.writing(path) as db:
         join_code = code(6)

@@ -1,4 +1,5 @@
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,15 @@ def test_names_are_unique_within_a_workshop_and_facilitators_cannot_join(worksho
         join(workshop["workshop"].id, "Ana", "", "")
     with pytest.raises(NotAllowed, match="Facilitators are set up with the workshop's passcode"):
         join(workshop["workshop"].id, "Boss", "", "", "facilitator")
+
+
+@pytest.mark.parametrize("budget", [float("nan"), float("inf"), 1e308, 0, -5])
+def test_a_budget_must_be_a_finite_positive_number(catalog, status_quo, budget):
+    with pytest.raises(PortfolioError, match="budget must be a number above 0"):
+        create_workshop(catalog, "Bad budget", budget, "long-passcode", status_quo, grant=OPERATOR)
+
+
+def test_a_zero_status_quo_is_refused_clearly(catalog, status_quo):
+    zero = replace(status_quo, allocations={k: 0.0 for k in status_quo.allocations})
+    with pytest.raises(PortfolioError, match="add up to 0"):
+        create_workshop(catalog, "Zero status quo", 1e6, "long-passcode", zero, grant=OPERATOR)
