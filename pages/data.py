@@ -87,7 +87,8 @@ with st.expander("Import a file", expanded=STEWARD in state):
 
 indicators = catalog_of_indicators()
 if indicators.empty:
-    st.info("No community data yet: import a file above (a long-format CSV, a City Health Dashboard download or a resident survey).")
+    st.info("No community data yet: the data steward can import a file above (a long-format CSV, a City Health Dashboard download "
+            "or a resident survey).")
     st.stop()
 
 where = places()
