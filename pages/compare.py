@@ -28,10 +28,14 @@ if workshop is None:
     viewing = st.text_input("Join code", max_chars=6, key="compare_code")
     if not viewing:
         st.stop()
-    try:
-        workshop = find_by_join_code(viewing)
-    except PortfolioError as err:
-        st.error(plain(str(err)))
+    if state.get("compare_viewed", (None,))[0] != viewing:  # one throttled look-up per code typed, not one per rerun
+        try:
+            state.compare_viewed = (viewing, find_by_join_code(viewing), None)
+        except PortfolioError as err:
+            state.compare_viewed = (viewing, None, str(err))
+    _, workshop, problem = state.compare_viewed
+    if problem:
+        st.error(plain(problem))
         st.stop()
 
 workshop = get_workshop(workshop.id)  # its current state (the session's copy may be older)

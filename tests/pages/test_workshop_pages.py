@@ -89,6 +89,8 @@ def test_compare_shows_proposals_by_join_code_and_escapes_typed_text(catalog, wo
     assert len(at.multiselect(key="compare_pick").value) == 3
     labels = [e.label for e in at.expander]
     assert any(r"\*\*Loud\*\*" in label for label in labels)
+    at.multiselect(key="compare_pick").unselect("Status quo").run()  # other changes do not look the code up again
+    assert [r["outcome"] for r in access.attempts("join")[1]] == ["success"]
 
 
 def test_a_joined_stakeholder_saves_a_proposal_and_takes_a_stance(catalog, workshop, status_quo, open_page):
