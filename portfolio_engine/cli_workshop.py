@@ -64,10 +64,10 @@ def workshop_list(args) -> str:
 def workshop_show(args) -> str:
     w = get_workshop(args.workshop)
     with storage.reading() as db:
-        head = audit.chain_head(db, w.id)
+        head = audit.head_label(db, w.id)
     return json.dumps({"id": w.id, "name": w.name, "state": w.state, "budget": w.budget, "currency": w.currency,
                        "join_code": w.join_code, "deviation_threshold": w.deviation_threshold, "proposals": len(list_proposals(w.id)),
-                       "chain_head": head}, indent=2)
+                       "chain_head": head.partition(":")[2], "head": head}, indent=2)
 
 
 def workshop_export(args) -> str:
@@ -90,11 +90,8 @@ def workshop_export(args) -> str:
 
 
 def workshop_import(args) -> str:
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFormatError(f"Cannot read {args.file}.") from err
-    return json.dumps({"id": record.import_json(text)})
+    document = read_json(args.file)
+    return json.dumps({"id": record.import_document(document, _passcode(args.passcode_file), grant=access.OPERATOR)})
 
 
 def workshop_state(args) -> str:
@@ -163,11 +160,11 @@ def decision_record(args) -> str:
 def audit_verify(args) -> str:
     get_workshop(args.workshop)
     with storage.reading() as db:
-        result = audit.verify(db, args.workshop)
+        result = audit.verify(db, args.workshop, args.head)
     if not result.ok:
         raise VerificationFailed(result.problem)
-    print(f"Audit trail intact: {result.entries} entries, chain head {result.head}.", file=sys.stderr)
-    return json.dumps({"ok": True, "entries": result.entries, "chain_head": result.head})
+    print(f"Audit trail intact: {result.entries} entries, chain head {result.label}.", file=sys.stderr)
+    return json.dumps({"ok": True, "entries": result.entries, "chain_head": result.head, "head": result.label})
 
 
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
@@ -204,8 +201,11 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--format", choices=["json", "csv", "html"], default="json")
     p.add_argument("--out", help="file to write (a folder for --format csv: every table)")
     p.set_defaults(run=workshop_export)
-    p = sub["workshop"].add_parser("import", help="Import a workshop exported as JSON.", description="Import a JSON export under a new id.")
+    p = sub["workshop"].add_parser("import", help="Import a workshop exported as JSON.",
+                                   description="Import a JSON export under a new id. Exports carry no credentials: give the imported "
+                                               "workshop a new facilitator passcode; participants sign in again.")
     p.add_argument("file", type=Path)
+    p.add_argument("--passcode-file", type=Path, required=True, help="file whose first line is the new facilitator passcode (8+ characters)")
     p.set_defaults(run=workshop_import)
     p = sub["workshop"].add_parser("state", help="Move a workshop along its lifecycle.", description="Change a workshop's state (facilitator).")
     p.add_argument("--workshop", required=True)
@@ -252,6 +252,8 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
 
     p = sub["audit"].add_parser("verify", help="Verify the audit trail.", description="Exit 1 naming the first broken entry.")
     p.add_argument("--workshop", required=True)
+    p.add_argument("--head", help="a chain head written down earlier (entries:hash, from 'workshop show' or the HTML report): "
+                                  "exit 1 if newest entries were removed since")
     p.set_defaults(run=audit_verify)
 
 

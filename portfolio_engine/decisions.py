@@ -6,8 +6,8 @@ from pathlib import Path
 from . import audit, storage
 from .errors import PortfolioError
 from .keys import new_id
-from .proposals import list_proposals
-from .workshops import NotAllowed, NotFound, _workshop_row, authenticate, require, text
+from .proposals import intact, intact_workshop, list_proposals
+from .workshops import NotAllowed, NotFound, authenticate, require, text
 
 
 def resident_aggregate(workshop_id: str, path: Path | None = None) -> dict | None:
@@ -33,9 +33,9 @@ def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode
     justifications = {k: text(v, "reason") for k, v in (justifications or {}).items() if str(v or "").strip()}
     aggregate = resident_aggregate(workshop_id, path)
     with storage.writing(path) as db:
-        workshop = _workshop_row(db, workshop_id)
+        workshop = intact_workshop(db, workshop_id)
         require(workshop, "decide")
-        proposal = storage.select_one(db, "proposals", id=proposal_id, workshop_id=workshop_id)
+        proposal = intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=proposal_id, workshop_id=workshop_id))
         if proposal is None:
             raise NotFound(f"No proposal '{proposal_id}' in this workshop.")
         if workshop.state == "decided" and not text(revision_reason, "reason", required=False):

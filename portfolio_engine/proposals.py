@@ -9,7 +9,7 @@ from .catalog import Catalog
 from .errors import PortfolioError
 from .keys import new_id
 from .portfolio import make_portfolio
-from .workshops import NotAllowed, NotFound, _workshop_row, require, text
+from .workshops import NotAllowed, NotFound, Workshop, _workshop_row, require, text
 
 ORIGINS = ("manual", "optimizer", "resident_vote", "merge")
 STANCES = ("support", "live_with", "concerns", "block")
@@ -19,6 +19,20 @@ STANCE_WORDS = {"support": "Support", "live_with": "Can live with it", "concerns
 def _proposal(row: dict) -> dict:
     return {**row, "allocations": json.loads(row["allocations"]), "notes": json.loads(row["notes"]),
             "origin_details": json.loads(row["origin_details"]), "assumptions": json.loads(row["assumptions"]) if row["assumptions"] else None}
+
+
+def intact(db, workshop_id: str, entity: str, row: dict | None) -> dict | None:
+    """The stored row a write builds on, refused (RecordMismatch) when it differs from its audited state."""
+    if row is not None:
+        audit.require_intact(db, workshop_id, entity, row[audit.ENTITIES[entity].id_column], row)
+    return row
+
+
+def intact_workshop(db, workshop_id: str) -> Workshop:
+    """The workshop a write happens in (NotFound if none), refused when its stored row was changed behind the application's back."""
+    workshop = _workshop_row(db, workshop_id)
+    intact(db, workshop_id, "workshop", storage.select_one(db, "workshops", id=workshop_id))
+    return workshop
 
 
 def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title: str, rationale: str, allocations: dict,
@@ -38,9 +52,9 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
         catalog.index(element)
     details = dict(origin_details or {})
     with storage.writing(path) as db:
-        workshop = _workshop_row(db, workshop_id)
+        workshop = intact_workshop(db, workshop_id)
         require(workshop, "propose")
-        author = storage.select_one(db, "participants", id=participant_id, workshop_id=workshop_id)
+        author = intact(db, workshop_id, "participant", storage.select_one(db, "participants", id=participant_id, workshop_id=workshop_id))
         if author is None:
             raise NotFound("Only participants of this workshop can save proposals: join it first.")
         if author["role"] == "observer":
@@ -48,7 +62,7 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
         portfolio = make_portfolio(catalog, allocations, workshop.budget, workshop.currency)
         version = 1
         if parent_id:
-            parent = storage.select_one(db, "proposals", id=parent_id, workshop_id=workshop_id)
+            parent = intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=parent_id, workshop_id=workshop_id))
             if parent is None:
                 raise NotFound(f"No proposal '{parent_id}' in this workshop.")
             if parent["participant_id"] != participant_id and author["role"] != "facilitator":
@@ -91,13 +105,13 @@ def add_stance(workshop_id: str, proposal_id: str, participant_id: str, stance: 
         raise PortfolioError(f"Unknown stance '{stance}'. Stances: {', '.join(STANCES)}.")
     reason = text(reason, "reason")
     with storage.writing(path) as db:
-        require(_workshop_row(db, workshop_id), "stance")
-        person = storage.select_one(db, "participants", id=participant_id, workshop_id=workshop_id)
+        require(intact_workshop(db, workshop_id), "stance")
+        person = intact(db, workshop_id, "participant", storage.select_one(db, "participants", id=participant_id, workshop_id=workshop_id))
         if person is None:
             raise NotFound("Only participants of this workshop can take a stance: join it first.")
         if person["role"] == "observer":
             raise NotAllowed("Observers follow the workshop; they do not take stances.")
-        if storage.select_one(db, "proposals", id=proposal_id, workshop_id=workshop_id) is None:
+        if intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=proposal_id, workshop_id=workshop_id)) is None:
             raise NotFound(f"No proposal '{proposal_id}' in this workshop.")
         row = {"id": new_id("s"), "workshop_id": workshop_id, "proposal_id": proposal_id, "participant_id": participant_id,
                "stance": stance, "reason": reason, "created_at": audit.now()}

@@ -40,6 +40,9 @@ def test_the_whole_flow_from_creation_to_verified_decision(capsys, files, privat
     assert code == 0 and len(json.loads(out)["chain_head"]) == 64
     code, out, err = cli(capsys, "audit", "verify", "--workshop", w)
     assert code == 0 and json.loads(out)["ok"] and "intact" in err
+    head = json.loads(cli(capsys, "workshop", "show", "--workshop", w)[1])["head"]
+    assert head == json.loads(out)["head"] and head.startswith(f"{json.loads(out)['entries']}:")
+    assert cli(capsys, "audit", "verify", "--workshop", w, "--head", head)[0] == 0
     with sqlite3.connect(private_database) as conn:
         conn.execute("UPDATE proposals SET rationale = 'Changed in the sqlite3 shell'")
     code, out, err = cli(capsys, "audit", "verify", "--workshop", w)
@@ -63,7 +66,7 @@ def test_exports_and_import(capsys, files):
     assert cli(capsys, "workshop", "export", "--workshop", w, "--format", "csv", "--out", files / "tables")[0] == 0
     assert (files / "tables" / "stances.csv").exists()
     assert cli(capsys, "workshop", "export", "--workshop", w, "--format", "json", "--out", files / "w.json")[0] == 0
-    code, out, _ = cli(capsys, "workshop", "import", files / "w.json")
+    code, out, _ = cli(capsys, "workshop", "import", files / "w.json", "--passcode-file", files / "pass.txt")
     assert code == 0 and json.loads(out)["id"] != w
     code, out, _ = cli(capsys, "workshop", "export", "--workshop", w, "--format", "html")
     assert out.startswith("<!doctype html>")
@@ -73,13 +76,13 @@ def test_exports_and_import(capsys, files):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["workshop", "show", "--workshop", "w-nope"], "No workshop with id 'w-nope'"),
-    (["workshop", "state", "--workshop", "{w}", "--to", "deciding", "--passcode-file", "{wrong}"], "Wrong facilitator passcode"),
+    (["workshop", "state", "--workshop", "{w}", "--to", "deciding", "--passcode-file", "{wrong}"], "That passcode or code is not right"),
     (["workshop", "state", "--workshop", "{w}", "--to", "archived", "--passcode-file", "{pass}"], "cannot move to archived"),
     (["stance", "add", "--workshop", "{w}", "--proposal", "p-x", "--participant", "Nobody", "--stance", "support", "--reason", "r"],
      "No participant named 'Nobody'"),
     (["decision", "record", "--workshop", "{w}", "--proposal", "p-x", "--rationale", "r", "--passcode-file", "{pass}"],
      "'decide' is only possible while it is deciding or decided"),
-    (["workshop", "import", "{pass}"], "not valid JSON"),
+    (["workshop", "import", "{pass}", "--passcode-file", "{pass}"], "not valid JSON"),
 ])
 def test_refusals_exit_2_with_one_line(capsys, files, args, message):
     (files / "wrong.txt").write_text("not the passcode\n")

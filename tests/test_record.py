@@ -5,10 +5,11 @@ import json
 import pytest
 
 from portfolio_engine import record
+from portfolio_engine.access import OPERATOR, NotAuthorized
 from portfolio_engine.decisions import record_decision
-from portfolio_engine.errors import InputFormatError
+from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.proposals import add_stance, save_proposal
-from portfolio_engine.workshops import change_state
+from portfolio_engine.workshops import authenticate, change_state, participants
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def normalized(snapshot):
 
 def test_export_then_import_restores_the_workshop_exactly(decided):
     exported = record.export_json(decided)
-    new_id = record.import_json(exported)
+    new_id = record.import_json(exported, "a-new-passcode", grant=OPERATOR)
     assert new_id != decided
     assert normalized(record.snapshot(new_id)) == normalized(json.loads(exported))
     from portfolio_engine import audit, storage
@@ -48,11 +49,25 @@ def test_export_then_import_restores_the_workshop_exactly(decided):
         result = audit.verify(db, new_id)
     assert result.ok
     first = storage.select_one(storage.connect(), "audit_log", workshop_id=new_id, seq=1)
-    assert json.loads(first["before"])["chain_head"] == json.loads(exported)["chain_head"]
+    assert first["before"] is None and json.loads(exported)["head"] in first["actor"]
+
+
+def test_an_imported_workshop_has_the_new_passcode_and_no_participant_can_sign_in_with_an_old_token(decided):
+    new_id = record.import_json(record.export_json(decided), "a-new-passcode", grant=OPERATOR)
+    assert authenticate(new_id, "a-new-passcode").workshop_id == new_id
+    assert all(p["token_hash"] is None for p in participants(new_id))
+
+
+def test_importing_needs_the_steward_or_the_operator_and_a_passcode(decided):
+    exported = record.export_json(decided)
+    with pytest.raises(NotAuthorized):
+        record.import_json(exported, "a-new-passcode")
+    with pytest.raises(PortfolioError, match="new facilitator passcode of at least 8"):
+        record.import_json(exported, "short", grant=OPERATOR)
 
 
 @pytest.mark.parametrize(("text", "message"), [("{", "not valid JSON"), ('{"format": "other"}', "not a Commons Portfolio workshop export"),
-                                               ('{"format": "commons-portfolio-workshop/1", "workshop": {}}', "incomplete")])
+                                               ('{"format": "commons-portfolio-workshop/1", "workshop": {}}', r"workshop\.id is missing")])
 def test_bad_imports_are_refused_and_save_nothing(text, message):
     from portfolio_engine import storage
     from portfolio_engine.workshops import list_workshops
@@ -60,7 +75,7 @@ def test_bad_imports_are_refused_and_save_nothing(text, message):
     storage.migrate()
     before = len(list_workshops())
     with pytest.raises(InputFormatError, match=message):
-        record.import_json(text)
+        record.import_json(text, "a-new-passcode", grant=OPERATOR)
     assert len(list_workshops()) == before
 
 

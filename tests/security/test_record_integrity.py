@@ -1,12 +1,19 @@
 """Issue 15, the workshop record: storage that cannot be injected, an audit chain without blind spots, keys,
 no secrets in exports, and storage errors that say what happened (findings 4, 6, 7, 10, 11 and 12)."""
 
+import json
+import re
 import sqlite3
 
 import pytest
 
-from portfolio_engine import keys, storage
+from portfolio_engine import audit, keys, record, storage
+from portfolio_engine.access import OPERATOR
+from portfolio_engine.cli import main
+from portfolio_engine.decisions import record_decision
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.proposals import add_stance, save_proposal
+from portfolio_engine.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +105,167 @@ def test_only_a_damaged_file_is_called_unreadable(private_database):
     private_database.write_bytes(b"not a database" * 300)
     with pytest.raises(PortfolioError, match="unreadable or not a Commons Portfolio database"):
         storage.migrate()
+
+
+# Finding 4: storage that cannot be injected, and imports that check every field.
+
+COLUMNS = "name, budget, currency, status_quo, state, deviation_threshold, created_at"
+REWRITE_EVERY_PASSCODE = (f"passcode_hash, {COLUMNS}) SELECT substr(id || ?, 1, length(id)), substr(join_code || ?, 1, length(join_code)), ?, "
+                          f"{COLUMNS} FROM workshops WHERE true ON CONFLICT(id) DO UPDATE SET passcode_hash = excluded.passcode_hash --")
+COPY_HASHES_INTO_A_NAME = (f"passcode_hash, {COLUMNS}) SELECT ?, ?, ?, (SELECT group_concat(passcode_hash) FROM workshops), 1, 'USD', '{{}}', "
+                           "'open', 0.01, 'x' --")
+
+
+def _stored_workshops(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT id, name, passcode_hash FROM workshops ORDER BY id").fetchall()
+
+
+@pytest.mark.parametrize("key", [REWRITE_EVERY_PASSCODE, COPY_HASHES_INTO_A_NAME], ids=["rewrite-every-passcode", "copy-hashes-into-a-name"])
+def test_a_crafted_json_key_is_refused_by_name_and_changes_nothing(workshop, private_database, tmp_path, capsys, key):
+    before = _stored_workshops(private_database)
+    document = {"format": "commons-portfolio-workshop/1", "workshop": {"id": "w-0000000001", "join_code": "ABCDEF", key: "attacker"}}
+    (tmp_path / "attack.json").write_text(json.dumps(document))
+    (tmp_path / "pass.txt").write_text("a-new-passcode\n")
+    code = main(["workshop", "import", str(tmp_path / "attack.json"), "--passcode-file", str(tmp_path / "pass.txt")])
+    err = capsys.readouterr().err
+    assert code == 2 and "is not a field this file can have" in err and "workshop.passcode_hash, name, budget" in err
+    assert _stored_workshops(private_database) == before
+    assert authenticate(workshop["workshop"].id, workshop["passcode"]).workshop_id == workshop["workshop"].id
+
+
+@pytest.fixture
+def export(workshop, catalog, status_quo):
+    """A workshop with a proposal, a stance and a decision, exported as JSON."""
+    workshop_id = workshop["workshop"].id
+    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "support", "Fine")
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    record_decision(workshop_id, proposal["id"], "Agreed", workshop["passcode"])
+    return json.loads(record.export_json(workshop_id))
+
+
+def _edited(document, path, value):
+    """The document with the value at `path` (keys and list indexes) replaced (or removed when value is DELETE)."""
+    edited = json.loads(json.dumps(document))
+    *parents, last = path
+    target = edited
+    for step in parents:
+        target = target[step]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return edited
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    (("workshop", "state"), "hacked", r"workshop\.state must be one of open, deciding, decided, archived"),
+    (("workshop", "status_quo"), '{"allocations": {}}', r"workshop\.status_quo is not a status quo"),
+    (("workshop", "status_quo"), '"/etc/passwd"', r"workshop\.status_quo must be a JSON object"),
+    (("workshop", "budget"), float("inf"), r"not valid JSON: 1e999 is too large a number"),
+    (("workshop", "budget"), -5, r"workshop\.budget must be a number"),
+    (("workshop", "deviation_threshold"), "0.01", r"workshop\.deviation_threshold must be a number"),
+    (("workshop", "id"), "w-1'; DROP TABLE workshops; --", r"workshop\.id is not an id"),
+    (("workshop", "created_at"), "yesterday", r"workshop\.created_at must be a date"),
+    (("participants", 0, "role"), "administrator", r"participants\[0\]\.role must be one of facilitator, stakeholder, observer"),
+    (("participants", 0, "is_admin"), True, r"participants\[0\]\.is_admin is not a field"),
+    (("proposals", 0, "allocations"), '{"acute_care": 1}', r"proposals\[0\] is not a proposal of this workshop"),
+    (("proposals", 0, "participant_id"), "u-0000000000", r"proposals\[0\]\.participant_id names no earlier row of participants"),
+    (("proposals", 0, "version"), 1.5, r"proposals\[0\]\.version must be a whole number"),
+    (("stances", 0, "stance"), "veto", r"stances\[0\]\.stance must be one of support"),
+    (("decisions", 0, "chain_head"), "x", r"decisions\[0\]\.chain_head must be a chain head"),
+    (("decisions", 0, "rationale"), DELETE, r"decisions\[0\]\.rationale is missing"),
+    (("extra",), [], r"The workshop file: extra is not a part"),
+])
+def test_an_import_checks_every_field_and_saves_nothing_when_one_is_wrong(export, private_database, path, value, message):
+    before = _stored_workshops(private_database)
+    text = json.dumps(_edited(export, path, value)).replace("Infinity", "1e999")
+    with pytest.raises(PortfolioError, match=message):
+        record.import_json(text, "a-new-passcode", grant=OPERATOR)
+    assert _stored_workshops(private_database) == before
+    assert [w.state for w in list_workshops()] == ["decided"]  # workshop list still works for everyone
+
+
+# Finding 6: an audit chain without blind spots.
+
+def _tamper(path, sql):
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+
+
+def _verify(chain_id, head=None):
+    with storage.reading() as db:
+        return audit.verify(db, chain_id, head)
+
+
+def test_the_app_refuses_to_write_on_top_of_a_row_changed_behind_its_back(workshop, private_database):
+    workshop_id = workshop["workshop"].id
+    _tamper(private_database, "UPDATE workshops SET deviation_threshold = 1")  # 'no justification ever needed'
+    with pytest.raises(audit.RecordMismatch, match=f"The stored workshop {workshop_id} differs from its audited record; nothing was saved"):
+        change_state(workshop_id, "deciding", workshop["passcode"])
+    assert get_workshop(workshop_id).state == "open"
+
+
+def test_a_stance_on_a_proposal_rewritten_in_the_database_is_refused(export, workshop, catalog, status_quo, private_database):
+    workshop_id = workshop["workshop"].id
+    change_state(workshop_id, "archived", workshop["passcode"])  # (export's workshop is decided; a new one)
+    other = create_workshop(catalog, "Second", 100e6, "facilitator-pass", status_quo, grant=OPERATOR)[0]
+    ana, _ = join(other.id, "Ana", "", "")
+    proposal = save_proposal(catalog, other.id, ana["id"], "Keep", "Stable", status_quo.allocations)
+    _tamper(private_database, f"UPDATE proposals SET rationale = 'Rewritten' WHERE id = '{proposal['id']}'")
+    with pytest.raises(audit.RecordMismatch, match=f"The stored proposal {proposal['id']} differs from its audited record; nothing was saved"):
+        add_stance(other.id, proposal["id"], ana["id"], "support", "Yes")
+
+
+def test_an_edit_forgiven_by_a_later_write_is_still_caught(workshop, private_database, monkeypatch):
+    """The write after the edit is recorded as older versions did (before = the edited row): verify names that entry."""
+    workshop_id = workshop["workshop"].id
+    _tamper(private_database, "UPDATE workshops SET deviation_threshold = 1")
+    with storage.reading() as db:
+        edited = audit._state(storage.select_one(db, "workshops", id=workshop_id))
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "last_state", lambda *args: (True, edited))  # an application that does not check
+        change_state(workshop_id, "deciding", workshop["passcode"])
+    result = _verify(workshop_id)
+    assert not result.ok
+    assert re.search(r"Audit entry 5 \(workshop.deciding w-\w+\): its 'before' is not the workshop's previous audited state", result.problem)
+
+
+def test_removing_the_newest_entries_is_caught_against_a_head_written_down_earlier(workshop, catalog, status_quo, private_database, capsys):
+    workshop_id = workshop["workshop"].id
+    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "block", "Never")
+    assert main(["workshop", "show", "--workshop", workshop_id]) == 0
+    head = json.loads(capsys.readouterr().out)["head"]
+    assert head.startswith("6:") and f"<code>{head}</code>" in record.html_report(catalog, workshop_id)
+    _tamper(private_database, "DELETE FROM stances")  # the block, and the newest entry that recorded it
+    _tamper(private_database, "DELETE FROM audit_log WHERE seq = 6")
+    assert _verify(workshop_id).ok  # without a head, a shorter chain looks whole
+    assert main(["audit", "verify", "--workshop", workshop_id, "--head", head]) == 1
+    assert "had 6 at the head you gave: the newest entries were removed" in capsys.readouterr().err
+    assert main(["audit", "verify", "--workshop", workshop_id, "--head", f"5:{'0' * 64}"]) == 1
+    assert "Audit entry 5 is not the one the head you gave names" in capsys.readouterr().err
+
+
+# Finding 7 (export half): no credential leaves the server.
+
+def test_no_passcode_or_token_hash_in_any_export_or_audit_entry(export, workshop, catalog, private_database, tmp_path):
+    workshop_id = workshop["workshop"].id
+    with sqlite3.connect(private_database) as conn:
+        secrets = [r[0] for r in conn.execute("SELECT passcode_hash FROM workshops UNION SELECT token_hash FROM participants")]
+        log = json.dumps(conn.execute("SELECT * FROM audit_log").fetchall())
+    assert len(secrets) == 4 and all(secrets)
+    record.write_csv_tables(catalog, workshop_id, tmp_path / "csv")
+    outputs = {"json": record.export_json(workshop_id), "html": record.html_report(catalog, workshop_id), "audit_log table": log,
+               **{p.name: p.read_text() for p in (tmp_path / "csv").iterdir()}}
+    for name, text in outputs.items():
+        leaked = [s for s in secrets if s in text or (s.partition("$")[2] or s) in text]
+        assert not leaked, f"{name} carries a credential hash"
+    assert "passcode_hash" not in json.loads(outputs["json"])["workshop"]
+    afters = [json.loads(json.loads(log)[n][7]) for n in (0, 1)]  # the workshop's and the facilitator's creation
+    assert afters[0]["passcode_hash"].startswith("hmac:") and afters[1]["token_hash"].startswith("hmac:")
+    assert _verify(workshop_id).ok
