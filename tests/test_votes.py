@@ -203,3 +203,19 @@ def test_a_paper_id_repeated_in_one_file_imports_nothing(catalog, split):
     with pytest.raises(InputFormatError, match="Line 3: paper_id 'A' is missing or repeated"):
         votes.import_paper(catalog, vote_id, "paper_id,humane_housing\nA,100\nA,100\n", PASS)
     assert votes.current_ballots(vote_id) == []
+
+
+def test_a_held_grant_authorizes_vote_steps_only_for_its_own_workshop(catalog, workshop):
+    from portfolio_engine.access import Grant
+
+    own = Grant("facilitator", workshop["workshop"].id)
+    vote = votes.create_vote(catalog, "Workshop vote", "split", "mean", 100, workshop_id=workshop["workshop"].id, grant=own)
+    with pytest.raises(NotAuthorized):
+        votes.open_vote(vote.id, None, grant=Grant("facilitator", "w-other"))
+    assert votes.open_vote(vote.id, None, grant=own).state == "open"
+    assert len(votes.generate_codes(vote.id, 2, None, grant=OPERATOR)) == 2
+    standalone = votes.create_vote(catalog, "Standalone", "split", "mean", 100, passcode=PASS, grant=OPERATOR)
+    with pytest.raises(NotAuthorized):
+        votes.open_vote(standalone.id, None, grant=own)
+    with pytest.raises(NotAuthorized, match="Sign in first"):
+        votes.create_vote(catalog, "Anonymous", "split", "mean", 100, passcode=PASS)

@@ -195,9 +195,13 @@ def list_votes(path: Path | None = None, state: str | None = None) -> list[Vote]
     return [_vote(r) for r in rows]
 
 
-def _authorize(vote_id: str, passcode: str, path: Path | None) -> str:
-    """The actor after a throttled passcode check, done before any write transaction (the throttle writes too)."""
+def _authorize(vote_id: str, passcode: str | None, path: Path | None, grant: Grant | None = None) -> str:
+    """The actor: a grant the caller holds (a facilitator of the vote's workshop, the steward or the operator), else
+    a throttled passcode check, done before any write transaction (the throttle writes too)."""
     row = get_vote(vote_id, path)
+    if grant is not None:
+        require(grant, "facilitator", row.workshop_id)
+        return grant.role
     if row.workshop_id:
         return authenticate(row.workshop_id, passcode or "", path).role
     with storage.reading(path) as db:
@@ -231,10 +235,10 @@ def change_rules(vote_id: str, passcode: str, path: Path | None = None, **change
         return vote
 
 
-def _move(vote_id: str, passcode: str, target: str, path: Path | None) -> Vote:
+def _move(vote_id: str, passcode: str | None, target: str, path: Path | None, grant: Grant | None) -> Vote:
     """draft -> open (freezing and fingerprinting the rules) -> closed, each an audit entry."""
     source = {"open": "draft", "closed": "open"}[target]
-    actor = _authorize(vote_id, passcode, path)
+    actor = _authorize(vote_id, passcode, path, grant)
     with storage.writing(path) as db:
         row = _locked(db, vote_id)
         if row["state"] != source:
@@ -245,19 +249,19 @@ def _move(vote_id: str, passcode: str, target: str, path: Path | None) -> Vote:
         return _vote(_update(db, vote_id, actor, f"vote.{'open' if target == 'open' else 'close'}", "vote", row, changes))
 
 
-def open_vote(vote_id: str, passcode: str, path: Path | None = None) -> Vote:
-    return _move(vote_id, passcode, "open", path)
+def open_vote(vote_id: str, passcode: str | None, path: Path | None = None, *, grant: Grant | None = None) -> Vote:
+    return _move(vote_id, passcode, "open", path, grant)
 
 
-def close_vote(vote_id: str, passcode: str, path: Path | None = None) -> Vote:
-    return _move(vote_id, passcode, "closed", path)
+def close_vote(vote_id: str, passcode: str | None, path: Path | None = None, *, grant: Grant | None = None) -> Vote:
+    return _move(vote_id, passcode, "closed", path, grant)
 
 
-def generate_codes(vote_id: str, count: int, passcode: str, path: Path | None = None) -> list[str]:
+def generate_codes(vote_id: str, count: int, passcode: str | None, path: Path | None = None, *, grant: Grant | None = None) -> list[str]:
     """N one-time voter codes; only their keyed hashes are stored, each issue an audit entry."""
     if not 1 <= count <= 100_000:
         raise PortfolioError("Generate between 1 and 100,000 codes at a time.")
-    actor = _authorize(vote_id, passcode, path)
+    actor = _authorize(vote_id, passcode, path, grant)
     codes = []
     with storage.writing(path) as db:
         if _locked(db, vote_id)["state"] == "closed":
@@ -533,13 +537,14 @@ def _check_paper_against(db, vote_id: str, records: list[dict]) -> None:
             raise InputFormatError(f"{where}: its voter code was already used {how}; a code casts one ballot.")
 
 
-def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str, path: Path | None = None) -> int:
+def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str | None, path: Path | None = None, *,
+                 grant: Grant | None = None) -> int:
     """Paper ballots (one row each: paper_id plus the ballot's columns, optionally the card's code), all or nothing; returns how many.
 
     Each ballot is an audit entry. Refused unless the vote is open; the file is read and checked before the write lock."""
     vote = get_vote(vote_id, path)
     records = _read_paper(vote, catalog, csv_text)
-    actor = _authorize(vote.id, passcode, path)
+    actor = _authorize(vote.id, passcode, path, grant)
     with storage.writing(path) as db:
         state = _locked(db, vote.id)["state"]
         if state != "open":
@@ -580,9 +585,9 @@ def _purge(db, vote_id: str, actor: str) -> int:
     return changed
 
 
-def purge(vote_id: str, passcode: str, path: Path | None = None) -> int:
+def purge(vote_id: str, passcode: str | None, path: Path | None = None, *, grant: Grant | None = None) -> int:
     """Retention: once a vote is closed, forget which code cast which ballot and the free text voters did not publish."""
-    actor = _authorize(vote_id, passcode, path)
+    actor = _authorize(vote_id, passcode, path, grant)
     with storage.writing(path) as db:
         if _locked(db, vote_id)["state"] != "closed":
             raise NotAllowed("Close the vote first: codes and free text are purged only after a vote is closed.")
