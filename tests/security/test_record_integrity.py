@@ -1,17 +1,23 @@
 """Issue 15, the workshop record: storage that cannot be injected, an audit chain without blind spots, keys,
 no secrets in exports, and storage errors that say what happened (findings 4, 6, 7, 10, 11 and 12)."""
 
+import contextlib
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portfolio_engine import audit, keys, record, storage
 from portfolio_engine.access import OPERATOR
 from portfolio_engine.cli import main
 from portfolio_engine.decisions import record_decision
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.paths import ROOT
 from portfolio_engine.proposals import add_stance, save_proposal
 from portfolio_engine.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
 
@@ -269,3 +275,53 @@ def test_no_passcode_or_token_hash_in_any_export_or_audit_entry(export, workshop
     afters = [json.loads(json.loads(log)[n][7]) for n in (0, 1)]  # the workshop's and the facilitator's creation
     assert afters[0]["passcode_hash"].startswith("hmac:") and afters[1]["token_hash"].startswith("hmac:")
     assert _verify(workshop_id).ok
+
+
+# Property: whatever file 'workshop import' is given, the answer is a workshop or a clear refusal, never a crash.
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=20)
+SLOW = settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def _import_or_refuse(text):
+    with contextlib.suppress(PortfolioError):
+        record.import_json(text, "a-new-passcode", grant=OPERATOR)
+
+
+@SLOW
+@given(document=JSON_VALUES)
+def test_random_json_documents_are_imported_or_refused(document):
+    _import_or_refuse(json.dumps(document))
+
+
+@SLOW
+@given(data=st.binary(max_size=300))
+def test_random_bytes_are_refused(data):
+    _import_or_refuse(data)
+
+
+def _paths(value, prefix=()):
+    """Every key and index path inside a document."""
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        yield (*prefix, key)
+        yield from _paths(child, (*prefix, key))
+
+
+@SLOW
+@given(choice=st.data())
+def test_a_valid_export_with_any_one_value_changed_is_imported_or_refused(export, choice):
+    paths = [p for p in _paths(export) if p[0] != "audit_log"]
+    path = choice.draw(st.sampled_from(paths))
+    value = choice.draw(JSON_VALUES | st.just(DELETE))
+    _import_or_refuse(json.dumps(_edited(export, path, value)))
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 4, b"[" * 50_000 + b"]" * 50_000, b'{"format": "commons-portfolio-workshop/2", "workshop": 1e999}'])
+def test_the_command_line_refuses_a_bad_import_file_without_a_traceback(tmp_path, content):
+    (tmp_path / "bad.json").write_bytes(content)
+    (tmp_path / "pass.txt").write_text("a-new-passcode\n")
+    done = subprocess.run([sys.executable, "-m", "portfolio_engine", "workshop", "import", str(tmp_path / "bad.json"),
+                           "--passcode-file", str(tmp_path / "pass.txt")], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr and done.stderr.count("\n") == 1
