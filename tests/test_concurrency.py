@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from portfolio_engine import audit, storage
+from portfolio_engine.access import OPERATOR
 from portfolio_engine.proposals import list_proposals
 from portfolio_engine.workshops import join
 
@@ -89,13 +90,13 @@ def _cast_many(vote_id: str, codes: list[str]) -> list[str]:
     from portfolio_engine.voting.votes import cast
 
     catalog = load_catalog()
-    return [cast(catalog, vote_id, c, {"allocations": {"humane_housing": 2, "acute_care": 1}}) for c in codes]
+    return [cast(catalog, vote_id, c, {"allocations": {"humane_housing": 60, "acute_care": 40}}) for c in codes]
 
 
 def test_eight_processes_casting_ballots_lose_none_and_count_each_once(catalog):
     from portfolio_engine.voting import votes
 
-    vote = votes.create_vote(catalog, "Rush hour", "split", "mean", 100, passcode="vote-passcode")
+    vote = votes.create_vote(catalog, "Rush hour", "split", "mean", 100, passcode="vote-passcode", grant=OPERATOR)
     codes = votes.generate_codes(vote.id, 320, "vote-passcode")
     votes.open_vote(vote.id, "vote-passcode")
     with pool() as workers:
