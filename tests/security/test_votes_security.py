@@ -262,14 +262,24 @@ def test_random_paper_files_and_project_files_import_or_say_why(catalog, opened,
             attempt()
 
 
+@pytest.fixture
+def every_ballot(catalog, opened):
+    """An open vote of each kind of ballot, with one code each."""
+    split = votes.create_vote(catalog, "Split", "split", "median", 1_000, passcode=PASS, grant=OPERATOR)
+    codes = votes.generate_codes(split.id, 1, PASS)
+    votes.open_vote(split.id, PASS)
+    return [opened, project_vote(catalog, ballot="knapsack", count=1), (split, codes)]
+
+
 @FUZZ
 @given(document=JSON, rules=JSON, ballots=JSON)
-def test_random_bundles_and_ballots_verify_or_say_why(catalog, opened, document, rules, ballots):
-    vote, codes = opened
-    shaped = {"format": "commons-portfolio-vote-bundle/2", "rules": rules, "ballots": ballots, "signature": document}
-    for candidate in (document, shaped, {**shaped, "rules": {**vote.rules(), "options": rules}}):
-        with contextlib.suppress(PortfolioError):
-            verify_bundle(candidate, catalog)
-    for raw in (document, {"points": document}, {"projects": ballots}):
-        with contextlib.suppress(PortfolioError):
-            votes.cast(catalog, vote.id, codes[0], raw)
+def test_random_bundles_and_ballots_verify_or_say_why(catalog, every_ballot, document, rules, ballots):
+    for vote, codes in every_ballot:
+        shaped = {"format": "commons-portfolio-vote-bundle/2", "rules": rules, "ballots": ballots, "signature": document}
+        for candidate in (document, shaped, {**shaped, "rules": {**vote.rules(), "options": rules}},
+                          {**shaped, "rules": vote.rules(), "ballots": [{"ballot": document}]}):
+            with contextlib.suppress(PortfolioError):
+                verify_bundle(candidate, catalog)
+        for raw in (document, {"points": document}, {"projects": ballots}, {"allocations": document}):
+            with contextlib.suppress(PortfolioError):
+                votes.cast(catalog, vote.id, codes[0], raw)
