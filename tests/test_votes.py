@@ -1,5 +1,6 @@
 """Resident votes: one ballot per code, frozen rules, receipts, paper ballots, results and bundles."""
 
+import json
 import sqlite3
 
 import pytest
@@ -219,3 +220,22 @@ def test_a_held_grant_authorizes_vote_steps_only_for_its_own_workshop(catalog, w
         votes.open_vote(standalone.id, None, grant=own)
     with pytest.raises(NotAuthorized, match="Sign in first"):
         votes.create_vote(catalog, "Anonymous", "split", "mean", 100, passcode=PASS)
+
+
+def test_expired_votes_are_purged_once_by_the_retention_setting(catalog, split, monkeypatch, capsys):
+    from portfolio_engine.cli import main
+
+    vote_id, codes = split
+    receipt = cast_split(catalog, vote_id, codes[0], 1, 1, why="private")
+    votes.close_vote(vote_id, PASS)
+    with pytest.raises(NotAuthorized):
+        votes.purge_expired(None, days=0)
+    monkeypatch.setenv("PORTFOLIO_VOTE_RETENTION_DAYS", "90")
+    assert votes.purge_expired(OPERATOR) == []  # closed today: kept for 90 days
+    assert main(["vote", "purge", "--expired", "--days", "0"]) == 0 and json.loads(capsys.readouterr().out) == {"purged": [vote_id]}
+    assert votes.purge_expired(OPERATOR, days=0) == []  # purged once
+    assert votes.current_ballots(vote_id)[0]["why"] == "" and votes.current_ballots(vote_id)[0]["code_hash"] is None
+    assert main(["vote", "receipt", "--vote", vote_id, "--code", receipt]) == 0 and "counted" in capsys.readouterr().out
+    monkeypatch.setenv("PORTFOLIO_VOTE_RETENTION_DAYS", "soon")
+    with pytest.raises(PortfolioError, match="whole number of days"):
+        votes.purge_expired(OPERATOR)
