@@ -41,6 +41,15 @@ def test_a_missing_key_file_on_a_database_with_an_audit_record_stops_with_a_rest
     assert not key.exists()
 
 
+def test_the_command_line_stops_with_the_restore_message(workshop, private_database, capsys):
+    private_database.with_name("secret.key").unlink()
+    keys._checked.clear()
+    assert main(["audit", "verify", "--workshop", workshop["workshop"].id]) == 2
+    err = capsys.readouterr().err
+    assert "secret.key is missing but this database has an audit record" in err and "Traceback" not in err
+    assert not private_database.with_name("secret.key").exists()
+
+
 @pytest.mark.parametrize("content", ["", "\n", "abc123", "z" * 64])
 def test_an_empty_short_or_damaged_key_file_is_refused(workshop, private_database, content):
     private_database.with_name("secret.key").write_text(content)
