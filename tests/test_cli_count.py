@@ -10,7 +10,7 @@ import pytest
 from portfolio_engine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data" / "pabulib"
+SHARED = ROOT / "tests" / "data" / "pabulib"  # copies of shared/data/pabulib, see its SOURCES.md
 
 
 def engine(*args):

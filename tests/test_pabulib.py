@@ -7,7 +7,7 @@ import pytest
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.voting import pabulib
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
+SHARED = Path(__file__).resolve().parent / "data" / "pabulib"  # copies of shared/data/pabulib, see its SOURCES.md
 SMALL = """META
 key;value
 description;tiny
@@ -71,7 +71,7 @@ def test_fractional_and_comma_budgets_are_exact():
 
 def test_the_shared_real_elections_parse():
     files = sorted(SHARED.glob("*.pb"))
-    assert len(files) == 3, f"shared pabulib files missing under {SHARED}"
+    assert len(files) == 3, f"pabulib files missing under {SHARED}"
     for path in files:
         election = pabulib.read(path)
         assert int(election.meta["num_votes"]) == len(election.votes)

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from portfolio_engine.voting import pabulib
 from portfolio_engine.voting.project_rules import run
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
+SHARED = Path(__file__).resolve().parent / "data" / "pabulib"  # copies of shared/data/pabulib, see its SOURCES.md
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-# shared/data/pabulib/SOURCES.md: pabutools 1.2.3 results, and Assen's official outcome (MES with add1).
+# tests/data/pabulib/SOURCES.md: pabutools 1.2.3 results, and Assen's official outcome (MES with add1).
 REFERENCE = {
     ("Netherlands_Assen_2024.pb", "greedy", "cost"): "2, 3, 8, 9, 11, 13, 14",
     ("Netherlands_Assen_2024.pb", "mes", "cost"): "2, 3, 9, 11, 12, 13, 14",
@@ -70,3 +70,11 @@ def test_project_rules_never_overspend_and_match_pabutools(projects, voters, bud
         selected = run(election, rule)
         assert sorted(selected) == sorted(p.name for p in outcome if p.name in supported), rule
         assert sum(election.cost(p) for p in selected) <= election.budget
+
+
+def test_add1_on_a_huge_budget_shared_by_few_voters_finishes():
+    """A crafted election needed 10^11 unit raises; after UNIT_STEPS the step doubles, so the count ends."""
+    text = ("META\nkey;value\ndescription;crafted\nnum_projects;2\nnum_votes;4\nbudget;1000000000000\nvote_type;approval\n"
+            "PROJECTS\nproject_id;cost\n1;999999999990\n2;5\nVOTES\nvoter_id;vote\n1;1\n2;2\n3;2\n4;2\n")
+    outcome = run(pabulib.parse(text), "mes-add1")
+    assert outcome and set(outcome) <= {"1", "2"}

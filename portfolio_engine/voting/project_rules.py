@@ -15,6 +15,7 @@ import numpy as np
 from .pabulib import Election
 
 TIE = 1e-12
+UNIT_STEPS = 250_000  # generated test elections need up to ~80,000; a crafted one 10^11
 
 
 @dataclass(frozen=True)
@@ -117,19 +118,23 @@ def _exhaustive(ballots: Ballots, chosen: list[int]) -> bool:
 
 def equal_shares(ballots: Ballots, add1: bool = False) -> list[str]:
     """MES; with add1, raise every voter's budget by one currency unit until the outcome is exhaustive,
-    returning the last outcome that did not overspend."""
+    returning the last outcome that did not overspend.
+
+    After UNIT_STEPS unit raises the step doubles each time: real elections finish well before, and a
+    crafted one (a huge budget shared by a few voters) cannot hold the server for 10^11 steps."""
     per_voter = ballots.budget / ballots.voters
     chosen = _equal_shares(ballots, float(per_voter))
     if not add1:
         return [ballots.project_ids[i] for i in chosen]
-    previous = chosen
+    previous, step, steps = chosen, 1, 0
     while True:
         if sum((ballots.costs[i] for i in chosen), Fraction(0)) > ballots.budget:
             return [ballots.project_ids[i] for i in previous]
         if _exhaustive(ballots, chosen):
             return [ballots.project_ids[i] for i in chosen]
-        previous = chosen
-        per_voter += 1
+        previous, steps = chosen, steps + 1
+        step = step * 2 if steps > UNIT_STEPS else 1
+        per_voter += step
         chosen = _equal_shares(ballots, float(per_voter))
 
 
