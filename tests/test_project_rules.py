@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from portfolio_engine.voting import pabulib
+from portfolio_engine.voting import pabulib, project_rules
 from portfolio_engine.voting.project_rules import run
 
 SHARED = Path(__file__).resolve().parent / "data" / "pabulib"  # copies of shared/data/pabulib, see its SOURCES.md
@@ -72,8 +72,9 @@ def test_project_rules_never_overspend_and_match_pabutools(projects, voters, bud
         assert sum(election.cost(p) for p in selected) <= election.budget
 
 
-def test_add1_on_a_huge_budget_shared_by_few_voters_finishes():
-    """A crafted election needed 10^11 unit raises; after UNIT_STEPS the step doubles, so the count ends."""
+def test_add1_on_a_huge_budget_shared_by_few_voters_finishes(monkeypatch):
+    """A crafted election needed 10^11 unit raises; after UNIT_STEPS (fewer here, for speed) the step doubles, so the count ends."""
+    monkeypatch.setattr(project_rules, "UNIT_STEPS", 1_000)
     text = ("META\nkey;value\ndescription;crafted\nnum_projects;2\nnum_votes;4\nbudget;1000000000000\nvote_type;approval\n"
             "PROJECTS\nproject_id;cost\n1;999999999990\n2;5\nVOTES\nvoter_id;vote\n1;1\n2;2\n3;2\n4;2\n")
     outcome = run(pabulib.parse(text), "mes-add1")
