@@ -22,7 +22,7 @@ from .errors import PortfolioError
 from .keys import keyed_hash
 
 GENESIS = "0" * 64
-SECRET_FIELDS = ("passcode_hash", "token_hash", "code_hash")
+SECRET_FIELDS = ("passcode_hash", "token_hash", "code_hash", "why")  # "why": a voter's free text, purged after the vote
 DIGEST = "hmac:"
 
 
@@ -45,6 +45,7 @@ ENTITIES: dict[str, Entity] = {
     "ballot": Entity("ballots", "id", "vote_id"),
     "voter_code": Entity("voter_codes", "code_hash", "vote_id"),
 }
+VOTE_ENTITIES = ("vote", "ballot", "voter_code")
 
 
 class RecordMismatch(PortfolioError):
@@ -98,8 +99,9 @@ def _entry_hash(entry: dict) -> str:
 
 def _mismatch(entity: str, entity_id: str, chain_id: str) -> RecordMismatch:
     shown = "" if ENTITIES[entity].id_column in SECRET_FIELDS else f" {entity_id}"
+    check = f"vote audit --vote {chain_id}" if entity in VOTE_ENTITIES else f"audit verify --workshop {chain_id}"
     return RecordMismatch(f"The stored {entity.replace('_', ' ')}{shown} differs from its audited record; nothing was saved. "
-                          f"Run 'python -m portfolio_engine audit verify --workshop {chain_id}' and restore the record from a backup.")
+                          f"Run 'python -m portfolio_engine {check}' and restore the record from a backup.")
 
 
 def last_state(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> tuple[bool, str | None]:

@@ -25,7 +25,7 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 MIN_FILE_KEY = 32  # hex characters in secret.key
 MIN_ENV_KEY = 16  # characters in PORTFOLIO_SECRET
 RESTORE = "restore the key from your backup (see docs/deploy.md). Nothing was changed."
-_checked: dict[tuple[Path, Path], bytes] = {}  # keys that passed the checks, per (key file, database)
+_checked: dict[tuple[str | None, str | None], bytes] = {}  # keys that passed the checks, per (key file, database) setting
 
 
 class KeyMissing(PortfolioError):
@@ -43,10 +43,10 @@ def secret_key() -> bytes:
         if len(configured) < MIN_ENV_KEY:
             raise KeyMissing(f"PORTFOLIO_SECRET is too short ({len(configured)} characters; at least {MIN_ENV_KEY}): {RESTORE}")
         return configured.encode()
-    path, database = key_file(), database_path()
-    known = _checked.get((path, database))
+    settings = (os.environ.get("PORTFOLIO_SECRET_FILE"), os.environ.get("PORTFOLIO_DB"))  # no Path built on the hot path
+    known = _checked.get(settings)
     if known is None:
-        known = _checked[(path, database)] = _file_key(path, database)
+        known = _checked[settings] = _file_key(key_file(), database_path())
     return known
 
 

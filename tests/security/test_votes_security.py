@@ -147,6 +147,7 @@ def test_purging_a_closed_vote_forgets_codes_and_unpublished_why_and_everything_
         assert conn.execute("SELECT COUNT(*) FROM ballots WHERE code_hash IS NOT NULL").fetchone()[0] == 0
         assert sorted(w for (w,) in conn.execute("SELECT why FROM ballots")) == ["", "shared reason"]
         assert b"my secret reason" not in b"".join(str(r).encode() for r in conn.execute("SELECT * FROM ballots"))
+        assert b"my secret reason" not in b"".join(str(r).encode() for r in conn.execute("SELECT * FROM audit_log"))  # a digest there
     assert cli(capsys, "vote", "audit", "--vote", vote.id)[0] == 0
     assert "This ballot is counted" in votes.check_receipt(vote.id, receipt)
     assert verify_bundle(before, catalog, public_key(vote.id)) == []
