@@ -20,10 +20,12 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# DEMO=0 for a real installation: no demo workshop, no demo steward passcode (docs/deploy.md).
+DEMO ?= 1
 db: $(VENV)/.runtime
 	mkdir -p var
 	$(PY) -m portfolio_engine init-db
-	$(PY) -m portfolio_engine seed-demo
+	$(if $(filter 1,$(DEMO)),$(PY) -m portfolio_engine seed-demo)
 
 run: db
 	$(PY) -m ui.serve run app.py --server.address $(HOST) --server.port $(PORT)

@@ -5,7 +5,7 @@ import streamlit as st
 from portfolio_engine import storage
 from ui import busy, client, identity
 
-st.set_page_config(page_icon=":material/balance:", layout="wide")  # each page's title comes from its st.Page
+st.set_page_config(page_icon="⚖️", layout="wide")  # an emoji: Streamlit would fetch a material icon from Google  # each page's title comes from its st.Page
 
 
 @st.cache_resource

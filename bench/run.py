@@ -204,13 +204,14 @@ def submission_figures() -> list[tuple[str, float, str, float]]:
 
     from workers import cast_batch, plain_main
 
+    from portfolio_engine.access import OPERATOR
     from portfolio_engine.voting import votes
 
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "votes.db")
         os.environ["PORTFOLIO_DB"] = db
         catalog = load_catalog()
-        vote = votes.create_vote(catalog, "Benchmark", "split", "mean", 100, passcode="bench-passcode")
+        vote = votes.create_vote(catalog, "Benchmark", "split", "mean", 100, passcode="bench-passcode", grant=OPERATOR)
         codes = votes.generate_codes(vote.id, 1000, "bench-passcode")
         votes.open_vote(vote.id, "bench-passcode")
         plain_main()

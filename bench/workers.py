@@ -19,4 +19,4 @@ def cast_batch(db: str, vote_id: str, codes: list[str]) -> None:
 
     catalog = load_catalog()
     for code in codes:
-        cast(catalog, vote_id, code, {"allocations": {"humane_housing": 2, "acute_care": 1}})
+        cast(catalog, vote_id, code, {"allocations": {"humane_housing": 66, "acute_care": 34}})

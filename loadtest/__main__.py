@@ -87,7 +87,7 @@ def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:
     passcode = secrets.token_urlsafe(12)
     storage.migrate(db)
     projects = [{"id": i, "name": n, "cost": float(c), "element": e} for i, n, c, e in PROJECTS]
-    vote = create_vote(load_catalog(), "Load test: neighborhood projects", "approval", "mes", 500_000, passcode=passcode,
+    vote = create_vote(load_catalog(), "Load test: neighborhood projects", "approval", "mes", 500_000, passcode=passcode, grant=OPERATOR,
                        projects=projects, allow_revote=False, path=db)
     open_vote(vote.id, passcode, db)
     return vote.id, generate_codes(vote.id, residents, passcode, db)

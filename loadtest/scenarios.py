@@ -54,7 +54,7 @@ class Expected:
 
 
 def amounts_in(run: Run, ids) -> dict[str, float]:
-    """The allocation the run wrote into the page's address (whole cents); the address also holds a joined person's token."""
+    """The allocation the run wrote into the page's address (whole cents); the address holds the allocation only."""
     if run.query is None:
         raise ProtocolError("The run did not update the page's address.")
     return {k: float(v) for k, v in urllib.parse.parse_qsl(run.query) if k in ids}

@@ -22,6 +22,7 @@ from .constraints import read_problem
 from .demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
 from .dynamics import build_model, simulate
 from .errors import PortfolioError
+from .keys import secret_key
 from .optimize import frontier, optimize
 from .portfolio import apply_move, load_status_quo, make_portfolio, parse_amount, read_portfolio
 from .xmile import to_xmile
@@ -129,6 +130,7 @@ def cmd_export_xmile(args: argparse.Namespace) -> str:
 
 def cmd_init_db(args: argparse.Namespace) -> str:
     version = storage.migrate()
+    secret_key()  # a database with records and no key stops here, at start, not at the first write
     print(f"Database ready at {storage.database_path()} (schema version {version}).", file=sys.stderr)
     return ""
 

@@ -24,7 +24,9 @@ def steward_set(args) -> str:
 
 
 def _scope(args) -> str:
-    return f"facilitator:{args.workshop}" if args.workshop else args.scope
+    if args.workshop:
+        return f"facilitator:{args.workshop}"
+    return f"vote:{args.vote}" if args.vote else args.scope
 
 
 def signin_list(args) -> str:
@@ -55,6 +57,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
         p = sub.add_parser(name, help=help_, description=help_)
         where = p.add_mutually_exclusive_group(required=True)
         where.add_argument("--workshop", help="a workshop's facilitator sign-in")
+        where.add_argument("--vote", help="a standalone vote's passcode sign-in")
         where.add_argument("--scope", choices=["steward", "join"], help="the data steward's sign-in, or join codes")
         if name == "unlock":
             p.add_argument("--client", help="only this client (as listed)")

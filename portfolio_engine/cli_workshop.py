@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import access, audit, record, storage
 from .catalog import load_catalog
+from .constraints import read_document
 from .decisions import record_decision
 from .errors import InputFormatError, PortfolioError
 from .jsonfile import read_json
@@ -49,7 +50,9 @@ def _table(rows: list[dict], columns: list[str], fmt: str) -> str:
 def workshop_create(args) -> str:
     catalog = load_catalog()
     status_quo = read_portfolio(catalog, args.status_quo) if args.status_quo else load_status_quo(catalog)
-    constraints = _json_file(args.constraints)
+    constraints = read_document(args.constraints) if args.constraints else None  # files it names are read and put inline
+    if constraints is not None and not isinstance(constraints, dict):
+        raise InputFormatError(f"{args.constraints} must hold a JSON object.")
     workshop, _ = create_workshop(catalog, args.name, args.budget, _passcode(args.passcode_file), status_quo, args.currency,
                                   constraints, args.deviation_threshold, grant=access.OPERATOR)
     return json.dumps({"id": workshop.id, "join_code": workshop.join_code})

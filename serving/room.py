@@ -119,7 +119,7 @@ def content_security_policy(tls: bool) -> str:
         "default-src 'self'",
         f"script-src 'self' 'wasm-unsafe-eval' {' '.join(inline_script_hashes())}",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: https://fonts.gstatic.com",
+        "img-src 'self' data:",
         "font-src 'self' data:",
         f"connect-src 'self' {scheme}://$http_host",
         "object-src 'none'",

@@ -126,3 +126,22 @@ def test_steward_sign_in(tmp_path, clock):
     access.steward_file().write_text("")
     with pytest.raises(access.StewardNotConfigured):
         access.sign_in_steward("steward-passcode")
+
+
+def test_the_command_line_sets_the_steward_and_lifts_locks(workshop, clock, tmp_path, capsys):
+    from portfolio_engine.cli import main
+
+    (tmp_path / "pass.txt").write_text("steward-passcode\n")
+    assert main(["steward", "set", "--passcode-file", str(tmp_path / "pass.txt")]) == 0
+    assert main(["steward", "set", "--passcode-file", str(tmp_path / "pass.txt")]) == 2  # never replaced by accident
+    assert "already set" in capsys.readouterr().err
+    assert access.sign_in_steward("steward-passcode") == Grant("steward")
+    w = workshop["workshop"]
+    for _ in range(access.POLICIES["facilitator"].lockout):
+        clock[0] += 1_000
+        with pytest.raises(NotAuthorized):
+            authenticate(w.id, "wrong-guess")
+    assert main(["signin", "list", "--workshop", w.id]) == 0
+    assert '"locked": true' in capsys.readouterr().out
+    assert main(["signin", "unlock", "--workshop", w.id]) == 0
+    assert authenticate(w.id, workshop["passcode"]) == Grant("facilitator", w.id)

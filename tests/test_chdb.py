@@ -1,4 +1,4 @@
-"""The real City Health Dashboard extract (Buffalo, NY tracts; tests only, see shared/data/indicators/SOURCES.md)."""
+"""The real City Health Dashboard extract (Buffalo, NY tracts; tests only, see tests/data/indicators/SOURCES.md)."""
 
 from pathlib import Path
 
@@ -10,13 +10,13 @@ from portfolio_engine.chdb import import_chdb
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.indicators import values
 
-BUFFALO = Path(__file__).resolve().parents[2] / "shared" / "data" / "indicators" / "chdb_v13_buffalo_ny_tracts_part_a.csv"
+BUFFALO = Path(__file__).resolve().parent / "data" / "indicators" / "chdb_v13_buffalo_ny_tracts_part_a.csv"
 
 
 @pytest.fixture
 def buffalo(catalog):
     if not BUFFALO.exists():
-        pytest.fail(f"The shared City Health Dashboard extract is missing: {BUFFALO}")
+        pytest.fail(f"The City Health Dashboard extract is missing: {BUFFALO}")
     return import_chdb(catalog, BUFFALO, grant=OPERATOR)
 
 

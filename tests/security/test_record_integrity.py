@@ -50,6 +50,15 @@ def test_the_command_line_stops_with_the_restore_message(workshop, private_datab
     assert not private_database.with_name("secret.key").exists()
 
 
+def test_init_db_stops_at_start_when_the_key_is_missing(workshop, private_database, capsys):
+    """make run and make serve run init-db first: the app never starts on a database whose key is lost."""
+    private_database.with_name("secret.key").unlink()
+    keys._checked.clear()
+    assert main(["init-db"]) == 2
+    assert "restore the key from your backup" in capsys.readouterr().err
+    assert not private_database.with_name("secret.key").exists()
+
+
 @pytest.mark.parametrize("content", ["", "\n", "abc123", "z" * 64])
 def test_an_empty_short_or_damaged_key_file_is_refused(workshop, private_database, content):
     private_database.with_name("secret.key").write_text(content)
