@@ -13,7 +13,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.portfolio import load_status_quo
 from portfolio_engine.proposals import list_proposals, tallies
 from portfolio_engine.voting.code_sheet import sheet_html
-from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, read_projects
+from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
 from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from ui import downloads, identity
 from ui.text import plain
@@ -227,15 +227,29 @@ for vote in workshop_votes:
                 state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), passcode)
             except PortfolioError as err:
                 st.error(plain(str(err)))
-    if vote.state != "draft":
-        paper = st.file_uploader("Paper ballots (CSV: paper_id plus the ballot's columns)", type=["csv"], key=f"paper_{vote.id}")
+    if vote.state == "open":
+        paper = st.file_uploader("Paper ballots (CSV)", type=["csv"], key=f"paper_{vote.id}",
+                                 help="Columns: paper_id, one per category or project (marks 1, x or yes; blank or 0 is not marked; "
+                                      "points for cumulative ballots), and optionally code, neighborhood, group, why, publish_why.")
         if paper is not None and st.button("Import the paper ballots", key=f"import_paper_{vote.id}"):
             try:
                 imported = import_paper(catalog, vote.id, paper.getvalue().decode("utf-8-sig"), passcode)
-            except (PortfolioError, UnicodeDecodeError) as err:
+            except UnicodeDecodeError:
+                st.error("Nothing was imported: the file is not UTF-8 text (save it from the spreadsheet as 'CSV UTF-8').")
+            except PortfolioError as err:
                 st.error(plain(f"Nothing was imported. {err}"))
             else:
                 st.success(f"{imported} paper ballots imported.")
+    if vote.state == "closed" and left.button("Purge codes and private free text", key=f"purge_{vote.id}",
+                                              help="Retention: forget which code cast which ballot and the 'why' voters did not "
+                                                   "agree to publish. Results, receipts and the signed bundle still check out."):
+        try:
+            changed = purge(vote.id, passcode)
+        except PortfolioError as err:
+            st.error(plain(str(err)))
+        else:
+            st.success(f"Purged: {changed} ballot{'' if changed == 1 else 's'} no longer point{'s' if changed == 1 else ''} "
+                       "to a code or keep private text.")
     codes = state.get(f"new_codes:{vote.id}")
     if codes:
         st.caption(f"{len(codes)} new codes: print or send them now; only their fingerprints are stored, so they cannot be shown again.")

@@ -136,3 +136,20 @@ def test_facilitator_sets_up_opens_and_prints_codes_for_a_vote(workshop):
     assert [b.proto.label for b in at.get("download_button")] == ["Codes (CSV)"]
     assert any(b.label == "Prepare printable sheet with QR codes" for b in at.button)
     assert list_votes()[0].state == "open"
+
+
+def test_facilitator_purges_a_closed_vote_from_the_page(workshop, catalog):
+    from portfolio_engine.voting import votes
+
+    w = workshop["workshop"]
+    vote = votes.create_vote(catalog, "Parks", "split", "mean", 100, workshop_id=w.id, passcode=workshop["passcode"])
+    votes.open_vote(vote.id, workshop["passcode"])
+    (code,) = votes.generate_codes(vote.id, 1, workshop["passcode"])
+    votes.cast(catalog, vote.id, code, {"allocations": {"humane_housing": 60, "acute_care": 40}}, why="private reason")
+    votes.close_vote(vote.id, workshop["passcode"])
+    at = signed_in(workshop)
+    assert not any(u.key == f"paper_{vote.id}" for u in at.get("file_uploader"))  # a closed vote takes no paper ballots
+    at.text_input(key="action_passcode").input(workshop["passcode"])
+    submit(at, "Purge codes and private free text")
+    assert any(s.value.startswith("Purged: 1 ballot no longer points") for s in at.success)
+    assert votes.purge_expired(access.OPERATOR, days=0) == []  # already purged
