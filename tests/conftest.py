@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped catalog, status quo and model, and a private database per test."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -75,6 +76,21 @@ def workshop(catalog, status_quo):
     return {"workshop": created, "ana": ana, "ben": ben, "passcode": "facilitator-pass"}
 
 
+@pytest.fixture
+def history(catalog, workshop, status_quo):
+    """The workshop taken to a decision (a proposal, a stance, the decision); returns (workshop id, proposal id)."""
+    from portfolio_engine.decisions import record_decision
+    from portfolio_engine.proposals import add_stance, save_proposal
+    from portfolio_engine.workshops import change_state
+
+    workshop_id = workshop["workshop"].id
+    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "live_with", "Fine for now")
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    record_decision(workshop_id, proposal["id"], "Consensus", workshop["passcode"])
+    return workshop_id, proposal["id"]
+
+
 # The optimizer issue's example constraints, shared by the optimizer, constraints and CLI tests.
 ISSUE_CONSTRAINTS = {
     "budget": 100000000,
@@ -91,6 +107,33 @@ ISSUE_CONSTRAINTS = {
 @pytest.fixture
 def issue_constraints():
     return dict(ISSUE_CONSTRAINTS)
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium: without it browser tests skip locally; with REQUIRE_BROWSER=1 (set by .ci/run) they fail."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """Headless Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=FLAGS, headless=True)
+        yield instance
+        instance.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,6 @@ import sqlite3
 import pytest
 
 from portfolio_engine import audit, storage
-from portfolio_engine.decisions import record_decision
-from portfolio_engine.proposals import add_stance, save_proposal
-from portfolio_engine.workshops import change_state
-
-
-@pytest.fixture
-def history(catalog, workshop, status_quo):
-    workshop_id = workshop["workshop"].id
-    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
-    add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "live_with", "Fine for now")
-    change_state(workshop_id, "deciding", workshop["passcode"])
-    record_decision(workshop_id, proposal["id"], "Consensus", workshop["passcode"])
-    return workshop_id, proposal["id"]
 
 
 def verify(workshop_id):

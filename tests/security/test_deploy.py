@@ -24,9 +24,6 @@ from cryptography.x509.oid import NameOID
 
 from serving.room import ROOT, Tls, free_port, nginx_conf, serve_room
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = ["optimize", "compare", "vote", "results", "data", "facilitate"]
 WATCH = "document.addEventListener('securitypolicyviolation', e => (window.cspViolations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`));"
 
@@ -174,26 +171,11 @@ def test_with_a_runtime_folder_the_logs_outlive_the_room(nginx, tmp_path):
     assert "Streamlit" in (runtime / "streamlit-1.log").read_text()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
-def test_every_page_works_in_chromium_under_the_content_security_policy(chromium, tls_room):
+def test_every_page_works_in_chromium_under_the_content_security_policy(browser, tls_room):
     from playwright.sync_api import expect
 
     room, _ = tls_room
-    context = chromium.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 1000})
     context.add_init_script(WATCH)
     page = context.new_page()
     reported = []

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from portfolio_engine import audit, keys, record, storage
 from portfolio_engine.access import OPERATOR
 from portfolio_engine.cli import main
-from portfolio_engine.decisions import record_decision
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.paths import ROOT
 from portfolio_engine.proposals import add_stance, save_proposal
@@ -159,14 +158,9 @@ def test_a_crafted_json_key_is_refused_by_name_and_changes_nothing(workshop, pri
 
 
 @pytest.fixture
-def export(workshop, catalog, status_quo):
+def export(history):
     """A workshop with a proposal, a stance and a decision, exported as JSON."""
-    workshop_id = workshop["workshop"].id
-    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
-    add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "support", "Fine")
-    change_state(workshop_id, "deciding", workshop["passcode"])
-    record_decision(workshop_id, proposal["id"], "Agreed", workshop["passcode"])
-    return json.loads(record.export_json(workshop_id))
+    return json.loads(record.export_json(history[0]))
 
 
 def _edited(document, path, value):
