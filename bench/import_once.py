@@ -8,9 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portfolio_engine.access import OPERATOR  # noqa: E402
-from portfolio_engine.catalog import load_catalog  # noqa: E402
-from portfolio_engine.indicators import import_long  # noqa: E402
+from portfolio_engine.community.indicators import import_long  # noqa: E402
+from portfolio_engine.model.catalog import load_catalog  # noqa: E402
+from portfolio_engine.security.access import OPERATOR  # noqa: E402
 
 start = time.perf_counter()
 summary = import_long(load_catalog(), Path(sys.argv[1]), grant=OPERATOR)

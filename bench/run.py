@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from portfolio_engine.assumptions import default_assumptions  # noqa: E402
-from portfolio_engine.catalog import load_catalog  # noqa: E402
-from portfolio_engine.dynamics import build_model, simulate  # noqa: E402
-from portfolio_engine.portfolio import load_status_quo  # noqa: E402
-from portfolio_engine.xmile import to_xmile  # noqa: E402
+from portfolio_engine.model.assumptions import default_assumptions  # noqa: E402
+from portfolio_engine.model.catalog import load_catalog  # noqa: E402
+from portfolio_engine.model.dynamics import build_model, simulate  # noqa: E402
+from portfolio_engine.model.portfolio import load_status_quo  # noqa: E402
+from portfolio_engine.model.xmile import to_xmile  # noqa: E402
 
 YEARS = 20
 TRIVIAL_PAGE = """
@@ -85,8 +85,8 @@ def optimizer_figures() -> list[tuple[str, float, str, float]]:
     """The issue's constraints with a 20-year horizon; baseline: SLSQP with scipy's own finite differences."""
     from scipy.optimize import minimize
 
-    from portfolio_engine.constraints import problem_from_dict
-    from portfolio_engine.optimize import _starts, frontier, optimize, scorer
+    from portfolio_engine.optimizer.constraints import problem_from_dict
+    from portfolio_engine.optimizer.optimize import _starts, frontier, optimize, scorer
 
     document = {"budget": 100e6, "objective": {"thriving_at_year": 20}, "floors": {"acute_care": 15e6},
                 "ceilings": {"public_safety": 20e6}, "family_floors": {"urgent_services": 45e6},
@@ -140,9 +140,9 @@ def data_page_figures() -> list[tuple[str, float, str, float]]:
 
     from streamlit.testing.v1 import AppTest
 
-    from portfolio_engine.access import OPERATOR
-    from portfolio_engine.indicators import import_long
-    from portfolio_engine.survey import import_survey
+    from portfolio_engine.community.indicators import import_long
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.security.access import OPERATOR
 
     with tempfile.TemporaryDirectory() as folder:
         os.environ["PORTFOLIO_DB"] = str(Path(folder) / "data.db")
@@ -204,7 +204,7 @@ def submission_figures() -> list[tuple[str, float, str, float]]:
 
     from workers import cast_batch, plain_main
 
-    from portfolio_engine.access import OPERATOR
+    from portfolio_engine.security.access import OPERATOR
     from portfolio_engine.voting import votes
 
     with tempfile.TemporaryDirectory() as folder:

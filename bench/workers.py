@@ -14,7 +14,7 @@ def plain_main() -> None:
 
 def cast_batch(db: str, vote_id: str, codes: list[str]) -> None:
     os.environ["PORTFOLIO_DB"] = db
-    from portfolio_engine.catalog import load_catalog
+    from portfolio_engine.model.catalog import load_catalog
     from portfolio_engine.voting.votes import cast
 
     catalog = load_catalog()

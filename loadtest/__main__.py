@@ -24,12 +24,12 @@ from pathlib import Path
 import psutil
 
 from portfolio_engine import storage
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.portfolio import load_status_quo
-from portfolio_engine.proposals import list_proposals
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.portfolio import load_status_quo
+from portfolio_engine.record.proposals import list_proposals
+from portfolio_engine.record.workshops import Workshop, create_workshop
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting.votes import check_receipt, create_vote, generate_codes, open_vote
-from portfolio_engine.workshops import Workshop, create_workshop
 from serving.room import free_port, serve_room, start_streamlit, stop, wait_until_up
 
 from .protocol import Tab

@@ -11,11 +11,11 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-from portfolio_engine.assumptions import default_assumptions
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.dynamics import build_model
-from portfolio_engine.portfolio import load_status_quo, rebalance
-from portfolio_engine.studio import compare_with_status_quo, display_unit
+from portfolio_engine.model.assumptions import default_assumptions
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.dynamics import build_model
+from portfolio_engine.model.portfolio import load_status_quo, rebalance
+from portfolio_engine.model.studio import compare_with_status_quo, display_unit
 
 from .protocol import ProtocolError, Run, Tab
 

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio_engine.assumptions import Assumptions, default_assumptions, with_overrides
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.communities import SHARE_IDS, city_start
-from portfolio_engine.dynamics import Model, build_model
+from portfolio_engine.community.indicators import values
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.indicators import values
-from portfolio_engine.portfolio import (
+from portfolio_engine.model.assumptions import Assumptions, default_assumptions, with_overrides
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.communities import SHARE_IDS, city_start
+from portfolio_engine.model.dynamics import Model, build_model
+from portfolio_engine.model.portfolio import (
     amounts_from_query,
     apply_move,
     family_totals,
@@ -18,8 +18,8 @@ from portfolio_engine.portfolio import (
     portfolio_json,
     to_query,
 )
-from portfolio_engine.proposals import list_proposals, save_proposal
-from portfolio_engine.studio import compare_with_status_quo, display_unit
+from portfolio_engine.model.studio import compare_with_status_quo, display_unit
+from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import charts, identity, session
 from ui.text import plain
 

@@ -4,16 +4,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from portfolio_engine.assumptions import default_assumptions
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.comparison import agreement, constraint_checks, distance, side_by_side
-from portfolio_engine.constraints import problem_from_dict
-from portfolio_engine.decisions import resident_aggregate
-from portfolio_engine.dynamics import build_model, simulate
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
-from portfolio_engine.studio import display_unit
-from portfolio_engine.workshops import find_by_join_code, get_workshop
+from portfolio_engine.model.assumptions import default_assumptions
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.studio import display_unit
+from portfolio_engine.optimizer.constraints import problem_from_dict
+from portfolio_engine.record.comparison import agreement, constraint_checks, distance, side_by_side
+from portfolio_engine.record.decisions import resident_aggregate
+from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
+from portfolio_engine.record.workshops import find_by_join_code, get_workshop
 from ui import charts, identity
 from ui.text import plain
 

@@ -5,14 +5,14 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from portfolio_engine import access
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.chdb import import_chdb, mapping
-from portfolio_engine.community_views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend
+from portfolio_engine.community.chdb import import_chdb, mapping
+from portfolio_engine.community.indicators import Upload, catalog_of_indicators, import_long, places, values
+from portfolio_engine.community.survey import import_survey
+from portfolio_engine.community.views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.indicators import Upload, catalog_of_indicators, import_long, places, values
 from portfolio_engine.limits import MAX_UPLOAD_BYTES
-from portfolio_engine.survey import import_survey
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.security import access
 from ui import charts
 from ui.text import plain
 

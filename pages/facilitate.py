@@ -6,15 +6,17 @@ import pandas as pd
 import qrcode
 import streamlit as st
 
-from portfolio_engine import access, audit, record, storage
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.decisions import decisions, departures, record_decision, resident_aggregate
+from portfolio_engine import storage
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.portfolio import load_status_quo
-from portfolio_engine.proposals import list_proposals, tallies
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.portfolio import load_status_quo
+from portfolio_engine.record import audit, exports
+from portfolio_engine.record.decisions import decisions, departures, record_decision, resident_aggregate
+from portfolio_engine.record.proposals import list_proposals, tallies
+from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
+from portfolio_engine.security import access
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
-from portfolio_engine.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from ui import downloads, identity
 from ui.text import plain
 
@@ -200,10 +202,10 @@ else:
     st.error(plain(f"Audit trail broken: {check.problem}"))
 slug = workshop.name.lower().replace(" ", "-")[:40]
 a, b, c = st.columns(3)
-downloads.prepared("JSON (complete)", "record_json", lambda: record.export_json(workshop.id), f"{slug}.json", "application/json", a)
-downloads.prepared("CSV (proposals)", "record_csv", lambda: record.proposals_csv(catalog, record.snapshot(workshop.id)),
+downloads.prepared("JSON (complete)", "record_json", lambda: exports.export_json(workshop.id), f"{slug}.json", "application/json", a)
+downloads.prepared("CSV (proposals)", "record_csv", lambda: exports.proposals_csv(catalog, exports.snapshot(workshop.id)),
                    f"{slug}-proposals.csv", "text/csv", b)
-downloads.prepared("printable report (HTML)", "record_html", lambda: record.html_report(catalog, workshop.id), f"{slug}-report.html",
+downloads.prepared("printable report (HTML)", "record_html", lambda: exports.html_report(catalog, workshop.id), f"{slug}-report.html",
                    "text/html", c)
 
 st.markdown("**Resident votes**")

@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.communities import communities_from_values
-from portfolio_engine.constraints import OBJECTIVE_KINDS, document_from_tables, problem_from_dict
-from portfolio_engine.dynamics import simulate
+from portfolio_engine.community.indicators import values
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.indicators import values
 from portfolio_engine.jsonfile import parse_json
-from portfolio_engine.optimize import frontier, optimize
-from portfolio_engine.proposals import save_proposal
-from portfolio_engine.studio import display_unit
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.communities import communities_from_values
+from portfolio_engine.model.dynamics import simulate
+from portfolio_engine.model.studio import display_unit
+from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, document_from_tables, problem_from_dict
+from portfolio_engine.optimizer.optimize import frontier, optimize
+from portfolio_engine.record.proposals import save_proposal
 from ui import charts, identity, session
 from ui.text import plain
 

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from portfolio_engine.catalog import load_catalog
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.proposals import save_proposal
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.voting.results import as_allocations, bundle, public_key, results
 from portfolio_engine.voting.votes import RULE_WORDS, check_receipt, list_votes
 from ui import charts, downloads, identity

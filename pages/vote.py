@@ -4,8 +4,8 @@ import time
 
 import streamlit as st
 
-from portfolio_engine.catalog import load_catalog
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.voting.votes import RULE_WORDS, cast, get_vote, list_votes, retry_delay
 from ui.text import plain
 

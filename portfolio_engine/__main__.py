@@ -5,8 +5,8 @@ import sys
 if sys.argv[1:2] and sys.argv[1] in ("pb", "aggregate"):
     import argparse
 
-    from .cli_count import main as lean_main
-    from .errors import PortfolioError
+    from portfolio_engine.cli.count import main as lean_main
+    from portfolio_engine.errors import PortfolioError
 
     class _Parser(argparse.ArgumentParser):
         def error(self, message: str) -> None:  # type: ignore[override]
@@ -14,6 +14,6 @@ if sys.argv[1:2] and sys.argv[1] in ("pb", "aggregate"):
 
     sys.exit(lean_main(sys.argv[1:], _Parser))
 
-from .cli import main  # noqa: E402
+from portfolio_engine.cli.main import main  # noqa: E402
 
 sys.exit(main(sys.argv[1:]))

@@ -5,13 +5,13 @@ Everything in it is invented: people, organizations and numbers.
 
 from pathlib import Path
 
-from .access import OPERATOR, set_steward, steward_configured
-from .catalog import Catalog
-from .constraints import problem_from_dict
-from .optimize import optimize
-from .portfolio import Portfolio, shift_between_families
-from .proposals import add_stance, save_proposal
-from .workshops import create_workshop, join, list_workshops
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.portfolio import Portfolio, shift_between_families
+from portfolio_engine.optimizer.constraints import problem_from_dict
+from portfolio_engine.optimizer.optimize import optimize
+from portfolio_engine.record.proposals import add_stance, save_proposal
+from portfolio_engine.record.workshops import create_workshop, join, list_workshops
+from portfolio_engine.security.access import OPERATOR, set_steward, steward_configured
 
 DEMO_PASSCODE = "demo-facilitator"
 DEMO_STEWARD = "demo-steward"
@@ -39,10 +39,10 @@ def _moved(portfolio: Portfolio, changes: dict[str, float]) -> dict[str, float]:
 
 def seed_demo_city(catalog: Catalog, path: Path | None = None) -> bool:
     """Import the synthetic demo city (data/demo_city) unless indicators were imported before."""
-    from . import storage
-    from .indicators import import_long
-    from .paths import DATA_DIR
-    from .survey import import_survey
+    from portfolio_engine import storage
+    from portfolio_engine.community.indicators import import_long
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.settings import DATA_DIR
 
     with storage.reading(path) as db:
         if storage.select(db, "provenance", order="imported_at"):

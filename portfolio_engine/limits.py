@@ -15,7 +15,7 @@ exhausting memory, time or the interpreter's stack. Defaults suit a city's data 
 import os
 from pathlib import Path
 
-from .errors import InputFormatError
+from portfolio_engine.errors import InputFormatError
 
 
 def _positive_int(name: str, default: int) -> int:

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from portfolio_engine.assumptions import default_assumptions
-from portfolio_engine.catalog import load_catalog
-from portfolio_engine.dynamics import build_model, simulate
-from portfolio_engine.portfolio import load_status_quo, shift_between_families
+from portfolio_engine.model.assumptions import default_assumptions
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.portfolio import load_status_quo, shift_between_families
 
 
 @pytest.fixture(autouse=True)
@@ -66,8 +66,8 @@ def shift(catalog, status_quo):
 def workshop(catalog, status_quo):
     """An open workshop with a facilitator passcode and two stakeholders from different sectors."""
     from portfolio_engine import storage
-    from portfolio_engine.access import OPERATOR
-    from portfolio_engine.workshops import create_workshop, join
+    from portfolio_engine.record.workshops import create_workshop, join
+    from portfolio_engine.security.access import OPERATOR
 
     storage.migrate()
     created, _ = create_workshop(catalog, "Riverside budget workshop", 100e6, "facilitator-pass", status_quo, grant=OPERATOR)
@@ -79,9 +79,9 @@ def workshop(catalog, status_quo):
 @pytest.fixture
 def history(catalog, workshop, status_quo):
     """The workshop taken to a decision (a proposal, a stance, the decision); returns (workshop id, proposal id)."""
-    from portfolio_engine.decisions import record_decision
-    from portfolio_engine.proposals import add_stance, save_proposal
-    from portfolio_engine.workshops import change_state
+    from portfolio_engine.record.decisions import record_decision
+    from portfolio_engine.record.proposals import add_stance, save_proposal
+    from portfolio_engine.record.workshops import change_state
 
     workshop_id = workshop["workshop"].id
     proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)

@@ -11,10 +11,11 @@ import types
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from portfolio_engine import audit, storage
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.proposals import list_proposals
-from portfolio_engine.workshops import join
+from portfolio_engine import storage
+from portfolio_engine.record import audit
+from portfolio_engine.record.proposals import list_proposals
+from portfolio_engine.record.workshops import join
+from portfolio_engine.security.access import OPERATOR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +30,9 @@ def pool() -> ProcessPoolExecutor:
 
 
 def _save_many(workshop_id: str, participant_id: str, count: int) -> list[str]:
-    from portfolio_engine.catalog import load_catalog
-    from portfolio_engine.portfolio import load_status_quo
-    from portfolio_engine.proposals import save_proposal
+    from portfolio_engine.model.catalog import load_catalog
+    from portfolio_engine.model.portfolio import load_status_quo
+    from portfolio_engine.record.proposals import save_proposal
 
     catalog = load_catalog()
     allocations = load_status_quo(catalog).allocations
@@ -52,9 +53,9 @@ def test_eight_processes_saving_fifty_proposals_each_lose_nothing(workshop):
 
 SAVER = textwrap.dedent("""
     import sys
-    from portfolio_engine.catalog import load_catalog
-    from portfolio_engine.portfolio import load_status_quo
-    from portfolio_engine.proposals import save_proposal
+    from portfolio_engine.model.catalog import load_catalog
+    from portfolio_engine.model.portfolio import load_status_quo
+    from portfolio_engine.record.proposals import save_proposal
     catalog = load_catalog()
     allocations = load_status_quo(catalog).allocations
     n = 0
@@ -86,7 +87,7 @@ def test_a_writer_killed_with_sigkill_loses_no_acknowledged_save(workshop, priva
 
 
 def _cast_many(vote_id: str, codes: list[str]) -> list[str]:
-    from portfolio_engine.catalog import load_catalog
+    from portfolio_engine.model.catalog import load_catalog
     from portfolio_engine.voting.votes import cast
 
     catalog = load_catalog()

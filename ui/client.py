@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portfolio_engine import access
+from portfolio_engine.security import access
 
 LOOPBACK = ("127.", "::1", "localhost")
 

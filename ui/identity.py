@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from portfolio_engine.access import Grant
-from portfolio_engine.catalog import Catalog
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.portfolio import Portfolio, load_status_quo
-from portfolio_engine.workshops import ROLES, Workshop, find_by_join_code, get_workshop, join, participant_by_token, participants
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.portfolio import Portfolio, load_status_quo
+from portfolio_engine.record.workshops import ROLES, Workshop, find_by_join_code, get_workshop, join, participant_by_token, participants
+from portfolio_engine.security.access import Grant
 from ui.text import plain
 
 KEY = "identity"

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 
-from .votes import Vote
+from portfolio_engine.voting.votes import Vote
 
 
 def sheet_html(vote: Vote, codes: list[str], base_url: str) -> str:

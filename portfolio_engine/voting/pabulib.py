@@ -11,8 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ..errors import InputFormatError
-from ..limits import MAX_AMOUNT, read_text
+from portfolio_engine.errors import InputFormatError
+from portfolio_engine.limits import MAX_AMOUNT, read_text
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 LARGEST = int(MAX_AMOUNT)

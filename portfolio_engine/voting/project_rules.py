@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .pabulib import Election
+from portfolio_engine.voting.pabulib import Election
 
 TIE = 1e-12
 UNIT_STEPS = 250_000  # generated test elections need up to ~80,000; a crafted one 10^11

@@ -17,13 +17,26 @@ import numpy as np
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .. import __version__, audit, storage
-from ..catalog import Catalog
-from ..errors import InputFormatError, PortfolioError
-from ..keys import keyed_hash
-from ..portfolio import Portfolio
-from . import pabulib, split_rules
-from .votes import BALLOTS, BUNDLE_FORMAT, PROJECT_RULES, SMALL_GROUP, Vote, _election, count, current_ballots, get_vote, rules_hash, validate_ballot
+from portfolio_engine import __version__, storage
+from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.portfolio import Portfolio
+from portfolio_engine.record import audit
+from portfolio_engine.security.keys import keyed_hash
+from portfolio_engine.voting import pabulib, split_rules
+from portfolio_engine.voting.votes import (
+    BALLOTS,
+    BUNDLE_FORMAT,
+    PROJECT_RULES,
+    SMALL_GROUP,
+    Vote,
+    _election,
+    count,
+    current_ballots,
+    get_vote,
+    rules_hash,
+    validate_ballot,
+)
 
 
 def _spread(vote: Vote, contents: list[dict], catalog: Catalog) -> dict:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import InputFormatError
+from portfolio_engine.errors import InputFormatError
 
 RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
 

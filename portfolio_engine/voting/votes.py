@@ -21,14 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import audit, limits, storage
-from ..access import MIN_PASSCODE, Grant, attempt, current_client, require
-from ..catalog import FAMILIES, Catalog
-from ..errors import InputFormatError, PortfolioError
-from ..keys import check_passcode, code, hash_passcode, keyed_hash, new_id
-from ..limits import MAX_AMOUNT
-from ..workshops import NotAllowed, NotFound, authenticate, text
-from . import pabulib, project_rules, split_rules
+from portfolio_engine import limits, storage
+from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.limits import MAX_AMOUNT
+from portfolio_engine.model.catalog import FAMILIES, Catalog
+from portfolio_engine.record import audit
+from portfolio_engine.record.workshops import NotAllowed, NotFound, authenticate, text
+from portfolio_engine.security.access import MIN_PASSCODE, Grant, attempt, current_client, require
+from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id
+from portfolio_engine.voting import pabulib, project_rules, split_rules
 
 BALLOTS = ("split", "knapsack", "approval", "cumulative")
 RULE_WORDS = {

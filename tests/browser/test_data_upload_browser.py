@@ -7,7 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from portfolio_engine import access, storage
+from portfolio_engine import storage
+from portfolio_engine.security import access
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSCODE = "browser-steward-pass"

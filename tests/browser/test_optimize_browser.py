@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from portfolio_engine.constraints import problem_from_dict
-from portfolio_engine.optimize import frontier
+from portfolio_engine.optimizer.constraints import problem_from_dict
+from portfolio_engine.optimizer.optimize import frontier
 
 PAGE_DEFAULTS = {"budget": 100e6, "objective": {"terms": [{"kind": "thriving_at_year", "years": 20, "weight": 1.0}]}, "max_change": 0.25}
 

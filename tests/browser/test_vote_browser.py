@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.catalog import load_catalog
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import public_key
 

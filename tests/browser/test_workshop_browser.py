@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from portfolio_engine import access
+from portfolio_engine.security import access
 
 PASSCODE = "browser-test-pass"
 STEWARD = "browser-steward-pass"

@@ -155,8 +155,8 @@ def test_assumptions_editor_opens_applies_and_resets(page):
 def test_projection_can_start_from_the_citys_survey(catalog):
     from pathlib import Path
 
-    from portfolio_engine.access import OPERATOR
-    from portfolio_engine.survey import import_survey
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.security.access import OPERATOR
 
     import_survey(catalog, Path(__file__).resolve().parents[2] / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     at = AppTest.from_file(PAGE, default_timeout=30)

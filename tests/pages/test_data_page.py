@@ -2,10 +2,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import access
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.indicators import import_long
-from portfolio_engine.survey import import_survey
+from portfolio_engine.community.indicators import import_long
+from portfolio_engine.community.survey import import_survey
+from portfolio_engine.security import access
+from portfolio_engine.security.access import OPERATOR
 
 PAGE = "../../pages/data.py"
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city"

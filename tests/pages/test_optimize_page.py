@@ -96,11 +96,11 @@ def test_allocate_page_opens_with_a_loaded_allocation():
 def test_equity_is_offered_with_neighborhood_data_and_the_proposal_can_be_saved(catalog, workshop):
     from pathlib import Path
 
-    from portfolio_engine.access import OPERATOR
-    from portfolio_engine.indicators import import_long
-    from portfolio_engine.proposals import list_proposals
-    from portfolio_engine.survey import import_survey
-    from portfolio_engine.workshops import join
+    from portfolio_engine.community.indicators import import_long
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.record.proposals import list_proposals
+    from portfolio_engine.record.workshops import join
+    from portfolio_engine.security.access import OPERATOR
 
     demo = Path(__file__).resolve().parents[2] / "data" / "demo_city"
     import_long(catalog, demo / "indicators.csv", grant=OPERATOR)

@@ -1,7 +1,7 @@
 """The Vote and Results pages through AppTest."""
 
 
-from portfolio_engine.access import OPERATOR
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import public_key
 

@@ -3,9 +3,11 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import access, audit, storage
-from portfolio_engine.proposals import list_proposals, save_proposal
-from portfolio_engine.workshops import authenticate, get_workshop, join, list_workshops
+from portfolio_engine import storage
+from portfolio_engine.record import audit
+from portfolio_engine.record.proposals import list_proposals, save_proposal
+from portfolio_engine.record.workshops import authenticate, get_workshop, join, list_workshops
+from portfolio_engine.security import access
 from ui.text import plain
 
 FACILITATE, COMPARE, ALLOCATE = "../../pages/facilitate.py", "../../pages/compare.py", "../../pages/allocate.py"

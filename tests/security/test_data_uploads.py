@@ -14,12 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import access, indicators, storage
-from portfolio_engine.access import OPERATOR, NotAuthorized
-from portfolio_engine.chdb import import_chdb
+from portfolio_engine import storage
+from portfolio_engine.community import indicators
+from portfolio_engine.community.chdb import import_chdb
+from portfolio_engine.community.indicators import Upload, export_long, import_long, values
+from portfolio_engine.community.survey import import_survey
 from portfolio_engine.errors import InputFormatError, PortfolioError
-from portfolio_engine.indicators import Upload, export_long, import_long, values
-from portfolio_engine.survey import import_survey
+from portfolio_engine.security import access
+from portfolio_engine.security.access import OPERATOR, NotAuthorized
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo_city"

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portfolio_engine import limits
-from portfolio_engine.assumptions import default_assumptions, read_assumptions, with_overrides
-from portfolio_engine.batch import read_batch
-from portfolio_engine.cli_count import read_split_ballots
-from portfolio_engine.communities import read_start, start_from_dict
-from portfolio_engine.constraints import problem_from_dict, read_problem
+from portfolio_engine.cli.count import read_split_ballots
 from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.jsonfile import parse_json, read_json
-from portfolio_engine.portfolio import portfolio_from_dict, read_portfolio
+from portfolio_engine.model.assumptions import default_assumptions, read_assumptions, with_overrides
+from portfolio_engine.model.batch import read_batch
+from portfolio_engine.model.communities import read_start, start_from_dict
+from portfolio_engine.model.portfolio import portfolio_from_dict, read_portfolio
+from portfolio_engine.optimizer.constraints import problem_from_dict, read_problem
 from portfolio_engine.voting import pabulib
 from portfolio_engine.voting.split_rules import RULES, aggregate
 

@@ -12,13 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portfolio_engine import audit, keys, record, storage
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.cli import main
+from portfolio_engine import storage
+from portfolio_engine.cli.main import main
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.paths import ROOT
-from portfolio_engine.proposals import add_stance, save_proposal
-from portfolio_engine.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
+from portfolio_engine.record import audit, exports
+from portfolio_engine.record.proposals import add_stance, save_proposal
+from portfolio_engine.record.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
+from portfolio_engine.security import keys
+from portfolio_engine.security.access import OPERATOR
+from portfolio_engine.settings import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +162,7 @@ def test_a_crafted_json_key_is_refused_by_name_and_changes_nothing(workshop, pri
 @pytest.fixture
 def export(history):
     """A workshop with a proposal, a stance and a decision, exported as JSON."""
-    return json.loads(record.export_json(history[0]))
+    return json.loads(exports.export_json(history[0]))
 
 
 def _edited(document, path, value):
@@ -203,7 +205,7 @@ def test_an_import_checks_every_field_and_saves_nothing_when_one_is_wrong(export
     before = _stored_workshops(private_database)
     text = json.dumps(_edited(export, path, value)).replace("Infinity", "1e999")
     with pytest.raises(PortfolioError, match=message):
-        record.import_json(text, "a-new-passcode", grant=OPERATOR)
+        exports.import_json(text, "a-new-passcode", grant=OPERATOR)
     assert _stored_workshops(private_database) == before
     assert [w.state for w in list_workshops()] == ["decided"]  # workshop list still works for everyone
 
@@ -259,7 +261,7 @@ def test_removing_the_newest_entries_is_caught_against_a_head_written_down_earli
     add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "block", "Never")
     assert main(["workshop", "show", "--workshop", workshop_id]) == 0
     head = json.loads(capsys.readouterr().out)["head"]
-    assert head.startswith("6:") and f"<code>{head}</code>" in record.html_report(catalog, workshop_id)
+    assert head.startswith("6:") and f"<code>{head}</code>" in exports.html_report(catalog, workshop_id)
     _tamper(private_database, "DELETE FROM stances")  # the block, and the newest entry that recorded it
     _tamper(private_database, "DELETE FROM audit_log WHERE seq = 6")
     assert _verify(workshop_id).ok  # without a head, a shorter chain looks whole
@@ -277,8 +279,8 @@ def test_no_passcode_or_token_hash_in_any_export_or_audit_entry(export, workshop
         secrets = [r[0] for r in conn.execute("SELECT passcode_hash FROM workshops UNION SELECT token_hash FROM participants")]
         log = json.dumps(conn.execute("SELECT * FROM audit_log").fetchall())
     assert len(secrets) == 4 and all(secrets)
-    record.write_csv_tables(catalog, workshop_id, tmp_path / "csv")
-    outputs = {"json": record.export_json(workshop_id), "html": record.html_report(catalog, workshop_id), "audit_log table": log,
+    exports.write_csv_tables(catalog, workshop_id, tmp_path / "csv")
+    outputs = {"json": exports.export_json(workshop_id), "html": exports.html_report(catalog, workshop_id), "audit_log table": log,
                **{p.name: p.read_text() for p in (tmp_path / "csv").iterdir()}}
     for name, text in outputs.items():
         leaked = [s for s in secrets if s in text or (s.partition("$")[2] or s) in text]
@@ -298,7 +300,7 @@ SLOW = settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthC
 
 def _import_or_refuse(text):
     with contextlib.suppress(PortfolioError):
-        record.import_json(text, "a-new-passcode", grant=OPERATOR)
+        exports.import_json(text, "a-new-passcode", grant=OPERATOR)
 
 
 @SLOW

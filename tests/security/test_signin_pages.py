@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import access
-from portfolio_engine.workshops import authenticate, join, list_workshops, participant_by_token
+from portfolio_engine.record.workshops import authenticate, join, list_workshops, participant_by_token
+from portfolio_engine.security import access
 from ui.text import plain
 
 ALLOCATE, FACILITATE = "../../pages/allocate.py", "../../pages/facilitate.py"

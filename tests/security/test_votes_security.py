@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from portfolio_engine import audit
-from portfolio_engine.access import OPERATOR
-from portfolio_engine.cli import main
+from portfolio_engine.cli.main import main
 from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.record import audit
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import bundle, public_key, results, verify_bundle
 

@@ -1,0 +1,414 @@
+"""Community indicators in one long format (one value per row): validation, transactional import, queries.
+
+Files are read in chunks with vectorized checks, so a million-row file imports in seconds within
+bounded memory. A bad file imports nothing and the message names the line, the column and what was
+expected. Re-importing the same file changes nothing; a corrected file (same source and keys)
+replaces its values. Every value row references its provenance (file, source, time, content hash).
+
+Importing needs the data steward's (or the operator's) grant. A browser upload arrives as bytes
+(`Upload`): its name is only display text, never a path. Sizes are bounded (`limits`): bytes per
+file, columns, rows, and every row must have as many fields as the header. Rows are checked and
+staged in a private scratch database first; the shared database's write lock is taken only for the
+final transaction, so votes and other writes go on during a long import.
+"""
+
+import csv
+import hashlib
+import io
+import re
+import sqlite3
+from calendar import monthrange
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from portfolio_engine import storage
+from portfolio_engine.errors import InputFormatError
+from portfolio_engine.limits import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES
+from portfolio_engine.model.catalog import FAMILIES, Catalog
+from portfolio_engine.record import audit
+from portfolio_engine.record.exports import safe_cell
+from portfolio_engine.security import access
+from portfolio_engine.security.access import Grant
+from portfolio_engine.security.keys import new_id
+
+COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
+           "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
+           "higher_is_better", "measure_type", "numerator", "denominator", "source", "notes")
+REQUIRED = ("geo_id", "geo_level", "indicator_id", "period_label", "value")
+KEY = ("indicator_id", "geo_id", "source", "parent_geo_id", "group_type", "group_name", "period_label")  # the table's primary key
+LEVELS = ("city", "neighborhood", "tract", "ward", "zip", "county")
+GROUP_TYPES = ("total", "race_ethnicity", "income", "age", "sex", "language", "other")
+STATUSES = ("ok", "not_applicable", "censored", "unavailable")
+MEASURES = ("objective", "subjective")
+NUMBERS = ("value", "lci", "uci", "ci_level", "numerator", "denominator")
+TRUTH = {"1": 1, "true": 1, "yes": 1, "0": 0, "false": 0, "no": 0}
+MAX_NAME = 120  # characters of a file name kept as display text and provenance
+BLOCK_BYTES = 8 << 20  # CSV bytes per chunk (about 50,000 rows): bounds memory held as Python objects for executemany
+MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                                      "october", "november", "december"), start=1)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: int
+    indicators: int
+    geographies: int
+    groups: int
+    periods: int
+    missing: int
+    changed: bool
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def period_bounds(label: str) -> tuple[str, str]:
+    """The documented rule from a free-text period label to ISO start and end dates ('' when unknown).
+
+    "2019, 5 Year Estimate" -> 2015-01-01..2019-12-31; "2016-2018" -> 2016-01-01..2018-12-31;
+    "March 2021, Using Data from ..." -> 2021-03-01..2021-03-31 (a month and year at the start);
+    "2018" or any other label with a year -> the first year it names, 2018-01-01..2018-12-31.
+    """
+    text = str(label).strip().lower()
+    estimate = re.search(r"(\d{4})\D+(\d+)[- ]year", text)
+    if estimate:
+        end, span = int(estimate.group(1)), int(estimate.group(2))
+        return f"{end - span + 1}-01-01", f"{end}-12-31"
+    span = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", text)
+    if span:
+        return f"{span.group(1)}-01-01", f"{span.group(2)}-12-31"
+    month = re.match(r"([a-z]+)\s+(\d{4})", text)
+    if month and month.group(1) in MONTHS:
+        year, number = int(month.group(2)), MONTHS[month.group(1)]
+        return f"{year}-{number:02d}-01", f"{year}-{number:02d}-{monthrange(year, number)[1]:02d}"
+    year = re.search(r"(\d{4})", text)
+    if year:
+        return f"{year.group(1)}-01-01", f"{year.group(1)}-12-31"
+    return "", ""
+
+
+class _FirstError:
+    """Keeps the earliest problem in file order across vectorized checks."""
+
+    def __init__(self) -> None:
+        self.line: int | None = None
+        self.message = ""
+
+    def check(self, bad: pd.Series, frame: pd.DataFrame, column: str, expected: str) -> None:
+        if bad.any():
+            index = bad.idxmax()
+            line = int(frame.loc[index, "_line"])
+            if self.line is None or line < self.line:
+                value = frame.loc[index, column] if column in frame else ""
+                self.line, self.message = line, f"Line {line}, column '{column}': got {str(value)!r}, expected {expected}."
+
+    def raise_if_any(self) -> None:
+        if self.line is not None:
+            raise InputFormatError(self.message)
+
+
+def normalize(frame: pd.DataFrame, catalog: Catalog, first_line: int) -> pd.DataFrame:
+    """Validate one chunk of long-format rows and fill defaults; raises naming the first bad line."""
+    frame = frame.copy()
+    frame["_line"] = np.arange(first_line, first_line + len(frame))
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+        elif not pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].astype(str)
+        frame[column] = frame[column].fillna("").str.strip()
+    errors = _FirstError()
+    for column in REQUIRED:
+        if column != "value":
+            errors.check(frame[column] == "", frame, column, "a value (this column is required)")
+    errors.check(~frame["geo_level"].isin(LEVELS), frame, "geo_level", " | ".join(LEVELS))
+    frame.loc[frame["group_type"] == "", "group_type"] = "total"
+    errors.check(~frame["group_type"].isin(GROUP_TYPES), frame, "group_type", " | ".join(GROUP_TYPES))
+    frame.loc[(frame["group_type"] == "total") & (frame["group_name"] == ""), "group_name"] = "total"
+    frame.loc[frame["measure_type"] == "", "measure_type"] = "objective"
+    errors.check(~frame["measure_type"].isin(MEASURES), frame, "measure_type", "objective | subjective")
+    valid_conditions = set(catalog.ids) | set(FAMILIES) | {""}
+    errors.check(~frame["vital_condition"].isin(valid_conditions), frame, "vital_condition", "a portfolio element id or family, or blank")
+    numbers = {}
+    for column in NUMBERS:
+        numbers[column] = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
+        errors.check((frame[column] != "") & (numbers[column].isna() | ~np.isfinite(numbers[column].fillna(0))), frame, column, "a number")
+    status = frame["value_status"].where(frame["value_status"] != "", np.where(numbers["value"].notna(), "ok", "unavailable"))
+    frame["value_status"] = status
+    errors.check(~status.isin(STATUSES), frame, "value_status", " | ".join(STATUSES))
+    errors.check((status == "ok") & numbers["value"].isna(), frame, "value", "a number when value_status is ok")
+    errors.check((status != "ok") & numbers["value"].notna(), frame, "value", "blank when value_status is not ok (a missing value is not a zero)")
+    unit = frame["unit"].str.lower()
+    percent = unit.isin(["%", "percent", "percentage"]) & ((numbers["value"] < 0) | (numbers["value"] > 100))
+    errors.check(percent, frame, "value", "a percentage between 0 and 100")
+    share = unit.isin(["share", "fraction", "proportion"]) & ((numbers["value"] < 0) | (numbers["value"] > 1))
+    errors.check(share, frame, "value", "a share between 0 and 1")
+    errors.check(numbers["lci"] > numbers["uci"], frame, "lci", "a lower bound at most the upper bound (uci)")
+    truth = frame["higher_is_better"].str.lower().map(TRUTH)
+    errors.check((frame["higher_is_better"] != "") & truth.isna(), frame, "higher_is_better", "1 or 0 (true/false, yes/no)")
+    for column in ("period_start", "period_end"):
+        dates = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d", errors="coerce")
+        errors.check((frame[column] != "") & dates.isna(), frame, column, "a date as YYYY-MM-DD")
+    errors.raise_if_any()
+    missing_bounds = (frame["period_start"] == "") | (frame["period_end"] == "")
+    if missing_bounds.any():
+        derived = frame.loc[missing_bounds, "period_label"].map(period_bounds)
+        frame.loc[missing_bounds & (frame["period_start"] == ""), "period_start"] = derived.str[0]
+        frame.loc[missing_bounds & (frame["period_end"] == ""), "period_end"] = derived.str[1]
+    frame.loc[frame["geo_name"] == "", "geo_name"] = frame["geo_id"]
+    frame.loc[frame["indicator_name"] == "", "indicator_name"] = frame["indicator_id"]
+    for column in NUMBERS:
+        frame[column] = numbers[column]
+    frame["higher_is_better"] = truth
+    return frame
+
+
+def _key_hashes(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame[list(KEY)], index=False).to_numpy()
+
+
+def _records(frame: pd.DataFrame, provenance_id: str):
+    """Rows for executemany, column by column (fast); NaN is stored as NULL by SQLite (missing, never zero)."""
+    columns = [frame[c].tolist() for c in COLUMNS]
+    return zip([provenance_id] * len(frame), *columns, strict=True)
+
+
+# Rows are staged in a private scratch database while they are checked (no lock on the shared one), then copied into
+# the real table in the final transaction, where a corrected file's rows replace the stored ones (same keys).
+STAGE_TABLE = f"CREATE TABLE staging_values (provenance_id, {', '.join(COLUMNS)})"
+STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values ORDER BY {', '.join(KEY)}"  # key order: fast B-tree upkeep
+MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
+         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
+         + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
+
+
+def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str, provenance_id: str,
+           scratch: sqlite3.Connection | None) -> dict:
+    """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts."""
+    seen_hashes, seen_lines, stats = [], [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+    line = 2
+    for chunk in chunks:
+        frame = normalize(chunk, catalog, line)
+        frame.loc[frame["source"] == "", "source"] = default_source
+        seen_hashes.append(_key_hashes(frame))
+        seen_lines.append(frame["_line"].to_numpy())
+        if scratch is not None:
+            scratch.executemany(STAGE, _records(frame, provenance_id))
+        stats["rows"] += len(frame)
+        stats["missing"] += int((frame["value_status"] != "ok").sum())
+        stats["indicators"].update(frame["indicator_id"].unique())
+        stats["geographies"].update(frame["geo_id"].unique())
+        pairs = frame[["group_type", "group_name"]].drop_duplicates()
+        stats["groups"].update(zip(pairs["group_type"].tolist(), pairs["group_name"].tolist(), strict=True))
+        stats["periods"].update(frame["period_label"].unique())
+        line += len(chunk)
+    if stats["rows"] == 0:
+        raise InputFormatError(f"{file_name} has no value rows.")
+    duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
+    if duplicate:  # checked before anything is written: a file with a repeated key imports nothing
+        raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
+    return stats
+
+
+def _imported_before(db, content_hash: str, kind: str) -> bool:
+    return bool(storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind))
+
+
+def _write(scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> bool:
+    """Store the staged rows and their provenance in one transaction; False when the same file was imported meanwhile."""
+    with storage.writing(path) as db:
+        if _imported_before(db, provenance["content_hash"], provenance["kind"]):
+            return False
+        db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
+        storage.insert(db, "provenance", provenance)
+        db.conn.executemany(MERGE, scratch.execute(UNSTAGE))
+    return True
+
+
+def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
+                  path: Path | None = None) -> Summary:
+    """Validate and stage every chunk without locking the database, then write them all in one short transaction.
+
+    A bad row anywhere imports nothing; while the file is read and checked, other people's writes (votes) go on."""
+    with storage.reading(path) as db:
+        known = _imported_before(db, content_hash, kind)
+    provenance_id = new_id("f")
+    with closing(sqlite3.connect("")) as scratch:  # a private temporary database: spills to disk, so memory stays bounded
+        scratch.execute("PRAGMA journal_mode = OFF")  # scratch only: nothing to recover if the import stops
+        scratch.execute(STAGE_TABLE)
+        stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
+        if not known:
+            provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
+                          "content_hash": content_hash, "rows": stats["rows"]}
+            known = not _write(scratch, provenance, path)
+    return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
+                   stats["missing"], changed=not known)
+
+
+def _duplicate_line(hashes: np.ndarray, lines: np.ndarray) -> int | None:
+    """The line of the first row whose key already appeared above it, or None."""
+    order = np.argsort(hashes, kind="stable")
+    repeated = np.flatnonzero(hashes[order][1:] == hashes[order][:-1]) + 1
+    return int(lines[order][repeated].min()) if len(repeated) else None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file handed over as bytes (a browser upload). Its name is display text for messages and provenance, never a path."""
+
+    name: str
+    data: bytes
+
+
+def display_name(name: str) -> str:
+    """The last part of a file name, printable characters only, at most MAX_NAME long: what messages and provenance show."""
+    base = "".join(ch for ch in re.split(r"[\\/]", str(name))[-1] if ch.isprintable()).strip()
+    return base[:MAX_NAME] or "upload"
+
+
+def read_source(source: Path | Upload) -> tuple[bytes, str]:
+    """The bytes and display name of a file named at the command line or of an upload; too large or not UTF-8 is refused."""
+    if isinstance(source, Upload):
+        name, data = display_name(source.name), source.data
+    else:
+        name = display_name(Path(source).name)
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read(MAX_UPLOAD_BYTES + 1)  # never more than the limit, even from a device or a pipe
+        except OSError as err:
+            raise InputFormatError(f"Cannot read {source}: {err.strerror}.") from err
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFormatError(f"{name} is larger than {MAX_UPLOAD_BYTES / 1e6:g} MB, the most one import takes "
+                               "(the administrator can raise PORTFOLIO_MAX_UPLOAD_BYTES).")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = len(LINE_END.findall(data[: err.start])) + 1
+        raise InputFormatError(f"{name} is not UTF-8 text (line {line}): save it as UTF-8 CSV and import again.") from err
+    return data, name
+
+
+LINE_END = re.compile(rb"\r\n|\n|\r")  # Windows, Unix and old Mac line endings
+QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _header(data: bytes, required: tuple[str, ...], what: str) -> list[str]:
+    """The header's column names; columns are counted on the raw line first, so a million-column header is refused cheaply."""
+    end = LINE_END.search(data)
+    line = data[: end.start() if end else len(data)]
+    if not line.strip():
+        raise InputFormatError(f"The {what} file is empty or its first line (the header) is blank.")
+    count = QUOTED.sub(b"", line).count(b",") + 1
+    if count > MAX_COLUMNS:
+        raise InputFormatError(f"The {what} file has {count:,} columns; at most {MAX_COLUMNS:,} can be imported "
+                               "(the administrator can raise PORTFOLIO_MAX_COLUMNS).")
+    try:
+        names = [c.strip() for c in next(csv.reader([line.decode("utf-8-sig")]))]
+    except csv.Error as err:
+        raise InputFormatError(f"The {what} file's header line is not readable CSV: {err}.") from err
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputFormatError(f"The {what} file's header names column(s) {', '.join(map(repr, repeated))} more than once.")
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise InputFormatError(f"The {what} file lacks column(s) {', '.join(missing)}; expected at least {', '.join(required)}.")
+    return names
+
+
+def _field_count_error(data: bytes, expected: int, what: str) -> InputFormatError:
+    """Name the first line whose number of values differs from the header's (read again with Python's csv, on this error only)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    try:
+        for row in reader:
+            if row and len(row) != expected:
+                return InputFormatError(f"Line {reader.line_num} has {len(row)} values but the header has {expected} columns: every row "
+                                        "needs exactly one value per column (put quotes around a value that contains a comma).")
+    except csv.Error:
+        pass
+    return InputFormatError(f"A row of the {what} file does not have exactly one value per column (the header has {expected}).")
+
+
+def csv_chunks(data: bytes, required: tuple[str, ...], what: str) -> Iterator[pd.DataFrame]:
+    """Chunks of a CSV read as text (Arrow's streaming reader), after checking the header; rows with more or fewer
+    values than the header, and more than MAX_ROWS rows, are refused."""
+    names = _header(data, required, what)
+    invalid = []
+
+    def refuse(row) -> str:
+        invalid.append(row)
+        return "error"
+
+    rows = 0
+    try:
+        reader = pacsv.open_csv(
+            io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=refuse),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+        for batch in reader:
+            rows += batch.num_rows
+            if rows > MAX_ROWS:
+                raise InputFormatError(f"The {what} file has more than {MAX_ROWS:,} rows, the most one import takes: split it "
+                                       "(or the administrator can raise PORTFOLIO_MAX_ROWS).")
+            yield batch.to_pandas().astype("str")
+    except pa.ArrowInvalid as err:
+        if invalid:
+            raise _field_count_error(data, len(names), what) from err
+        raise InputFormatError(f"The {what} file is not a readable CSV: {str(err)[:200]}.") from err
+
+
+def import_long(catalog: Catalog, source: Path | Upload, db_path: Path | None = None, *, grant: Grant | None = None) -> Summary:
+    """Import a long-format file (all or nothing); needs the data steward's or the operator's grant."""
+    access.require(grant, "steward")
+    data, name = read_source(source)
+    chunks = csv_chunks(data, REQUIRED, "indicator")
+    return import_frames(chunks, catalog, name, "long", hashlib.sha256(data).hexdigest(), Path(name).stem, db_path)
+
+
+def values(indicator_id: str | None = None, path: Path | None = None, geo_id: str | None = None) -> pd.DataFrame:
+    """Stored value rows (all, or one indicator, or one place) as a table in the long format."""
+    filters = {"indicator_id": indicator_id, "geo_id": geo_id}
+    used = {k: v for k, v in filters.items() if v is not None}
+    where = (" WHERE " + " AND ".join(f"{k} = ?" for k in used)) if used else ""
+    with storage.reading(path) as db:
+        cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM indicator_values{where} ORDER BY indicator_id, geo_id, group_type, "
+                            "group_name, period_start", list(used.values()))
+        frame = pd.DataFrame(cursor.fetchall(), columns=list(COLUMNS))
+    for column in NUMBERS:
+        frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def places(path: Path | None = None) -> pd.DataFrame:
+    """Every place with values: id, name, level, parent."""
+    with storage.reading(path) as db:
+        cursor = db.execute("SELECT DISTINCT geo_id, geo_name, geo_level, parent_geo_id FROM indicator_values ORDER BY geo_level, geo_name")
+        return pd.DataFrame(cursor.fetchall(), columns=["geo_id", "geo_name", "geo_level", "parent_geo_id"])
+
+
+def catalog_of_indicators(path: Path | None = None) -> pd.DataFrame:
+    """One row per indicator: name, vital condition, measure type, unit, direction, how many values."""
+    with storage.reading(path) as db:
+        cursor = db.execute("SELECT indicator_id, MIN(indicator_name), MIN(vital_condition), MIN(measure_type), MIN(unit), "
+                            "MIN(higher_is_better), COUNT(*), SUM(CASE WHEN value_status = 'ok' THEN 0 ELSE 1 END) "
+                            "FROM indicator_values GROUP BY indicator_id ORDER BY indicator_id")
+        return pd.DataFrame(cursor.fetchall(), columns=["indicator_id", "indicator_name", "vital_condition", "measure_type", "unit",
+                                                        "higher_is_better", "values", "missing"])
+
+
+def export_long(path: Path | None = None) -> str:
+    """Every stored value as long CSV; text a spreadsheet would run as a formula is neutralized, as in the workshop CSVs."""
+    frame = values(path=path)
+    frame["higher_is_better"] = frame["higher_is_better"].map({1: "1", 0: "0"}).fillna("")
+    for column in COLUMNS:
+        if column not in NUMBERS:
+            frame[column] = frame[column].map(safe_cell)
+    return frame.to_csv(index=False, float_format="%.10g")

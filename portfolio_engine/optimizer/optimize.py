@@ -1,0 +1,286 @@
+"""Propose portfolios under the room's constraints: SLSQP over the vectorized simulator.
+
+Gradients come from batched forward differences (one simulate call for a point and its 13
+neighbours); several feasible starts guard against local optima; the result is rounded to whole
+cents that add up exactly to the budget. Terms are scaled by their status-quo value (docs/optimizer.md).
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.optimize import linprog, minimize
+
+from portfolio_engine.model.dynamics import simulate
+from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, InfeasibleConstraints, InvalidConstraints, Problem, Term, check_feasible
+
+STEP = 1e-6  # finite-difference step, as a share of the budget
+BINDING = 1e-5  # a bound within this share of the budget is binding
+PER = 1_000_000  # marginal values are per million
+STARTS = 4
+WORDS = {"floors": "floor on", "ceilings": "ceiling on", "locks": "lock on", "max_change": "limit on change for",
+         "family_floors": "floor on the family", "family_ceilings": "ceiling on the family"}
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A constraint the proposal sits on, who asked for it, and what relaxing it by one million is worth."""
+
+    constraint: str
+    owner: str | None
+    amount: float
+    shadow_price: float
+
+    def sentence(self, names: dict[str, str]) -> str:
+        """Plain words: "Binding: the County hospital's floor on Acute care (15.0 million); ..."."""
+        kind, _, subject = self.constraint.partition(".")
+        what = WORDS.get(kind, kind)
+        whose = f"the {self.owner}'s" if self.owner else "the"
+        verb = "raise" if self.shadow_price >= 0 else "lower"
+        return (f"Binding: {whose} {what} {names.get(subject, subject)} ({self.amount / 1e6:,.1f} million); "
+                f"relaxing it by 1 million would {verb} the objective by {abs(self.shadow_price):.4f}.")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The optimizer's answer, with what it is worth and why it looks the way it does."""
+
+    allocations: dict[str, float]
+    objective: float
+    status_quo_objective: float
+    terms: dict[str, float]
+    status_quo_terms: dict[str, float]
+    binding: tuple[Binding, ...]
+    marginal_values: dict[str, float]
+    budget_marginal_value: float
+
+    def to_dict(self) -> dict:
+        return {
+            "allocations": self.allocations,
+            "objective": self.objective,
+            "status_quo_objective": self.status_quo_objective,
+            "terms": self.terms,
+            "status_quo_terms": self.status_quo_terms,
+            "binding": [{"constraint": b.constraint, "owner": b.owner, "shadow_price": b.shadow_price} for b in self.binding],
+            "marginal_values": self.marginal_values,
+            "budget_marginal_value": self.budget_marginal_value,
+        }
+
+
+def term_values(problem: Problem, amounts: np.ndarray, terms: tuple[Term, ...] | None = None) -> np.ndarray:
+    """Raw value of each term (columns) for each portfolio (rows), in one simulate call."""
+    terms = terms or problem.terms
+    amounts = np.atleast_2d(amounts)
+    horizon = max(t.years for t in terms)
+    outputs = simulate(problem.model, amounts, horizon, problem.start).outputs
+    columns = []
+    for term in terms:
+        h = term.years
+        if term.kind == "thriving_at_year":
+            columns.append(outputs["thriving"][:, :, h].mean(axis=1))
+        elif term.kind == "equity":
+            columns.append(outputs["thriving"][:, :, h].min(axis=1))
+        elif term.kind == "suffering_years":
+            columns.append(np.trapezoid(outputs["suffering"][:, :, : h + 1], axis=2).mean(axis=1))
+        elif term.kind == "urgent_cost":
+            columns.append(np.trapezoid(outputs["urgent_cost"][:, :, : h + 1], axis=2).mean(axis=1))
+        else:
+            columns.append(np.abs(amounts - term.target).sum(axis=1))
+    return np.column_stack(columns)
+
+
+def _scales(problem: Problem, terms: tuple[Term, ...]) -> np.ndarray:
+    """Each term's status-quo magnitude (the budget for a zero distance), so weights are comparable."""
+    base = np.abs(term_values(problem, problem.status_quo, terms)[0])
+    fallback = np.array([problem.budget if t.kind == "closeness_to_vote" else 1.0 for t in terms])
+    return np.where(base > 0, base, fallback)
+
+
+def scorer(problem: Problem, terms: tuple[Term, ...] | None = None):
+    """score(amounts) -> higher is better: Σ weight × sense × value / |status-quo value|."""
+    terms = terms or problem.terms
+    factors = np.array([t.weight * t.sense for t in terms]) / _scales(problem, terms)
+    return lambda amounts: term_values(problem, amounts, terms) @ factors
+
+
+def _linear_constraints(problem: Problem) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Family floors and ceilings as A_ub x <= b_ub."""
+    rows, limits = [], []
+    for family, floor in problem.family_floors.items():
+        rows.append(-problem.family_mask(family).astype(float))
+        limits.append(-floor)
+    for family, ceiling in problem.family_ceilings.items():
+        rows.append(problem.family_mask(family).astype(float))
+        limits.append(ceiling)
+    return (np.array(rows), np.array(limits)) if rows else (None, None)
+
+
+def project(problem: Problem, point: np.ndarray) -> np.ndarray:
+    """The feasible portfolio closest to `point` in L1 distance (a linear program)."""
+    n = len(point)
+    a_ub, b_ub = _linear_constraints(problem)
+    eye = np.eye(n)
+    # variables: x (n), t (n) with t >= |x - point|
+    rows = [np.hstack([eye, -eye]), np.hstack([-eye, -eye])]
+    limits = [point, -point]
+    if a_ub is not None:
+        rows.append(np.hstack([a_ub, np.zeros_like(a_ub)]))
+        limits.append(b_ub)
+    result = linprog(
+        np.concatenate([np.zeros(n), np.ones(n)]),
+        A_ub=np.vstack(rows), b_ub=np.concatenate(limits),
+        A_eq=np.concatenate([np.ones(n), np.zeros(n)])[None, :], b_eq=[problem.budget],
+        bounds=list(zip(problem.lower, problem.upper, strict=True)) + [(0, None)] * n, method="highs",
+    )
+    if result.status != 0:
+        raise InfeasibleConstraints("The floors, ceilings, locks, family limits and max_change cannot all hold at once with this budget.")
+    return np.clip(result.x[:n], problem.lower, problem.upper)
+
+
+def to_cents(problem: Problem, amounts: np.ndarray) -> np.ndarray:
+    """Round to whole cents adding up exactly to the budget, never leaving a bound by more than a cent."""
+    cents = np.clip(amounts, problem.lower, problem.upper) * 100
+    floor = np.floor(cents)
+    short = int(round(problem.budget * 100 - floor.sum()))
+    order = np.argsort(-(cents - floor), kind="stable")
+    floor[order[: max(short, 0)]] += 1
+    return floor / 100
+
+
+def _gradients(score, x: np.ndarray, h: float) -> tuple[float, np.ndarray]:
+    """Score and its gradient (per currency unit) from one batched call."""
+    batch = np.vstack([x, x + h * np.eye(len(x))])
+    values = score(batch)
+    return float(values[0]), (values[1:] - values[0]) / h
+
+
+def _solve(problem: Problem, score, starts: list[np.ndarray], extra: list[dict] | None = None) -> np.ndarray:
+    """Maximize `score` from each start (SLSQP in budget shares); `extra` adds constraints on shares."""
+    budget = problem.budget
+    h = STEP * budget
+    a_ub, b_ub = _linear_constraints(problem)
+    constraints = [{"type": "eq", "fun": lambda y: y.sum() - 1.0, "jac": lambda y: np.ones_like(y)}] + (extra or [])
+    if a_ub is not None:
+        constraints.append({"type": "ineq", "fun": lambda y: b_ub / budget - a_ub @ y, "jac": lambda y: -a_ub})
+    bounds = list(zip(problem.lower / budget, problem.upper / budget, strict=True))
+
+    low, high = problem.lower / budget, problem.upper / budget
+
+    def negative(y):
+        # SLSQP may step a hair outside the bounds; the simulator accepts no negative amounts.
+        value, grad = _gradients(score, np.clip(y, low, high) * budget, h)
+        return -value, -grad * budget
+
+    best, best_value = None, -np.inf
+    for start in starts:
+        result = minimize(negative, start / budget, jac=True, method="SLSQP", bounds=bounds, constraints=constraints,
+                          options={"maxiter": 200, "ftol": 1e-12})
+        candidate = project(problem, result.x * budget)  # exact feasibility after the solver's tolerance
+        value = float(score(candidate)[0])
+        if value > best_value + 1e-12:
+            best, best_value = candidate, value
+    return best
+
+
+def _starts(problem: Problem, count: int) -> list[np.ndarray]:
+    """Deterministic feasible starts: nearest to the status quo, to the middle of the box, and seeded random points."""
+    rng = np.random.default_rng(20261123)
+    middle = (problem.lower + np.minimum(problem.upper, problem.budget)) / 2
+    points = [problem.status_quo, middle]
+    points += [rng.dirichlet(np.ones(len(middle))) * problem.budget for _ in range(max(count - 2, 0))]
+    return [project(problem, p) for p in points[:count]]
+
+
+def _explain(problem: Problem, x: np.ndarray, grad: np.ndarray) -> tuple[tuple[Binding, ...], float]:
+    """Binding constraints with owners and shadow prices, from the gradient at the optimum (KKT)."""
+    tol = BINDING * problem.budget
+    at_low = (x - problem.lower <= tol) & np.array([s is not None for s in problem.lower_source])
+    at_high = (problem.upper - x <= tol) & np.array([s is not None for s in problem.upper_source])
+    free = (x - problem.lower > tol) & (problem.upper - x > tol)
+    budget_value = float(np.median(grad[free])) if free.any() else float(np.mean(grad))
+    found: list[Binding] = []
+    for i in range(len(x)):
+        for is_low, sources, bound in ((True, problem.lower_source, problem.lower), (False, problem.upper_source, problem.upper)):
+            if (at_low if is_low else at_high)[i] and sources[i] and not any(b.constraint == sources[i] for b in found):
+                name = sources[i]
+                gain = budget_value - grad[i] if is_low else grad[i] - budget_value
+                if name.startswith("locks."):
+                    gain = abs(grad[i] - budget_value)
+                found.append(Binding(name, _owner(problem, name), float(bound[i]), float(gain * PER)))
+    for kind, limits, sign in (("family_floors", problem.family_floors, 1), ("family_ceilings", problem.family_ceilings, -1)):
+        for family, limit in limits.items():
+            mask = problem.family_mask(family)
+            if abs(x[mask].sum() - limit) <= tol:
+                inside = mask & free if (mask & free).any() else mask
+                gain = sign * (budget_value - float(grad[inside].mean()))
+                name = f"{kind}.{family}"
+                found.append(Binding(name, _owner(problem, name), float(limit), float(gain * PER)))
+    return tuple(found), budget_value
+
+
+def _owner(problem: Problem, name: str) -> str | None:
+    return problem.owners.get(name) or (problem.owners.get("max_change") if name.startswith("max_change.") else None)
+
+
+def optimize(problem: Problem, starts: int = STARTS) -> Proposal:
+    """The best portfolio found under the constraints, with its explanation."""
+    check_feasible(problem)
+    score = scorer(problem)
+    best = to_cents(problem, _solve(problem, score, _starts(problem, starts)))
+    value, grad = _gradients(score, best, STEP * problem.budget)
+    binding, budget_value = _explain(problem, best, grad)
+    ids = problem.catalog.ids
+    labels = [t.label() for t in problem.terms]
+    values = term_values(problem, np.vstack([best, problem.status_quo]))
+    return Proposal(
+        allocations={i: float(a) for i, a in zip(ids, best, strict=True)},
+        objective=value,
+        status_quo_objective=float(score(problem.status_quo)[0]),
+        terms=dict(zip(labels, map(float, values[0]), strict=True)),
+        status_quo_terms=dict(zip(labels, map(float, values[1]), strict=True)),
+        binding=binding,
+        marginal_values={i: float(g * PER) for i, g in zip(ids, grad, strict=True)},
+        budget_marginal_value=budget_value * PER,
+    )
+
+
+def frontier(problem: Problem, kinds: tuple[str, str], points: int = 15) -> list[dict]:
+    """Efficient portfolios trading two objectives (epsilon-constraint method).
+
+    The two extremes maximize each objective alone; the points between maximize the second objective
+    with the first held at evenly spaced levels. Horizons come from the problem's terms of the same
+    kind (default 20 years). Dominated and repeated points are dropped; points are ordered by the
+    first objective.
+    """
+    allowed = [k for k in OBJECTIVE_KINDS if k != "closeness_to_vote" or any(t.kind == k for t in problem.terms)]
+    if any(k not in allowed for k in kinds) or kinds[0] == kinds[1]:
+        raise InvalidConstraints(f"A frontier needs two different objectives among {', '.join(allowed)}; got {', '.join(kinds)}.")
+    if not 2 <= points <= 50:
+        raise InvalidConstraints(f"A frontier has 2 to 50 points, got {points}.")
+    check_feasible(problem)
+    pair = tuple(replace(next((t for t in problem.terms if t.kind == k), Term(k, 20, 1.0)), weight=1.0) for k in kinds)
+    first, second = scorer(problem, pair[:1]), scorer(problem, pair[1:])
+    starts = _starts(problem, 2)
+    low_end = _solve(problem, second, starts)   # best for the second objective: the first at its lowest
+    high_end = _solve(problem, first, starts)   # best for the first objective
+    low, high = float(first(low_end)[0]), float(first(high_end)[0])
+    budget, h = problem.budget, STEP * problem.budget
+    found, previous = [low_end], low_end
+    for level in np.linspace(low, high, points)[1:-1]:
+        keep_level = {"type": "ineq",
+                      "fun": lambda y, level=level: float(first(np.clip(y, 0, None) * budget)[0]) - level,
+                      "jac": lambda y: _gradients(first, np.clip(y, 0, None) * budget, h)[1] * budget}
+        previous = _solve(problem, second, [previous, high_end], [keep_level])
+        found.append(previous)
+    found.append(high_end)
+    amounts = np.array([to_cents(problem, x) for x in found])
+    oriented = np.column_stack([first(amounts), second(amounts)])
+    keep: list[int] = []
+    for i, row in enumerate(oriented):
+        dominated = any((other >= row - 1e-9).all() and (other > row + 1e-9).any() for other in oriented)
+        repeated = any(np.abs(amounts[i] - amounts[j]).max() < 1.0 for j in keep)
+        if not dominated and not repeated:
+            keep.append(i)
+    values = term_values(problem, amounts[keep], pair)
+    ids = problem.catalog.ids
+    return [{"objectives": {t.kind: float(v) for t, v in zip(pair, row, strict=True)},
+             "allocations": {e: float(a) for e, a in zip(ids, amounts[i], strict=True)}} for i, row in zip(keep, values, strict=True)]

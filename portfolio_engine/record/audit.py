@@ -1,0 +1,234 @@
+"""The audit trail: every write appended with who, when, what, before and after, chained by keyed hashes.
+
+Each entry's hash is HMAC(key, previous hash + the entry's canonical JSON), with the key kept outside
+the database (keys.py). Entries belong to a chain: a workshop's, or a vote's. `ENTITIES` says which
+table each audited entity lives in and which column names its chain, so `verify` works for any chain:
+it recomputes the chain, checks that each entry's `before` is the previous audited state of its row
+(so an edit made behind the application's back is caught even after a later write), and that every
+stored row of the chain is exactly what its latest entry says.
+
+Secret fields (passcode, token and code hashes) never enter an entry: a keyed digest stands in their
+place, so an export of the log carries no credential and the chain still verifies the stored value.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from portfolio_engine import storage
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.security.keys import keyed_hash
+
+GENESIS = "0" * 64
+SECRET_FIELDS = ("passcode_hash", "token_hash", "code_hash", "why")  # "why": a voter's free text, purged after the vote
+DIGEST = "hmac:"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Where an audited entity is stored: its table, the column that identifies a row, and the column naming its chain."""
+
+    table: str
+    id_column: str
+    chain_column: str
+
+
+ENTITIES: dict[str, Entity] = {
+    "workshop": Entity("workshops", "id", "id"),
+    "participant": Entity("participants", "id", "workshop_id"),
+    "proposal": Entity("proposals", "id", "workshop_id"),
+    "stance": Entity("stances", "id", "workshop_id"),
+    "decision": Entity("decisions", "id", "workshop_id"),
+    "vote": Entity("votes", "id", "id"),
+    "ballot": Entity("ballots", "id", "vote_id"),
+    "voter_code": Entity("voter_codes", "code_hash", "vote_id"),
+}
+VOTE_ENTITIES = ("vote", "ballot", "voter_code")
+
+
+class RecordMismatch(PortfolioError):
+    """A write refused because the row it builds on was changed behind the application's back."""
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def secret_digest(value: str) -> str:
+    """The keyed digest that stands for a secret field's value in the log."""
+    return DIGEST + keyed_hash("secret-field:" + value)
+
+
+def audited(row: dict | None) -> dict | None:
+    """A stored row as the log records it: every secret field replaced by its keyed digest."""
+    if row is None:
+        return None
+    return {k: (secret_digest(v) if k in SECRET_FIELDS and v is not None else v) for k, v in row.items()}
+
+
+def _recorded(text: str | None) -> str | None:
+    """An entry's before or after, canonical, with any secret written by older versions in the clear turned into its digest."""
+    if text is None:
+        return None
+    row = json.loads(text)
+    if not isinstance(row, dict):
+        return text
+    return canonical({k: (secret_digest(v) if k in SECRET_FIELDS and isinstance(v, str) and not v.startswith(DIGEST) else v)
+                      for k, v in row.items()})
+
+
+def _state(row: dict | None) -> str | None:
+    return canonical(audited(row)) if row is not None else None
+
+
+def audited_id(entity: str, entity_id: str) -> str:
+    """The id an entry names: the row's id, or its digest when the id itself is a secret (a voter code's hash)."""
+    return secret_digest(entity_id) if ENTITIES[entity].id_column in SECRET_FIELDS else entity_id
+
+
+def _entry_hash(entry: dict) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return keyed_hash(entry["prev_hash"] + canonical(body))
+
+
+def _mismatch(entity: str, entity_id: str, chain_id: str) -> RecordMismatch:
+    shown = "" if ENTITIES[entity].id_column in SECRET_FIELDS else f" {entity_id}"
+    check = f"vote audit --vote {chain_id}" if entity in VOTE_ENTITIES else f"audit verify --workshop {chain_id}"
+    return RecordMismatch(f"The stored {entity.replace('_', ' ')}{shown} differs from its audited record; nothing was saved. "
+                          f"Run 'python -m portfolio_engine {check}' and restore the record from a backup.")
+
+
+def last_state(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> tuple[bool, str | None]:
+    """(whether the row was ever audited, its latest audited state as canonical JSON)."""
+    entry = storage.last_audit_of(db, chain_id, entity, audited_id(entity, entity_id))
+    return (entry is not None, _recorded(entry["after"]) if entry else None)
+
+
+def require_intact(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str, row: dict | None) -> None:
+    """Refuse to build on a row (say the proposal a stance is about) whose stored state is not its audited state."""
+    if last_state(db, chain_id, entity, entity_id)[1] != _state(row):
+        raise _mismatch(entity, entity_id, chain_id)
+
+
+def append(db: sqlite_utils.Database, workshop_id: str, actor: str, action: str, entity: str, entity_id: str,
+           before: dict | None, after: dict | None) -> str:
+    """Add one entry to the chain `workshop_id` (a workshop's or a vote's id) inside the caller's write transaction.
+
+    `before` must be the row's latest audited state (None for a create): otherwise the row was changed
+    behind the application's back, and RecordMismatch refuses the write. Returns the new chain head."""
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown audited entity {entity}")
+    if before is not None and last_state(db, workshop_id, entity, entity_id)[1] != _state(before):
+        raise _mismatch(entity, entity_id, workshop_id)
+    last = storage.last_audit(db, workshop_id)
+    entry = {
+        "workshop_id": workshop_id, "seq": (last["seq"] + 1) if last else 1, "actor": actor, "action": action,
+        "entity": entity, "entity_id": audited_id(entity, entity_id), "before": _state(before), "after": _state(after),
+        "created_at": now(), "prev_hash": last["hash"] if last else GENESIS,
+    }
+    entry["hash"] = _entry_hash(entry)
+    storage.insert(db, "audit_log", entry)
+    return entry["hash"]
+
+
+def chain_head(db: sqlite_utils.Database, workshop_id: str) -> str:
+    last = storage.last_audit(db, workshop_id)
+    return last["hash"] if last else GENESIS
+
+
+def head_label(db: sqlite_utils.Database, chain_id: str) -> str:
+    """Where the chain ends, as 'entries:hash': write it down, and `verify --head` finds newest entries removed later."""
+    last = storage.last_audit(db, chain_id)
+    return f"{last['seq']}:{last['hash']}" if last else f"0:{GENESIS}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    head: str
+    problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.entries}:{self.head}"
+
+
+def _chain_problem(entries: list[dict]) -> tuple[str | None, dict[tuple[str, str], dict]]:
+    """The first broken link or forgiven edit of the chain, and each row's latest entry."""
+    previous, latest = GENESIS, {}
+    for expected_seq, entry in enumerate(entries, start=1):
+        where = f"Audit entry {entry['seq']} ({entry['action']} {entry['entity_id']})"
+        if entry["seq"] != expected_seq:
+            return f"Audit entry {expected_seq} is missing (the next is {entry['seq']}).", latest
+        if entry["prev_hash"] != previous:
+            return f"{where}: does not follow the entry before it.", latest
+        if _entry_hash(entry) != entry["hash"]:
+            return f"{where}: its content was changed after it was written.", latest
+        if entry["entity"] not in ENTITIES:
+            return f"{where}: it names an unknown kind of record ({entry['entity']}).", latest
+        key = (entry["entity"], entry["entity_id"])
+        known = latest.get(key)
+        if _recorded(entry["before"]) != (_recorded(known["after"]) if known else None):
+            return (f"{where}: its 'before' is not the {entry['entity'].replace('_', ' ')}'s previous audited state: "
+                    "the record was changed behind the application's back before this write."), latest
+        previous = entry["hash"]
+        latest[key] = entry
+    return None, latest
+
+
+def _rows_problem(db: sqlite_utils.Database, chain_id: str, latest: dict[tuple[str, str], dict]) -> str | None:
+    """The first stored row of the chain that differs from, lacks or escapes its latest audit entry."""
+    stored: dict[tuple[str, str], dict] = {}
+    for entity, spec in ENTITIES.items():
+        for row in storage.select(db, spec.table, **{spec.chain_column: chain_id}):
+            stored[(entity, audited_id(entity, row[spec.id_column]))] = row
+    for (entity, entity_id), entry in latest.items():
+        row = stored.get((entity, entity_id))
+        where = f"Audit entry {entry['seq']} ({entry['action']} {entity_id})"
+        noun = entity.replace("_", " ")
+        if entry["after"] is None and row is not None:
+            return f"{where}: the {noun} should not exist but is stored."
+        if entry["after"] is not None and row is None:
+            return f"{where}: the {noun} it records was deleted."
+        if row is not None and _state(row) != _recorded(entry["after"]):
+            return f"{where}: the stored {noun} differs from the audit record."
+    for entity, entity_id in stored:
+        if (entity, entity_id) not in latest:
+            shown = "" if ENTITIES[entity].id_column in SECRET_FIELDS else f" {entity_id}"
+            return f"The {entity.replace('_', ' ')}{shown} has no audit entry: it was inserted behind the application's back."
+    return None
+
+
+def _head_problem(entries: list[dict], head: str) -> str | None:
+    """Whether the chain still reaches a head written down earlier ('entries:hash')."""
+    count, _, expected = head.strip().partition(":")
+    expected = expected.rstrip(".…")
+    if not count.isdigit() or len(expected) < 8:
+        raise PortfolioError(f"'{head}' is not a chain head: it looks like '42:ab12...' (entries, then the hash).")
+    if int(count) > len(entries):
+        return f"The chain has {len(entries)} entries but had {count} at the head you gave: the newest entries were removed."
+    if int(count) > 0 and not entries[int(count) - 1]["hash"].startswith(expected):
+        return f"Audit entry {count} is not the one the head you gave names: the chain was rewritten from there."
+    return None
+
+
+def verify(db: sqlite_utils.Database, workshop_id: str, head: str | None = None) -> Verification:
+    """Recompute the chain `workshop_id` (a workshop's or a vote's), then compare every stored row with its latest audit entry.
+
+    With `head` (an earlier 'entries:hash'), also check that no newest entry was removed since."""
+    entries = storage.select(db, "audit_log", order="seq", workshop_id=workshop_id)
+    if not entries:
+        return Verification(False, 0, GENESIS, f"No audit entries for {workshop_id}.")
+    problem, latest = _chain_problem(entries)
+    last = entries[-1]["hash"]
+    if problem:
+        return Verification(False, len(entries), last, problem)
+    problem = _rows_problem(db, workshop_id, latest) or (_head_problem(entries, head) if head else None)
+    return Verification(problem is None, len(entries), last, problem)

@@ -1,0 +1,68 @@
+"""The decision: the chosen proposal version, why, and why it departs from what residents asked for."""
+
+import json
+from pathlib import Path
+
+from portfolio_engine import storage
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.record import audit
+from portfolio_engine.record.proposals import intact, intact_workshop, list_proposals
+from portfolio_engine.record.workshops import NotAllowed, NotFound, authenticate, require, text
+from portfolio_engine.security.keys import new_id
+
+
+def resident_aggregate(workshop_id: str, path: Path | None = None) -> dict | None:
+    """The latest proposal saved from a resident vote, if any."""
+    votes = [p for p in list_proposals(workshop_id, path) if p["origin"] == "resident_vote"]
+    return votes[-1] if votes else None
+
+
+def departures(allocations: dict, aggregate: dict, threshold: float) -> dict[str, float]:
+    """Elements where a portfolio departs from the residents' aggregate by more than `threshold` (currency)."""
+    return {k: allocations[k] - aggregate.get(k, 0.0) for k in allocations if abs(allocations[k] - aggregate.get(k, 0.0)) > threshold}
+
+
+def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode: str, justifications: dict | None = None,
+                    revision_reason: str | None = None, path: Path | None = None) -> dict:
+    """Record the negotiated portfolio (facilitator only); the workshop becomes decided.
+
+    Where the chosen version departs from the resident aggregate by more than the workshop's
+    threshold, each such element needs a justification. A later decision is a revision with a reason.
+    """
+    authenticate(workshop_id, passcode, path)
+    rationale = text(rationale, "rationale")
+    justifications = {k: text(v, "reason") for k, v in (justifications or {}).items() if str(v or "").strip()}
+    aggregate = resident_aggregate(workshop_id, path)
+    with storage.writing(path) as db:
+        workshop = intact_workshop(db, workshop_id)
+        require(workshop, "decide")
+        proposal = intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=proposal_id, workshop_id=workshop_id))
+        if proposal is None:
+            raise NotFound(f"No proposal '{proposal_id}' in this workshop.")
+        if workshop.state == "decided" and not text(revision_reason, "reason", required=False):
+            raise NotAllowed("A decision was already recorded: a revised decision needs a reason.")
+        if aggregate:
+            gaps = departures(json.loads(proposal["allocations"]), aggregate["allocations"], workshop.deviation_threshold * workshop.budget)
+            missing = [k for k in gaps if k not in justifications]
+            if missing:
+                raise PortfolioError(
+                    f"The chosen portfolio departs from the residents' vote by more than {workshop.deviation_threshold:.0%} of the budget "
+                    f"in {', '.join(missing)}: give a justification for each."
+                )
+        row = {"id": new_id("d"), "workshop_id": workshop_id, "proposal_id": proposal_id, "rationale": rationale,
+               "justifications": audit.canonical(justifications), "revision_reason": text(revision_reason, "reason", required=False) or None,
+               "chain_head": audit.chain_head(db, workshop_id), "created_at": audit.now()}
+        storage.insert(db, "decisions", row)
+        audit.append(db, workshop_id, "facilitator", "decision.record", "decision", row["id"], None, row)
+        if workshop.state != "decided":
+            before = storage.select_one(db, "workshops", id=workshop_id)
+            storage.update(db, "workshops", workshop_id, {"state": "decided"})
+            audit.append(db, workshop_id, "facilitator", "workshop.decided", "workshop", workshop_id, before,
+                         storage.select_one(db, "workshops", id=workshop_id))
+    return {**row, "justifications": justifications}
+
+
+def decisions(workshop_id: str, path: Path | None = None) -> list[dict]:
+    with storage.reading(path) as db:
+        rows = storage.select(db, "decisions", workshop_id=workshop_id)
+    return [{**r, "justifications": json.loads(r["justifications"])} for r in rows]

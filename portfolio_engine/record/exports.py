@@ -1,0 +1,426 @@
+"""The workshop record: complete JSON export and import, CSV tables, and a printable HTML report.
+
+No credential leaves the server: exports carry no passcode or token hash (audit entries hold keyed
+digests in their place). An import is checked field by field before anything is written, and gets
+a new facilitator passcode.
+"""
+
+import csv
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from portfolio_engine import storage
+from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.jsonfile import parse_json
+from portfolio_engine.limits import MAX_AMOUNT
+from portfolio_engine.model.assumptions import default_assumptions, with_overrides
+from portfolio_engine.model.catalog import Catalog, load_catalog
+from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
+from portfolio_engine.record import audit
+from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, current_stances, tallies
+from portfolio_engine.record.workshops import ROLES, STATES, NotFound, get_workshop, text
+from portfolio_engine.security import access
+from portfolio_engine.security.access import MIN_PASSCODE, Grant
+from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
+
+FORMAT = "commons-portfolio-workshop/2"
+FORMATS = ("commons-portfolio-workshop/1", FORMAT)  # /1 exports carried credential hashes: accepted, never imported
+TABLES = ("participants", "proposals", "stances", "decisions")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d"}
+CREDENTIALS = ("passcode_hash", "token_hash")
+
+
+def _exported_entry(entry: dict) -> dict:
+    """An audit entry as exported: secrets written in the clear by older versions become their keyed digests."""
+    return {**entry, "before": audit._recorded(entry["before"]), "after": audit._recorded(entry["after"])}
+
+
+def snapshot(workshop_id: str, path: Path | None = None) -> dict:
+    """Every stored row of a workshop, as stored but without credential hashes, plus its audit log and chain head."""
+    with storage.reading(path) as db:
+        workshop = storage.select_one(db, "workshops", id=workshop_id)
+        if workshop is None:
+            raise NotFound(f"No workshop with id '{workshop_id}'.")
+        data = {"format": FORMAT, "exported_at": audit.now(), "chain_head": audit.chain_head(db, workshop_id),
+                "head": audit.head_label(db, workshop_id), "workshop": _public(workshop)}
+        for table in TABLES:
+            data[table] = [_public(row) for row in storage.select(db, table, workshop_id=workshop_id)]
+        data["audit_log"] = [_exported_entry(e) for e in storage.select(db, "audit_log", order="seq", workshop_id=workshop_id)]
+    return data
+
+
+def _public(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in CREDENTIALS}
+
+
+def export_json(workshop_id: str, path: Path | None = None) -> str:
+    return json.dumps(snapshot(workshop_id, path), indent=2, ensure_ascii=False)
+
+
+def import_json(text: str | bytes, passcode: str, path: Path | None = None, *, grant: Grant | None = None) -> str:
+    """Restore a workshop exported as JSON text (bounded in size and depth); returns the new id. See import_document."""
+    return import_document(parse_json(text, "The workshop file"), passcode, path, grant=grant)
+
+
+def import_document(document: Any, passcode: str, path: Path | None = None, *, grant: Grant | None = None) -> str:
+    """Restore an exported workshop under new ids (so it can sit beside the original); returns the new id.
+
+    Exports carry no credentials, so the imported workshop gets a new facilitator `passcode` and its
+    participants sign in again. Every field is checked (type, allowed values, references) before
+    anything is written, and an unknown key is refused by name. The new audit chain records the import
+    and the original chain head. Creating a workshop this way needs the data steward or the operator.
+    """
+    access.require(grant, "steward")
+    if len(passcode or "") < MIN_PASSCODE:
+        raise PortfolioError(f"The imported workshop needs a new facilitator passcode of at least {MIN_PASSCODE} characters.")
+    data = _checked_export(load_catalog(), document)
+    renamed = {data["workshop"]["id"]: new_id("w")}
+    renamed.update({row["id"]: new_id(PREFIXES[table]) for table in TABLES for row in data[table]})
+    references = ("id", "workshop_id", "participant_id", "proposal_id", "parent_id")
+    with storage.writing(path) as db:
+        workshop = {**data["workshop"], "id": renamed[data["workshop"]["id"]], "passcode_hash": hash_passcode(passcode)}
+        while storage.select_one(db, "workshops", join_code=workshop["join_code"]):
+            workshop["join_code"] = code(6)
+        storage.insert(db, "workshops", workshop)
+        origin = f"import of {data['workshop']['id']} (chain head {data['origin_head']})"
+        audit.append(db, workshop["id"], origin, "workshop.import", "workshop", workshop["id"], None, workshop)
+        for table in TABLES:
+            for row in data[table]:
+                row = {k: (renamed.get(v, v) if k in references else v) for k, v in row.items()}
+                if table == "participants":
+                    row["token_hash"] = None  # a credential, not content: people sign in again
+                storage.insert(db, table, row)
+                audit.append(db, workshop["id"], "import", f"{table[:-1]}.import", table[:-1], row["id"], None, row)
+    return workshop["id"]
+
+
+# Checking an export before import: each table's fields, each with a check that returns the value to store.
+
+def _fail(where: str, problem: str) -> InputFormatError:
+    return InputFormatError(f"The workshop file: {where} {problem}. Nothing was imported.")
+
+
+def _id(prefix: str) -> Callable[[Any, str], str]:
+    def check(value: Any, where: str) -> str:
+        if not isinstance(value, str) or not ID.fullmatch(value) or not value.startswith(f"{prefix}-"):
+            raise _fail(where, f"is not an id like '{prefix}-3f9a1c2b7d'")
+        return value
+    return check
+
+
+def _text(field: str, required: bool = True) -> Callable[[Any, str], str | None]:
+    def check(value: Any, where: str) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            raise _fail(where, "must be text")
+        try:
+            return text(value, field, required)
+        except PortfolioError as err:
+            raise _fail(where, f"is not acceptable ({err})") from None
+    return check
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[Any, str], str]:
+    def check(value: Any, where: str) -> str:
+        if value not in allowed:
+            raise _fail(where, f"must be one of {', '.join(allowed)}, not {str(value)[:40]!r}")
+        return value
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[Any, str], float]:
+    def check(value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
+            raise _fail(where, f"must be a number from {low:g} to {high:g}")
+        return float(value)
+    return check
+
+
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        raise _fail(where, "must be a whole number from 1")
+    return value
+
+
+def _time(value: Any, where: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _fail(where, "must be a date and time like 2027-03-01T18:30:00+00:00") from None
+    return value
+
+
+def _join_code(value: Any, where: str) -> str:
+    if not isinstance(value, str) or len(value) != 6 or any(c not in ALPHABET for c in value):
+        raise _fail(where, "must be a six-character join code")
+    return value
+
+
+def _json_object(required: bool = True, values: Callable[[Any, str], Any] | None = None) -> Callable[[Any, str], str | None]:
+    """A JSON object stored as text (as the database keeps it), optionally with checked values."""
+    def check(value: Any, where: str) -> str | None:
+        if value is None and not required:
+            return None
+        parsed = parse_json(value, where) if isinstance(value, str) else None
+        if not isinstance(parsed, dict):
+            raise _fail(where, "must be a JSON object written as text")
+        for key, item in parsed.items() if values else ():
+            values(item, f"{where} ({key})")
+        return value
+    return check
+
+
+def _hex64(value: Any, where: str) -> str:
+    if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise _fail(where, "must be a chain head (64 hex characters)")
+    return value
+
+
+ID = re.compile(r"[a-z]-[0-9a-z]{4,40}")
+HEAD = re.compile(r"[0-9]{1,9}:[0-9a-f]{64}")
+FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
+    "workshop": {"id": _id("w"), "name": _text("name"), "budget": _number(0.01, MAX_AMOUNT), "currency": _text("currency"),
+                 "status_quo": _json_object(), "constraints": _json_object(required=False), "join_code": _join_code,
+                 "state": _choice(STATES), "deviation_threshold": _number(0, 1), "created_at": _time},
+    "participants": {"id": _id("u"), "workshop_id": _id("w"), "name": _text("name"), "organization": _text("organization", False),
+                     "sector": _text("sector", False), "role": _choice(ROLES), "created_at": _time},
+    "proposals": {"id": _id("p"), "workshop_id": _id("w"), "participant_id": _id("u"), "title": _text("title"),
+                  "rationale": _text("rationale"), "allocations": _json_object(), "notes": _json_object(values=_text("note")),
+                  "origin": _choice(ORIGINS), "origin_details": _json_object(), "assumptions": _json_object(required=False),
+                  "parent_id": lambda v, where: None if v is None else _id("p")(v, where), "version": _count, "created_at": _time},
+    "stances": {"id": _id("s"), "workshop_id": _id("w"), "proposal_id": _id("p"), "participant_id": _id("u"), "stance": _choice(STANCES),
+                "reason": _text("reason"), "created_at": _time},
+    "decisions": {"id": _id("d"), "workshop_id": _id("w"), "proposal_id": _id("p"), "rationale": _text("rationale"),
+                  "justifications": _json_object(values=_text("reason")), "revision_reason": _text("reason", False),
+                  "chain_head": _hex64, "created_at": _time},
+}
+TOP_LEVEL = ("format", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
+
+
+def _checked_row(table: str, raw: Any, where: str) -> dict:
+    """One row with every field checked, in the table's column order; unknown and missing keys refused by name."""
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be an object")
+    fields = FIELDS[table]
+    for key in raw:
+        if key not in fields and key not in CREDENTIALS:
+            raise _fail(f"{where}.{str(key)[:80]}", "is not a field this file can have")
+    missing = [k for k in fields if k not in raw]
+    if missing:
+        raise _fail(f"{where}.{missing[0]}", "is missing")
+    return {k: check(raw[k], f"{where}.{k}") for k, check in fields.items()}
+
+
+def _checked_export(catalog: Catalog, data: Any) -> dict:
+    """The export with every table and field checked, and the references between rows consistent."""
+    if not isinstance(data, dict) or data.get("format") not in FORMATS:
+        raise InputFormatError(f"This is not a Commons Portfolio workshop export (expected format '{FORMAT}').")
+    unknown = [k for k in data if k not in TOP_LEVEL]
+    if unknown:
+        raise _fail(str(unknown[0])[:80], "is not a part this file can have")
+    checked = {"origin_head": _origin_head(data), "workshop": _checked_row("workshop", data.get("workshop"), "workshop")}
+    for table in TABLES:
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            raise _fail(table, "must be a list")
+        checked[table] = [_checked_row(table, row, f"{table}[{n}]") for n, row in enumerate(rows)]
+    if not isinstance(data.get("audit_log", []), list):
+        raise _fail("audit_log", "must be a list")
+    _check_content(catalog, checked)
+    _check_references(checked)
+    return checked
+
+
+def _origin_head(data: dict) -> str:
+    """The exported chain's head as 'entries:hash' (older exports: counted from their log), or 'unknown'."""
+    head = data.get("head")
+    if isinstance(head, str) and HEAD.fullmatch(head):
+        return head
+    log, chain_head = data.get("audit_log"), data.get("chain_head")
+    if isinstance(log, list) and isinstance(chain_head, str) and HEAD.fullmatch(f"{len(log)}:{chain_head}"):
+        return f"{len(log)}:{chain_head}"
+    return "unknown"
+
+
+def _check_content(catalog: Catalog, data: dict) -> None:
+    """Portfolios of the catalog: a status quo with a positive total, proposals adding up to the budget, valid assumptions."""
+    workshop = data["workshop"]
+    try:
+        status_quo = portfolio_from_dict(catalog, json.loads(workshop["status_quo"]), "workshop.status_quo")
+        make_portfolio(catalog, status_quo.allocations, workshop["budget"])  # scaled to the workshop's budget
+        require_positive_total(status_quo, "workshop.status_quo")
+    except PortfolioError as err:
+        raise _fail("workshop.status_quo", f"is not a status quo of this catalog ({err})") from None
+    defaults = default_assumptions(catalog)
+    for n, proposal in enumerate(data["proposals"]):
+        where = f"proposals[{n}]"
+        try:
+            make_portfolio(catalog, json.loads(proposal["allocations"]), workshop["budget"], workshop["currency"])
+            for element in json.loads(proposal["notes"]):
+                catalog.index(element)
+            if proposal["assumptions"]:
+                with_overrides(defaults, catalog, json.loads(proposal["assumptions"]))
+        except PortfolioError as err:
+            raise _fail(where, f"is not a proposal of this workshop ({err})") from None
+
+
+def _check_references(data: dict) -> None:
+    """Every row belongs to the workshop, ids are unique, and every reference names a row of the file (parents before versions)."""
+    workshop_id = data["workshop"]["id"]
+    seen = {workshop_id}
+    known = {table: set() for table in TABLES}
+    links = {"participant_id": "participants", "proposal_id": "proposals", "parent_id": "proposals"}
+    for table in TABLES:
+        for n, row in enumerate(data[table]):
+            where = f"{table}[{n}]"
+            if row["workshop_id"] != workshop_id:
+                raise _fail(f"{where}.workshop_id", "names another workshop")
+            if row["id"] in seen:
+                raise _fail(f"{where}.id", "is used twice")
+            for column, target in links.items():
+                if row.get(column) is not None and row[column] not in known[target]:
+                    raise _fail(f"{where}.{column}", f"names no earlier row of {target}")
+            seen.add(row["id"])
+            known[table].add(row["id"])
+
+
+def safe_cell(value: object) -> object:
+    """Neutralize spreadsheet formulas in text cells (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[dict], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def proposals_csv(catalog: Catalog, data: dict) -> str:
+    """One row per proposal version, with its allocations as columns."""
+    people = {p["id"]: p for p in data["participants"]}
+    rows = []
+    for p in data["proposals"]:
+        author = people[p["participant_id"]]
+        rows.append({**p, "author": author["name"], "organization": author["organization"], "sector": author["sector"],
+                     **json.loads(p["allocations"])})
+    columns = ["id", "version", "parent_id", "title", "author", "organization", "sector", "origin", "created_at", "rationale", *catalog.ids]
+    return _csv(rows, columns)
+
+
+def write_csv_tables(catalog: Catalog, workshop_id: str, folder: Path, path: Path | None = None) -> list[Path]:
+    """Every table of the workshop as CSV files in `folder` (without credential hashes, as every export)."""
+    data = snapshot(workshop_id, path)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"proposals.csv": proposals_csv(catalog, data)}
+    files["workshop.csv"] = _csv([data["workshop"]], list(data["workshop"]))
+    files["participants.csv"] = _csv(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
+    for table in ("stances", "decisions", "audit_log"):
+        rows = data[table]
+        files[f"{table}.csv"] = _csv(rows, list(rows[0]) if rows else ["id"])
+    written = []
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+        written.append(folder / name)
+    return written
+
+
+def _projections(catalog: Catalog, workshop, proposals: list[dict], years: tuple[int, ...] = (0, 5, 10, 20)) -> dict[str, dict]:
+    status_quo = workshop.status_quo_portfolio(catalog)
+    rows = [status_quo.vector(catalog)] + [np.array([p["allocations"][i] for i in catalog.ids]) for p in proposals]
+    defaults = default_assumptions(catalog)
+    model = build_model(catalog, status_quo, defaults)
+    base = simulate(model, np.array(rows), max(years)).outputs
+    result = {"status quo": {y: (base["thriving"][0, 0, y], base["suffering"][0, 0, y]) for y in years}}
+    for n, proposal in enumerate(proposals, start=1):
+        if proposal["assumptions"]:  # a proposal saved with edited assumptions is projected under them
+            own = build_model(catalog, status_quo, with_overrides(defaults, catalog, proposal["assumptions"]))
+            outputs = simulate(own, rows[n], max(years)).outputs
+            result[proposal["id"]] = {y: (outputs["thriving"][0, 0, y], outputs["suffering"][0, 0, y]) for y in years}
+        else:
+            result[proposal["id"]] = {y: (base["thriving"][n, 0, y], base["suffering"][n, 0, y]) for y in years}
+    return result
+
+
+def html_report(catalog: Catalog, workshop_id: str, path: Path | None = None) -> str:
+    """A self-contained printable page: allocations, projections, rationales, stances, decision, chain head."""
+    from portfolio_engine.record.decisions import decisions
+    from portfolio_engine.record.proposals import list_proposals
+
+    workshop = get_workshop(workshop_id, path)
+    proposals = list_proposals(workshop_id, path)
+    stances = current_stances(workshop_id, path)
+    counts = tallies(workshop_id, path)
+    decided = decisions(workshop_id, path)
+    with storage.reading(path) as db:
+        head = audit.head_label(db, workshop_id)
+    e = html.escape
+    money = (lambda v: f"{v / 1e6:,.2f}") if workshop.budget >= 1e7 else (lambda v: f"{v:,.0f}")
+    unit = f"million {workshop.currency}" if workshop.budget >= 1e7 else workshop.currency
+    names = {el.id: el.name for el in catalog.elements}
+    status_quo = workshop.status_quo_portfolio(catalog).allocations
+    titles = {p["id"]: f"{p['title']} (v{p['version']})" for p in proposals}
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(workshop.name)}: workshop record</title>",
+             "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}"
+             "td,th{border:1px solid #bbb;padding:.3rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}"
+             ".text{white-space:pre-wrap;text-align:left}.note{color:#555}@media print{section{page-break-inside:avoid}}</style></head><body>",
+             f"<h1>{e(workshop.name)}</h1>",
+             f"<p>Budget {money(workshop.budget)} {e(unit)} a year · state: {e(workshop.state)} · created {e(workshop.created_at[:10])}</p>",
+             f"<p class='note'>Audit chain head (entries:hash): <code>{head}</code>. Keep it: 'audit verify --head' then finds any newest entry "
+             "removed later. Projections are illustrative (uncalibrated dynamics).</p>"]
+    if decided:
+        last = decided[-1]
+        parts.append("<section><h2>Decision</h2>")
+        parts.append(f"<p>Chosen: <strong>{e(titles.get(last['proposal_id'], last['proposal_id']))}</strong> ({e(last['created_at'][:16])})</p>")
+        parts.append(f"<p class='text'>{e(last['rationale'])}</p>")
+        if last["revision_reason"]:
+            parts.append(f"<p>Revision reason: <span class='text'>{e(last['revision_reason'])}</span></p>")
+        for element, why in last["justifications"].items():
+            parts.append(f"<p>Departure from the residents' vote on {e(names.get(element, element))}: <span class='text'>{e(why)}</span></p>")
+        parts.append(f"<p class='note'>Chain head when decided: <code>{e(last['chain_head'])}</code></p></section>")
+    parts.append(f"<section><h2>Allocations ({e(unit)})</h2><table><tr><th>Element</th><th>Status quo</th>")
+    parts += [f"<th>{e(titles[p['id']])}</th>" for p in proposals]
+    parts.append("</tr>")
+    for element in catalog.ids:
+        parts.append(f"<tr><td>{e(names[element])}</td><td>{money(status_quo[element])}</td>")
+        parts += [f"<td>{money(p['allocations'][element])}</td>" for p in proposals]
+        parts.append("</tr>")
+    parts.append("</table></section>")
+    projected = _projections(catalog, workshop, proposals)
+    parts.append("<section><h2>Projections (illustrative)</h2><table><tr><th>Portfolio</th>")
+    years = list(next(iter(projected.values())))
+    parts += [f"<th>thriving, year {y}</th>" for y in years] + [f"<th>suffering, year {y}</th>" for y in years] + ["</tr>"]
+    for key, values in projected.items():
+        label = "Status quo" if key == "status quo" else titles[key]
+        parts.append(f"<tr><td>{e(label)}</td>" + "".join(f"<td>{values[y][0]:.1%}</td>" for y in years)
+                     + "".join(f"<td>{values[y][1]:.2%}</td>" for y in years) + "</tr>")
+    parts.append("</table></section><section><h2>Proposals and their rationales</h2>")
+    for p in proposals:
+        parts.append(f"<h3>{e(titles[p['id']])}</h3><p>By {e(p['author'])}, {e(p['organization'])} ({e(p['sector'])}) · origin: {e(p['origin'])}"
+                     f" · {e(p['created_at'][:16])}</p><p class='text'>{e(p['rationale'])}</p>")
+        if p["notes"]:
+            parts.append("<ul>" + "".join(f"<li>{e(names.get(k, k))}: <span class='text'>{e(v)}</span></li>" for k, v in p["notes"].items()) + "</ul>")
+        tally = counts.get(p["id"], {}).get("by_stance", {})
+        if tally:
+            parts.append("<p>Stances: " + ", ".join(f"{STANCE_WORDS[s]} {n}" for s, n in tally.items()) + "</p><ul>")
+            parts += [f"<li>{e(s['name'])} ({e(s['sector'])}): {STANCE_WORDS[s['stance']]}. <span class='text'>{e(s['reason'])}</span></li>"
+                      for s in stances if s["proposal_id"] == p["id"]]
+            parts.append("</ul>")
+    parts.append("</section></body></html>")
+    return "".join(parts)

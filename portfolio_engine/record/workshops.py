@@ -1,0 +1,222 @@
+"""Workshops: creation with a facilitator passcode, joining by code, roles, and the lifecycle.
+
+The lifecycle is open -> deciding -> decided -> archived (deciding may reopen). What each state
+allows is the table ALLOWED, enforced here for every surface (pages and command line alike).
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from portfolio_engine import limits, storage
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.portfolio import Portfolio, portfolio_from_dict, require_positive_total
+from portfolio_engine.record import audit
+from portfolio_engine.security import access
+from portfolio_engine.security.access import Grant
+from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id, token
+
+STATES = ("open", "deciding", "decided", "archived")
+ROLES = ("facilitator", "stakeholder", "observer")
+ALLOWED = {
+    "join": {"open", "deciding"},
+    "propose": {"open", "decided"},  # in decided: only a new version of a proposal, with a reason
+    "stance": {"open", "deciding"},
+    "decide": {"deciding", "decided"},  # in decided: a revised decision, with a reason
+    "export": set(STATES),
+}
+TRANSITIONS = {"open": {"deciding"}, "deciding": {"open"}, "decided": {"archived"}, "archived": set()}
+LIMITS = {"name": 120, "organization": 200, "sector": 80, "title": 200, "rationale": 5000, "reason": 2000, "note": 1000}
+MIN_PASSCODE = access.MIN_PASSCODE
+
+
+class NotAllowed(PortfolioError):
+    """An action the workshop's state or the person's role does not allow."""
+
+
+class NotFound(PortfolioError):
+    """A workshop, participant or proposal that does not exist."""
+
+
+def text(value: object, field: str, required: bool = True) -> str:
+    """Typed text, trimmed and length-checked with a clear message."""
+    result = "" if value is None else str(value).strip()
+    if required and not result:
+        raise PortfolioError(f"The {field} is required.")
+    limit = LIMITS.get(field, 1000)
+    if len(result) > limit:
+        raise PortfolioError(f"The {field} is too long: {len(result)} characters, at most {limit}.")
+    return result
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: str
+    name: str
+    budget: float
+    currency: str
+    status_quo: dict
+    constraints: dict | None
+    join_code: str
+    state: str
+    deviation_threshold: float
+    created_at: str
+
+    def status_quo_portfolio(self, catalog: Catalog) -> Portfolio:
+        return portfolio_from_dict(catalog, self.status_quo, "workshop status quo")
+
+
+def _workshop(row: dict) -> Workshop:
+    return Workshop(row["id"], row["name"], row["budget"], row["currency"], json.loads(row["status_quo"]),
+                    json.loads(row["constraints"]) if row["constraints"] else None, row["join_code"], row["state"],
+                    row["deviation_threshold"], row["created_at"])
+
+
+def create_workshop(catalog: Catalog, name: str, budget: float, passcode: str, status_quo: Portfolio, currency: str = "USD",
+                    constraints: dict | None = None, deviation_threshold: float = 0.01, path: Path | None = None, *,
+                    grant: Grant | None = None) -> tuple[Workshop, str]:
+    """A new open workshop and its facilitator's session token (the data steward or the operator only).
+
+    The status quo is scaled to the budget."""
+    access.require(grant, "steward")
+    name = text(name, "name")
+    if len(passcode or "") < MIN_PASSCODE:
+        raise PortfolioError(f"The facilitator passcode needs at least {MIN_PASSCODE} characters.")
+    if not (isinstance(budget, int | float) and 0 < budget <= limits.MAX_AMOUNT):  # NaN fails every comparison
+        raise PortfolioError(f"The budget must be a number above 0 and at most {limits.MAX_AMOUNT:,.0f}.")
+    if not 0 <= deviation_threshold <= 1:
+        raise PortfolioError("The deviation threshold is a share of the budget between 0 and 1 (0.01 = 1%).")
+    factor = budget / require_positive_total(status_quo).total
+    sq = {"budget": budget, "currency": currency, "allocations": {k: v * factor for k, v in status_quo.allocations.items()}}
+    with storage.writing(path) as db:
+        join_code = code(6)
+        while storage.select_one(db, "workshops", join_code=join_code):
+            join_code = code(6)
+        row = {"id": new_id("w"), "name": name, "budget": float(budget), "currency": currency, "status_quo": audit.canonical(sq),
+               "constraints": audit.canonical(constraints) if constraints else None, "passcode_hash": hash_passcode(passcode),
+               "join_code": join_code, "state": "open", "deviation_threshold": float(deviation_threshold), "created_at": audit.now()}
+        storage.insert(db, "workshops", row)
+        audit.append(db, row["id"], "facilitator", "workshop.create", "workshop", row["id"], None, row)
+        facilitator_token = _add_participant(db, row["id"], "Facilitator", "", "facilitation", "facilitator")[1]
+    return _workshop(row), facilitator_token
+
+
+def get_workshop(workshop_id: str, path: Path | None = None) -> Workshop:
+    with storage.reading(path) as db:
+        row = storage.select_one(db, "workshops", id=workshop_id)
+    if row is None:
+        raise NotFound(f"No workshop with id '{workshop_id}'.")
+    return _workshop(row)
+
+
+def find_by_join_code(join_code: str, path: Path | None = None) -> Workshop:
+    """The workshop a join code opens; attempts are throttled per client (see access.py)."""
+    found: list[dict] = []
+
+    def check() -> bool:
+        with storage.reading(path) as db:
+            row = storage.select_one(db, "workshops", join_code=str(join_code).strip().upper())
+        found.extend([row] if row else [])
+        return row is not None
+
+    try:
+        access.attempt("join", access.current_client(), check, path)
+    except access.TooManyAttempts:
+        raise
+    except access.NotAuthorized:
+        raise NotFound("No workshop has that join code. Check the code on the screen and try again.") from None
+    return _workshop(found[0])
+
+
+def list_workshops(path: Path | None = None) -> list[Workshop]:
+    with storage.reading(path) as db:
+        return [_workshop(r) for r in storage.select(db, "workshops")]
+
+
+def require(workshop: Workshop, action: str) -> None:
+    """Refuse an action the workshop's state does not allow, saying which states do."""
+    if workshop.state not in ALLOWED[action]:
+        allowed = " or ".join(s for s in STATES if s in ALLOWED[action])
+        raise NotAllowed(f"The workshop is {workshop.state}: '{action}' is only possible while it is {allowed}.")
+
+
+def authenticate(workshop_id: str, passcode: str, path: Path | None = None) -> Grant:
+    """The facilitator's grant after a throttled check of the passcode (salted scrypt, constant-time comparison).
+
+    An unknown workshop gets the same answer as a wrong passcode."""
+
+    def check() -> bool:
+        with storage.reading(path) as db:
+            row = storage.select_one(db, "workshops", id=str(workshop_id))
+        return row is not None and check_passcode(passcode or "", row["passcode_hash"])
+
+    access.attempt(f"facilitator:{workshop_id}", access.current_client(), check, path)
+    return Grant("facilitator", str(workshop_id))
+
+
+def _add_participant(db, workshop_id: str, name: str, organization: str, sector: str, role: str) -> tuple[dict, str]:
+    if role not in ROLES:
+        raise PortfolioError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}.")
+    session_token = token()
+    row = {"id": new_id("u"), "workshop_id": workshop_id, "name": text(name, "name"),
+           "organization": text(organization, "organization", required=False), "sector": text(sector, "sector", required=False),
+           "role": role, "token_hash": keyed_hash(session_token), "created_at": audit.now()}
+    storage.insert(db, "participants", row)
+    audit.append(db, workshop_id, row["name"], "participant.join", "participant", row["id"], None, row)
+    return row, session_token
+
+
+def join(workshop_id: str, name: str, organization: str, sector: str, role: str = "stakeholder",
+         path: Path | None = None) -> tuple[dict, str]:
+    """Register a participant; returns the participant and the session token that identifies them later."""
+    if role == "facilitator":
+        raise NotAllowed("Facilitators are set up with the workshop's passcode, not by joining.")
+    with storage.writing(path) as db:
+        workshop = _workshop_row(db, workshop_id)
+        require(workshop, "join")
+        if storage.select_one(db, "participants", workshop_id=workshop_id, name=text(name, "name")):
+            raise PortfolioError(f"Someone named '{name}' already joined this workshop; add a surname or an initial.")
+        return _add_participant(db, workshop_id, name, organization, sector, role)
+
+
+def _workshop_row(db, workshop_id: str) -> Workshop:
+    row = storage.select_one(db, "workshops", id=workshop_id)
+    if row is None:
+        raise NotFound(f"No workshop with id '{workshop_id}'.")
+    return _workshop(row)
+
+
+def participant_by_token(workshop_id: str, session_token: str, path: Path | None = None) -> dict | None:
+    if not session_token:
+        return None
+    with storage.reading(path) as db:
+        return storage.select_one(db, "participants", workshop_id=workshop_id, token_hash=keyed_hash(session_token))
+
+
+def participant_by_name(workshop_id: str, name: str, path: Path | None = None) -> dict | None:
+    with storage.reading(path) as db:
+        return storage.select_one(db, "participants", workshop_id=workshop_id, name=str(name).strip())
+
+
+def participants(workshop_id: str, path: Path | None = None) -> list[dict]:
+    with storage.reading(path) as db:
+        return storage.select(db, "participants", workshop_id=workshop_id)
+
+
+def change_state(workshop_id: str, target: str, passcode: str, path: Path | None = None) -> Workshop:
+    """Move along the lifecycle (facilitator only). 'decided' is reached by recording a decision."""
+    authenticate(workshop_id, passcode, path)
+    if target not in STATES:
+        raise PortfolioError(f"Unknown state '{target}'. States: {', '.join(STATES)}.")
+    with storage.writing(path) as db:
+        before = storage.select_one(db, "workshops", id=workshop_id)
+        current = before["state"]
+        if target == "decided" and current == "deciding":
+            raise NotAllowed("Record the decision (with its rationale) to move the workshop to decided.")
+        if target not in TRANSITIONS[current]:
+            raise NotAllowed(f"A workshop that is {current} cannot move to {target}; next: {', '.join(sorted(TRANSITIONS[current])) or 'nothing'}.")
+        storage.update(db, "workshops", workshop_id, {"state": target})
+        after = storage.select_one(db, "workshops", id=workshop_id)
+        audit.append(db, workshop_id, "facilitator", f"workshop.{target}", "workshop", workshop_id, before, after)
+    return _workshop(after)

@@ -1,0 +1,46 @@
+import pytest
+
+from portfolio_engine import storage
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.record import audit
+from portfolio_engine.record.decisions import decisions, record_decision
+from portfolio_engine.record.proposals import save_proposal
+from portfolio_engine.record.workshops import NotAllowed, change_state, get_workshop
+from portfolio_engine.security.access import NotAuthorized
+
+
+def test_decision_records_rationale_chain_head_and_moves_to_decided(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    with storage.reading() as db:
+        head = audit.chain_head(db, workshop_id)
+    decision = record_decision(workshop_id, proposal["id"], "Everyone can live with it", workshop["passcode"])
+    assert decision["chain_head"] == head
+    assert get_workshop(workshop_id).state == "decided"
+    with pytest.raises(NotAllowed, match="a revised decision needs a reason"):
+        record_decision(workshop_id, proposal["id"], "Again", workshop["passcode"])
+    record_decision(workshop_id, proposal["id"], "Again", workshop["passcode"], revision_reason="Council amendment")
+    assert [d["revision_reason"] for d in decisions(workshop_id)] == [None, "Council amendment"]
+
+
+def test_departures_from_the_resident_vote_need_justifications(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    vote = dict(status_quo.allocations, acute_care=10e6, humane_housing=16e6)
+    save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Residents' vote", "Aggregate of 812 ballots", vote, origin="resident_vote")
+    chosen = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    with pytest.raises(PortfolioError, match="departs from the residents' vote by more than 1% of the budget in acute_care, humane_housing"):
+        record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"])
+    with pytest.raises(PortfolioError, match="acute_care: give a justification"):
+        record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"], {"humane_housing": "Phased in next year"})
+    record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"],
+                    {"humane_housing": "Phased in next year", "acute_care": "Hospital contract runs to 2028"})
+
+
+def test_only_the_facilitator_decides(catalog, workshop, status_quo):
+    workshop_id = workshop["workshop"].id
+    proposal = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    with pytest.raises(NotAuthorized, match="not right"):
+        record_decision(workshop_id, proposal["id"], "Mine now", "not-the-passcode")
