@@ -137,12 +137,21 @@ def project(problem: Problem, point: np.ndarray) -> np.ndarray:
 
 
 def to_cents(problem: Problem, amounts: np.ndarray) -> np.ndarray:
-    """Round to whole cents adding up exactly to the budget, never leaving a bound by more than a cent."""
+    """Round to whole cents adding up exactly to the budget, never leaving a bound by more than a cent.
+
+    The cents lost by rounding down go back by largest remainder, first to a family that rounding
+    took below its floor (six members each losing most of a cent would otherwise leave it short)."""
     cents = np.clip(amounts, problem.lower, problem.upper) * 100
     floor = np.floor(cents)
-    short = int(round(problem.budget * 100 - floor.sum()))
-    order = np.argsort(-(cents - floor), kind="stable")
-    floor[order[: max(short, 0)]] += 1
+    short = max(int(round(problem.budget * 100 - floor.sum())), 0)
+    remainder = cents - floor
+    first = np.zeros(len(floor), dtype=bool)
+    for family, family_floor in problem.family_floors.items():
+        members = np.flatnonzero(problem.family_mask(family))
+        missing = int(np.ceil(family_floor * 100 - floor[members].sum() - 1e-6))
+        first[members[np.argsort(-remainder[members], kind="stable")][: max(missing, 0)]] = True
+    order = np.lexsort((-remainder, ~first))
+    floor[order[:short]] += 1
     return floor / 100
 
 

@@ -159,3 +159,10 @@ def test_floors_above_the_budget_are_always_reported(floors):
     document = {"budget": sum(floors) - 1e5, "floors": dict(zip(IDS, floors, strict=False))}
     with pytest.raises(InfeasibleConstraints, match="floors add up to"):
         optimize(problem_from_dict(document))
+
+
+def test_rounding_to_cents_keeps_a_binding_family_floor(catalog):
+    """Found by the property test: six urgent services each losing most of a cent left the family 1.03 cents short."""
+    problem = problem_from_dict({"budget": 100e6, "objective": {"thriving_at_year": 10}, "family_floors": {"urgent_services": 29758652.0703125},
+                                 "locks": {"basic_needs": 2774138.41796875, "meaningful_work": 3408561.0}}, catalog=catalog)
+    assert_respects(problem, optimize(problem, starts=2).allocations)
