@@ -147,8 +147,8 @@ def data_page_figures() -> list[tuple[str, float, str, float]]:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["PORTFOLIO_DB"] = str(Path(folder) / "data.db")
         catalog = load_catalog()
-        import_long(catalog, ROOT / "data" / "demo_city" / "indicators.csv", grant=OPERATOR)
-        import_survey(catalog, ROOT / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
+        import_long(catalog, ROOT / "portfolio_engine" / "data" / "demo_city" / "indicators.csv", grant=OPERATOR)
+        import_survey(catalog, ROOT / "portfolio_engine" / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
         app = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
         app.run()
         choices = ["child_poverty", "hs_completion", "thriving_share", "park_access"] * 6

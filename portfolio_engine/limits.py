@@ -1,4 +1,4 @@
-"""Size limits for what a person may hand the parsers, each read once from an environment variable.
+"""Size limits for what a person may hand the parsers, each read once at start-up through `settings`.
 
 A served app parses documents, uploads and ballots from anyone; these bounds keep one input from
 exhausting memory, time or the interpreter's stack. Defaults suit a city's data comfortably.
@@ -12,31 +12,16 @@ exhausting memory, time or the interpreter's stack. Defaults suit a city's data 
 | `PORTFOLIO_MAX_ROWS` | 2,000,000 | rows in one imported table |
 """
 
-import os
 from pathlib import Path
 
+from portfolio_engine import settings
 from portfolio_engine.errors import InputFormatError
 
-
-def _positive_int(name: str, default: int) -> int:
-    """The variable `name` as a positive integer, `default` when unset; a bad value stops start-up with its name."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive whole number, not {raw!r}.")
-    return value
-
-
-MAX_JSON_BYTES: int = _positive_int("PORTFOLIO_MAX_JSON_BYTES", 5_000_000)
-MAX_JSON_DEPTH: int = _positive_int("PORTFOLIO_MAX_JSON_DEPTH", 64)
-MAX_UPLOAD_BYTES: int = _positive_int("PORTFOLIO_MAX_UPLOAD_BYTES", 50_000_000)
-MAX_COLUMNS: int = _positive_int("PORTFOLIO_MAX_COLUMNS", 500)
-MAX_ROWS: int = _positive_int("PORTFOLIO_MAX_ROWS", 2_000_000)
+MAX_JSON_BYTES: int = settings.max_json_bytes()
+MAX_JSON_DEPTH: int = settings.max_json_depth()
+MAX_UPLOAD_BYTES: int = settings.max_upload_bytes()
+MAX_COLUMNS: int = settings.max_columns()
+MAX_ROWS: int = settings.max_rows()
 
 # Not configurable: a thousand trillion in any currency is above any public budget, and sums of
 # amounts below it stay far from float overflow. Amounts, budgets, costs and ballot values above it are refused.

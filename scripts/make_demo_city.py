@@ -1,4 +1,4 @@
-"""Generate the synthetic demo city in data/demo_city/ (seeded, so the files are reproducible).
+"""Generate the synthetic demo city in portfolio_engine/data/demo_city/ (seeded, so the files are reproducible).
 
 Five invented neighborhoods of "Riverside", four years of objective indicators mapped to vital
 conditions (with confidence intervals, a few suppressed values), and a resident survey with Cantril
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 SEED = 20261123
-OUT = Path(__file__).resolve().parent.parent / "data" / "demo_city"
+OUT = Path(__file__).resolve().parent.parent / "portfolio_engine" / "data" / "demo_city"
 NEIGHBORHOODS = {"Eastside": 0.75, "Harbor": 0.9, "Old Town": 1.0, "Northgate": 1.15, "Hillcrest": 1.3}  # relative vital conditions
 YEARS = (2021, 2022, 2023, 2024)
 INDICATORS = [  # id, name, vital condition, unit, higher is better, city level in 2021, yearly trend

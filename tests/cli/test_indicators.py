@@ -3,7 +3,7 @@ from pathlib import Path
 
 from portfolio_engine.cli.main import main
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+DEMO = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
 
 
 def cli(capsys, *args):

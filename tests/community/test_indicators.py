@@ -16,7 +16,7 @@ GOOD = [
     "eastside,Eastside,neighborhood,riverside,total,total,poverty,Children in poverty,meaningful_work,2023,,censored,%,0,objective,demo",
     "eastside,Eastside,neighborhood,riverside,age,under 30,pride,Proud of my community,,2023,0.61,ok,share,1,subjective,demo",
 ]
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city" / "indicators.csv"
+DEMO = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city" / "indicators.csv"
 
 
 def write(tmp_path, lines, name="values.csv"):

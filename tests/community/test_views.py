@@ -7,7 +7,7 @@ from portfolio_engine.community.survey import import_survey
 from portfolio_engine.community.views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend, verdict
 from portfolio_engine.security.access import OPERATOR
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+DEMO = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
 
 
 @pytest.fixture

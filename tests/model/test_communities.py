@@ -42,7 +42,7 @@ def test_communities_from_imported_data_follow_the_documented_rule(catalog, tmp_
     from portfolio_engine.model.communities import city_start, communities_from_values
     from portfolio_engine.security.access import OPERATOR
 
-    demo = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+    demo = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
     import_long(catalog, demo / "indicators.csv", grant=OPERATOR)
     import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     stored = values()

@@ -158,7 +158,8 @@ def test_projection_can_start_from_the_citys_survey(catalog):
     from portfolio_engine.community.survey import import_survey
     from portfolio_engine.security.access import OPERATOR
 
-    import_survey(catalog, Path(__file__).resolve().parents[2] / "data" / "demo_city" / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
+    survey = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city" / "survey.csv"
+    import_survey(catalog, survey, "2024", "riverside", "Riverside", grant=OPERATOR)
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.run()
     at.radio(key="start_choice").set_value("Your city's survey").run()

@@ -8,7 +8,7 @@ from portfolio_engine.security import access
 from portfolio_engine.security.access import OPERATOR
 
 PAGE = "../../pages/data.py"
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+DEMO = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
 
 
 def test_empty_database_invites_an_import():

@@ -102,7 +102,7 @@ def test_equity_is_offered_with_neighborhood_data_and_the_proposal_can_be_saved(
     from portfolio_engine.record.workshops import join
     from portfolio_engine.security.access import OPERATOR
 
-    demo = Path(__file__).resolve().parents[2] / "data" / "demo_city"
+    demo = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
     import_long(catalog, demo / "indicators.csv", grant=OPERATOR)
     import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
     _, token = join(workshop["workshop"].id, "Cleo", "Tenants union", "residents")

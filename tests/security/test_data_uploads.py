@@ -24,7 +24,7 @@ from portfolio_engine.security import access
 from portfolio_engine.security.access import OPERATOR, NotAuthorized
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "data" / "demo_city"
+DEMO = ROOT / "portfolio_engine" / "data" / "demo_city"
 PAGE = "../../pages/data.py"
 PASSCODE = "steward-passcode"
 LONG = ("geo_id,geo_level,indicator_id,period_label,value,unit,notes\n"
