@@ -20,10 +20,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from portfolio_engine import storage
+from portfolio_engine import settings, storage
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.security.keys import check_passcode, hash_passcode
-from portfolio_engine.settings import database_path
 
 LOG = logging.getLogger("commons_portfolio.signin")
 CLI_CLIENT = "command line"
@@ -149,7 +148,7 @@ def attempts(scope: str, path: Path | None = None) -> tuple[list[dict], list[dic
 
 def steward_file() -> Path:
     """Where the data steward's passcode hash is kept: `PORTFOLIO_STEWARD_FILE`, else `steward.hash` beside the database."""
-    return Path(os.environ.get("PORTFOLIO_STEWARD_FILE") or database_path().with_name("steward.hash"))
+    return settings.steward_file()
 
 
 def set_steward(passcode: str, replace: bool = False) -> Path:

@@ -15,9 +15,8 @@ import os
 import secrets
 from pathlib import Path
 
-from portfolio_engine import storage
+from portfolio_engine import settings, storage
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.settings import database_path
 
 # No look-alikes (0/O, 1/I/L): codes are read off paper and phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -33,20 +32,20 @@ class KeyMissing(PortfolioError):
 
 
 def key_file() -> Path:
-    return Path(os.environ.get("PORTFOLIO_SECRET_FILE") or database_path().with_name("secret.key"))
+    return settings.secret_file()
 
 
 def secret_key() -> bytes:
     """The installation's HMAC key: the environment's, else the key file's (created only for a database with nothing keyed yet)."""
-    configured = os.environ.get("PORTFOLIO_SECRET")
+    configured = settings.secret()
     if configured:
         if len(configured) < MIN_ENV_KEY:
             raise KeyMissing(f"PORTFOLIO_SECRET is too short ({len(configured)} characters; at least {MIN_ENV_KEY}): {RESTORE}")
         return configured.encode()
-    settings = (os.environ.get("PORTFOLIO_SECRET_FILE"), os.environ.get("PORTFOLIO_DB"))  # no Path built on the hot path
-    known = _checked.get(settings)
+    setting = settings.key_setting()  # no Path built on the hot path
+    known = _checked.get(setting)
     if known is None:
-        known = _checked[settings] = _file_key(key_file(), database_path())
+        known = _checked[setting] = _file_key(key_file(), settings.database_path())
     return known
 
 

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import math
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from portfolio_engine import limits, storage
+from portfolio_engine import limits, settings, storage
 from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import FAMILIES, Catalog
@@ -50,7 +49,6 @@ PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
 SMALL_GROUP = 5
 CODE_LENGTH = 10
 BUNDLE_FORMAT = "commons-portfolio-vote-bundle/2"
-DEFAULT_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -561,16 +559,6 @@ def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str | 
     return len(records)
 
 
-def retention_days() -> int:
-    """Days after closing before `vote purge --expired` removes codes and unpublished free text (PORTFOLIO_VOTE_RETENTION_DAYS)."""
-    raw = os.environ.get("PORTFOLIO_VOTE_RETENTION_DAYS", "").strip()
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    if not raw.isdigit():
-        raise PortfolioError(f"PORTFOLIO_VOTE_RETENTION_DAYS must be a whole number of days, not {raw[:20]!r}.")
-    return int(raw)
-
-
 def _purge(db, vote_id: str, actor: str) -> int:
     """Unlink every ballot from its code and blank its unpublished 'why', each an audited update; returns ballots changed."""
     changed = 0
@@ -598,7 +586,7 @@ def purge(vote_id: str, passcode: str | None, path: Path | None = None, *, grant
 def purge_expired(grant: Grant | None, days: int | None = None, path: Path | None = None) -> list[str]:
     """Purge every vote closed more than `days` ago (the retention setting by default) that was not purged yet (operator or steward)."""
     require(grant, "steward")
-    days = retention_days() if days is None else days
+    days = settings.retention_days() if days is None else days
     cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     purged = []
     with storage.writing(path) as db:
