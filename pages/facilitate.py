@@ -15,6 +15,7 @@ from portfolio_engine.record.decisions import decisions, departures, record_deci
 from portfolio_engine.record.proposals import list_proposals, tallies
 from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from portfolio_engine.security import access
+from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
 from ui import downloads, identity
@@ -264,10 +265,8 @@ with st.expander("Set up a resident vote"), st.form("new_vote"):
     title = st.text_input("Title", max_chars=200)
     kind = st.radio("Ballot", ["split over the portfolio elements", "split over the three families", "knapsack", "approval", "cumulative"])
     budget = st.number_input("Budget the residents divide", min_value=1.0, value=float(workshop.budget), format="%.0f")
-    split_rule = st.selectbox("Counting rule for split ballots", ["independent-markets", "mean", "median", "welfare-phantoms"],
-                              help="Independent Markets is truthful and gives like-minded groups their proportional share.")
-    project_rule = st.selectbox("Counting rule for project ballots", ["mes-add1", "mes", "mes-add1-greedy", "greedy"],
-                                help="The Method of Equal Shares gives each group of voters a fair share of the budget.")
+    split_rule = st.selectbox("Counting rule for split ballots", rules.names("split"), help=rules.RULES[rules.names("split")[0]].words)
+    project_rule = st.selectbox("Counting rule for project ballots", rules.names("knapsack"), help=rules.RULES[rules.names("knapsack")[0]].words)
     projects_file = st.file_uploader("Projects (CSV: project_id, name, cost, element)", type=["csv"])
     points = st.number_input("Points per voter (cumulative)", 1, 1000, 10)
     if st.form_submit_button("Create the vote (draft)"):

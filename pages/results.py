@@ -9,8 +9,9 @@ import streamlit as st
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.record.proposals import save_proposal
+from portfolio_engine.voting import rules
 from portfolio_engine.voting.results import as_allocations, bundle, public_key, results
-from portfolio_engine.voting.votes import RULE_WORDS, check_receipt, list_votes
+from portfolio_engine.voting.votes import check_receipt, list_votes
 from ui import charts, downloads, identity
 from ui.text import plain
 
@@ -29,11 +30,11 @@ outcome = results(vote.id, catalog)
 if not outcome["record"]["ok"]:
     st.error(plain(outcome["result"]["no_result"]))
 st.caption(f"{plain(vote.title)} · counted with **{vote.rule}** (frozen when the vote opened; rules fingerprint {vote.rules_hash[:12]})")
-st.info(RULE_WORDS[vote.rule])
+st.info(rules.get(vote.rule).words)
 with st.expander("How the other rules work"):
-    for rule, words in RULE_WORDS.items():
-        if rule != vote.rule and (rule in outcome["other_rules"]):
-            st.markdown(f"**{rule}**: {words}")
+    for rule in rules.RULES.values():
+        if rule.name != vote.rule and rule.name in outcome["other_rules"]:
+            st.markdown(f"**{rule.name}**: {rule.words}")
 turnout = outcome["turnout"]
 a, b, c = st.columns(3)
 a.metric("Ballots counted", turnout["ballots"])

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.limits import MAX_AMOUNT, read_text
-
-PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
-SPLIT_RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
+from portfolio_engine.voting import rules
 
 
 def cmd_pb(args: argparse.Namespace) -> str:
@@ -84,18 +82,23 @@ def cmd_aggregate(args: argparse.Namespace) -> str:
     return json.dumps(dict(zip(categories, (float(a) for a in amounts), strict=True)), indent=2)
 
 
+def _rule_help(ballot: str) -> str:
+    """Each rule with its plain words (argparse expands %% signs, so they are escaped)."""
+    return " ".join(f"{name}: {rules.RULES[name].words}" for name in rules.names(ballot)).replace("%", "%%")
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("pb", help="Count a pabulib .pb election (greedy or Method of Equal Shares).",
                             description="Print the selected project ids, one per line, then total_cost.")
     p.add_argument("file", type=Path)
-    p.add_argument("--rule", choices=PROJECT_RULES, required=True)
+    p.add_argument("--rule", choices=rules.names("knapsack"), required=True, help=_rule_help("knapsack"))
     p.add_argument("--satisfaction", choices=["cost", "points"], default="cost",
                    help="cost: a project's cost for each voter whose ballot lists it; points: the points a cumulative ballot gives it")
     p.set_defaults(run=cmd_pb)
     p = commands.add_parser("aggregate", help="Aggregate split ballots (a CSV with voter_id and one column per category).",
                             description="Print {category: amount} under the rule, adding up to the budget.")
     p.add_argument("file", type=Path)
-    p.add_argument("--rule", choices=SPLIT_RULES, required=True)
+    p.add_argument("--rule", choices=rules.names("split"), required=True, help=_rule_help("split"))
     p.add_argument("--budget", type=float, required=True)
     p.set_defaults(run=cmd_aggregate)
 

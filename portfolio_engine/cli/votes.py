@@ -11,7 +11,7 @@ from portfolio_engine.errors import InputFormatError
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.security.access import OPERATOR
-from portfolio_engine.voting import votes
+from portfolio_engine.voting import rules, votes
 from portfolio_engine.voting.results import RecordBroken, bundle, export_pabulib, integrity, public_key, results, verify_bundle
 
 
@@ -130,7 +130,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p = sub.add_parser("create", help="Create a vote (draft).", description="Create a vote; prints its id.")
     p.add_argument("--workshop", help="workshop id (its facilitator passcode authorizes); without it the vote has its own passcode")
     p.add_argument("--ballot", choices=votes.BALLOTS, required=True)
-    p.add_argument("--rule", required=True, help="split: mean|median|independent-markets|welfare-phantoms; projects: greedy|mes|mes-add1|mes-add1-greedy")
+    p.add_argument("--rule", required=True, choices=tuple(rules.RULES), metavar="RULE", help=rules.help_text())
     p.add_argument("--budget", type=float, required=True)
     p.add_argument("--title")
     p.add_argument("--currency", default="USD")

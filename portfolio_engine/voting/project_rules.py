@@ -4,7 +4,7 @@ Money comparisons that decide exhaustiveness and feasibility use exact integers/
 budgets as read). MES's per-voter budgets run in floating point on numpy arrays for speed; two
 projects whose affordability differs by less than TIE (relative) are treated as tied and ordered by
 project id as text, as the reference library does. Outcomes are checked against pabutools on the
-shared real elections and on generated ones (tests/test_project_rules.py).
+shared real elections and on generated ones (tests/voting/test_project_rules.py).
 """
 
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from portfolio_engine.voting import rules
 from portfolio_engine.voting.pabulib import Election
 
 TIE = 1e-12
@@ -139,9 +140,5 @@ def equal_shares(ballots: Ballots, add1: bool = False) -> list[str]:
 
 
 def run(election: Election, rule: str, satisfaction: str = "cost") -> list[str]:
-    """greedy | mes | mes-add1 | mes-add1-greedy (add1 then greedy fill of what is left)."""
-    ballots = prepare(election, satisfaction)
-    if rule == "greedy":
-        return greedy(ballots)
-    selected = equal_shares(ballots, add1=rule.startswith("mes-add1"))
-    return greedy(ballots, tuple(selected)) if rule.endswith("-greedy") else selected
+    """The projects a project rule of the registry (voting/rules.py) selects; an unknown or split rule is refused."""
+    return rules.get(rule, "approval").count(rules.Tally(election=election, satisfaction=satisfaction))

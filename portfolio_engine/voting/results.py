@@ -24,10 +24,10 @@ from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.record import audit
 from portfolio_engine.security.keys import keyed_hash
 from portfolio_engine.voting import pabulib, split_rules
+from portfolio_engine.voting.rules import names as rule_names
 from portfolio_engine.voting.votes import (
     BALLOTS,
     BUNDLE_FORMAT,
-    PROJECT_RULES,
     SMALL_GROUP,
     Vote,
     _election,
@@ -80,7 +80,7 @@ def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     contents = [b["content"] for b in ballots]
     with storage.reading(path) as db:
         codes = db.execute("SELECT COUNT(*) FROM voter_codes WHERE vote_id = ?", [vote.id]).fetchone()[0]
-    others = split_rules.RULES if vote.ballot == "split" else PROJECT_RULES
+    others = rule_names(vote.ballot)
     outcome = {
         "vote": vote.id, "title": vote.title, "state": vote.state, "rules_hash": vote.rules_hash,
         "record": {"ok": check.ok, "entries": check.entries, "head": check.label, "problem": check.problem},
@@ -179,8 +179,7 @@ def _bundle_vote(data: dict) -> Vote:
     budget = _require(rules, "budget", int | float, "a number")
     options = _require(rules, "options", dict, "an object")
     projects = _require(rules, "projects", list, "a list")
-    allowed = split_rules.RULES if ballot == "split" else PROJECT_RULES
-    if ballot not in BALLOTS or rule not in allowed or not math.isfinite(budget) or budget <= 0:
+    if ballot not in BALLOTS or rule not in rule_names(ballot) or not math.isfinite(budget) or budget <= 0:
         raise InputFormatError("This bundle is malformed: its ballot, rule or budget is not one the software counts.")
     for key in ("min_projects", "max_projects", "points"):
         if options.get(key) is not None and (not isinstance(options[key], int) or isinstance(options[key], bool)):

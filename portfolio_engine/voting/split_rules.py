@@ -16,8 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from portfolio_engine.errors import InputFormatError
-
-RULES = ("mean", "median", "independent-markets", "welfare-phantoms")
+from portfolio_engine.voting import rules
 
 
 def normalize(ballots: np.ndarray) -> np.ndarray:
@@ -68,20 +67,26 @@ def _welfare(t: float, n: int) -> np.ndarray:
     return np.clip((n + 1) * t - i, 0.0, 1.0)
 
 
+def mean(shares: np.ndarray) -> np.ndarray:
+    return shares.mean(axis=0)
+
+
+def median(shares: np.ndarray) -> np.ndarray:
+    medians = np.median(shares, axis=0)
+    if medians.sum() <= 0:
+        raise InputFormatError("Every category's median is zero: the median rule gives no allocation for these ballots.")
+    return medians / medians.sum()
+
+
+def independent_markets(shares: np.ndarray) -> np.ndarray:
+    return _moving_phantoms(shares, _independent_markets)
+
+
+def welfare_phantoms(shares: np.ndarray) -> np.ndarray:
+    return _moving_phantoms(shares, _welfare)
+
+
 def aggregate(ballots: np.ndarray, rule: str, budget: float) -> np.ndarray:
-    """Amounts per category (columns of `ballots`) under the rule, adding up to the budget."""
-    shares = normalize(ballots)
-    if rule == "mean":
-        result = shares.mean(axis=0)
-    elif rule == "median":
-        medians = np.median(shares, axis=0)
-        if medians.sum() <= 0:
-            raise InputFormatError("Every category's median is zero: the median rule gives no allocation for these ballots.")
-        result = medians / medians.sum()
-    elif rule == "independent-markets":
-        result = _moving_phantoms(shares, _independent_markets)
-    elif rule == "welfare-phantoms":
-        result = _moving_phantoms(shares, _welfare)
-    else:
-        raise InputFormatError(f"Unknown rule '{rule}'. Rules: {', '.join(RULES)}.")
-    return result * budget
+    """Amounts per category (columns of `ballots`) under the rule (voting/rules.py), adding up to the budget."""
+    counter = rules.get(rule, "split").count
+    return counter(rules.Tally(shares=normalize(ballots))) * budget

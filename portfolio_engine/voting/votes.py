@@ -28,24 +28,10 @@ from portfolio_engine.record import audit
 from portfolio_engine.record.workshops import NotAllowed, NotFound, authenticate, text
 from portfolio_engine.security.access import MIN_PASSCODE, Grant, attempt, current_client, require
 from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id
-from portfolio_engine.voting import pabulib, project_rules, split_rules
+from portfolio_engine.voting import pabulib, rules, split_rules
 
-BALLOTS = ("split", "knapsack", "approval", "cumulative")
-RULE_WORDS = {
-    "mean": "Each ballot counts equally; the result is the average split. Easy to explain, but a group can exaggerate to pull it.",
-    "median": "Each category gets the middle value of all ballots, then the whole is rescaled to the budget. Hard to pull by one "
-              "extreme ballot, but not strategy-proof once rescaled.",
-    "independent-markets": "A truthful rule: no one gains by misstating their split, and groups who agree get their proportional "
-                           "share of the budget.",
-    "welfare-phantoms": "A truthful rule that leans toward the split most residents are close to.",
-    "greedy": "Projects with the most votes are funded first, skipping any that no longer fit the budget.",
-    "mes": "The Method of Equal Shares: each voter controls an equal share of the budget and projects are funded by the voters who "
-           "support them, so every group gets a fair share.",
-    "mes-add1": "Equal Shares, completed as real cities do: voters' shares are raised step by step until the budget is used as "
-                "fully as possible.",
-    "mes-add1-greedy": "Equal Shares with its completion, then any money left funds the most voted projects that still fit.",
-}
-PROJECT_RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy")
+BALLOTS = rules.BALLOTS
+RULE_WORDS = rules.words()
 SMALL_GROUP = 5
 CODE_LENGTH = 10
 BUNDLE_FORMAT = "commons-portfolio-vote-bundle/2"
@@ -149,9 +135,7 @@ def _check_setup(ballot: str, rule: str, budget: float, split_over: str, project
     """Refuse a vote whose rules could not be counted, with what to change."""
     if ballot not in BALLOTS:
         raise PortfolioError(f"Unknown ballot '{ballot}'. Ballots: {', '.join(BALLOTS)}.")
-    allowed = split_rules.RULES if ballot == "split" else PROJECT_RULES
-    if rule not in allowed:
-        raise PortfolioError(f"The {ballot} ballot is counted with {', '.join(allowed)}; got '{rule}'.")
+    rules.get(rule, ballot)
     if not isinstance(budget, int | float) or not math.isfinite(budget) or not 0 < budget <= MAX_AMOUNT:
         raise PortfolioError(f"The budget must be above 0 and at most {MAX_AMOUNT:g}.")
     if split_over not in ("elements", "families"):
@@ -625,7 +609,7 @@ def count(vote: Vote, contents: list[dict], catalog: Catalog, rule: str | None =
         amounts = split_rules.aggregate(matrix, rule, vote.budget)
         return {"rule": rule, "ballots": len(contents), "allocations": dict(zip(categories, map(float, amounts), strict=True))}
     election = _election(vote, contents)
-    selected = project_rules.run(election, rule, "points" if vote.ballot == "cumulative" else "cost")
+    selected = rules.get(rule, vote.ballot).count(rules.Tally(election=election, satisfaction="points" if vote.ballot == "cumulative" else "cost"))
     return {"rule": rule, "ballots": len(contents), "selected": sorted(selected), "cost": float(sum(election.cost(p) for p in selected))}
 
 
