@@ -19,7 +19,6 @@ import re
 import sqlite3
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,12 +36,9 @@ from portfolio_engine.record.exports import safe_cell
 from portfolio_engine.security import access
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
+from portfolio_engine.storage.indicators import COLUMNS, KEY
 
-COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
-           "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
-           "higher_is_better", "measure_type", "numerator", "denominator", "source", "notes")
 REQUIRED = ("geo_id", "geo_level", "indicator_id", "period_label", "value")
-KEY = ("indicator_id", "geo_id", "source", "parent_geo_id", "group_type", "group_name", "period_label")  # the table's primary key
 LEVELS = ("city", "neighborhood", "tract", "ward", "zip", "county")
 GROUP_TYPES = ("total", "race_ethnicity", "income", "age", "sex", "language", "other")
 STATUSES = ("ok", "not_applicable", "censored", "unavailable")
@@ -180,16 +176,6 @@ def _records(frame: pd.DataFrame, provenance_id: str):
     return zip([provenance_id] * len(frame), *columns, strict=True)
 
 
-# Rows are staged in a private scratch database while they are checked (no lock on the shared one), then copied into
-# the real table in the final transaction, where a corrected file's rows replace the stored ones (same keys).
-STAGE_TABLE = f"CREATE TABLE staging_values (provenance_id, {', '.join(COLUMNS)})"
-STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
-UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values ORDER BY {', '.join(KEY)}"  # key order: fast B-tree upkeep
-MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) "
-         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
-         + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
-
-
 def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str, provenance_id: str,
            scratch: sqlite3.Connection | None) -> dict:
     """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts."""
@@ -201,7 +187,7 @@ def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, def
         seen_hashes.append(_key_hashes(frame))
         seen_lines.append(frame["_line"].to_numpy())
         if scratch is not None:
-            scratch.executemany(STAGE, _records(frame, provenance_id))
+            storage.indicators.stage(scratch, _records(frame, provenance_id))
         stats["rows"] += len(frame)
         stats["missing"] += int((frame["value_status"] != "ok").sum())
         stats["indicators"].update(frame["indicator_id"].unique())
@@ -227,9 +213,8 @@ def _write(scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> 
     with storage.writing(path) as db:
         if _imported_before(db, provenance["content_hash"], provenance["kind"]):
             return False
-        db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
         storage.insert(db, "provenance", provenance)
-        db.conn.executemany(MERGE, scratch.execute(UNSTAGE))
+        storage.indicators.merge_staged(db, scratch)
     return True
 
 
@@ -241,9 +226,7 @@ def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: s
     with storage.reading(path) as db:
         known = _imported_before(db, content_hash, kind)
     provenance_id = new_id("f")
-    with closing(sqlite3.connect("")) as scratch:  # a private temporary database: spills to disk, so memory stays bounded
-        scratch.execute("PRAGMA journal_mode = OFF")  # scratch only: nothing to recover if the import stops
-        scratch.execute(STAGE_TABLE)
+    with storage.indicators.scratch() as scratch:  # staged while checked: no lock on the shared database
         stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
         if not known:
             provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
@@ -375,13 +358,8 @@ def import_long(catalog: Catalog, source: Path | Upload, db_path: Path | None = 
 
 def values(indicator_id: str | None = None, path: Path | None = None, geo_id: str | None = None) -> pd.DataFrame:
     """Stored value rows (all, or one indicator, or one place) as a table in the long format."""
-    filters = {"indicator_id": indicator_id, "geo_id": geo_id}
-    used = {k: v for k, v in filters.items() if v is not None}
-    where = (" WHERE " + " AND ".join(f"{k} = ?" for k in used)) if used else ""
     with storage.reading(path) as db:
-        cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM indicator_values{where} ORDER BY indicator_id, geo_id, group_type, "
-                            "group_name, period_start", list(used.values()))
-        frame = pd.DataFrame(cursor.fetchall(), columns=list(COLUMNS))
+        frame = pd.DataFrame(storage.indicators.value_rows(db, indicator_id, geo_id), columns=list(COLUMNS))
     for column in NUMBERS:
         frame[column] = pd.to_numeric(frame[column])
     return frame
@@ -390,18 +368,13 @@ def values(indicator_id: str | None = None, path: Path | None = None, geo_id: st
 def places(path: Path | None = None) -> pd.DataFrame:
     """Every place with values: id, name, level, parent."""
     with storage.reading(path) as db:
-        cursor = db.execute("SELECT DISTINCT geo_id, geo_name, geo_level, parent_geo_id FROM indicator_values ORDER BY geo_level, geo_name")
-        return pd.DataFrame(cursor.fetchall(), columns=["geo_id", "geo_name", "geo_level", "parent_geo_id"])
+        return pd.DataFrame(storage.indicators.place_rows(db), columns=list(storage.indicators.PLACE_COLUMNS))
 
 
 def catalog_of_indicators(path: Path | None = None) -> pd.DataFrame:
     """One row per indicator: name, vital condition, measure type, unit, direction, how many values."""
     with storage.reading(path) as db:
-        cursor = db.execute("SELECT indicator_id, MIN(indicator_name), MIN(vital_condition), MIN(measure_type), MIN(unit), "
-                            "MIN(higher_is_better), COUNT(*), SUM(CASE WHEN value_status = 'ok' THEN 0 ELSE 1 END) "
-                            "FROM indicator_values GROUP BY indicator_id ORDER BY indicator_id")
-        return pd.DataFrame(cursor.fetchall(), columns=["indicator_id", "indicator_name", "vital_condition", "measure_type", "unit",
-                                                        "higher_is_better", "values", "missing"])
+        return pd.DataFrame(storage.indicators.indicator_summary(db), columns=list(storage.indicators.SUMMARY_COLUMNS))
 
 
 def export_long(path: Path | None = None) -> str:

@@ -1,152 +1,25 @@
-"""The local SQLite database: opened per operation, created and migrated on start.
+"""Connections and transactions: one connection per operation, the database created and migrated on first use.
 
-Every SQL statement of the product lives in this module, in portable SQL, so another backend
-can follow without touching domain code. Later features add their tables as new migrations.
+Every SQL statement of the product lives in this package, in portable SQL, so another backend can follow
+without touching domain code: generic statements here (insert, update, select by column name), named
+queries in queries.py and indicators.py, the tables in schema.py and their history in migrations.py.
 """
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import NoReturn
 
 import sqlite_utils
 
-from portfolio_engine.errors import PortfolioError, StorageError
+from portfolio_engine.errors import DatabaseBusy, DiskFull, StorageError, UnknownColumn
 from portfolio_engine.settings import database_path
+from portfolio_engine.storage import migrations
+from portfolio_engine.storage.schema import TABLES, rows
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-def _create_meta(db: sqlite_utils.Database) -> None:
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", [_now()])
-
-
-WORKSHOP_TABLES = """
-CREATE TABLE workshops (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, budget REAL NOT NULL, currency TEXT NOT NULL,
-    status_quo TEXT NOT NULL, constraints TEXT, passcode_hash TEXT NOT NULL, join_code TEXT NOT NULL UNIQUE,
-    state TEXT NOT NULL, deviation_threshold REAL NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE participants (
-    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), name TEXT NOT NULL,
-    organization TEXT NOT NULL, sector TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT UNIQUE, created_at TEXT NOT NULL
-);
-CREATE TABLE proposals (
-    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), participant_id TEXT NOT NULL REFERENCES participants(id),
-    title TEXT NOT NULL, rationale TEXT NOT NULL, allocations TEXT NOT NULL, notes TEXT NOT NULL, origin TEXT NOT NULL,
-    origin_details TEXT NOT NULL, assumptions TEXT, parent_id TEXT REFERENCES proposals(id), version INTEGER NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE stances (
-    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
-    participant_id TEXT NOT NULL REFERENCES participants(id), stance TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE decisions (
-    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
-    rationale TEXT NOT NULL, justifications TEXT NOT NULL, revision_reason TEXT, chain_head TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE audit_log (
-    workshop_id TEXT NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL, before TEXT, after TEXT, created_at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
-    PRIMARY KEY (workshop_id, seq)
-);
-CREATE INDEX proposals_workshop ON proposals (workshop_id);
-CREATE INDEX stances_proposal ON stances (proposal_id);
-CREATE INDEX participants_workshop ON participants (workshop_id);
-"""
-
-
-
-INDICATOR_TABLES = """
-CREATE TABLE provenance (
-    id TEXT PRIMARY KEY, file_name TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, imported_at TEXT NOT NULL,
-    content_hash TEXT NOT NULL, rows INTEGER NOT NULL
-);
-CREATE TABLE indicator_values (
-    provenance_id TEXT NOT NULL REFERENCES provenance(id), geo_id TEXT NOT NULL, geo_name TEXT NOT NULL, geo_level TEXT NOT NULL,
-    parent_geo_id TEXT NOT NULL, group_type TEXT NOT NULL, group_name TEXT NOT NULL, indicator_id TEXT NOT NULL,
-    indicator_name TEXT NOT NULL, vital_condition TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL,
-    period_label TEXT NOT NULL, value REAL, value_status TEXT NOT NULL, lci REAL, uci REAL, ci_level REAL, unit TEXT NOT NULL,
-    higher_is_better INTEGER, measure_type TEXT NOT NULL, numerator REAL, denominator REAL, source TEXT NOT NULL, notes TEXT NOT NULL,
-    PRIMARY KEY (indicator_id, geo_id, source, parent_geo_id, group_type, group_name, period_label)
-) WITHOUT ROWID;
-CREATE INDEX indicator_values_place ON indicator_values (geo_id);
-"""
-
-
-
-VOTE_TABLES = """
-CREATE TABLE votes (
-    id TEXT PRIMARY KEY, workshop_id TEXT REFERENCES workshops(id), title TEXT NOT NULL, ballot TEXT NOT NULL, rule TEXT NOT NULL,
-    budget REAL NOT NULL, currency TEXT NOT NULL, options TEXT NOT NULL, projects TEXT NOT NULL, state TEXT NOT NULL,
-    rules_hash TEXT, passcode_hash TEXT, created_at TEXT NOT NULL, opened_at TEXT, closed_at TEXT
-);
-CREATE TABLE voter_codes (
-    code_hash TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), created_at TEXT NOT NULL
-);
-CREATE TABLE ballots (
-    id TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), code_hash TEXT, paper_id TEXT, receipt_hash TEXT NOT NULL UNIQUE,
-    content TEXT NOT NULL, neighborhood TEXT NOT NULL, group_name TEXT NOT NULL, why TEXT NOT NULL, paper INTEGER NOT NULL,
-    current INTEGER NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX ballots_vote ON ballots (vote_id, current);
-CREATE INDEX ballots_code ON ballots (code_hash);
-"""
-
-
-
-SIGNIN_TABLES = """
-CREATE TABLE signin_attempts (
-    scope TEXT NOT NULL, client TEXT NOT NULL, failures INTEGER NOT NULL, last_failure REAL NOT NULL, locked INTEGER NOT NULL,
-    PRIMARY KEY (scope, client)
-);
-CREATE TABLE signin_log (
-    scope TEXT NOT NULL, client TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL
-);
-CREATE INDEX signin_log_scope ON signin_log (scope, at);
-"""
-
-
-def _script(sql: str) -> Callable[[sqlite_utils.Database], None]:
-    """A migration that runs each statement of a DDL script."""
-
-    def apply(db: sqlite_utils.Database) -> None:
-        for statement in sql.split(";"):
-            if statement.strip():
-                db.execute(statement)
-
-    return apply
-
-
-# Append only: a migration, once shipped, never changes; its position is its version.
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
-    ("create meta", _create_meta),
-    ("workshops, participants, proposals, stances, decisions, audit log", _script(WORKSHOP_TABLES)),
-    ("indicator values and their provenance", _script(INDICATOR_TABLES)),
-    ("resident votes, voter codes and ballots", _script(VOTE_TABLES)),
-    ("sign-in attempts and their log (throttling)", _script(SIGNIN_TABLES)),
-    ("audit entries found by the record they name", _script("CREATE INDEX audit_log_entity ON audit_log (workshop_id, entity, entity_id, seq)")),
-    ("ballots: consent to publish 'why'; votes: when codes and free text were purged",
-     _script("ALTER TABLE ballots ADD COLUMN why_public INTEGER NOT NULL DEFAULT 0; ALTER TABLE votes ADD COLUMN purged_at TEXT")),
-)
-TABLES = {"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
-          "voter_codes", "ballots", "signin_attempts", "signin_log"}
-
-
-class DatabaseBusy(StorageError):
-    """Another process held the write lock for longer than the busy timeout: try again."""
-
-
-class DiskFull(StorageError):
-    """The disk holding the database (or its journal) has no room left."""
-
-
-class UnknownColumn(PortfolioError):
-    """A field name that is not a column of the table: refused, never put into SQL."""
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
@@ -192,10 +65,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def connect(path: Path | None = None) -> sqlite_utils.Database:
     """A new connection (one per operation or thread) with WAL and a busy timeout."""
     path = Path(path or database_path())
@@ -219,23 +88,12 @@ def migrate(path: Path | None = None) -> int:
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            for version, (name, apply) in enumerate(MIGRATIONS, start=1):
-                if version not in done:
-                    apply(db)
-                    conn.execute(
-                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                        [version, name, _now()],
-                    )
+            version = migrations.apply_pending(db)
             conn.execute("COMMIT")
         except BaseException:
             _rollback(conn)
             raise
-        return len(MIGRATIONS)
+        return version
     except sqlite3.Error as err:
         _storage_error(path, err)
     finally:
@@ -243,12 +101,10 @@ def migrate(path: Path | None = None) -> int:
 
 
 def schema_version(path: Path | None = None) -> int:
-    """The highest applied migration (0 for a new database)."""
+    """How many of the known migrations the database has applied (0 for a new database)."""
     db = connect(path)
     try:
-        if "schema_migrations" not in db.table_names():
-            return 0
-        return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
+        return migrations.version(db)
     except sqlite3.Error as err:
         _storage_error(path, err)
     finally:
@@ -337,28 +193,12 @@ def select(db: sqlite_utils.Database, table: str, order: str = "created_at", **w
     columns = _columns(db, table, [*where, order])[:-1]
     clauses = " AND ".join(f"{c} = ?" for c in columns)
     sql = f"SELECT * FROM {_table(table)}" + (f" WHERE {clauses}" if clauses else "") + f" ORDER BY {order}"
-    cursor = db.execute(sql, [where[c] for c in columns])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    return rows(db.execute(sql, [where[c] for c in columns]))
 
 
 def select_one(db: sqlite_utils.Database, table: str, **where: object) -> dict | None:
-    rows = select(db, table, **where)
-    return rows[0] if rows else None
-
-
-def last_audit(db: sqlite_utils.Database, workshop_id: str) -> dict | None:
-    cursor = db.execute("SELECT seq, hash FROM audit_log WHERE workshop_id = ? ORDER BY seq DESC LIMIT 1", [workshop_id])
-    row = cursor.fetchone()
-    return {"seq": row[0], "hash": row[1]} if row else None
-
-
-def last_audit_of(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> dict | None:
-    """The newest audit entry of one record in a chain (its seq and after), or None if it was never audited."""
-    cursor = db.execute("SELECT seq, after FROM audit_log WHERE workshop_id = ? AND entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1",
-                        [chain_id, entity, entity_id])
-    row = cursor.fetchone()
-    return {"seq": row[0], "after": row[1]} if row else None
+    found = select(db, table, **where)
+    return found[0] if found else None
 
 
 def has_keyed_records(path: Path) -> bool:
@@ -377,31 +217,3 @@ def has_keyed_records(path: Path) -> bool:
             conn.close()
     except sqlite3.Error as err:
         _storage_error(path, err)
-
-
-def signin_rows(db: sqlite_utils.Database, scope: str) -> list[dict]:
-    """Every client's failure counter for one sign-in scope."""
-    cursor = db.execute("SELECT client, failures, last_failure, locked FROM signin_attempts WHERE scope = ?", [scope])
-    return [{"client": c, "failures": f, "last_failure": t, "locked": bool(k)} for c, f, t, k in cursor.fetchall()]
-
-
-def save_signin(db: sqlite_utils.Database, scope: str, client: str, failures: int, last_failure: float, locked: bool) -> None:
-    db.execute("INSERT INTO signin_attempts (scope, client, failures, last_failure, locked) VALUES (?, ?, ?, ?, ?) "
-               "ON CONFLICT (scope, client) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
-               "locked = excluded.locked", [scope, client, failures, last_failure, int(locked)])
-
-
-def clear_signin(db: sqlite_utils.Database, scope: str, client: str | None = None) -> int:
-    """Forget failures (one client's, or every client's in the scope); returns how many counters were cleared."""
-    if client is None:
-        return db.execute("DELETE FROM signin_attempts WHERE scope = ?", [scope]).rowcount
-    return db.execute("DELETE FROM signin_attempts WHERE scope = ? AND client = ?", [scope, client]).rowcount
-
-
-def log_signin(db: sqlite_utils.Database, scope: str, client: str, outcome: str) -> None:
-    db.execute("INSERT INTO signin_log (scope, client, outcome, at) VALUES (?, ?, ?, ?)", [scope, client, outcome, _now()])
-
-
-def signin_log(db: sqlite_utils.Database, scope: str, limit: int = 50) -> list[dict]:
-    cursor = db.execute("SELECT client, outcome, at FROM signin_log WHERE scope = ? ORDER BY rowid DESC LIMIT ?", [scope, limit])
-    return [{"client": c, "outcome": o, "at": a} for c, o, a in cursor.fetchall()]

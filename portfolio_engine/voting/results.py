@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from portfolio_engine import __version__, storage
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, PortfolioError, RecordBroken
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.record import audit
@@ -30,7 +30,7 @@ from portfolio_engine.voting.votes import (
     BUNDLE_FORMAT,
     SMALL_GROUP,
     Vote,
-    _election,
+    as_election,
     count,
     current_ballots,
     get_vote,
@@ -63,10 +63,6 @@ def integrity(vote_id: str, path: Path | None = None, head: str | None = None) -
         return audit.verify(db, vote_id, head)
 
 
-class RecordBroken(PortfolioError):
-    """The vote's stored record does not match its audit chain: nothing is counted or published."""
-
-
 def _withheld(problem: str) -> str:
     return (f"Not counted: the vote's record does not verify ({problem}) Results are withheld until the administrator restores "
             "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details.")
@@ -79,7 +75,7 @@ def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     ballots = current_ballots(vote.id, path) if check.ok else []
     contents = [b["content"] for b in ballots]
     with storage.reading(path) as db:
-        codes = db.execute("SELECT COUNT(*) FROM voter_codes WHERE vote_id = ?", [vote.id]).fetchone()[0]
+        codes = storage.voter_codes_issued(db, vote.id)
     others = rule_names(vote.ballot)
     outcome = {
         "vote": vote.id, "title": vote.title, "state": vote.state, "rules_hash": vote.rules_hash,
@@ -244,7 +240,7 @@ def export_pabulib(vote_id: str, path: Path | None = None) -> str:
     vote = get_vote(vote_id, path)
     if vote.ballot == "split":
         raise PortfolioError("pabulib files hold project votes; this is a split vote (its bundle holds the ballots).")
-    election = _election(vote, [b["content"] for b in current_ballots(vote_id, path)])
+    election = as_election(vote, [b["content"] for b in current_ballots(vote_id, path)])
     election.meta.update({"description": vote.title, "num_projects": str(len(vote.projects)), "num_votes": str(len(election.votes)),
                           "rule": vote.rule, "currency": vote.currency})
     return pabulib.write(election)

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from portfolio_engine import storage
-from portfolio_engine.errors import StorageError
+from portfolio_engine.errors import StorageError, UnknownColumn
 
 
 def test_migrate_creates_the_database_and_is_idempotent(private_database):
@@ -35,7 +35,7 @@ def test_a_failing_migration_rolls_back(monkeypatch):
         db.execute("CREATE TABLE half_done (x INTEGER)")
         raise sqlite3.OperationalError("disk full")
 
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS + (("broken", broken),))
+    monkeypatch.setattr(storage.migrations, "MIGRATIONS", storage.MIGRATIONS + (storage.Migration("broken", broken),))
     with pytest.raises(StorageError):
         storage.migrate()
     db = storage.connect()
@@ -51,7 +51,7 @@ def test_a_failing_migration_rolls_back(monkeypatch):
 ])
 def test_only_the_tables_own_column_names_reach_sql(write):
     storage.migrate()
-    with pytest.raises(storage.UnknownColumn, match="is not a field of"), storage.writing() as db:
+    with pytest.raises(UnknownColumn, match="is not a field of"), storage.writing() as db:
         write(db)
     with storage.reading() as db:
         assert db.execute("SELECT COUNT(*) FROM workshops").fetchone()[0] == 0
@@ -64,4 +64,4 @@ def test_a_column_added_by_a_later_migration_is_accepted(private_database):
         db.execute("ALTER TABLE stances ADD COLUMN extra TEXT")
         storage.update(db, "stances", "s-1", {"extra": "e"})
         assert storage.select(db, "stances", order="extra", extra="e") == []
-    storage._SCHEMA.pop("stances")  # other tests' databases have no such column
+    storage.database._SCHEMA.pop("stances")  # other tests' databases have no such column

@@ -1,0 +1,46 @@
+"""The storage layer: every SQL statement of the engine lives in this package.
+
+database.py opens connections and transactions and holds the generic statements (insert, update,
+select by column name); schema.py the tables; migrations.py their named, append-only history;
+queries.py and indicators.py the named queries. Callers use `from portfolio_engine import storage`.
+"""
+
+from portfolio_engine.settings import database_path
+from portfolio_engine.storage import database, indicators, migrations
+from portfolio_engine.storage.database import (
+    BUSY_TIMEOUT_MS,
+    DatabaseBusy,
+    DiskFull,
+    UnknownColumn,
+    connect,
+    has_keyed_records,
+    insert,
+    migrate,
+    reading,
+    ready,
+    schema_version,
+    select,
+    select_one,
+    update,
+    writing,
+)
+from portfolio_engine.storage.migrations import MIGRATIONS, Migration
+from portfolio_engine.storage.queries import (
+    clear_signin,
+    column_defaults,
+    last_audit,
+    last_audit_of,
+    log_signin,
+    save_signin,
+    signin_log,
+    signin_rows,
+    voter_codes_issued,
+)
+from portfolio_engine.storage.schema import TABLES
+
+__all__ = [
+    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "DatabaseBusy", "DiskFull", "Migration", "UnknownColumn", "clear_signin", "column_defaults",
+    "connect", "database", "database_path", "has_keyed_records", "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
+    "migrations", "reading", "ready", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",
+    "voter_codes_issued", "writing",
+]

@@ -1,0 +1,92 @@
+"""Named migrations: append only, and a migration once shipped never changes (neither its name nor what it does).
+
+The ledger (schema_migrations) records the name of every applied migration; a database is brought up to
+date by applying, in order, each migration whose name is not in its ledger. The schema version is the
+number of migrations applied. Ledgers written before names identified migrations still count by
+position: their first seven versions are the first seven migrations below.
+
+To change a table, append a migration (adding a nullable column keeps every audit chain valid:
+entries cover the columns they recorded, see record/audit.py), then give the column to the export
+fields (record/exports.py) and to docs/architecture.md's list.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from portfolio_engine.storage.schema import INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: a stable name (recorded in the ledger) and what it does."""
+
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def script(sql: str) -> Callable[[sqlite_utils.Database], None]:
+    """A migration that runs each statement of a DDL script."""
+
+    def apply(db: sqlite_utils.Database) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    return apply
+
+
+def _create_meta(db: sqlite_utils.Database) -> None:
+    db.execute(META_TABLE)
+    db.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", [now()])
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("create meta", _create_meta),
+    Migration("workshops, participants, proposals, stances, decisions, audit log", script(WORKSHOP_TABLES)),
+    Migration("indicator values and their provenance", script(INDICATOR_TABLES)),
+    Migration("resident votes, voter codes and ballots", script(VOTE_TABLES)),
+    Migration("sign-in attempts and their log (throttling)", script(SIGNIN_TABLES)),
+    Migration("audit entries found by the record they name", script("CREATE INDEX audit_log_entity ON audit_log (workshop_id, entity, entity_id, seq)")),
+    Migration("ballots: consent to publish 'why'; votes: when codes and free text were purged",
+              script("ALTER TABLE ballots ADD COLUMN why_public INTEGER NOT NULL DEFAULT 0; ALTER TABLE votes ADD COLUMN purged_at TEXT")),
+)
+LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
+LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+
+
+def applied(db: sqlite_utils.Database) -> set[str]:
+    """The names of the migrations the ledger records (a position-only entry of an early ledger names the migration at that place)."""
+    if "schema_migrations" not in db.table_names():
+        return set()
+    done = set()
+    for version, name in db.execute("SELECT version, name FROM schema_migrations").fetchall():
+        done.add(MIGRATIONS[version - 1].name if version <= LEDGER_BY_POSITION else name)
+    return done
+
+
+def apply_pending(db: sqlite_utils.Database) -> int:
+    """Apply, in order, every migration the ledger does not name, inside the caller's transaction; returns the schema version."""
+    names = [m.name for m in MIGRATIONS]
+    if len(set(names)) != len(names):
+        raise ValueError("two migrations share a name")
+    db.execute(LEDGER)
+    done = applied(db)
+    for migration in MIGRATIONS:
+        if migration.name not in done:
+            migration.apply(db)
+            version = db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM schema_migrations").fetchone()[0]
+            db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [version, migration.name, now()])
+    return len(MIGRATIONS)
+
+
+def version(db: sqlite_utils.Database) -> int:
+    """The schema version of an open database: how many of the known migrations it has applied (0 for a new one)."""
+    done = applied(db)
+    return sum(1 for m in MIGRATIONS if m.name in done)

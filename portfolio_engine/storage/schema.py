@@ -1,0 +1,104 @@
+"""The tables as the migrations build them, and rows read by column name (never by position).
+
+The DDL here is shipped history: the migrations that run it never change, so a table changes only
+through a new migration (see migrations.py). Code reads rows as dicts keyed by column name, so a
+column added later never shifts what a reader gets.
+"""
+
+import sqlite3
+
+WORKSHOP_TABLES = """
+CREATE TABLE workshops (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, budget REAL NOT NULL, currency TEXT NOT NULL,
+    status_quo TEXT NOT NULL, constraints TEXT, passcode_hash TEXT NOT NULL, join_code TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL, deviation_threshold REAL NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE participants (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), name TEXT NOT NULL,
+    organization TEXT NOT NULL, sector TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT UNIQUE, created_at TEXT NOT NULL
+);
+CREATE TABLE proposals (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), participant_id TEXT NOT NULL REFERENCES participants(id),
+    title TEXT NOT NULL, rationale TEXT NOT NULL, allocations TEXT NOT NULL, notes TEXT NOT NULL, origin TEXT NOT NULL,
+    origin_details TEXT NOT NULL, assumptions TEXT, parent_id TEXT REFERENCES proposals(id), version INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE stances (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id), stance TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE decisions (
+    id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), proposal_id TEXT NOT NULL REFERENCES proposals(id),
+    rationale TEXT NOT NULL, justifications TEXT NOT NULL, revision_reason TEXT, chain_head TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    workshop_id TEXT NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL, before TEXT, after TEXT, created_at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, seq)
+);
+CREATE INDEX proposals_workshop ON proposals (workshop_id);
+CREATE INDEX stances_proposal ON stances (proposal_id);
+CREATE INDEX participants_workshop ON participants (workshop_id);
+"""
+
+INDICATOR_TABLES = """
+CREATE TABLE provenance (
+    id TEXT PRIMARY KEY, file_name TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, imported_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL, rows INTEGER NOT NULL
+);
+CREATE TABLE indicator_values (
+    provenance_id TEXT NOT NULL REFERENCES provenance(id), geo_id TEXT NOT NULL, geo_name TEXT NOT NULL, geo_level TEXT NOT NULL,
+    parent_geo_id TEXT NOT NULL, group_type TEXT NOT NULL, group_name TEXT NOT NULL, indicator_id TEXT NOT NULL,
+    indicator_name TEXT NOT NULL, vital_condition TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL,
+    period_label TEXT NOT NULL, value REAL, value_status TEXT NOT NULL, lci REAL, uci REAL, ci_level REAL, unit TEXT NOT NULL,
+    higher_is_better INTEGER, measure_type TEXT NOT NULL, numerator REAL, denominator REAL, source TEXT NOT NULL, notes TEXT NOT NULL,
+    PRIMARY KEY (indicator_id, geo_id, source, parent_geo_id, group_type, group_name, period_label)
+) WITHOUT ROWID;
+CREATE INDEX indicator_values_place ON indicator_values (geo_id);
+"""
+
+VOTE_TABLES = """
+CREATE TABLE votes (
+    id TEXT PRIMARY KEY, workshop_id TEXT REFERENCES workshops(id), title TEXT NOT NULL, ballot TEXT NOT NULL, rule TEXT NOT NULL,
+    budget REAL NOT NULL, currency TEXT NOT NULL, options TEXT NOT NULL, projects TEXT NOT NULL, state TEXT NOT NULL,
+    rules_hash TEXT, passcode_hash TEXT, created_at TEXT NOT NULL, opened_at TEXT, closed_at TEXT
+);
+CREATE TABLE voter_codes (
+    code_hash TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), created_at TEXT NOT NULL
+);
+CREATE TABLE ballots (
+    id TEXT PRIMARY KEY, vote_id TEXT NOT NULL REFERENCES votes(id), code_hash TEXT, paper_id TEXT, receipt_hash TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL, neighborhood TEXT NOT NULL, group_name TEXT NOT NULL, why TEXT NOT NULL, paper INTEGER NOT NULL,
+    current INTEGER NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX ballots_vote ON ballots (vote_id, current);
+CREATE INDEX ballots_code ON ballots (code_hash);
+"""
+
+SIGNIN_TABLES = """
+CREATE TABLE signin_attempts (
+    scope TEXT NOT NULL, client TEXT NOT NULL, failures INTEGER NOT NULL, last_failure REAL NOT NULL, locked INTEGER NOT NULL,
+    PRIMARY KEY (scope, client)
+);
+CREATE TABLE signin_log (
+    scope TEXT NOT NULL, client TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX signin_log_scope ON signin_log (scope, at);
+"""
+
+META_TABLE = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+TABLES = frozenset({"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
+                    "voter_codes", "ballots", "signin_attempts", "signin_log"})
+
+
+def rows(cursor: sqlite3.Cursor) -> list[dict]:
+    """Every row of a query as a dict keyed by column name."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def first(cursor: sqlite3.Cursor) -> dict | None:
+    """The first row of a query by column name, or None."""
+    found = rows(cursor)
+    return found[0] if found else None
