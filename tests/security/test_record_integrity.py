@@ -97,11 +97,11 @@ def test_a_database_that_cannot_grow_says_the_disk_is_full(workshop, monkeypatch
         db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
         return db
 
-    monkeypatch.setattr(storage, "connect", no_room)
+    monkeypatch.setattr(storage.database, "connect", no_room)
     with pytest.raises(storage.DiskFull, match="The disk is full: nothing was saved"), storage.writing() as db:
         for n in range(200):
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [f"filler-{n}", "x" * 4000])
-    monkeypatch.setattr(storage, "connect", plain)
+    monkeypatch.setattr(storage.database, "connect", plain)
     with storage.reading() as db:
         assert not db.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'filler-%'").fetchone()[0]
 
@@ -110,7 +110,7 @@ def test_a_database_that_cannot_grow_says_the_disk_is_full(workshop, monkeypatch
 def locked(private_database, monkeypatch):
     """Another process holds the write lock; waits are short."""
     storage.migrate()
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(storage.database, "BUSY_TIMEOUT_MS", 50)
     holder = sqlite3.connect(private_database, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     yield
