@@ -16,7 +16,7 @@ import pandas as pd
 from portfolio_engine import storage
 from portfolio_engine.cli import access, count, indicators, votes, workshop
 from portfolio_engine.demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import PortfolioError, UsageError, VerificationFailed
 from portfolio_engine.model.assumptions import default_assumptions, read_assumptions
 from portfolio_engine.model.batch import read_batch
 from portfolio_engine.model.catalog import load_catalog
@@ -29,10 +29,6 @@ from portfolio_engine.optimizer.optimize import frontier, optimize
 from portfolio_engine.security.keys import secret_key
 
 LEAN = ("pb", "aggregate")  # counting commands: no database, and routed before heavy imports (__main__)
-
-
-class UsageError(PortfolioError):
-    """Arguments that do not make a valid command."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -236,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command not in ("init-db", *LEAN):
             storage.migrate()
         output = args.run(args)
-    except workshop.VerificationFailed as err:
+    except VerificationFailed as err:
         print(f"Verification failed: {err}", file=sys.stderr)
         return 1
     except PortfolioError as err:

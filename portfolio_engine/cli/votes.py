@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 from portfolio_engine import limits
-from portfolio_engine.cli.workshop import VerificationFailed, _passcode, _table
-from portfolio_engine.errors import InputFormatError
+from portfolio_engine.cli.workshop import _passcode, _table
+from portfolio_engine.errors import InputFormatError, RecordBroken, VerificationFailed
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import rules, votes
-from portfolio_engine.voting.results import RecordBroken, bundle, export_pabulib, integrity, public_key, results, verify_bundle
+from portfolio_engine.voting.results import bundle, export_pabulib, integrity, public_key, results, verify_bundle
 
 
 def _read_text(path: Path) -> str:

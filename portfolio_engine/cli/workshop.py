@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from portfolio_engine import storage
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError, VerificationFailed
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo, read_portfolio
@@ -19,12 +19,8 @@ from portfolio_engine.optimizer.constraints import read_document
 from portfolio_engine.record import audit, exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
-from portfolio_engine.record.workshops import NotFound, change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
+from portfolio_engine.record.workshops import change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
 from portfolio_engine.security import access
-
-
-class VerificationFailed(Exception):
-    """Exit code 1: the audit chain or the stored record does not check out."""
 
 
 def _passcode(path: Path) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.assumptions import default_assumptions, with_overrides
 from portfolio_engine.model.catalog import FAMILIES, Catalog, load_catalog
@@ -28,14 +28,6 @@ KEYS |= set(ELEMENT_CONSTRAINTS) | set(FAMILY_CONSTRAINTS)
 DEFAULT_YEARS = 20
 WEIGHT_RANGE = (0.001, 1000.0)  # wider ratios say nothing more and only strain the solver's arithmetic
 EMBEDDED = ("status_quo", "assumptions", "communities")  # inline objects in a document; file names only on the command line
-
-
-class InvalidConstraints(PortfolioError):
-    """A constraints document that is malformed or refers to something unknown."""
-
-
-class InfeasibleConstraints(PortfolioError):
-    """Constraints that no portfolio can meet at once."""
 
 
 @dataclass(frozen=True)

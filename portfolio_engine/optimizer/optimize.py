@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import linprog, minimize
 
+from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
 from portfolio_engine.model.dynamics import simulate
-from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, InfeasibleConstraints, InvalidConstraints, Problem, Term, check_feasible
+from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, Problem, Term, check_feasible
 
 STEP = 1e-6  # finite-difference step, as a share of the budget
 BINDING = 1e-5  # a bound within this share of the budget is binding

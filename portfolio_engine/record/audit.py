@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from portfolio_engine import storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import PortfolioError, RecordMismatch
 from portfolio_engine.security.keys import keyed_hash
 
 GENESIS = "0" * 64
@@ -46,10 +46,6 @@ ENTITIES: dict[str, Entity] = {
     "voter_code": Entity("voter_codes", "code_hash", "vote_id"),
 }
 VOTE_ENTITIES = ("vote", "ballot", "voter_code")
-
-
-class RecordMismatch(PortfolioError):
-    """A write refused because the row it builds on was changed behind the application's back."""
 
 
 def canonical(value: object) -> str:

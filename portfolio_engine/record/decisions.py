@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 from portfolio_engine import storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact, intact_workshop, list_proposals
-from portfolio_engine.record.workshops import NotAllowed, NotFound, authenticate, require, text
+from portfolio_engine.record.workshops import authenticate, require, text
 from portfolio_engine.security.keys import new_id
 
 

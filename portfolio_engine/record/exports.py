@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from portfolio_engine import storage
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError
 from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.assumptions import default_assumptions, with_overrides
@@ -28,7 +28,7 @@ from portfolio_engine.model.dynamics import build_model, simulate
 from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, current_stances, tallies
-from portfolio_engine.record.workshops import ROLES, STATES, NotFound, get_workshop, text
+from portfolio_engine.record.workshops import ROLES, STATES, get_workshop, text
 from portfolio_engine.security import access
 from portfolio_engine.security.access import MIN_PASSCODE, Grant
 from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id

@@ -5,11 +5,11 @@ from collections import Counter
 from pathlib import Path
 
 from portfolio_engine import storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import make_portfolio
 from portfolio_engine.record import audit
-from portfolio_engine.record.workshops import NotAllowed, NotFound, Workshop, _workshop_row, require, text
+from portfolio_engine.record.workshops import Workshop, _workshop_row, require, text
 from portfolio_engine.security.keys import new_id
 
 ORIGINS = ("manual", "optimizer", "resident_vote", "merge")

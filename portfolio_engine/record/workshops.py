@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio_engine import limits, storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAllowed, NotAuthorized, NotFound, PortfolioError, TooManyAttempts
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
@@ -29,14 +29,6 @@ ALLOWED = {
 TRANSITIONS = {"open": {"deciding"}, "deciding": {"open"}, "decided": {"archived"}, "archived": set()}
 LIMITS = {"name": 120, "organization": 200, "sector": 80, "title": 200, "rationale": 5000, "reason": 2000, "note": 1000}
 MIN_PASSCODE = access.MIN_PASSCODE
-
-
-class NotAllowed(PortfolioError):
-    """An action the workshop's state or the person's role does not allow."""
-
-
-class NotFound(PortfolioError):
-    """A workshop, participant or proposal that does not exist."""
 
 
 def text(value: object, field: str, required: bool = True) -> str:
@@ -122,9 +114,9 @@ def find_by_join_code(join_code: str, path: Path | None = None) -> Workshop:
 
     try:
         access.attempt("join", access.current_client(), check, path)
-    except access.TooManyAttempts:
+    except TooManyAttempts:
         raise
-    except access.NotAuthorized:
+    except NotAuthorized:
         raise NotFound("No workshop has that join code. Check the code on the screen and try again.") from None
     return _workshop(found[0])
 

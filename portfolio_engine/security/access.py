@@ -21,24 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portfolio_engine import settings, storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAuthorized, PortfolioError, StewardNotConfigured, TooManyAttempts
 from portfolio_engine.security.keys import check_passcode, hash_passcode
 
 LOG = logging.getLogger("commons_portfolio.signin")
 CLI_CLIENT = "command line"
 MIN_PASSCODE = 8
-
-
-class NotAuthorized(PortfolioError):
-    """A write attempted without the role it needs, or a wrong passcode or code."""
-
-
-class TooManyAttempts(NotAuthorized):
-    """Sign-in refused for now: too many recent failures from this client or on this scope."""
-
-
-class StewardNotConfigured(NotAuthorized):
-    """The installation has no data steward passcode yet."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import secrets
 from pathlib import Path
 
 from portfolio_engine import settings, storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import KeyMissing
 
 # No look-alikes (0/O, 1/I/L): codes are read off paper and phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -25,10 +25,6 @@ MIN_FILE_KEY = 32  # hex characters in secret.key
 MIN_ENV_KEY = 16  # characters in PORTFOLIO_SECRET
 RESTORE = "restore the key from your backup (see docs/deploy.md). Nothing was changed."
 _checked: dict[tuple[str | None, str | None], bytes] = {}  # keys that passed the checks, per (key file, database) setting
-
-
-class KeyMissing(PortfolioError):
-    """The installation key is missing, empty or too short: nothing keyed can be checked or written until it is restored."""
 
 
 def key_file() -> Path:

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from portfolio_engine import limits, settings, storage
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound, PortfolioError
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import FAMILIES, Catalog
 from portfolio_engine.record import audit
-from portfolio_engine.record.workshops import NotAllowed, NotFound, authenticate, text
+from portfolio_engine.record.workshops import authenticate, text
 from portfolio_engine.security.access import MIN_PASSCODE, Grant, attempt, current_client, require
 from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id
 from portfolio_engine.voting import pabulib, rules, split_rules

@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from portfolio_engine.optimizer.constraints import InfeasibleConstraints, InvalidConstraints, problem_from_dict
+from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
+from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.optimize import frontier, optimize, scorer
 
 IDS = ["basic_needs", "lifelong_learning", "meaningful_work", "humane_housing", "stable_environment", "reliable_transportation",

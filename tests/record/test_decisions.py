@@ -1,12 +1,11 @@
 import pytest
 
 from portfolio_engine import storage
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAllowed, NotAuthorized, PortfolioError
 from portfolio_engine.record import audit
 from portfolio_engine.record.decisions import decisions, record_decision
 from portfolio_engine.record.proposals import save_proposal
-from portfolio_engine.record.workshops import NotAllowed, change_state, get_workshop
-from portfolio_engine.security.access import NotAuthorized
+from portfolio_engine.record.workshops import change_state, get_workshop
 
 
 def test_decision_records_rationale_chain_head_and_moves_to_decided(catalog, workshop, status_quo):

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotAuthorized, PortfolioError
 from portfolio_engine.record import exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.workshops import authenticate, change_state, participants
-from portfolio_engine.security.access import OPERATOR, NotAuthorized
+from portfolio_engine.security.access import OPERATOR
 
 
 @pytest.fixture

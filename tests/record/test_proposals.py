@@ -2,9 +2,9 @@ import sqlite3
 
 import pytest
 
-from portfolio_engine.errors import BudgetMismatch, PortfolioError
+from portfolio_engine.errors import BudgetMismatch, NotAllowed, PortfolioError
 from portfolio_engine.record.proposals import add_stance, current_stances, list_proposals, save_proposal, tallies
-from portfolio_engine.record.workshops import NotAllowed, join
+from portfolio_engine.record.workshops import join
 
 
 def save(catalog, workshop, who, status_quo, **extra):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import NotAuthorized, PortfolioError
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.record.workshops import (
     ALLOWED,
@@ -17,7 +17,7 @@ from portfolio_engine.record.workshops import (
     join,
     participant_by_token,
 )
-from portfolio_engine.security.access import OPERATOR, NotAuthorized
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
 
 

@@ -3,9 +3,10 @@
 import pytest
 
 from portfolio_engine import storage
-from portfolio_engine.record.workshops import NotFound, authenticate, create_workshop, find_by_join_code
+from portfolio_engine.errors import NotAuthorized, NotFound, StewardNotConfigured, TooManyAttempts
+from portfolio_engine.record.workshops import authenticate, create_workshop, find_by_join_code
 from portfolio_engine.security import access
-from portfolio_engine.security.access import OPERATOR, Grant, NotAuthorized, TooManyAttempts
+from portfolio_engine.security.access import OPERATOR, Grant
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_join_codes_are_throttled_per_client(workshop, clock):
 
 def test_steward_sign_in(tmp_path, clock):
     storage.migrate()
-    with pytest.raises(access.StewardNotConfigured, match="steward set"):
+    with pytest.raises(StewardNotConfigured, match="steward set"):
         access.sign_in_steward("anything-at-all")
     access.set_steward("steward-passcode")
     with pytest.raises(access.PortfolioError, match="already set"):
@@ -125,7 +126,7 @@ def test_steward_sign_in(tmp_path, clock):
     assert access.sign_in_steward("steward-passcode") == Grant("steward")
     assert "steward-passcode" not in access.steward_file().read_text()
     access.steward_file().write_text("")
-    with pytest.raises(access.StewardNotConfigured):
+    with pytest.raises(StewardNotConfigured):
         access.sign_in_steward("steward-passcode")
 
 

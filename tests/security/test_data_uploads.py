@@ -19,9 +19,9 @@ from portfolio_engine.community import indicators
 from portfolio_engine.community.chdb import import_chdb
 from portfolio_engine.community.indicators import Upload, export_long, import_long, values
 from portfolio_engine.community.survey import import_survey
-from portfolio_engine.errors import InputFormatError, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotAuthorized, PortfolioError
 from portfolio_engine.security import access
-from portfolio_engine.security.access import OPERATOR, NotAuthorized
+from portfolio_engine.security.access import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "portfolio_engine" / "data" / "demo_city"

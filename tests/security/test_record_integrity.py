@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from portfolio_engine import storage
 from portfolio_engine.cli.main import main
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import DatabaseBusy, DiskFull, KeyMissing, PortfolioError, RecordMismatch
 from portfolio_engine.record import audit, exports
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
@@ -37,7 +37,7 @@ def test_a_missing_key_file_on_a_database_with_an_audit_record_stops_with_a_rest
     key = private_database.with_name("secret.key")
     key.unlink()
     keys._checked.clear()  # the next process
-    with pytest.raises(keys.KeyMissing, match="secret.key is missing but this database has an audit record: restore the key from your backup"):
+    with pytest.raises(KeyMissing, match="secret.key is missing but this database has an audit record: restore the key from your backup"):
         keys.secret_key()
     assert not key.exists()
 
@@ -64,13 +64,13 @@ def test_init_db_stops_at_start_when_the_key_is_missing(workshop, private_databa
 def test_an_empty_short_or_damaged_key_file_is_refused(workshop, private_database, content):
     private_database.with_name("secret.key").write_text(content)
     keys._checked.clear()
-    with pytest.raises(keys.KeyMissing, match="restore the key from your backup"):
+    with pytest.raises(KeyMissing, match="restore the key from your backup"):
         keys.secret_key()
 
 
 def test_a_short_environment_key_is_refused(monkeypatch):
     monkeypatch.setenv("PORTFOLIO_SECRET", "short")
-    with pytest.raises(keys.KeyMissing, match="PORTFOLIO_SECRET is too short"):
+    with pytest.raises(KeyMissing, match="PORTFOLIO_SECRET is too short"):
         keys.secret_key()
 
 
@@ -83,7 +83,7 @@ def test_a_brand_new_database_still_gets_a_key(private_database):
 
 def test_a_full_disk_says_the_disk_is_full_even_when_sqlite_already_rolled_back(workshop):
     """SQLite ends the transaction itself on SQLITE_FULL; the failing ROLLBACK used to hide the real error."""
-    with pytest.raises(storage.DiskFull, match="The disk is full"), storage.writing() as db:
+    with pytest.raises(DiskFull, match="The disk is full"), storage.writing() as db:
         db.execute("ROLLBACK")  # what SQLite does by itself when the disk fills during a commit
         raise sqlite3.OperationalError("database or disk is full")
 
@@ -98,7 +98,7 @@ def test_a_database_that_cannot_grow_says_the_disk_is_full(workshop, monkeypatch
         return db
 
     monkeypatch.setattr(storage.database, "connect", no_room)
-    with pytest.raises(storage.DiskFull, match="The disk is full: nothing was saved"), storage.writing() as db:
+    with pytest.raises(DiskFull, match="The disk is full: nothing was saved"), storage.writing() as db:
         for n in range(200):
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [f"filler-{n}", "x" * 4000])
     monkeypatch.setattr(storage.database, "connect", plain)
@@ -120,7 +120,7 @@ def locked(private_database, monkeypatch):
 
 def test_a_lock_timeout_says_busy_and_never_to_move_the_database_aside(locked):
     for attempt in (storage.migrate, lambda: storage.writing().__enter__()):
-        with pytest.raises(storage.DatabaseBusy) as refused:
+        with pytest.raises(DatabaseBusy) as refused:
             attempt()
         assert str(refused.value) == "The database is busy; please try again in a moment. Nothing was changed."
         assert "move it aside" not in str(refused.value) and "unreadable" not in str(refused.value)
@@ -225,7 +225,7 @@ def _verify(chain_id, head=None):
 def test_the_app_refuses_to_write_on_top_of_a_row_changed_behind_its_back(workshop, private_database):
     workshop_id = workshop["workshop"].id
     _tamper(private_database, "UPDATE workshops SET deviation_threshold = 1")  # 'no justification ever needed'
-    with pytest.raises(audit.RecordMismatch, match=f"The stored workshop {workshop_id} differs from its audited record; nothing was saved"):
+    with pytest.raises(RecordMismatch, match=f"The stored workshop {workshop_id} differs from its audited record; nothing was saved"):
         change_state(workshop_id, "deciding", workshop["passcode"])
     assert get_workshop(workshop_id).state == "open"
 
@@ -237,7 +237,7 @@ def test_a_stance_on_a_proposal_rewritten_in_the_database_is_refused(export, wor
     ana, _ = join(other.id, "Ana", "", "")
     proposal = save_proposal(catalog, other.id, ana["id"], "Keep", "Stable", status_quo.allocations)
     _tamper(private_database, f"UPDATE proposals SET rationale = 'Rewritten' WHERE id = '{proposal['id']}'")
-    with pytest.raises(audit.RecordMismatch, match=f"The stored proposal {proposal['id']} differs from its audited record; nothing was saved"):
+    with pytest.raises(RecordMismatch, match=f"The stored proposal {proposal['id']} differs from its audited record; nothing was saved"):
         add_stance(other.id, proposal["id"], ana["id"], "support", "Yes")
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from portfolio_engine.errors import NotAuthorized
 from portfolio_engine.record.workshops import authenticate, join, list_workshops, participant_by_token
 from portfolio_engine.security import access
 from ui.text import plain
@@ -137,7 +138,7 @@ def test_facilitator_sees_failed_sign_ins_and_lifts_a_lock(workshop, clock):
     try:
         for _ in range(access.POLICIES["facilitator"].lockout):
             clock[0] += 1000
-            with pytest.raises(access.NotAuthorized):
+            with pytest.raises(NotAuthorized):
                 authenticate(workshop_id, "a-guess-guess")
     finally:
         access.set_client(access.CLI_CLIENT)

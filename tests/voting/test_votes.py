@@ -5,9 +5,8 @@ import sqlite3
 
 import pytest
 
-from portfolio_engine.errors import InputFormatError, PortfolioError
-from portfolio_engine.record.workshops import NotAllowed
-from portfolio_engine.security.access import OPERATOR, NotAuthorized
+from portfolio_engine.errors import InputFormatError, NotAllowed, NotAuthorized, PortfolioError
+from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import as_allocations, bundle, results, verify_bundle
