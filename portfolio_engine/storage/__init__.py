@@ -9,9 +9,6 @@ from portfolio_engine.settings import database_path
 from portfolio_engine.storage import database, indicators, migrations
 from portfolio_engine.storage.database import (
     BUSY_TIMEOUT_MS,
-    DatabaseBusy,
-    DiskFull,
-    UnknownColumn,
     connect,
     has_keyed_records,
     insert,
@@ -39,7 +36,7 @@ from portfolio_engine.storage.queries import (
 from portfolio_engine.storage.schema import TABLES
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "DatabaseBusy", "DiskFull", "Migration", "UnknownColumn", "clear_signin", "column_defaults",
+    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Migration", "clear_signin", "column_defaults",
     "connect", "database", "database_path", "has_keyed_records", "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
     "migrations", "reading", "ready", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",
     "voter_codes_issued", "writing",
