@@ -5,9 +5,9 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from portfolio_engine.community.chdb import import_chdb, mapping
-from portfolio_engine.community.indicators import Upload, catalog_of_indicators, import_long, places, values
-from portfolio_engine.community.survey import import_survey
+from portfolio_engine.community.chdb import mapping
+from portfolio_engine.community.importers import IMPORT_KINDS, ImportOptions
+from portfolio_engine.community.indicators import Upload, catalog_of_indicators, places, values
 from portfolio_engine.community.views import by_condition, by_group, latest_by_place, strengths_and_gaps, trend
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.limits import MAX_UPLOAD_BYTES
@@ -20,7 +20,7 @@ catalog = load_catalog()
 names = {e.id: e.name for e in catalog.elements} | {f: n for f, n in catalog.family_names.items()}
 state = st.session_state
 STEWARD = "data_steward_grant"
-KINDS = {"Long-format indicator CSV": "long", "City Health Dashboard download": "chdb", "Resident survey (Cantril ladder)": "survey"}
+KINDS = {kind.words: kind.name for kind in IMPORT_KINDS.values()}
 
 st.title("Community data")
 st.caption("Your own numbers: each place is compared with its own past and with the whole city, never ranked against others. "
@@ -65,12 +65,8 @@ def importer(grant: access.Grant) -> None:
         return
     source = Upload(upload.name, upload.getvalue())  # the browser's file name is display text only
     try:
-        if kind == "long":
-            summary = import_long(catalog, source, grant=grant)
-        elif kind == "chdb":
-            summary = import_chdb(catalog, source, metric_map=edited_map, grant=grant)
-        else:
-            summary = import_survey(catalog, source, period, geo_id, geo_name, grant=grant)
+        options = ImportOptions(period, geo_id, geo_name) if kind == "survey" else ImportOptions(metric_map=edited_map)
+        summary = IMPORT_KINDS[kind].run(catalog, source, grant, options)
     except PortfolioError as err:  # messages quote the file's contents: shown as plain text
         st.error(plain(f"Nothing was imported. {err}"))
     else:

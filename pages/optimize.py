@@ -13,7 +13,7 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import communities_from_values
 from portfolio_engine.model.dynamics import simulate
 from portfolio_engine.model.studio import display_unit
-from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, document_from_tables, problem_from_dict
+from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables, problem_from_dict
 from portfolio_engine.optimizer.optimize import frontier, optimize
 from portfolio_engine.record.proposals import save_proposal
 from ui import charts, identity, session
@@ -26,20 +26,14 @@ scale, unit = display_unit(budget)
 names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
 current = state.get(session.CURRENT_ALLOCATION, status_quo.allocations)
-LABELS = {
-    "thriving_at_year": "More people thriving at the horizon",
-    "suffering_years": "Fewer people-years of suffering",
-    "urgent_cost": "Lower urgent-service cost",
-    "closeness_to_vote": "Stay close to the Allocate sliders",
-}
-FRONTIER_KINDS = [k for k in OBJECTIVE_KINDS if k not in ("equity", "closeness_to_vote")]
+LABELS = {name: kind.words for name, kind in OBJECTIVE_KINDS.items() if not kind.needs_communities}
 if "neighborhoods" not in state:  # one database read per session: the communities imported data describe
     try:
         state.neighborhoods = communities_from_values(values(), set(catalog.in_family("vital_conditions")))
     except PortfolioError:
         state.neighborhoods = None
 if state.neighborhoods:
-    LABELS["equity"] = "Lift the worst-off neighborhood (your data)"
+    LABELS |= {name: kind.words for name, kind in OBJECTIVE_KINDS.items() if kind.needs_communities}
 
 
 st.title("Propose a portfolio")
@@ -73,7 +67,7 @@ max_change = st.slider("Largest change per element (% of its status-quo amount)"
 elements = st.data_editor(
     pd.DataFrame({"id": catalog.ids, "element": [names[i] for i in catalog.ids],
                   "status_quo": [status_quo.allocations[i] / scale for i in catalog.ids],
-                  "floor": [None] * 13, "ceiling": [None] * 13, "lock": [None] * 13, "owner": [""] * 13}).astype(
+                  "floor": None, "ceiling": None, "lock": None, "owner": ""}).astype(
         {"floor": "float64", "ceiling": "float64", "lock": "float64"}),
     column_config={
         "id": None,
@@ -88,7 +82,7 @@ elements = st.data_editor(
 )
 families = st.data_editor(
     pd.DataFrame({"id": list(catalog.family_names), "family": list(catalog.family_names.values()),
-                  "floor": [None] * 3, "ceiling": [None] * 3, "owner": [""] * 3}).astype({"floor": "float64", "ceiling": "float64"}),
+                  "floor": None, "ceiling": None, "owner": ""}).astype({"floor": "float64", "ceiling": "float64"}),
     column_config={
         "id": None,
         "family": st.column_config.TextColumn("Family", disabled=True),

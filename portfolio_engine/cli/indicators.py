@@ -3,12 +3,10 @@
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
-from portfolio_engine.community.chdb import import_chdb
-from portfolio_engine.community.indicators import catalog_of_indicators, export_long, import_long, values
-from portfolio_engine.community.survey import import_survey
+from portfolio_engine.community.importers import IMPORT_KINDS, ImportOptions
+from portfolio_engine.community.indicators import catalog_of_indicators, export_long, values
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import communities_from_values
@@ -17,13 +15,8 @@ from portfolio_engine.security import access
 
 def indicators_import(args) -> str:
     """The operator (who holds the database file) imports a named file."""
-    catalog = load_catalog()
-    if args.kind == "long":
-        summary = import_long(catalog, args.file, grant=access.OPERATOR)
-    elif args.kind == "chdb":
-        summary = import_chdb(catalog, args.file, grant=access.OPERATOR)
-    else:
-        summary = import_survey(catalog, args.file, args.period or str(date.today().year), args.geo_id, args.geo_name, grant=access.OPERATOR)
+    options = ImportOptions(args.period, args.geo_id, args.geo_name)
+    summary = IMPORT_KINDS[args.kind].run(load_catalog(), args.file, access.OPERATOR, options)
     if not summary.changed:
         print("This file was imported before: nothing changed.", file=sys.stderr)
     result = summary.to_dict()
@@ -75,7 +68,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p = sub.add_parser("import", help="Import a long-format, City Health Dashboard or survey CSV.",
                        description="Import a file (all or nothing); prints a JSON summary.")
     p.add_argument("file", type=Path)
-    p.add_argument("--kind", choices=["long", "chdb", "survey"], required=True)
+    p.add_argument("--kind", choices=tuple(IMPORT_KINDS), required=True, help="; ".join(f"{k.name}: {k.words}" for k in IMPORT_KINDS.values()))
     p.add_argument("--period", help="survey period label (default: this year)")
     p.add_argument("--geo-id", default="city", help="survey: the whole survey's place id (default city)")
     p.add_argument("--geo-name", default="Whole city", help="survey: the whole survey's place name")

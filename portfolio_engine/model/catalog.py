@@ -1,4 +1,4 @@
-"""The well-being portfolio catalog: 13 elements in three families, with fixed ids."""
+"""The well-being portfolio catalog: elements in three families, with fixed ids (13 in the shipped catalog)."""
 
 import json
 from dataclasses import dataclass
@@ -58,7 +58,25 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
         )
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise InputFormatError(f"Cannot read the catalog {path}: {err}") from err
-    bad = [e.id for e in elements if e.family not in FAMILIES]
-    if bad or set(families) != set(FAMILIES):
-        raise InputFormatError(f"Catalog {path}: families must be {', '.join(FAMILIES)}.")
+    problem = catalog_problem(elements, families)
+    if problem:
+        raise InputFormatError(f"Catalog {path}: {problem}")
     return Catalog(elements, families)
+
+
+def catalog_problem(elements: tuple[Element, ...], families: dict[str, str]) -> str | None:
+    """What breaks the catalog's invariants, or None: the model and the pages rely on every one of them."""
+    ids = [e.id for e in elements]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        return f"element ids must be unique; repeated: {', '.join(repeated)}."
+    if set(families) != set(FAMILIES) or any(e.family not in FAMILIES for e in elements):
+        return f"families must be {', '.join(FAMILIES)}."
+    empty = [f for f in FAMILIES if not any(e.family == f for e in elements)]
+    if empty:
+        return f"every family needs at least one element; empty: {', '.join(empty)}."
+    civic = [e.id for e in elements if e.family == "civic_muscle"]
+    if len(civic) != 1:
+        return (f"the civic_muscle family must hold exactly one element (the dynamics model civic muscle as one stock), "
+                f"found {len(civic)}: {', '.join(civic)}.")
+    return None

@@ -5,6 +5,7 @@ floors and ceilings, and objective terms. See docs/optimizer.md for the format a
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,6 @@ from portfolio_engine.model.communities import start_from_dict
 from portfolio_engine.model.dynamics import Model, Start, build_model
 from portfolio_engine.model.portfolio import load_status_quo, parse_amount, portfolio_from_dict, require_positive_total
 
-# kind: +1 to maximize, -1 to minimize
-OBJECTIVE_KINDS = {"thriving_at_year": 1, "suffering_years": -1, "urgent_cost": -1, "equity": 1, "closeness_to_vote": -1}
 ELEMENT_CONSTRAINTS = ("floors", "ceilings", "locks")
 FAMILY_CONSTRAINTS = ("family_floors", "family_ceilings")
 KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label"}
@@ -41,10 +40,44 @@ class Term:
 
     @property
     def sense(self) -> int:
-        return OBJECTIVE_KINDS[self.kind]
+        return OBJECTIVE_KINDS[self.kind].sense
 
     def label(self) -> str:
         return self.kind if self.kind == "closeness_to_vote" else f"{self.kind} ({self.years} years)"
+
+
+Outputs = dict[str, np.ndarray]  # simulate's outputs: (portfolios, communities, years + 1) per name
+
+
+@dataclass(frozen=True)
+class ObjectiveKind:
+    """One objective the optimizer knows: +1 to maximize or -1 to minimize, its words on the Optimize page, and its value
+    per portfolio from a simulation's outputs and the amounts simulated. The Optimize page, the frontier and the docs read these."""
+
+    name: str
+    sense: int
+    words: str
+    value: Callable[[Outputs, np.ndarray, Term], np.ndarray]
+    needs_communities: bool = False  # offered only with imported community data
+    needs_target: bool = False  # measured against target amounts, so not a frontier axis
+
+
+def _accumulated(name: str) -> Callable[[Outputs, np.ndarray, Term], np.ndarray]:
+    """An output added up over the years to the horizon (trapezoid rule), averaged over communities."""
+    return lambda outputs, amounts, term: np.trapezoid(outputs[name][:, :, : term.years + 1], axis=2).mean(axis=1)
+
+
+OBJECTIVE_KINDS: dict[str, ObjectiveKind] = {kind.name: kind for kind in (
+    ObjectiveKind("thriving_at_year", 1, "More people thriving at the horizon",
+                  lambda outputs, amounts, term: outputs["thriving"][:, :, term.years].mean(axis=1)),
+    ObjectiveKind("suffering_years", -1, "Fewer people-years of suffering", _accumulated("suffering")),
+    ObjectiveKind("urgent_cost", -1, "Lower urgent-service cost", _accumulated("urgent_cost")),
+    ObjectiveKind("equity", 1, "Lift the worst-off neighborhood (your data)",
+                  lambda outputs, amounts, term: outputs["thriving"][:, :, term.years].min(axis=1), needs_communities=True),
+    ObjectiveKind("closeness_to_vote", -1, "Stay close to the Allocate sliders",
+                  lambda outputs, amounts, term: np.abs(amounts - term.target).sum(axis=1), needs_target=True),
+)}
+FRONTIER_KINDS = tuple(k.name for k in OBJECTIVE_KINDS.values() if not k.needs_communities and not k.needs_target)
 
 
 @dataclass(frozen=True, eq=False)

@@ -73,20 +73,7 @@ def term_values(problem: Problem, amounts: np.ndarray, terms: tuple[Term, ...] |
     amounts = np.atleast_2d(amounts)
     horizon = max(t.years for t in terms)
     outputs = simulate(problem.model, amounts, horizon, problem.start).outputs
-    columns = []
-    for term in terms:
-        h = term.years
-        if term.kind == "thriving_at_year":
-            columns.append(outputs["thriving"][:, :, h].mean(axis=1))
-        elif term.kind == "equity":
-            columns.append(outputs["thriving"][:, :, h].min(axis=1))
-        elif term.kind == "suffering_years":
-            columns.append(np.trapezoid(outputs["suffering"][:, :, : h + 1], axis=2).mean(axis=1))
-        elif term.kind == "urgent_cost":
-            columns.append(np.trapezoid(outputs["urgent_cost"][:, :, : h + 1], axis=2).mean(axis=1))
-        else:
-            columns.append(np.abs(amounts - term.target).sum(axis=1))
-    return np.column_stack(columns)
+    return np.column_stack([OBJECTIVE_KINDS[term.kind].value(outputs, amounts, term) for term in terms])
 
 
 def _scales(problem: Problem, terms: tuple[Term, ...]) -> np.ndarray:
@@ -261,7 +248,7 @@ def frontier(problem: Problem, kinds: tuple[str, str], points: int = 15) -> list
     kind (default 20 years). Dominated and repeated points are dropped; points are ordered by the
     first objective.
     """
-    allowed = [k for k in OBJECTIVE_KINDS if k != "closeness_to_vote" or any(t.kind == k for t in problem.terms)]
+    allowed = [k for k, kind in OBJECTIVE_KINDS.items() if not kind.needs_target or any(t.kind == k for t in problem.terms)]
     if any(k not in allowed for k in kinds) or kinds[0] == kinds[1]:
         raise InvalidConstraints(f"A frontier needs two different objectives among {', '.join(allowed)}; got {', '.join(kinds)}.")
     if not 2 <= points <= 50:

@@ -137,3 +137,16 @@ def test_the_optimize_tables_become_a_document_with_owners(catalog, status_quo):
     assert document["max_change"] == 0.25 and "communities" not in document  # no equity term
     problem = problem_from_dict(document)
     assert problem.budget == status_quo.budget
+
+
+def test_every_objective_kind_is_documented_and_offered():
+    from pathlib import Path
+
+    from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "optimizer.md").read_text(encoding="utf-8")
+    assert all(f"| `{name}` |" in docs for name in OBJECTIVE_KINDS)
+    assert all(kind.sense in (1, -1) and kind.words for kind in OBJECTIVE_KINDS.values())
+    assert set(FRONTIER_KINDS) == {"thriving_at_year", "suffering_years", "urgent_cost"}
+    page = (Path(__file__).resolve().parents[2] / "pages" / "optimize.py").read_text(encoding="utf-8")
+    assert not [kind.words for kind in OBJECTIVE_KINDS.values() if kind.words in page]
