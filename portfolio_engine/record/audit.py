@@ -5,7 +5,13 @@ the database (keys.py). Entries belong to a chain: a workshop's, or a vote's. `E
 table each audited entity lives in and which column names its chain, so `verify` works for any chain:
 it recomputes the chain, checks that each entry's `before` is the previous audited state of its row
 (so an edit made behind the application's back is caught even after a later write), and that every
-stored row of the chain is exactly what its latest entry says.
+stored row of the chain is what its latest entry says.
+
+An entry covers the columns it records: the keys of its `after` (and `before`) are the row's columns
+when it was written. A stored row matches an entry when every covered column holds the recorded value
+and every other column (one a later migration added) still holds its default. So adding a column keeps
+every chain valid, while a value written into the new column behind the application's back is caught;
+the next write of the row records the new column too, and its `before` is the previous entry's state.
 
 Secret fields (passcode, token and code hashes) never enter an entry: a keyed digest stands in their
 place, so an export of the log carries no credential and the chain still verifies the stored value.
@@ -106,9 +112,21 @@ def last_state(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id:
     return (entry is not None, _recorded(entry["after"]) if entry else None)
 
 
+def _differs(db: sqlite_utils.Database, entity: str, state: str | None, row: dict | None) -> bool:
+    """Whether a stored row is not the audited `state`: a covered column changed or is gone, or a column the entry does not
+    cover (added by a later migration) no longer holds its default."""
+    if state is None or row is None or _state(row) == state:
+        return _state(row) != state
+    covered, stored = json.loads(state), audited(row)
+    if not isinstance(covered, dict) or not covered.keys() <= stored.keys() or canonical({k: stored[k] for k in covered}) != state:
+        return True
+    defaults = storage.column_defaults(db, ENTITIES[entity].table)
+    return any(k in defaults and stored[k] != defaults[k] for k in stored.keys() - covered.keys())
+
+
 def require_intact(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str, row: dict | None) -> None:
     """Refuse to build on a row (say the proposal a stance is about) whose stored state is not its audited state."""
-    if last_state(db, chain_id, entity, entity_id)[1] != _state(row):
+    if _differs(db, entity, last_state(db, chain_id, entity, entity_id)[1], row):
         raise _mismatch(entity, entity_id, chain_id)
 
 
@@ -117,15 +135,17 @@ def append(db: sqlite_utils.Database, workshop_id: str, actor: str, action: str,
     """Add one entry to the chain `workshop_id` (a workshop's or a vote's id) inside the caller's write transaction.
 
     `before` must be the row's latest audited state (None for a create): otherwise the row was changed
-    behind the application's back, and RecordMismatch refuses the write. Returns the new chain head."""
+    behind the application's back, and RecordMismatch refuses the write. The entry's `before` is that audited
+    state (the columns it covered); its `after` covers every column of `after`. Returns the new chain head."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown audited entity {entity}")
-    if before is not None and last_state(db, workshop_id, entity, entity_id)[1] != _state(before):
+    previous = last_state(db, workshop_id, entity, entity_id)[1] if before is not None else None
+    if before is not None and _differs(db, entity, previous, before):
         raise _mismatch(entity, entity_id, workshop_id)
     last = storage.last_audit(db, workshop_id)
     entry = {
         "workshop_id": workshop_id, "seq": (last["seq"] + 1) if last else 1, "actor": actor, "action": action,
-        "entity": entity, "entity_id": audited_id(entity, entity_id), "before": _state(before), "after": _state(after),
+        "entity": entity, "entity_id": audited_id(entity, entity_id), "before": previous, "after": _state(after),
         "created_at": now(), "prev_hash": last["hash"] if last else GENESIS,
     }
     entry["hash"] = _entry_hash(entry)
@@ -193,7 +213,7 @@ def _rows_problem(db: sqlite_utils.Database, chain_id: str, latest: dict[tuple[s
             return f"{where}: the {noun} should not exist but is stored."
         if entry["after"] is not None and row is None:
             return f"{where}: the {noun} it records was deleted."
-        if row is not None and _state(row) != _recorded(entry["after"]):
+        if row is not None and _differs(db, entity, _recorded(entry["after"]), row):
             return f"{where}: the stored {noun} differs from the audit record."
     for entity, entity_id in stored:
         if (entity, entity_id) not in latest:
