@@ -35,6 +35,7 @@ from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
 
 FORMAT = "commons-portfolio-workshop/2"
 FORMATS = ("commons-portfolio-workshop/1", FORMAT)  # /1 exports carried credential hashes: accepted, never imported
+UNVERSIONED = 7  # the schema version of exports written before they stated one
 TABLES = ("participants", "proposals", "stances", "decisions")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d"}
@@ -52,7 +53,7 @@ def snapshot(workshop_id: str, path: Path | None = None) -> dict:
         workshop = storage.select_one(db, "workshops", id=workshop_id)
         if workshop is None:
             raise NotFound(f"No workshop with id '{workshop_id}'.")
-        data = {"format": FORMAT, "exported_at": audit.now(), "chain_head": audit.chain_head(db, workshop_id),
+        data = {"format": FORMAT, "schema_version": storage.migrations.version(db), "exported_at": audit.now(), "chain_head": audit.chain_head(db, workshop_id),
                 "head": audit.head_label(db, workshop_id), "workshop": _public(workshop)}
         for table in TABLES:
             data[table] = [_public(row) for row in storage.select(db, table, workshop_id=workshop_id)]
@@ -206,21 +207,44 @@ FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
                   "justifications": _json_object(values=_text("reason")), "revision_reason": _text("reason", False),
                   "chain_head": _hex64, "created_at": _time},
 }
-TOP_LEVEL = ("format", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
+TOP_LEVEL = ("format", "schema_version", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
 
 
-def _checked_row(table: str, raw: Any, where: str) -> dict:
-    """One row with every field checked, in the table's column order; unknown and missing keys refused by name."""
+def _nullable(check: Callable[[Any, str], Any]) -> bool:
+    try:
+        return check(None, "") is None
+    except InputFormatError:
+        return False
+
+
+def _checked_row(table: str, raw: Any, where: str, version: int) -> dict:
+    """One row with every field checked, in the table's column order; unknown and missing keys refused by name.
+
+    A file from an older schema `version` may lack a column added since: a nullable one is imported as null."""
     if not isinstance(raw, dict):
         raise _fail(where, "must be an object")
     fields = FIELDS[table]
     for key in raw:
         if key not in fields and key not in CREDENTIALS:
             raise _fail(f"{where}.{str(key)[:80]}", "is not a field this file can have")
-    missing = [k for k in fields if k not in raw]
+    older = version < len(storage.migrations.MIGRATIONS)
+    missing = [k for k in fields if k not in raw and not (older and _nullable(fields[k]))]
     if missing:
-        raise _fail(f"{where}.{missing[0]}", "is missing")
-    return {k: check(raw[k], f"{where}.{k}") for k, check in fields.items()}
+        why = f" (the file has schema version {version}, and this field has no value to give it)" if older else ""
+        raise _fail(f"{where}.{missing[0]}", "is missing" + why)
+    return {k: check(raw.get(k), f"{where}.{k}") for k, check in fields.items()}
+
+
+def _schema_version(data: dict) -> int:
+    """The export's schema version; a file from a newer schema than this installation's is refused, naming both."""
+    version = data.get("schema_version", UNVERSIONED)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _fail("schema_version", "must be a whole number from 1")
+    current = len(storage.migrations.MIGRATIONS)
+    if version > current:
+        raise InputFormatError(f"The workshop file has schema version {version}, newer than this installation's ({current}): "
+                               "update Commons Portfolio before importing it. Nothing was imported.")
+    return version
 
 
 def _checked_export(catalog: Catalog, data: Any) -> dict:
@@ -230,12 +254,13 @@ def _checked_export(catalog: Catalog, data: Any) -> dict:
     unknown = [k for k in data if k not in TOP_LEVEL]
     if unknown:
         raise _fail(str(unknown[0])[:80], "is not a part this file can have")
-    checked = {"origin_head": _origin_head(data), "workshop": _checked_row("workshop", data.get("workshop"), "workshop")}
+    version = _schema_version(data)
+    checked = {"origin_head": _origin_head(data), "workshop": _checked_row("workshop", data.get("workshop"), "workshop", version)}
     for table in TABLES:
         rows = data.get(table, [])
         if not isinstance(rows, list):
             raise _fail(table, "must be a list")
-        checked[table] = [_checked_row(table, row, f"{table}[{n}]") for n, row in enumerate(rows)]
+        checked[table] = [_checked_row(table, row, f"{table}[{n}]", version) for n, row in enumerate(rows)]
     if not isinstance(data.get("audit_log", []), list):
         raise _fail("audit_log", "must be a list")
     _check_content(catalog, checked)

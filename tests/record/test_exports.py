@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotAuthorized, PortfolioError
-from portfolio_engine.record import exports
+from portfolio_engine.record import audit, exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.workshops import authenticate, change_state, participants
@@ -100,3 +101,39 @@ def test_html_report_escapes_what_people_typed_and_shows_the_record(catalog, dec
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Compromise reached" in page and "Audit chain head" in page and "Projections (illustrative)" in page
     assert "Concerns" in page and "+Housing first (v1)" in page
+
+
+# The schema as a contract: exports state their schema version; older ones import, newer ones are refused.
+
+SUMMARY = storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT"))
+
+
+def test_every_column_of_an_exported_table_has_a_checked_field():
+    storage.migrate()
+    with storage.reading() as db:
+        for table, fields in exports.FIELDS.items():
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({'workshops' if table == 'workshop' else table})")}
+            assert set(fields) | set(exports.CREDENTIALS) >= columns and set(fields) <= columns, table
+
+
+def test_an_export_from_the_previous_schema_imports_with_new_nullable_columns_null(decided, monkeypatch):
+    document = json.loads(exports.export_json(decided))
+    assert document["schema_version"] == len(storage.MIGRATIONS)
+    monkeypatch.setattr(storage.migrations, "MIGRATIONS", storage.MIGRATIONS + (SUMMARY,))
+    monkeypatch.setitem(exports.FIELDS["proposals"], "summary", lambda value, where: value)
+    storage.migrate()
+    new_id = exports.import_document(document, "new-facilitator-pass", grant=OPERATOR)
+    imported = exports.snapshot(new_id)
+    assert imported["schema_version"] == len(storage.MIGRATIONS) + 1
+    assert [p["summary"] for p in imported["proposals"]] == [None, None]
+    with storage.reading() as db:
+        assert audit.verify(db, new_id).ok
+    storage.database._SCHEMA.pop("proposals", None)  # other tests' databases have no such column
+
+
+def test_an_export_from_a_newer_schema_is_refused_naming_both_versions(decided):
+    document = json.loads(exports.export_json(decided))
+    document["schema_version"] = len(storage.MIGRATIONS) + 1
+    with pytest.raises(InputFormatError, match=f"schema version {len(storage.MIGRATIONS) + 1}, newer than this installation's "
+                                               f"\\({len(storage.MIGRATIONS)}\\)"):
+        exports.import_document(document, "new-facilitator-pass", grant=OPERATOR)
