@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from portfolio_engine import limits
-from portfolio_engine.cli.workshop import _passcode, _table
+from portfolio_engine.cli.workshop import format_table, read_passcode
 from portfolio_engine.errors import InputFormatError, RecordBroken, VerificationFailed
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
@@ -28,20 +28,20 @@ def vote_create(args) -> str:
     catalog = load_catalog()
     projects = votes.read_projects(catalog, _read_text(args.projects)) if args.projects else None
     vote = votes.create_vote(catalog, args.title or f"{args.ballot} vote", args.ballot, args.rule, args.budget, args.workshop,
-                             _passcode(args.passcode_file), args.currency, projects, args.split_over, args.min_projects,
+                             read_passcode(args.passcode_file), args.currency, projects, args.split_over, args.min_projects,
                              args.max_projects, args.points, args.min_spend, not args.no_revote, grant=None if args.workshop else OPERATOR)
     return json.dumps({"id": vote.id})
 
 
 def vote_state(args) -> str:
     change = votes.open_vote if args.action == "open" else votes.close_vote
-    vote = change(args.vote, _passcode(args.passcode_file))
+    vote = change(args.vote, read_passcode(args.passcode_file))
     return json.dumps({"id": vote.id, "state": vote.state, "rules_hash": vote.rules_hash})
 
 
 def vote_codes(args) -> str:
-    codes = votes.generate_codes(args.vote, args.count, _passcode(args.passcode_file))
-    return _table([{"code": c} for c in codes], ["code"], "csv")
+    codes = votes.generate_codes(args.vote, args.count, read_passcode(args.passcode_file))
+    return format_table([{"code": c} for c in codes], ["code"], "csv")
 
 
 def vote_cast(args) -> str:
@@ -55,7 +55,7 @@ def vote_cast(args) -> str:
 
 
 def vote_import_paper(args) -> str:
-    imported = votes.import_paper(load_catalog(), args.vote, _read_text(args.file), _passcode(args.passcode_file))
+    imported = votes.import_paper(load_catalog(), args.vote, _read_text(args.file), read_passcode(args.passcode_file))
     return json.dumps({"imported": imported})
 
 
@@ -66,7 +66,7 @@ def vote_results(args) -> str:
     result = outcome["result"]
     rows = ([{"category": k, "amount": v} for k, v in result.get("allocations", {}).items()] if "allocations" in result
             else [{"project": p, "selected": 1} for p in result.get("selected", [])])
-    return _table(rows, list(rows[0]) if rows else ["category", "amount"], "csv")
+    return format_table(rows, list(rows[0]) if rows else ["category", "amount"], "csv")
 
 
 def vote_bundle(args) -> str:
@@ -118,7 +118,7 @@ def vote_purge(args) -> str:
         return json.dumps({"purged": votes.purge_expired(OPERATOR, args.days)})
     if not args.vote or not args.passcode_file:
         raise InputFormatError("Give --vote and --passcode-file (or --expired to purge every vote past the retention period).")
-    changed = votes.purge(args.vote, _passcode(args.passcode_file))
+    changed = votes.purge(args.vote, read_passcode(args.passcode_file))
     print("Codes and unpublished free text were purged; receipts and the bundle still check out.", file=sys.stderr)
     return json.dumps({"vote": args.vote, "ballots_changed": changed})
 

@@ -10,20 +10,23 @@ import json
 import sys
 from pathlib import Path
 
-from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError, VerificationFailed
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo, read_portfolio
 from portfolio_engine.optimizer.constraints import read_document
-from portfolio_engine.record import audit, exports
+from portfolio_engine.record import exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
 from portfolio_engine.record.workshops import change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
 from portfolio_engine.security import access
+from portfolio_engine.services import reports
+from portfolio_engine.services.unit_of_work import unit_of_work
+from portfolio_engine.services.workshops import chain_head, verify_workshop
 
 
-def _passcode(path: Path) -> str:
+def read_passcode(path: Path) -> str:
+    """The first line of a passcode file (passcodes never go on the command line, where others can see them)."""
     try:
         return Path(path).read_text(encoding="utf-8").splitlines()[0].strip()
     except (OSError, IndexError) as err:
@@ -39,10 +42,11 @@ def _json_file(path: Path | None) -> dict | None:
     return value
 
 
-def _table(rows: list[dict], columns: list[str], fmt: str) -> str:
+def format_table(rows: list[dict], columns: list[str], fmt: str) -> str:
+    """Rows for standard output: JSON, or CSV with these columns (formulas neutralized)."""
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
-    return exports._csv(rows, columns).rstrip("\n")
+    return exports.csv_text(rows, columns).rstrip("\n")
 
 
 def workshop_create(args) -> str:
@@ -51,7 +55,7 @@ def workshop_create(args) -> str:
     constraints = read_document(args.constraints) if args.constraints else None  # files it names are read and put inline
     if constraints is not None and not isinstance(constraints, dict):
         raise InputFormatError(f"{args.constraints} must hold a JSON object.")
-    workshop, _ = create_workshop(catalog, args.name, args.budget, _passcode(args.passcode_file), status_quo, args.currency,
+    workshop, _ = create_workshop(catalog, args.name, args.budget, read_passcode(args.passcode_file), status_quo, args.currency,
                                   constraints, args.deviation_threshold, grant=access.OPERATOR)
     return json.dumps({"id": workshop.id, "join_code": workshop.join_code})
 
@@ -59,13 +63,13 @@ def workshop_create(args) -> str:
 def workshop_list(args) -> str:
     rows = [{"id": w.id, "name": w.name, "state": w.state, "budget": w.budget, "currency": w.currency, "created_at": w.created_at}
             for w in list_workshops()]
-    return _table(rows, ["id", "name", "state", "budget", "currency", "created_at"], args.format)
+    return format_table(rows, ["id", "name", "state", "budget", "currency", "created_at"], args.format)
 
 
 def workshop_show(args) -> str:
     w = get_workshop(args.workshop)
-    with storage.reading() as db:
-        head = audit.head_label(db, w.id)
+    with unit_of_work() as db:
+        head = chain_head(db, w.id)
     return json.dumps({"id": w.id, "name": w.name, "state": w.state, "budget": w.budget, "currency": w.currency,
                        "join_code": w.join_code, "deviation_threshold": w.deviation_threshold, "proposals": len(list_proposals(w.id)),
                        "chain_head": head.partition(":")[2], "head": head}, indent=2)
@@ -73,16 +77,17 @@ def workshop_show(args) -> str:
 
 def workshop_export(args) -> str:
     catalog = load_catalog()
-    if args.format == "json":
-        text = exports.export_json(args.workshop)
-    elif args.format == "html":
-        text = exports.html_report(catalog, args.workshop)
-    elif args.out:
-        written = exports.write_csv_tables(catalog, args.workshop, Path(args.out))
-        print(f"Wrote {len(written)} tables to {args.out}", file=sys.stderr)
-        return ""
-    else:
-        text = exports.proposals_csv(catalog, exports.snapshot(args.workshop))
+    with unit_of_work() as db:
+        if args.format == "json":
+            text = reports.workshop_json(db, args.workshop)
+        elif args.format == "html":
+            text = reports.workshop_report(db, catalog, args.workshop)
+        elif args.out:
+            written = reports.write_record_tables(db, catalog, args.workshop, Path(args.out))
+            print(f"Wrote {len(written)} tables to {args.out}", file=sys.stderr)
+            return ""
+        else:
+            text = reports.proposals_table(db, catalog, args.workshop)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"Wrote {args.out}", file=sys.stderr)
@@ -92,11 +97,11 @@ def workshop_export(args) -> str:
 
 def workshop_import(args) -> str:
     document = read_json(args.file)
-    return json.dumps({"id": exports.import_document(document, _passcode(args.passcode_file), grant=access.OPERATOR)})
+    return json.dumps({"id": exports.import_document(document, read_passcode(args.passcode_file), grant=access.OPERATOR)})
 
 
 def workshop_state(args) -> str:
-    workshop = change_state(args.workshop, args.to, _passcode(args.passcode_file))
+    workshop = change_state(args.workshop, args.to, read_passcode(args.passcode_file))
     return json.dumps({"id": workshop.id, "state": workshop.state})
 
 
@@ -118,8 +123,8 @@ def proposal_list(args) -> str:
     if args.format == "json":
         keep = ["id", "version", "parent_id", "author", "organization", "sector", "title", "rationale", "origin", "allocations", "notes", "created_at"]
         return json.dumps([{k: r[k] for k in keep} for r in rows], indent=2, ensure_ascii=False)
-    catalog = load_catalog()
-    return exports.proposals_csv(catalog, exports.snapshot(args.workshop)).rstrip("\n")
+    with unit_of_work() as db:
+        return reports.proposals_table(db, load_catalog(), args.workshop).rstrip("\n")
 
 
 def proposal_compare(args) -> str:
@@ -153,15 +158,14 @@ def stance_add(args) -> str:
 
 
 def decision_record(args) -> str:
-    decision = record_decision(args.workshop, args.proposal, args.rationale, _passcode(args.passcode_file),
+    decision = record_decision(args.workshop, args.proposal, args.rationale, read_passcode(args.passcode_file),
                                _json_file(args.justifications), args.reason)
     return json.dumps({"id": decision["id"], "chain_head": decision["chain_head"]})
 
 
 def audit_verify(args) -> str:
-    get_workshop(args.workshop)
-    with storage.reading() as db:
-        result = audit.verify(db, args.workshop, args.head)
+    with unit_of_work() as db:
+        result = verify_workshop(db, args.workshop, args.head)
     if not result.ok:
         raise VerificationFailed(result.problem)
     print(f"Audit trail intact: {result.entries} entries, chain head {result.label}.", file=sys.stderr)

@@ -74,7 +74,7 @@ def audited(row: dict | None) -> dict | None:
     return {k: (secret_digest(v) if k in SECRET_FIELDS and v is not None else v) for k, v in row.items()}
 
 
-def _recorded(text: str | None) -> str | None:
+def recorded(text: str | None) -> str | None:
     """An entry's before or after, canonical, with any secret written by older versions in the clear turned into its digest."""
     if text is None:
         return None
@@ -109,7 +109,7 @@ def _mismatch(entity: str, entity_id: str, chain_id: str) -> RecordMismatch:
 def last_state(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> tuple[bool, str | None]:
     """(whether the row was ever audited, its latest audited state as canonical JSON)."""
     entry = storage.last_audit_of(db, chain_id, entity, audited_id(entity, entity_id))
-    return (entry is not None, _recorded(entry["after"]) if entry else None)
+    return (entry is not None, recorded(entry["after"]) if entry else None)
 
 
 def _differs(db: sqlite_utils.Database, entity: str, state: str | None, row: dict | None) -> bool:
@@ -191,7 +191,7 @@ def _chain_problem(entries: list[dict]) -> tuple[str | None, dict[tuple[str, str
             return f"{where}: it names an unknown kind of record ({entry['entity']}).", latest
         key = (entry["entity"], entry["entity_id"])
         known = latest.get(key)
-        if _recorded(entry["before"]) != (_recorded(known["after"]) if known else None):
+        if recorded(entry["before"]) != (recorded(known["after"]) if known else None):
             return (f"{where}: its 'before' is not the {entry['entity'].replace('_', ' ')}'s previous audited state: "
                     "the record was changed behind the application's back before this write."), latest
         previous = entry["hash"]
@@ -213,7 +213,7 @@ def _rows_problem(db: sqlite_utils.Database, chain_id: str, latest: dict[tuple[s
             return f"{where}: the {noun} should not exist but is stored."
         if entry["after"] is not None and row is None:
             return f"{where}: the {noun} it records was deleted."
-        if row is not None and _differs(db, entity, _recorded(entry["after"]), row):
+        if row is not None and _differs(db, entity, recorded(entry["after"]), row):
             return f"{where}: the stored {noun} differs from the audit record."
     for entity, entity_id in stored:
         if (entity, entity_id) not in latest:

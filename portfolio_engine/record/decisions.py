@@ -64,5 +64,10 @@ def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode
 
 def decisions(workshop_id: str, path: Path | None = None) -> list[dict]:
     with storage.reading(path) as db:
-        rows = storage.select(db, "decisions", workshop_id=workshop_id)
+        return decisions_in(db, workshop_id)
+
+
+def decisions_in(db, workshop_id: str) -> list[dict]:
+    """Every recorded decision of the workshop, oldest first, read through the caller's handle."""
+    rows = storage.select(db, "decisions", workshop_id=workshop_id)
     return [{**r, "justifications": json.loads(r["justifications"])} for r in rows]

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import sqlite_utils
 
 from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError
@@ -24,11 +24,11 @@ from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.assumptions import default_assumptions, with_overrides
 from portfolio_engine.model.catalog import Catalog, load_catalog
-from portfolio_engine.model.dynamics import build_model, simulate
 from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
-from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, current_stances, tallies
-from portfolio_engine.record.workshops import ROLES, STATES, get_workshop, text
+from portfolio_engine.record.decisions import decisions_in
+from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, proposals_in, stances_in, tally
+from portfolio_engine.record.workshops import ROLES, STATES, text, workshop_in
 from portfolio_engine.security import access
 from portfolio_engine.security.access import MIN_PASSCODE, Grant
 from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
@@ -44,20 +44,25 @@ CREDENTIALS = ("passcode_hash", "token_hash")
 
 def _exported_entry(entry: dict) -> dict:
     """An audit entry as exported: secrets written in the clear by older versions become their keyed digests."""
-    return {**entry, "before": audit._recorded(entry["before"]), "after": audit._recorded(entry["after"])}
+    return {**entry, "before": audit.recorded(entry["before"]), "after": audit.recorded(entry["after"])}
 
 
 def snapshot(workshop_id: str, path: Path | None = None) -> dict:
     """Every stored row of a workshop, as stored but without credential hashes, plus its audit log and chain head."""
     with storage.reading(path) as db:
-        workshop = storage.select_one(db, "workshops", id=workshop_id)
-        if workshop is None:
-            raise NotFound(f"No workshop with id '{workshop_id}'.")
-        data = {"format": FORMAT, "schema_version": storage.migrations.version(db), "exported_at": audit.now(), "chain_head": audit.chain_head(db, workshop_id),
-                "head": audit.head_label(db, workshop_id), "workshop": _public(workshop)}
-        for table in TABLES:
-            data[table] = [_public(row) for row in storage.select(db, table, workshop_id=workshop_id)]
-        data["audit_log"] = [_exported_entry(e) for e in storage.select(db, "audit_log", order="seq", workshop_id=workshop_id)]
+        return snapshot_in(db, workshop_id)
+
+
+def snapshot_in(db: sqlite_utils.Database, workshop_id: str) -> dict:
+    """snapshot through the caller's handle: with a read transaction (services.unit_of_work), every table from one moment."""
+    workshop = storage.select_one(db, "workshops", id=workshop_id)
+    if workshop is None:
+        raise NotFound(f"No workshop with id '{workshop_id}'.")
+    data = {"format": FORMAT, "schema_version": storage.migrations.version(db), "exported_at": audit.now(), "chain_head": audit.chain_head(db, workshop_id),
+            "head": audit.head_label(db, workshop_id), "workshop": _public(workshop)}
+    for table in TABLES:
+        data[table] = [_public(row) for row in storage.select(db, table, workshop_id=workshop_id)]
+    data["audit_log"] = [_exported_entry(e) for e in storage.select(db, "audit_log", order="seq", workshop_id=workshop_id)]
     return data
 
 
@@ -328,7 +333,8 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def _csv(rows: list[dict], columns: list[str]) -> str:
+def csv_text(rows: list[dict], columns: list[str]) -> str:
+    """Rows as CSV text with a header, spreadsheet formulas neutralized (safe_cell): every CSV the product writes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -346,19 +352,28 @@ def proposals_csv(catalog: Catalog, data: dict) -> str:
         rows.append({**p, "author": author["name"], "organization": author["organization"], "sector": author["sector"],
                      **json.loads(p["allocations"])})
     columns = ["id", "version", "parent_id", "title", "author", "organization", "sector", "origin", "created_at", "rationale", *catalog.ids]
-    return _csv(rows, columns)
+    return csv_text(rows, columns)
 
 
 def write_csv_tables(catalog: Catalog, workshop_id: str, folder: Path, path: Path | None = None) -> list[Path]:
     """Every table of the workshop as CSV files in `folder` (without credential hashes, as every export)."""
-    data = snapshot(workshop_id, path)
-    folder.mkdir(parents=True, exist_ok=True)
+    return write_tables(csv_tables(catalog, snapshot(workshop_id, path)), folder)
+
+
+def csv_tables(catalog: Catalog, data: dict) -> dict[str, str]:
+    """Every table of a snapshot as CSV text, by file name."""
     files = {"proposals.csv": proposals_csv(catalog, data)}
-    files["workshop.csv"] = _csv([data["workshop"]], list(data["workshop"]))
-    files["participants.csv"] = _csv(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
+    files["workshop.csv"] = csv_text([data["workshop"]], list(data["workshop"]))
+    files["participants.csv"] = csv_text(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
     for table in ("stances", "decisions", "audit_log"):
         rows = data[table]
-        files[f"{table}.csv"] = _csv(rows, list(rows[0]) if rows else ["id"])
+        files[f"{table}.csv"] = csv_text(rows, list(rows[0]) if rows else ["id"])
+    return files
+
+
+def write_tables(files: dict[str, str], folder: Path) -> list[Path]:
+    """Write CSV texts (csv_tables) into `folder`; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
@@ -366,35 +381,18 @@ def write_csv_tables(catalog: Catalog, workshop_id: str, folder: Path, path: Pat
     return written
 
 
-def _projections(catalog: Catalog, workshop, proposals: list[dict], years: tuple[int, ...] = (0, 5, 10, 20)) -> dict[str, dict]:
-    status_quo = workshop.status_quo_portfolio(catalog)
-    rows = [status_quo.vector(catalog)] + [np.array([p["allocations"][i] for i in catalog.ids]) for p in proposals]
-    defaults = default_assumptions(catalog)
-    model = build_model(catalog, status_quo, defaults)
-    base = simulate(model, np.array(rows), max(years)).outputs
-    result = {"status quo": {y: (base["thriving"][0, 0, y], base["suffering"][0, 0, y]) for y in years}}
-    for n, proposal in enumerate(proposals, start=1):
-        if proposal["assumptions"]:  # a proposal saved with edited assumptions is projected under them
-            own = build_model(catalog, status_quo, with_overrides(defaults, catalog, proposal["assumptions"]))
-            outputs = simulate(own, rows[n], max(years)).outputs
-            result[proposal["id"]] = {y: (outputs["thriving"][0, 0, y], outputs["suffering"][0, 0, y]) for y in years}
-        else:
-            result[proposal["id"]] = {y: (base["thriving"][n, 0, y], base["suffering"][n, 0, y]) for y in years}
-    return result
+def report_record(db: sqlite_utils.Database, workshop_id: str) -> dict:
+    """What the printable report shows, read through the caller's handle: workshop, proposals, stances, tallies, decisions, head."""
+    stances = stances_in(db, workshop_id)
+    return {"workshop": workshop_in(db, workshop_id), "proposals": proposals_in(db, workshop_id), "stances": stances,
+            "tallies": tally(stances), "decisions": decisions_in(db, workshop_id), "head": audit.head_label(db, workshop_id)}
 
 
-def html_report(catalog: Catalog, workshop_id: str, path: Path | None = None) -> str:
-    """A self-contained printable page: allocations, projections, rationales, stances, decision, chain head."""
-    from portfolio_engine.record.decisions import decisions
-    from portfolio_engine.record.proposals import list_proposals
+def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, tuple[float, float]]]) -> str:
+    """A self-contained printable page: allocations, projections, rationales, stances, decision, chain head.
 
-    workshop = get_workshop(workshop_id, path)
-    proposals = list_proposals(workshop_id, path)
-    stances = current_stances(workshop_id, path)
-    counts = tallies(workshop_id, path)
-    decided = decisions(workshop_id, path)
-    with storage.reading(path) as db:
-        head = audit.head_label(db, workshop_id)
+    `record` comes from report_record; `projected` holds (thriving, suffering) by year for "status quo" and each proposal id."""
+    workshop, proposals, stances, counts, decided, head = (record[k] for k in ("workshop", "proposals", "stances", "tallies", "decisions", "head"))
     e = html.escape
     money = (lambda v: f"{v / 1e6:,.2f}") if workshop.budget >= 1e7 else (lambda v: f"{v:,.0f}")
     unit = f"million {workshop.currency}" if workshop.budget >= 1e7 else workshop.currency
@@ -427,7 +425,6 @@ def html_report(catalog: Catalog, workshop_id: str, path: Path | None = None) ->
         parts += [f"<td>{money(p['allocations'][element])}</td>" for p in proposals]
         parts.append("</tr>")
     parts.append("</table></section>")
-    projected = _projections(catalog, workshop, proposals)
     parts.append("<section><h2>Projections (illustrative)</h2><table><tr><th>Portfolio</th>")
     years = list(next(iter(projected.values())))
     parts += [f"<th>thriving, year {y}</th>" for y in years] + [f"<th>suffering, year {y}</th>" for y in years] + ["</tr>"]

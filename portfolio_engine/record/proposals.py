@@ -9,7 +9,7 @@ from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import make_portfolio
 from portfolio_engine.record import audit
-from portfolio_engine.record.workshops import Workshop, _workshop_row, require, text
+from portfolio_engine.record.workshops import Workshop, require, text, workshop_in
 from portfolio_engine.security.keys import new_id
 
 ORIGINS = ("manual", "optimizer", "resident_vote", "merge")
@@ -31,7 +31,7 @@ def intact(db, workshop_id: str, entity: str, row: dict | None) -> dict | None:
 
 def intact_workshop(db, workshop_id: str) -> Workshop:
     """The workshop a write happens in (NotFound if none), refused when its stored row was changed behind the application's back."""
-    workshop = _workshop_row(db, workshop_id)
+    workshop = workshop_in(db, workshop_id)
     intact(db, workshop_id, "workshop", storage.select_one(db, "workshops", id=workshop_id))
     return workshop
 
@@ -86,8 +86,13 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
 def list_proposals(workshop_id: str, path: Path | None = None) -> list[dict]:
     """Every saved proposal, oldest first, with its author's name, organization and sector."""
     with storage.reading(path) as db:
-        people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
-        rows = storage.select(db, "proposals", workshop_id=workshop_id)
+        return proposals_in(db, workshop_id)
+
+
+def proposals_in(db, workshop_id: str) -> list[dict]:
+    """list_proposals through the caller's handle (one snapshot with the other reads of a use case)."""
+    people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
+    rows = storage.select(db, "proposals", workshop_id=workshop_id)
     return [{**_proposal(r), "author": people[r["participant_id"]]["name"],
              "organization": people[r["participant_id"]]["organization"], "sector": people[r["participant_id"]]["sector"]}
             for r in rows]
@@ -124,16 +129,26 @@ def add_stance(workshop_id: str, proposal_id: str, participant_id: str, stance: 
 def current_stances(workshop_id: str, path: Path | None = None) -> list[dict]:
     """Each participant's latest stance on each proposal, with name and sector."""
     with storage.reading(path) as db:
-        people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
-        rows = storage.select(db, "stances", workshop_id=workshop_id)
+        return stances_in(db, workshop_id)
+
+
+def stances_in(db, workshop_id: str) -> list[dict]:
+    """current_stances through the caller's handle."""
+    people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
+    rows = storage.select(db, "stances", workshop_id=workshop_id)
     latest = {(r["proposal_id"], r["participant_id"]): r for r in rows}
     return [{**r, "name": people[r["participant_id"]]["name"], "sector": people[r["participant_id"]]["sector"]} for r in latest.values()]
 
 
 def tallies(workshop_id: str, path: Path | None = None) -> dict[str, dict]:
     """Per proposal: counts by stance, and by sector then stance."""
+    return tally(current_stances(workshop_id, path))
+
+
+def tally(stances: list[dict]) -> dict[str, dict]:
+    """Per proposal, from current stances (current_stances or stances_in): counts by stance, and by sector then stance."""
     result: dict[str, dict] = {}
-    for stance in current_stances(workshop_id, path):
+    for stance in stances:
         entry = result.setdefault(stance["proposal_id"], {"by_stance": Counter(), "by_sector": {}})
         entry["by_stance"][stance["stance"]] += 1
         entry["by_sector"].setdefault(stance["sector"] or "(no sector)", Counter())[stance["stance"]] += 1

@@ -96,10 +96,7 @@ def create_workshop(catalog: Catalog, name: str, budget: float, passcode: str, s
 
 def get_workshop(workshop_id: str, path: Path | None = None) -> Workshop:
     with storage.reading(path) as db:
-        row = storage.select_one(db, "workshops", id=workshop_id)
-    if row is None:
-        raise NotFound(f"No workshop with id '{workshop_id}'.")
-    return _workshop(row)
+        return workshop_in(db, workshop_id)
 
 
 def find_by_join_code(join_code: str, path: Path | None = None) -> Workshop:
@@ -165,14 +162,15 @@ def join(workshop_id: str, name: str, organization: str, sector: str, role: str 
     if role == "facilitator":
         raise NotAllowed("Facilitators are set up with the workshop's passcode, not by joining.")
     with storage.writing(path) as db:
-        workshop = _workshop_row(db, workshop_id)
+        workshop = workshop_in(db, workshop_id)
         require(workshop, "join")
         if storage.select_one(db, "participants", workshop_id=workshop_id, name=text(name, "name")):
             raise PortfolioError(f"Someone named '{name}' already joined this workshop; add a surname or an initial.")
         return _add_participant(db, workshop_id, name, organization, sector, role)
 
 
-def _workshop_row(db, workshop_id: str) -> Workshop:
+def workshop_in(db, workshop_id: str) -> Workshop:
+    """The workshop as read through the caller's handle (its transaction or snapshot); NotFound if there is none."""
     row = storage.select_one(db, "workshops", id=workshop_id)
     if row is None:
         raise NotFound(f"No workshop with id '{workshop_id}'.")

@@ -30,7 +30,7 @@ from portfolio_engine.voting.votes import (
     BUNDLE_FORMAT,
     SMALL_GROUP,
     Vote,
-    _election,
+    as_election,
     count,
     current_ballots,
     get_vote,
@@ -240,7 +240,7 @@ def export_pabulib(vote_id: str, path: Path | None = None) -> str:
     vote = get_vote(vote_id, path)
     if vote.ballot == "split":
         raise PortfolioError("pabulib files hold project votes; this is a split vote (its bundle holds the ballots).")
-    election = _election(vote, [b["content"] for b in current_ballots(vote_id, path)])
+    election = as_election(vote, [b["content"] for b in current_ballots(vote_id, path)])
     election.meta.update({"description": vote.title, "num_projects": str(len(vote.projects)), "num_votes": str(len(election.votes)),
                           "rule": vote.rule, "currency": vote.currency})
     return pabulib.write(election)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from portfolio_engine import limits, settings, storage
-from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound, PortfolioError, VoterCodeRefused
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import FAMILIES, Catalog
 from portfolio_engine.record import audit
@@ -377,11 +377,11 @@ def cast(catalog: Catalog, vote_id: str, voter_code: str, raw: dict, neighborhoo
         if vote.state != "open":
             raise NotAllowed("This vote is closed: it accepts no more ballots." if vote.state == "closed" else "This vote has not opened yet.")
         if storage.select_one(db, "voter_codes", code_hash=hashed, vote_id=vote.id) is None:
-            raise NotAllowed("That voter code is not valid for this vote. Check it and try again.")
+            raise VoterCodeRefused("That voter code is not valid for this vote. Check it and try again.")
         content = validate_ballot(vote, catalog, raw)
         previous = storage.select(db, "ballots", vote_id=vote.id, code_hash=hashed, current=1)
         if any(old["paper"] for old in previous):
-            raise NotAllowed("This voter code was used on a paper ballot: it cannot vote online as well.")
+            raise VoterCodeRefused("This voter code was used on a paper ballot: it cannot vote online as well.")
         if previous and not vote.options.get("allow_revote"):
             raise NotAllowed("This code has already voted, and this vote does not allow changing a ballot.")
         for old in previous:
@@ -608,12 +608,13 @@ def count(vote: Vote, contents: list[dict], catalog: Catalog, rule: str | None =
         matrix = np.array([[c["allocations"].get(k, 0.0) for k in categories] for c in contents])
         amounts = split_rules.aggregate(matrix, rule, vote.budget)
         return {"rule": rule, "ballots": len(contents), "allocations": dict(zip(categories, map(float, amounts), strict=True))}
-    election = _election(vote, contents)
+    election = as_election(vote, contents)
     selected = rules.get(rule, vote.ballot).count(rules.Tally(election=election, satisfaction="points" if vote.ballot == "cumulative" else "cost"))
     return {"rule": rule, "ballots": len(contents), "selected": sorted(selected), "cost": float(sum(election.cost(p) for p in selected))}
 
 
-def _election(vote: Vote, contents: list[dict]) -> pabulib.Election:
+def as_election(vote: Vote, contents: list[dict]) -> pabulib.Election:
+    """A project vote's ballot contents as a pabulib election (what the project rules count and the .pb export writes)."""
     meta = {"budget": str(Fraction(vote.budget).limit_denominator()), "vote_type": "cumulative" if vote.ballot == "cumulative" else "approval"}
     projects = {p["id"]: {"project_id": p["id"], "cost": str(p["cost"]), "name": p["name"]} for p in vote.projects}
     votes = []

@@ -11,6 +11,8 @@ from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.workshops import authenticate, change_state, participants
 from portfolio_engine.security.access import OPERATOR
+from portfolio_engine.services.reports import workshop_report
+from portfolio_engine.services.unit_of_work import unit_of_work
 
 
 @pytest.fixture
@@ -97,7 +99,8 @@ def test_csv_tables_are_written_without_credentials(catalog, decided, tmp_path):
 
 
 def test_html_report_escapes_what_people_typed_and_shows_the_record(catalog, decided):
-    page = exports.html_report(catalog, decided)
+    with unit_of_work() as db:
+        page = workshop_report(db, catalog, decided)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Compromise reached" in page and "Audit chain head" in page and "Projections (illustrative)" in page
     assert "Concerns" in page and "+Housing first (v1)" in page

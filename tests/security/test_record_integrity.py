@@ -20,6 +20,8 @@ from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.workshops import authenticate, change_state, create_workshop, get_workshop, join, list_workshops
 from portfolio_engine.security import keys
 from portfolio_engine.security.access import OPERATOR
+from portfolio_engine.services.reports import workshop_report
+from portfolio_engine.services.unit_of_work import unit_of_work
 from portfolio_engine.settings import ROOT
 
 
@@ -261,7 +263,8 @@ def test_removing_the_newest_entries_is_caught_against_a_head_written_down_earli
     add_stance(workshop_id, proposal["id"], workshop["ben"]["id"], "block", "Never")
     assert main(["workshop", "show", "--workshop", workshop_id]) == 0
     head = json.loads(capsys.readouterr().out)["head"]
-    assert head.startswith("6:") and f"<code>{head}</code>" in exports.html_report(catalog, workshop_id)
+    with unit_of_work() as db:
+        assert head.startswith("6:") and f"<code>{head}</code>" in workshop_report(db, catalog, workshop_id)
     _tamper(private_database, "DELETE FROM stances")  # the block, and the newest entry that recorded it
     _tamper(private_database, "DELETE FROM audit_log WHERE seq = 6")
     assert _verify(workshop_id).ok  # without a head, a shorter chain looks whole
@@ -280,7 +283,9 @@ def test_no_passcode_or_token_hash_in_any_export_or_audit_entry(export, workshop
         log = json.dumps(conn.execute("SELECT * FROM audit_log").fetchall())
     assert len(secrets) == 4 and all(secrets)
     exports.write_csv_tables(catalog, workshop_id, tmp_path / "csv")
-    outputs = {"json": exports.export_json(workshop_id), "html": exports.html_report(catalog, workshop_id), "audit_log table": log,
+    with unit_of_work() as db:
+        report = workshop_report(db, catalog, workshop_id)
+    outputs = {"json": exports.export_json(workshop_id), "html": report, "audit_log table": log,
                **{p.name: p.read_text() for p in (tmp_path / "csv").iterdir()}}
     for name, text in outputs.items():
         leaked = [s for s in secrets if s in text or (s.partition("$")[2] or s) in text]
