@@ -1,19 +1,17 @@
 """Compare: 2 to 6 portfolios side by side, with projections, constraints, distance from the residents' vote and stances."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.model.assumptions import default_assumptions
 from portfolio_engine.model.catalog import load_catalog
-from portfolio_engine.model.dynamics import build_model, simulate
 from portfolio_engine.model.studio import display_unit
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.record.comparison import agreement, constraint_checks, distance, side_by_side
 from portfolio_engine.record.decisions import resident_aggregate
 from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop
+from portfolio_engine.services.projection import project_portfolios
 from ui import charts, identity
 from ui.text import plain
 
@@ -67,9 +65,8 @@ formats = {c: st.column_config.NumberColumn(format="percent" if c.endswith("shar
 st.dataframe(shown, hide_index=True, width="stretch", column_config=formats)
 
 st.subheader("Projections (illustrative)")
-model = build_model(catalog, status_quo, default_assumptions(catalog))
-runs = simulate(model, np.array([[picked[label][i] for i in catalog.ids] for label in chosen]), 20)
-st.plotly_chart(charts.overlay([runs.frame(n) for n in range(len(chosen))], chosen), config=charts.CONFIG, key="compare_projection")
+runs = project_portfolios(catalog, status_quo, [picked[label] for label in chosen])
+st.plotly_chart(charts.overlay(runs, chosen), config=charts.CONFIG, key="compare_projection")
 
 st.subheader("Where they agree and where they diverge")
 spread = agreement(catalog, picked).assign(element=lambda t: t["element"].map(names))

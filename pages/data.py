@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from portfolio_engine.community.chdb import mapping
@@ -99,19 +98,10 @@ rows = values(indicator_id)
 city_id = cities[0] if cities else None
 
 series = trend(rows, place_id)
-figure = go.Figure()
-if city_id and city_id != place_id:
-    city = trend(rows, city_id)
-    figure.add_trace(charts.line(city["period_label"], city["value"], f"{place_labels[city_id]}", charts.BASELINE, True))
-shown = series[series["value_status"] == "ok"]
-figure.add_trace(go.Scatter(x=shown["period_label"], y=shown["value"], name=place_labels[place_id], mode="lines+markers",
-                            line={"color": "#2166ac", "width": 3},
-                            error_y={"type": "data", "symmetric": False, "array": (shown["uci"] - shown["value"]).to_numpy(),
-                                     "arrayminus": (shown["value"] - shown["lci"]).to_numpy(), "visible": bool(shown["lci"].notna().any())}))
+city = trend(rows, city_id) if city_id and city_id != place_id else None
 unit = rows["unit"].iloc[0] if len(rows) else ""
-figure.update_layout(height=340, margin=charts.MARGIN, yaxis_title=unit, legend={"orientation": "h", "y": -0.25},
-                     xaxis={"type": "category", "categoryorder": "array", "categoryarray": list(series["period_label"])})
-st.plotly_chart(figure, config=charts.CONFIG, key="data_trend")
+st.plotly_chart(charts.indicator_trend(series, place_labels[place_id], unit, city, place_labels.get(city_id, "")), config=charts.CONFIG,
+                key="data_trend")
 missing = series[series["value_status"] != "ok"]
 for row in missing.itertuples():
     st.caption(f"{row.period_label}: {row.value_status.replace('_', ' ')}{' (' + row.notes + ')' if row.notes else ''}")

@@ -1,20 +1,22 @@
 """Facilitate: create a workshop or sign in with its passcode; join code and QR, lifecycle, decision, exports, audit."""
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 import qrcode
 import streamlit as st
 
-from portfolio_engine import storage
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo
-from portfolio_engine.record import audit, exports
 from portfolio_engine.record.decisions import decisions, departures, record_decision, resident_aggregate
 from portfolio_engine.record.proposals import list_proposals, tallies
 from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
 from portfolio_engine.security import access
+from portfolio_engine.services import reports
+from portfolio_engine.services.unit_of_work import Handle, unit_of_work
+from portfolio_engine.services.workshops import verify_workshop
 from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
@@ -193,8 +195,8 @@ st.dataframe(pd.DataFrame([{"proposal": f"{p['title']} v{p['version']}", **count
              hide_index=True, width="stretch")
 
 st.markdown("**Record and exports**")
-with storage.reading() as db:
-    check = audit.verify(db, workshop.id)
+with unit_of_work() as db:
+    check = verify_workshop(db, workshop.id)
 if check.ok:
     st.success(f"Audit trail intact: {check.entries} entries. Chain head {check.label}")
     st.caption("Write the chain head down (it is also on the printable report): `audit verify --head` with it later "
@@ -203,11 +205,22 @@ else:
     st.error(plain(f"Audit trail broken: {check.problem}"))
 slug = workshop.name.lower().replace(" ", "-")[:40]
 a, b, c = st.columns(3)
-downloads.prepared("JSON (complete)", "record_json", lambda: exports.export_json(workshop.id), f"{slug}.json", "application/json", a)
-downloads.prepared("CSV (proposals)", "record_csv", lambda: exports.proposals_csv(catalog, exports.snapshot(workshop.id)),
+
+
+def from_record(use_case: Callable[[Handle], str]) -> Callable[[], str]:
+    """A download made on request from one snapshot of the record."""
+    def make() -> str:
+        with unit_of_work() as db:
+            return use_case(db)
+    return make
+
+
+downloads.prepared("JSON (complete)", "record_json", from_record(lambda db: reports.workshop_json(db, workshop.id)), f"{slug}.json",
+                   "application/json", a)
+downloads.prepared("CSV (proposals)", "record_csv", from_record(lambda db: reports.proposals_table(db, catalog, workshop.id)),
                    f"{slug}-proposals.csv", "text/csv", b)
-downloads.prepared("printable report (HTML)", "record_html", lambda: exports.html_report(catalog, workshop.id), f"{slug}-report.html",
-                   "text/html", c)
+downloads.prepared("printable report (HTML)", "record_html", from_record(lambda db: reports.workshop_report(db, catalog, workshop.id)),
+                   f"{slug}-report.html", "text/html", c)
 
 st.markdown("**Resident votes**")
 workshop_votes = [v for v in list_votes() if v.workshop_id == workshop.id]

@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +10,10 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import communities_from_values
-from portfolio_engine.model.dynamics import simulate
 from portfolio_engine.model.studio import display_unit
-from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables, problem_from_dict
-from portfolio_engine.optimizer.optimize import frontier, optimize
+from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables
 from portfolio_engine.record.proposals import save_proposal
+from portfolio_engine.services.optimizer import frontier_view, optimizer_view
 from ui import charts, identity, session
 from ui.text import plain
 
@@ -113,12 +111,13 @@ def run(action, spinner: str):
 
 
 if st.button("Find the best portfolio", type="primary", key="run_optimizer"):
-    found = run(lambda raw: (optimize(problem_from_dict(raw)), raw), "Optimizing...")
+    found = run(lambda raw: optimizer_view(raw, status_quo), "Optimizing...")
     if found:
         state.optimize_result = found
 
 if "optimize_result" in state:
-    result, raw = state.optimize_result
+    view = state.optimize_result
+    result, raw = view.proposal, view.document
     st.subheader("Proposal")
     a, b = st.columns(2)
     a.metric(f"Objective (status quo = {result.status_quo_objective:.2f})", f"{result.objective:.4f}",
@@ -141,9 +140,7 @@ if "optimize_result" in state:
     st.plotly_chart(charts.allocations(table, ["status quo", "your sliders", "proposal"], unit), config=charts.CONFIG, key="proposal_bars")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         c: st.column_config.NumberColumn(f"{c} ({unit})", format="%.2f") for c in ("status quo", "your sliders", "proposal")})
-    rows = np.array([[result.allocations[i] for i in catalog.ids], [current[i] for i in catalog.ids], status_quo.vector(catalog)])
-    runs = simulate(problem_from_dict(raw).model, rows, 20)
-    st.plotly_chart(charts.population(runs.frame(0), runs.frame(2)), config=charts.CONFIG, key="proposal_projection")
+    st.plotly_chart(charts.population(view.projection, view.status_quo_projection), config=charts.CONFIG, key="proposal_projection")
     st.markdown("**What one more million would do in each element**")
     st.plotly_chart(charts.marginal_values(result.marginal_values, names), config=charts.CONFIG, key="marginal_values")
     if st.button("Load the proposal into the Allocate sliders", key="load_proposal"):
@@ -168,7 +165,7 @@ first = left.selectbox("First objective", FRONTIER_KINDS, index=1, key="frontier
 second = right.selectbox("Second objective", FRONTIER_KINDS, index=0, key="frontier_second")
 points = points_col.number_input("Points", 10, 20, 15, key="frontier_points")
 if st.button("Trace the frontier", key="run_frontier"):
-    traced = run(lambda raw: (frontier(problem_from_dict(raw), (first, second), int(points)), (first, second)), "Tracing the frontier...")
+    traced = run(lambda raw: (frontier_view(raw, (first, second), int(points)), (first, second)), "Tracing the frontier...")
     if traced:
         state.frontier_result = traced
 

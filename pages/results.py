@@ -3,7 +3,6 @@
 import json
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
@@ -47,9 +46,7 @@ if "no_result" in result:
         st.warning(plain(result["no_result"]))
 elif "allocations" in result:
     amounts = result["allocations"]
-    figure = go.Figure(go.Bar(x=[amounts[k] for k in amounts], y=[names.get(k, k) for k in amounts], orientation="h", marker={"color": "#2166ac"}))
-    figure.update_layout(height=420, margin=charts.MARGIN, yaxis={"autorange": "reversed"}, xaxis_title=vote.currency)
-    st.plotly_chart(figure, config=charts.CONFIG, key="results_bars")
+    st.plotly_chart(charts.amounts_by_category(amounts, names, vote.currency), config=charts.CONFIG, key="results_bars")
     table = pd.DataFrame({"category": [names.get(k, k) for k in amounts], vote.rule: list(amounts.values())})
     for rule, other in outcome["other_rules"].items():
         table[rule] = [other.get("allocations", {}).get(k) for k in amounts]

@@ -4,8 +4,9 @@ import time
 
 import streamlit as st
 
-from portfolio_engine.errors import PortfolioError
+from portfolio_engine.errors import PortfolioError, VoterCodeRefused
 from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.services.ballots import SPLIT_POINTS, check_ballot
 from portfolio_engine.voting.votes import RULE_WORDS, cast, get_vote, list_votes, retry_delay
 from ui.text import plain
 
@@ -54,40 +55,25 @@ if "receipt" in state:
 if "voter_code" not in state:
     state.voter_code = st.query_params.get("code", "")  # a QR card's link fills the code in once
 voter_code = st.text_input("Your voter code", max_chars=20, key="voter_code", placeholder="e.g. 7KM3QX9PTA")
-ballot, problem = {}, None
 if vote.ballot == "split":
-    categories = vote.categories(catalog)
-    st.markdown("**Divide 100 points** across what matters most to you.")
-    given = {c: st.number_input(names.get(c, c), min_value=0, max_value=100, value=0, step=5, key=f"split:{c}") for c in categories}
-    total = sum(given.values())
-    st.metric("Points given", f"{total} of 100")
-    if total != 100:
-        problem = f"Give exactly 100 points (now {total})."
-    ballot = {"allocations": given}
+    st.markdown(f"**Divide {SPLIT_POINTS} points** across what matters most to you.")
+    ballot = {"allocations": {c: st.number_input(names.get(c, c), min_value=0, max_value=SPLIT_POINTS, value=0, step=5, key=f"split:{c}")
+                              for c in vote.categories(catalog)}}
 elif vote.ballot == "cumulative":
     points = vote.options["points"]
     st.markdown(f"**Give {points} points** to the projects you want most.")
-    given = {p["id"]: st.number_input(f"{p['name']} ({p['cost']:,.0f})", min_value=0, max_value=points, value=0, key=f"points:{p['id']}")
-             for p in vote.projects}
-    total = sum(given.values())
-    st.metric("Points given", f"{total} of {points}")
-    if total != points:
-        problem = f"Give exactly {points} points (now {total})."
-    ballot = {"points": given}
+    ballot = {"points": {p["id"]: st.number_input(f"{p['name']} ({p['cost']:,.0f})", min_value=0, max_value=points, value=0,
+                                                  key=f"points:{p['id']}") for p in vote.projects}}
 else:
     st.markdown("**Choose the projects you support.**")
-    chosen = [p["id"] for p in vote.projects if st.checkbox(f"{p['name']} · {p['cost']:,.0f} {vote.currency}", key=f"project:{p['id']}")]
-    ballot = {"projects": chosen}
-    options = vote.options
-    if vote.ballot == "knapsack":
-        spent = sum(p["cost"] for p in vote.projects if p["id"] in chosen)
-        st.metric("Your total", f"{spent:,.0f} of {vote.budget:,.0f}")
-        if spent > vote.budget:
-            problem = f"Your choice costs {spent - vote.budget:,.0f} more than the budget: remove a project."
-    if options.get("min_projects") and len(chosen) < options["min_projects"]:
-        problem = f"Choose at least {options['min_projects']} projects."
-    if options.get("max_projects") and len(chosen) > options["max_projects"]:
-        problem = f"Choose at most {options['max_projects']} projects."
+    ballot = {"projects": [p["id"] for p in vote.projects
+                           if st.checkbox(f"{p['name']} · {p['cost']:,.0f} {vote.currency}", key=f"project:{p['id']}")]}
+checked = check_ballot(catalog, vote, ballot)
+if vote.ballot in ("split", "cumulative"):
+    st.metric("Points given", f"{checked.given:g} of {SPLIT_POINTS if vote.ballot == 'split' else vote.options['points']}")
+elif vote.ballot == "knapsack":
+    st.metric("Your total", f"{checked.given:,.0f} of {vote.budget:,.0f}")
+problem = checked.problem
 
 with st.expander("About you (optional)"):
     neighborhood = st.text_input("Your neighborhood", max_chars=120, key="neighborhood")
@@ -102,9 +88,10 @@ if st.button("Submit my vote", type="primary", disabled=bool(problem) or not vot
     time.sleep(retry_delay(state.get("wrong_codes", 0)))  # slows one session's guessing, not the room sharing its network
     try:
         state.receipt = cast(catalog, vote.id, voter_code, ballot, neighborhood, group, why, publish_why=publish_why)
+    except VoterCodeRefused as err:
+        state.wrong_codes = state.get("wrong_codes", 0) + 1
+        st.error(plain(str(err)))
     except PortfolioError as err:
-        if "voter code" in str(err):
-            state.wrong_codes = state.get("wrong_codes", 0) + 1
         st.error(plain(str(err)))
     else:
         state.wrong_codes = 0

@@ -103,3 +103,25 @@ def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
         traces.append(line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2"))
     return _figure(traces, 420, "% thriving (solid)", yaxis2={"title": {"text": "% suffering (dotted)"}, "overlaying": "y", "side": "right"},
                    legend={"orientation": "h", "y": -0.3})
+
+
+def amounts_by_category(amounts: dict[str, float], names: dict[str, str], currency: str) -> go.Figure:
+    """A vote's result: one horizontal bar per category, in the result's order."""
+    figure = go.Figure(go.Bar(x=[amounts[k] for k in amounts], y=[names.get(k, k) for k in amounts], orientation="h", marker={"color": "#2166ac"}))
+    figure.update_layout(height=420, margin=MARGIN, yaxis={"autorange": "reversed"}, xaxis_title=currency)
+    return figure
+
+
+def indicator_trend(series: pd.DataFrame, name: str, unit: str, city: pd.DataFrame | None = None, city_name: str = "") -> go.Figure:
+    """One place's indicator over time with its confidence interval, against the whole city's faint line when given;
+    missing and suppressed periods keep their place on the axis but draw no point."""
+    figure = go.Figure()
+    if city is not None:
+        figure.add_trace(line(city["period_label"], city["value"], city_name, BASELINE, True))
+    shown = series[series["value_status"] == "ok"]
+    figure.add_trace(go.Scatter(x=shown["period_label"], y=shown["value"], name=name, mode="lines+markers", line={"color": "#2166ac", "width": 3},
+                                error_y={"type": "data", "symmetric": False, "array": (shown["uci"] - shown["value"]).to_numpy(),
+                                         "arrayminus": (shown["value"] - shown["lci"]).to_numpy(), "visible": bool(shown["lci"].notna().any())}))
+    figure.update_layout(height=340, margin=MARGIN, yaxis_title=unit, legend={"orientation": "h", "y": -0.25},
+                         xaxis={"type": "category", "categoryorder": "array", "categoryarray": list(series["period_label"])})
+    return figure
