@@ -49,7 +49,8 @@ def read_split_ballots(text: str) -> tuple[list[str], list[list[float]]]:
     header = [c.strip() for c in rows[0]]
     voter_column = header.index("voter_id")
     categories = [c for n, c in enumerate(header) if n != voter_column]
-    seen, ballots = {}, []
+    seen: dict[str, int] = {}
+    ballots = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue

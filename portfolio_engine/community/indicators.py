@@ -21,6 +21,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,16 +78,16 @@ def period_bounds(label: str) -> tuple[str, str]:
     if estimate:
         end, span = int(estimate.group(1)), int(estimate.group(2))
         return f"{end - span + 1}-01-01", f"{end}-12-31"
-    span = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", text)
-    if span:
-        return f"{span.group(1)}-01-01", f"{span.group(2)}-12-31"
+    between = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})", text)
+    if between:
+        return f"{between.group(1)}-01-01", f"{between.group(2)}-12-31"
     month = re.match(r"([a-z]+)\s+(\d{4})", text)
     if month and month.group(1) in MONTHS:
         year, number = int(month.group(2)), MONTHS[month.group(1)]
         return f"{year}-{number:02d}-01", f"{year}-{number:02d}-{monthrange(year, number)[1]:02d}"
-    year = re.search(r"(\d{4})", text)
-    if year:
-        return f"{year.group(1)}-01-01", f"{year.group(1)}-12-31"
+    single = re.search(r"(\d{4})", text)
+    if single:
+        return f"{single.group(1)}-01-01", f"{single.group(1)}-12-31"
     return "", ""
 
 
@@ -179,7 +180,8 @@ def _records(frame: pd.DataFrame, provenance_id: str):
 def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str, provenance_id: str,
            scratch: sqlite3.Connection | None) -> dict:
     """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts."""
-    seen_hashes, seen_lines, stats = [], [], {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+    seen_hashes, seen_lines = [], []
+    stats: dict[str, Any] = {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
     line = 2
     for chunk in chunks:
         frame = normalize(chunk, catalog, line)

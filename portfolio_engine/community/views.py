@@ -62,7 +62,8 @@ def strengths_and_gaps(place: pd.DataFrame, city: pd.DataFrame) -> tuple[pd.Data
     for indicator_id, part in _ok(place[place["group_type"] == "total"]).groupby("indicator_id"):
         part = part.sort_values("period_end")
         last = part.iloc[-1]
-        reasons_good, reasons_bad = [], []
+        reasons_good: list[str] = []
+        reasons_bad: list[str] = []
         if len(part) >= 2:
             judged = verdict(last["value"] - part.iloc[-2]["value"], last["higher_is_better"])
             (reasons_good if judged == "better" else reasons_bad if judged == "worse" else []).append(f"{judged} than {part.iloc[-2]['period_label']}")

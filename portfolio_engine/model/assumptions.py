@@ -98,7 +98,7 @@ def with_overrides(base: Assumptions, catalog: Catalog, overrides: Mapping[str, 
     unknown = set(overrides) - {"constants", "elements", "label"}
     if unknown:
         raise InvalidAssumptions(f"Assumptions: unknown section(s) {', '.join(sorted(unknown))}.")
-    constants = dict(base.constants)
+    constants: dict[str, Any] = dict(base.constants)  # overrides are checked below
     for name, value in _section(overrides, "constants").items():
         if name not in CONSTANT_RANGES:
             raise InvalidAssumptions(f"Unknown constant '{name}'. Known: {', '.join(CONSTANT_RANGES)}.")

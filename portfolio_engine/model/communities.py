@@ -32,7 +32,7 @@ def start_from_dict(raw: Any, where: str = "communities") -> Start:
         label = f"{where}: community '{row['name']}'"
         values = []
         for field in SHARES + ("vital_level",):
-            value = row.get(field, 1.0 if field == "vital_level" else None)
+            value: Any = row.get(field, 1.0 if field == "vital_level" else None)  # checked by float() below
             try:
                 number = float(value)
             except (TypeError, ValueError, OverflowError):

@@ -256,7 +256,7 @@ def problem_from_dict(raw: Any, catalog: Catalog | None = None) -> Problem:
                 lower[i], upper[i], lower_source[i], upper_source[i] = amount, amount, name, name
             else:
                 tighten(i, amount if kind == "floors" else None, amount if kind == "ceilings" else None, name)
-    families = {}
+    families: dict[str, dict[str, float]] = {}
     for kind in FAMILY_CONSTRAINTS:
         families[kind] = {}
         for family, value in _object(raw.get(kind), kind).items():

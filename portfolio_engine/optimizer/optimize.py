@@ -110,7 +110,7 @@ def project(problem: Problem, point: np.ndarray) -> np.ndarray:
     # variables: x (n), t (n) with t >= |x - point|
     rows = [np.hstack([eye, -eye]), np.hstack([-eye, -eye])]
     limits = [point, -point]
-    if a_ub is not None:
+    if a_ub is not None and b_ub is not None:
         rows.append(np.hstack([a_ub, np.zeros_like(a_ub)]))
         limits.append(b_ub)
     result = linprog(
@@ -156,8 +156,9 @@ def _solve(problem: Problem, score, starts: list[np.ndarray], extra: list[dict] 
     h = STEP * budget
     a_ub, b_ub = _linear_constraints(problem)
     constraints = [{"type": "eq", "fun": lambda y: y.sum() - 1.0, "jac": lambda y: np.ones_like(y)}] + (extra or [])
-    if a_ub is not None:
-        constraints.append({"type": "ineq", "fun": lambda y: b_ub / budget - a_ub @ y, "jac": lambda y: -a_ub})
+    if a_ub is not None and b_ub is not None:
+        a, b = a_ub, b_ub / budget
+        constraints.append({"type": "ineq", "fun": lambda y: b - a @ y, "jac": lambda y: -a})
     bounds = list(zip(problem.lower / budget, problem.upper / budget, strict=True))
 
     low, high = problem.lower / budget, problem.upper / budget
@@ -175,6 +176,7 @@ def _solve(problem: Problem, score, starts: list[np.ndarray], extra: list[dict] 
         value = float(score(candidate)[0])
         if value > best_value + 1e-12:
             best, best_value = candidate, value
+    assert best is not None, "no start gave a finite score"
     return best
 
 
@@ -197,8 +199,7 @@ def _explain(problem: Problem, x: np.ndarray, grad: np.ndarray) -> tuple[tuple[B
     found: list[Binding] = []
     for i in range(len(x)):
         for is_low, sources, bound in ((True, problem.lower_source, problem.lower), (False, problem.upper_source, problem.upper)):
-            if (at_low if is_low else at_high)[i] and sources[i] and not any(b.constraint == sources[i] for b in found):
-                name = sources[i]
+            if (at_low if is_low else at_high)[i] and (name := sources[i]) and not any(b.constraint == name for b in found):
                 gain = budget_value - grad[i] if is_low else grad[i] - budget_value
                 if name.startswith("locks."):
                     gain = abs(grad[i] - budget_value)

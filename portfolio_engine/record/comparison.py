@@ -40,7 +40,7 @@ def constraint_checks(problem: Problem, allocations: Mapping[str, float]) -> lis
     """Each constraint of a problem, whether the portfolio meets it, and by how much it misses (currency)."""
     ids = problem.catalog.ids
     x = np.array([allocations[i] for i in ids])
-    checks = []
+    checks: list[dict] = []
     for i, element in enumerate(ids):
         for source, limit, miss in ((problem.lower_source[i], problem.lower[i], problem.lower[i] - x[i]),
                                     (problem.upper_source[i], problem.upper[i], x[i] - problem.upper[i])):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlite_utils
 
@@ -196,7 +196,7 @@ def select(db: sqlite_utils.Database, table: str, order: str = "created_at", **w
     return rows(db.execute(sql, [where[c] for c in columns]))
 
 
-def select_one(db: sqlite_utils.Database, table: str, **where: object) -> dict | None:
+def select_one(db: sqlite_utils.Database, table: str, **where: Any) -> dict | None:
     found = select(db, table, **where)
     return found[0] if found else None
 

@@ -23,7 +23,7 @@ def column_defaults(db: sqlite_utils.Database, table: str) -> dict[str, object]:
     A column added by a migration holds its default in every row written before it: the audit compares those."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table}")
-    defaults = {}
+    defaults: dict[str, object] = {}
     for column in rows(db.execute(f"PRAGMA table_info({table})")):
         literal = column["dflt_value"]
         if literal is None or literal.upper() == "NULL":

@@ -9,6 +9,7 @@ shared real elections and on generated ones (tests/voting/test_project_rules.py)
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 
@@ -41,8 +42,8 @@ def prepare(election: Election, satisfaction: str = "cost") -> Ballots:
     for ballot in election.ballots():
         key = tuple(sorted(zip(ballot[0], ballot[1], strict=False)))
         groups[key] = groups.get(key, 0) + 1
-    supporters = [[] for _ in ids]
-    utilities = [[] for _ in ids]
+    supporters: list[list[int]] = [[] for _ in ids]
+    utilities: list[list[float]] = [[] for _ in ids]
     for g, key in enumerate(groups):
         for project_id, points in key:
             value = float(costs[index[project_id]]) if satisfaction == "cost" else float(points)
@@ -81,7 +82,7 @@ def _equal_shares(ballots: Ballots, per_voter: float) -> list[int]:
     chosen = []
     while alive:
         best, tied = np.inf, []
-        for i in sorted(alive, key=alive.get):
+        for i in sorted(alive, key=alive.__getitem__):
             s, u = ballots.supporters[i], ballots.utilities[i]
             money = budgets[s] * w[s]
             if money.sum() < costs[i] * (1 - TIE):
@@ -141,4 +142,4 @@ def equal_shares(ballots: Ballots, add1: bool = False) -> list[str]:
 
 def run(election: Election, rule: str, satisfaction: str = "cost") -> list[str]:
     """The projects a project rule of the registry (voting/rules.py) selects; an unknown or split rule is refused."""
-    return rules.get(rule, "approval").count(rules.Tally(election=election, satisfaction=satisfaction))
+    return cast(list[str], rules.get(rule, "approval").count(rules.Tally(election=election, satisfaction=satisfaction)))

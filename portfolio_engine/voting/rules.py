@@ -59,6 +59,7 @@ def _projects(add1: bool | None, fill: bool = False) -> Callable[[Tally], list[s
     def count(tally: Tally) -> list[str]:
         from portfolio_engine.voting import project_rules
 
+        assert tally.election is not None, "a project rule counts an election"
         ballots = project_rules.prepare(tally.election, tally.satisfaction)
         if add1 is None:
             return project_rules.greedy(ballots)

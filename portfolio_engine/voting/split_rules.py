@@ -12,6 +12,7 @@ Every ballot is first divided by its own total. Results are scaled to the budget
 """
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 
@@ -89,4 +90,4 @@ def welfare_phantoms(shares: np.ndarray) -> np.ndarray:
 def aggregate(ballots: np.ndarray, rule: str, budget: float) -> np.ndarray:
     """Amounts per category (columns of `ballots`) under the rule (voting/rules.py), adding up to the budget."""
     counter = rules.get(rule, "split").count
-    return counter(rules.Tally(shares=normalize(ballots))) * budget
+    return cast(np.ndarray, counter(rules.Tally(shares=normalize(ballots)))) * budget
