@@ -12,6 +12,8 @@ import math
 import secrets
 from collections import Counter
 from pathlib import Path
+from types import UnionType
+from typing import Any
 
 import numpy as np
 from cryptography.exceptions import InvalidSignature
@@ -63,7 +65,7 @@ def integrity(vote_id: str, path: Path | None = None, head: str | None = None) -
         return audit.verify(db, vote_id, head)
 
 
-def _withheld(problem: str) -> str:
+def _withheld(problem: str | None) -> str:
     return (f"Not counted: the vote's record does not verify ({problem}) Results are withheld until the administrator restores "
             "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details.")
 
@@ -77,7 +79,7 @@ def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     with storage.reading(path) as db:
         codes = storage.voter_codes_issued(db, vote.id)
     others = rule_names(vote.ballot)
-    outcome = {
+    outcome: dict[str, Any] = {
         "vote": vote.id, "title": vote.title, "state": vote.state, "rules_hash": vote.rules_hash,
         "record": {"ok": check.ok, "entries": check.entries, "head": check.label, "problem": check.problem},
         "turnout": {"ballots": len(ballots), "online": sum(1 for b in ballots if not b["paper"]),
@@ -159,7 +161,7 @@ def bundle(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     return {**content, "signature": {"algorithm": "Ed25519", "public_key": public_key(vote.id), "value": signature.hex()}}
 
 
-def _require(data: dict, key: str, kind: type | tuple[type, ...], what: str) -> object:
+def _require(data: dict, key: str, kind: type | UnionType | tuple[type, ...], what: str) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
         raise InputFormatError(f"This bundle is malformed: '{key}' should be {what}.")
