@@ -46,10 +46,13 @@ nginx:
 
 test: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py
 
+# ruff on everything; mypy on the engine (files and strictness in pyproject.toml's [tool.mypy]).
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy

@@ -20,6 +20,7 @@ place, so an export of the log carries no credential and the chain still verifie
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, overload
 
 import sqlite_utils
 
@@ -67,6 +68,10 @@ def secret_digest(value: str) -> str:
     return DIGEST + keyed_hash("secret-field:" + value)
 
 
+@overload
+def audited(row: dict) -> dict: ...
+@overload
+def audited(row: None) -> None: ...
 def audited(row: dict | None) -> dict | None:
     """A stored row as the log records it: every secret field replaced by its keyed digest."""
     if row is None:
@@ -143,7 +148,7 @@ def append(db: sqlite_utils.Database, workshop_id: str, actor: str, action: str,
     if before is not None and _differs(db, entity, previous, before):
         raise _mismatch(entity, entity_id, workshop_id)
     last = storage.last_audit(db, workshop_id)
-    entry = {
+    entry: dict[str, Any] = {
         "workshop_id": workshop_id, "seq": (last["seq"] + 1) if last else 1, "actor": actor, "action": action,
         "entity": entity, "entity_id": audited_id(entity, entity_id), "before": previous, "after": _state(after),
         "created_at": now(), "prev_hash": last["hash"] if last else GENESIS,
@@ -178,7 +183,8 @@ class Verification:
 
 def _chain_problem(entries: list[dict]) -> tuple[str | None, dict[tuple[str, str], dict]]:
     """The first broken link or forgiven edit of the chain, and each row's latest entry."""
-    previous, latest = GENESIS, {}
+    previous = GENESIS
+    latest: dict[tuple[str, str], dict] = {}
     for expected_seq, entry in enumerate(entries, start=1):
         where = f"Audit entry {entry['seq']} ({entry['action']} {entry['entity_id']})"
         if entry["seq"] != expected_seq:
@@ -203,8 +209,8 @@ def _rows_problem(db: sqlite_utils.Database, chain_id: str, latest: dict[tuple[s
     """The first stored row of the chain that differs from, lacks or escapes its latest audit entry."""
     stored: dict[tuple[str, str], dict] = {}
     for entity, spec in ENTITIES.items():
-        for row in storage.select(db, spec.table, **{spec.chain_column: chain_id}):
-            stored[(entity, audited_id(entity, row[spec.id_column]))] = row
+        for found in storage.select(db, spec.table, **{spec.chain_column: chain_id}):
+            stored[(entity, audited_id(entity, found[spec.id_column]))] = found
     for (entity, entity_id), entry in latest.items():
         row = stored.get((entity, entity_id))
         where = f"Audit entry {entry['seq']} ({entry['action']} {entity_id})"

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from portfolio_engine import storage
 from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
@@ -49,7 +50,7 @@ def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode
                     f"The chosen portfolio departs from the residents' vote by more than {workshop.deviation_threshold:.0%} of the budget "
                     f"in {', '.join(missing)}: give a justification for each."
                 )
-        row = {"id": new_id("d"), "workshop_id": workshop_id, "proposal_id": proposal_id, "rationale": rationale,
+        row: dict[str, Any] = {"id": new_id("d"), "workshop_id": workshop_id, "proposal_id": proposal_id, "rationale": rationale,
                "justifications": audit.canonical(justifications), "revision_reason": text(revision_reason, "reason", required=False) or None,
                "chain_head": audit.chain_head(db, workshop_id), "created_at": audit.now()}
         storage.insert(db, "decisions", row)

@@ -182,8 +182,9 @@ def _json_object(required: bool = True, values: Callable[[Any, str], Any] | None
         parsed = parse_json(value, where) if isinstance(value, str) else None
         if not isinstance(parsed, dict):
             raise _fail(where, "must be a JSON object written as text")
-        for key, item in parsed.items() if values else ():
-            values(item, f"{where} ({key})")
+        if values is not None:
+            for key, item in parsed.items():
+                values(item, f"{where} ({key})")
         return value
     return check
 
@@ -310,7 +311,7 @@ def _check_references(data: dict) -> None:
     """Every row belongs to the workshop, ids are unique, and every reference names a row of the file (parents before versions)."""
     workshop_id = data["workshop"]["id"]
     seen = {workshop_id}
-    known = {table: set() for table in TABLES}
+    known: dict[str, set] = {table: set() for table in TABLES}
     links = {"participant_id": "participants", "proposal_id": "proposals", "parent_id": "proposals"}
     for table in TABLES:
         for n, row in enumerate(data[table]):

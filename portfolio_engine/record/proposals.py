@@ -3,6 +3,7 @@
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from portfolio_engine import storage
 from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
@@ -73,7 +74,7 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
             raise NotAllowed("The workshop is decided: only a new version of a proposal, with a reason, can be saved.")
         if reason:
             details["revision_reason"] = text(reason, "reason")
-        row = {"id": new_id("p"), "workshop_id": workshop_id, "participant_id": participant_id, "title": title,
+        row: dict[str, Any] = {"id": new_id("p"), "workshop_id": workshop_id, "participant_id": participant_id, "title": title,
                "rationale": rationale, "allocations": audit.canonical(portfolio.allocations), "notes": audit.canonical(notes),
                "origin": origin, "origin_details": audit.canonical(details),
                "assumptions": audit.canonical(assumptions) if assumptions else None, "parent_id": parent_id,

@@ -7,6 +7,7 @@ allows is the table ALLOWED, enforced here for every surface (pages and command 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from portfolio_engine import limits, storage
 from portfolio_engine.errors import NotAllowed, NotAuthorized, NotFound, PortfolioError, TooManyAttempts
@@ -85,7 +86,7 @@ def create_workshop(catalog: Catalog, name: str, budget: float, passcode: str, s
         join_code = code(6)
         while storage.select_one(db, "workshops", join_code=join_code):
             join_code = code(6)
-        row = {"id": new_id("w"), "name": name, "budget": float(budget), "currency": currency, "status_quo": audit.canonical(sq),
+        row: dict[str, Any] = {"id": new_id("w"), "name": name, "budget": float(budget), "currency": currency, "status_quo": audit.canonical(sq),
                "constraints": audit.canonical(constraints) if constraints else None, "passcode_hash": hash_passcode(passcode),
                "join_code": join_code, "state": "open", "deviation_threshold": float(deviation_threshold), "created_at": audit.now()}
         storage.insert(db, "workshops", row)
@@ -201,6 +202,7 @@ def change_state(workshop_id: str, target: str, passcode: str, path: Path | None
         raise PortfolioError(f"Unknown state '{target}'. States: {', '.join(STATES)}.")
     with storage.writing(path) as db:
         before = storage.select_one(db, "workshops", id=workshop_id)
+        assert before is not None  # authenticate() found it
         current = before["state"]
         if target == "decided" and current == "deciding":
             raise NotAllowed("Record the decision (with its rationale) to move the workshop to decided.")
@@ -208,5 +210,6 @@ def change_state(workshop_id: str, target: str, passcode: str, path: Path | None
             raise NotAllowed(f"A workshop that is {current} cannot move to {target}; next: {', '.join(sorted(TRANSITIONS[current])) or 'nothing'}.")
         storage.update(db, "workshops", workshop_id, {"state": target})
         after = storage.select_one(db, "workshops", id=workshop_id)
+        assert after is not None  # updated just above
         audit.append(db, workshop_id, "facilitator", f"workshop.{target}", "workshop", workshop_id, before, after)
     return _workshop(after)

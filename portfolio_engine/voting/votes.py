@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -118,13 +119,14 @@ def create_vote(catalog: Catalog, title: str, ballot: str, rule: str, budget: fl
         require(grant, "steward")
         if len(passcode or "") < MIN_PASSCODE:
             raise PortfolioError(f"A vote outside a workshop needs its own passcode of at least {MIN_PASSCODE} characters.")
-        passcode_hash = hash_passcode(passcode)
+        passcode_hash = hash_passcode(passcode or "")
     options = {"split_over": split_over, "min_projects": min_projects, "max_projects": max_projects, "points": points,
                "min_spend_share": min_spend_share, "allow_revote": allow_revote}
-    row = {"id": new_id("v"), "workshop_id": workshop_id, "title": text(title, "title"), "ballot": ballot, "rule": rule,
+    row: dict[str, Any] = {"id": new_id("v"), "workshop_id": workshop_id, "title": text(title, "title"), "ballot": ballot, "rule": rule,
            "budget": float(budget), "currency": text(currency, "currency"), "options": audit.canonical(options),
            "projects": audit.canonical(projects or []), "state": "draft", "rules_hash": None, "passcode_hash": passcode_hash,
            "created_at": audit.now(), "opened_at": None, "closed_at": None, "purged_at": None}
+    assert grant is not None  # require() refused a missing grant
     with storage.writing(path) as db:
         _insert(db, row["id"], grant.role, "vote.create", "vote", row)
     return _vote(row)
@@ -188,7 +190,7 @@ def _authorize(vote_id: str, passcode: str | None, path: Path | None, grant: Gra
     if row.workshop_id:
         return authenticate(row.workshop_id, passcode or "", path).role
     with storage.reading(path) as db:
-        stored = storage.select_one(db, "votes", id=row.id)["passcode_hash"] or ""
+        stored = (storage.select_one(db, "votes", id=row.id) or {}).get("passcode_hash") or ""
     attempt(f"vote:{row.id}", current_client(), lambda: bool(stored) and check_passcode(passcode or "", stored), path)
     return "vote facilitator"
 
@@ -245,7 +247,7 @@ def generate_codes(vote_id: str, count: int, passcode: str | None, path: Path | 
     if not 1 <= count <= 100_000:
         raise PortfolioError("Generate between 1 and 100,000 codes at a time.")
     actor = _authorize(vote_id, passcode, path, grant)
-    codes = []
+    codes: list[str] = []
     with storage.writing(path) as db:
         if _locked(db, vote_id)["state"] == "closed":
             raise NotAllowed("The vote is closed: no new codes.")
@@ -405,7 +407,7 @@ def _csv_rows(csv_text: str, what: str) -> tuple[list[str], list[tuple[int, dict
         header = [h.strip() for h in next(reader, [])]
         if len(header) > limits.MAX_COLUMNS:
             raise InputFormatError(f"The {what} file has {len(header):,} columns; at most {limits.MAX_COLUMNS} are read.")
-        rows = []
+        rows: list[tuple[int, dict]] = []
         for fields in reader:
             if not any(f.strip() for f in fields):
                 continue
@@ -458,6 +460,7 @@ def _paper_content(vote: Vote, catalog: Catalog, line: int, paper_id: str, row: 
         except (ValueError, OverflowError):
             wanted = {"split": "an amount", "cumulative": "whole points"}.get(vote.ballot, "1, x or yes for a chosen project (blank or 0 otherwise)")
             raise InputFormatError(f"Line {line} (paper {paper_id}), column '{column}': {value[:40]!r} is not {wanted}.") from None
+    raw: dict[str, Any]
     if vote.ballot == "split":
         raw = {"allocations": cells}
     elif vote.ballot == "cumulative":
@@ -484,7 +487,8 @@ def _read_paper(vote: Vote, catalog: Catalog, csv_text: str) -> list[dict]:
     _check_paper_header(header, vote.categories(catalog))
     if not rows:
         raise InputFormatError("The paper ballots file has no ballots.")
-    records, codes = [], {}
+    records: list[dict] = []
+    codes: dict[str, int] = {}
     for line, paper_id, row in _identified_rows(rows, "paper_id"):
         voter_code = normalize_code(row.get("code") or "")
         hashed = keyed_hash(f"code:{voter_code}") if voter_code else None
@@ -547,7 +551,7 @@ def _purge(db, vote_id: str, actor: str) -> int:
     """Unlink every ballot from its code and blank its unpublished 'why', each an audited update; returns ballots changed."""
     changed = 0
     for ballot in storage.select(db, "ballots", vote_id=vote_id):
-        changes = {"code_hash": None} if ballot["code_hash"] else {}
+        changes: dict[str, str | None] = {"code_hash": None} if ballot["code_hash"] else {}
         if ballot["why"] and not ballot["why_public"]:
             changes["why"] = ""
         if changes:
@@ -570,6 +574,7 @@ def purge(vote_id: str, passcode: str | None, path: Path | None = None, *, grant
 def purge_expired(grant: Grant | None, days: int | None = None, path: Path | None = None) -> list[str]:
     """Purge every vote closed more than `days` ago (the retention setting by default) that was not purged yet (operator or steward)."""
     require(grant, "steward")
+    assert grant is not None  # require() refused a missing grant
     days = settings.retention_days() if days is None else days
     cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     purged = []
