@@ -7,7 +7,8 @@ import streamlit as st
 from portfolio_engine.errors import PortfolioError, VoterCodeRefused
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.services.ballots import SPLIT_POINTS, check_ballot
-from portfolio_engine.voting.votes import RULE_WORDS, cast, get_vote, list_votes, retry_delay
+from portfolio_engine.voting import rules
+from portfolio_engine.voting.votes import cast, get_vote, list_votes, retry_delay
 from ui.text import plain
 
 catalog = load_catalog()
@@ -32,7 +33,7 @@ if vote.state != "open":
 
 st.subheader(plain(vote.title))
 st.caption(f"Rules fingerprint {vote.rules_hash[:12]} (shown again with the results). Budget {vote.budget:,.0f} {vote.currency}. "
-           f"How it is counted: {RULE_WORDS[vote.rule]}")
+           f"How it is counted: {rules.get(vote.rule).words}")
 BALLOT_KEYS = ("voter_code", "neighborhood", "group", "why", "publish_why")
 
 

@@ -17,14 +17,14 @@ def project_portfolios(catalog: Catalog, status_quo: Portfolio, portfolios: Sequ
                        overrides: Sequence[dict | None] | None = None, model: Model | None = None) -> list[pd.DataFrame]:
     """Each portfolio's run, one row per year, simulated together under the default assumptions (or `model`, say an optimizer
     problem's). A portfolio with assumption edits of its own (`overrides[n]`, as a proposal saves them) is projected under them."""
-    defaults = default_assumptions(catalog)
-    shared = model or build_model(catalog, status_quo, defaults)
+    shared = model or build_model(catalog, status_quo, default_assumptions(catalog))
     rows = np.array([[amounts[i] for i in catalog.ids] for amounts in portfolios])
     runs = simulate(shared, rows, years)
     frames = [runs.frame(n) for n in range(len(rows))]
     for n, own in enumerate(overrides or ()):
         if own:
-            frames[n] = simulate(build_model(catalog, status_quo, with_overrides(defaults, catalog, own)), rows[n], years).frame(0)
+            edited = with_overrides(default_assumptions(catalog), catalog, own)  # a proposal's edits start from the shipped defaults
+            frames[n] = simulate(build_model(catalog, status_quo, edited), rows[n], years).frame(0)
     return frames
 
 

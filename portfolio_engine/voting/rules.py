@@ -107,11 +107,6 @@ def get(name: str, ballot: str | None = None) -> Rule:
     return rule
 
 
-def words() -> dict[str, str]:
-    """Each rule's plain words, for the ballot and results pages."""
-    return {name: rule.words for name, rule in RULES.items()}
-
-
 def help_text() -> str:
     """The rules per ballot, for the command line's help."""
     return f"split: {'|'.join(names('split'))}; projects: {'|'.join(names('knapsack'))}"

@@ -32,7 +32,6 @@ from portfolio_engine.security.keys import check_passcode, code, hash_passcode, 
 from portfolio_engine.voting import pabulib, rules, split_rules
 
 BALLOTS = rules.BALLOTS
-RULE_WORDS = rules.words()
 SMALL_GROUP = 5
 CODE_LENGTH = 10
 BUNDLE_FORMAT = "commons-portfolio-vote-bundle/2"
