@@ -25,8 +25,8 @@ from portfolio_engine.model.batch import read_batch
 from portfolio_engine.model.communities import read_start, start_from_dict
 from portfolio_engine.model.portfolio import portfolio_from_dict, read_portfolio
 from portfolio_engine.optimizer.constraints import problem_from_dict, read_problem
-from portfolio_engine.voting import pabulib
-from portfolio_engine.voting.split_rules import RULES, aggregate
+from portfolio_engine.voting import pabulib, rules
+from portfolio_engine.voting.split_rules import aggregate
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -175,7 +175,7 @@ def test_batch_csv(catalog, rows, separator):
 
 
 @FAST
-@given(st.lists(st.lists(CELLS, max_size=5), max_size=6), st.sampled_from(RULES))
+@given(st.lists(st.lists(CELLS, max_size=5), max_size=6), st.sampled_from(rules.names("split")))
 def test_split_ballots_and_rules(rows, rule):
     text = "\n".join(",".join(row) for row in [["voter_id", "a", "b"], *rows])
 

@@ -1,19 +1,24 @@
 """The installation key: made once, even when several server processes start together."""
 
-import multiprocessing
+import os
 import stat
-from concurrent.futures import ProcessPoolExecutor
+import subprocess
+import sys
 
 from portfolio_engine.security.keys import secret_key
+from portfolio_engine.settings import ROOT
+
+READ_KEY = "from portfolio_engine.security.keys import secret_key; print(secret_key().decode())"
 
 
 def test_processes_starting_together_all_get_one_key(tmp_path, monkeypatch):
-    """Each worker is a fresh process (spawn) that inherits the settings and asks for the key at once."""
+    """24 fresh processes started together, each asking for the key at once (as `make serve`'s workers do)."""
     path = tmp_path / "keys" / "secret.key"
     monkeypatch.setenv("PORTFOLIO_SECRET_FILE", str(path))
     monkeypatch.delenv("PORTFOLIO_SECRET", raising=False)
-    with ProcessPoolExecutor(6, mp_context=multiprocessing.get_context("spawn")) as pool:
-        keys = [future.result() for future in [pool.submit(secret_key) for _ in range(24)]]
+    workers = [subprocess.Popen([sys.executable, "-c", READ_KEY], cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
+               for _ in range(24)]
+    keys = [worker.communicate(timeout=120)[0].strip() for worker in workers]
     assert len(set(keys)) == 1 and len(keys[0]) == 64
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["secret.key"]  # no drafts left behind
