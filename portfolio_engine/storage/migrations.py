@@ -6,8 +6,8 @@ number of migrations applied. Ledgers written before names identified migrations
 position: their first seven versions are the first seven migrations below.
 
 To change a table, append a migration (adding a nullable column keeps every audit chain valid:
-entries cover the columns they recorded, see record/audit.py), then give the column to the export
-fields (record/exports.py) and to docs/architecture.md's list.
+entries cover the columns they recorded, see record/audit.py), then give the column to its table's row
+type (row_types.py), to the export fields (record/exports.py) and to docs/architecture.md's list.
 """
 
 from collections.abc import Callable

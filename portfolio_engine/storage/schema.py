@@ -2,10 +2,12 @@
 
 The DDL here is shipped history: the migrations that run it never change, so a table changes only
 through a new migration (see migrations.py). Code reads rows as dicts keyed by column name, so a
-column added later never shifts what a reader gets.
+column added later never shifts what a reader gets; each table's row type (row_types.py) names those columns.
 """
 
 import sqlite3
+
+from portfolio_engine.storage.row_types import ROW_TYPES
 
 WORKSHOP_TABLES = """
 CREATE TABLE workshops (
@@ -88,8 +90,7 @@ CREATE INDEX signin_log_scope ON signin_log (scope, at);
 
 META_TABLE = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
-TABLES = frozenset({"workshops", "participants", "proposals", "stances", "decisions", "audit_log", "provenance", "indicator_values", "votes",
-                    "voter_codes", "ballots", "signin_attempts", "signin_log"})
+TABLES = frozenset(ROW_TYPES)  # the tables code may name: those with a row type (row_types.py)
 
 
 def rows(cursor: sqlite3.Cursor) -> list[dict]:
