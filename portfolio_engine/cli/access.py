@@ -7,6 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
+from portfolio_engine.cli.parsing import action, group
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.security import access
 
@@ -40,25 +41,19 @@ def signin_unlock(args) -> str:
 
 
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
-    text = "Set the instance's data steward passcode (needed to import community data, create workshops and votes)."
-    group = commands.add_parser("steward", help=text, description=text)
-    sub = group.add_subparsers(dest="action", required=True, parser_class=parser_class)
-    p = sub.add_parser("set", help="Store the steward passcode's hash (PORTFOLIO_STEWARD_FILE or steward.hash beside the database).",
-                       description="Read the passcode from the first line of a file and store its salted scrypt hash.")
-    p.add_argument("--passcode-file", type=Path, required=True)
+    sub = group(commands, "steward", "Set the instance's data steward passcode (needed to import community data, create workshops and votes).",
+                parser_class)
+    p = action(sub, "set", "Store the steward passcode's hash (PORTFOLIO_STEWARD_FILE or steward.hash beside the database).", steward_set,
+               "--passcode-file", description="Read the passcode from the first line of a file and store its salted scrypt hash.")
     p.add_argument("--replace", action="store_true", help="replace an existing steward passcode")
-    p.set_defaults(run=steward_set)
 
-    text = "Show or lift sign-in waits and locks (after repeated wrong passcodes or codes)."
-    group = commands.add_parser("signin", help=text, description=text)
-    sub = group.add_subparsers(dest="action", required=True, parser_class=parser_class)
+    sub = group(commands, "signin", "Show or lift sign-in waits and locks (after repeated wrong passcodes or codes).", parser_class)
     for name, run, help_ in (("list", signin_list, "Failure counters and the latest attempts of a scope."),
                              ("unlock", signin_unlock, "Lift the waits and locks of a scope (one client with --client).")):
-        p = sub.add_parser(name, help=help_, description=help_)
+        p = action(sub, name, help_, run)
         where = p.add_mutually_exclusive_group(required=True)
         where.add_argument("--workshop", help="a workshop's facilitator sign-in")
         where.add_argument("--vote", help="a standalone vote's passcode sign-in")
         where.add_argument("--scope", choices=["steward", "join"], help="the data steward's sign-in, or join codes")
         if name == "unlock":
             p.add_argument("--client", help="only this client (as listed)")
-        p.set_defaults(run=run)

@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from portfolio_engine.cli.parsing import group
 from portfolio_engine.community.importers import IMPORT_KINDS, ImportOptions
 from portfolio_engine.community.indicators import catalog_of_indicators, export_long, values
 from portfolio_engine.errors import InputFormatError
@@ -63,8 +64,7 @@ def indicators_view(args) -> str:
 
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
     text = "Import, list and export community indicators; build the projection's communities file."
-    group = commands.add_parser("indicators", help=text, description=text)
-    sub = group.add_subparsers(dest="action", required=True, parser_class=parser_class)
+    sub = group(commands, "indicators", text, parser_class)
     p = sub.add_parser("import", help="Import a long-format, City Health Dashboard or survey CSV.",
                        description="Import a file (all or nothing); prints a JSON summary.")
     p.add_argument("file", type=Path)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from portfolio_engine import limits
+from portfolio_engine.cli.parsing import action, group
 from portfolio_engine.cli.workshop import format_table, read_passcode
 from portfolio_engine.errors import InputFormatError, RecordBroken, VerificationFailed
 from portfolio_engine.jsonfile import read_json
@@ -125,9 +126,8 @@ def vote_purge(args) -> str:
 
 def register(commands: argparse._SubParsersAction, parser_class) -> None:
     text = "Resident votes: create, open and close, voter codes, cast, paper ballots, results, bundles."
-    group = commands.add_parser("vote", help=text, description=text)
-    sub = group.add_subparsers(dest="action", required=True, parser_class=parser_class)
-    p = sub.add_parser("create", help="Create a vote (draft).", description="Create a vote; prints its id.")
+    sub = group(commands, "vote", text, parser_class)
+    p = action(sub, "create", "Create a vote (draft).", vote_create, "--passcode-file", description="Create a vote; prints its id.")
     p.add_argument("--workshop", help="workshop id (its facilitator passcode authorizes); without it the vote has its own passcode")
     p.add_argument("--ballot", choices=votes.BALLOTS, required=True)
     p.add_argument("--rule", required=True, choices=tuple(rules.RULES), metavar="RULE", help=rules.help_text())
@@ -141,61 +141,37 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--points", type=int)
     p.add_argument("--min-spend", type=float, help="knapsack: minimum spend as a share of the budget")
     p.add_argument("--no-revote", action="store_true", help="a code cannot replace its ballot")
-    p.add_argument("--passcode-file", type=Path, required=True)
-    p.set_defaults(run=vote_create)
-    for action, help_text in (("open", "Open a vote (freezes its rules)."), ("close", "Close a vote.")):
-        p = sub.add_parser(action, help=help_text, description=help_text)
-        p.add_argument("--vote", required=True)
-        p.add_argument("--passcode-file", type=Path, required=True)
-        p.set_defaults(run=vote_state)
-    p = sub.add_parser("codes", help="Generate one-time voter codes (CSV).", description="Print N new voter codes as CSV.")
-    p.add_argument("--vote", required=True)
+    action(sub, "open", "Open a vote (freezes its rules).", vote_state, "--vote", "--passcode-file")
+    action(sub, "close", "Close a vote.", vote_state, "--vote", "--passcode-file")
+    p = action(sub, "codes", "Generate one-time voter codes (CSV).", vote_codes, "--vote", "--passcode-file",
+               description="Print N new voter codes as CSV.")
     p.add_argument("--count", type=int, required=True)
-    p.add_argument("--passcode-file", type=Path, required=True)
-    p.set_defaults(run=vote_codes)
-    p = sub.add_parser("cast", help="Cast a ballot with a voter code; prints the receipt.", description="Cast a ballot.")
-    p.add_argument("--vote", required=True)
-    p.add_argument("--code", required=True)
+    p = action(sub, "cast", "Cast a ballot with a voter code; prints the receipt.", vote_cast, "--vote", "--code", description="Cast a ballot.")
     p.add_argument("--ballot", type=Path, required=True, help="JSON: {allocations: {...}} | {projects: [...]} | {points: {...}}")
-    p.set_defaults(run=vote_cast)
-    p = sub.add_parser("import-paper", help="Import paper ballots (CSV).", description="paper_id plus the ballot's columns.")
-    p.add_argument("--vote", required=True)
+    p = action(sub, "import-paper", "Import paper ballots (CSV).", vote_import_paper, "--vote", "--passcode-file",
+               description="paper_id plus the ballot's columns.")
     p.add_argument("file", type=Path)
-    p.add_argument("--passcode-file", type=Path, required=True)
-    p.set_defaults(run=vote_import_paper)
-    p = sub.add_parser("results", help="Results under the frozen rule (and the others).", description="Print the results.")
-    p.add_argument("--vote", required=True)
+    p = action(sub, "results", "Results under the frozen rule (and the others).", vote_results, "--vote", description="Print the results.")
     p.add_argument("--format", choices=["json", "csv"], default="json")
-    p.set_defaults(run=vote_results)
-    p = sub.add_parser("bundle", help="Write the results bundle.", description="Rules, anonymized ballots, result and hashes.")
-    p.add_argument("--vote", required=True)
+    p = action(sub, "bundle", "Write the results bundle.", vote_bundle, "--vote", description="Rules, anonymized ballots, result and hashes.")
     p.add_argument("--out", type=Path, required=True)
-    p.set_defaults(run=vote_bundle)
-    p = sub.add_parser("export-pb", help="Export a project vote's ballots as a pabulib file.", description="Anonymized .pb export.")
-    p.add_argument("--vote", required=True)
+    p = action(sub, "export-pb", "Export a project vote's ballots as a pabulib file.", vote_export_pb, "--vote",
+               description="Anonymized .pb export.")
     p.add_argument("--out", type=Path, required=True)
-    p.set_defaults(run=vote_export_pb)
-    p = sub.add_parser("verify", help="Check a results bundle's signature and recompute it; exit 1 naming a difference.",
-                       description="Verify a bundle without any server secret.")
+    p = action(sub, "verify", "Check a results bundle's signature and recompute it; exit 1 naming a difference.", vote_verify,
+               description="Verify a bundle without any server secret.")
     p.add_argument("bundle", type=Path)
     p.add_argument("--public-key", help="the vote's published key (hex, from the Results page or 'vote public-key')")
-    p.set_defaults(run=vote_verify)
-    p = sub.add_parser("audit", help="Verify the vote's audit chain; exit 1 naming the first problem.",
-                       description="Check every ballot, code and rule change of a vote against its audit chain.")
-    p.add_argument("--vote", required=True)
+    p = action(sub, "audit", "Verify the vote's audit chain; exit 1 naming the first problem.", vote_audit, "--vote",
+               description="Check every ballot, code and rule change of a vote against its audit chain.")
     p.add_argument("--head", help="a chain head written down earlier ('entries:hash', e.g. a bundle's record_head)")
-    p.set_defaults(run=vote_audit)
-    p = sub.add_parser("public-key", help="Print the key that checks the vote's bundles.", description="The vote's Ed25519 public key (hex).")
-    p.add_argument("--vote", required=True)
-    p.set_defaults(run=vote_public_key)
-    p = sub.add_parser("receipt", help="Whether the ballot with this receipt is counted.", description="Check a receipt code.")
-    p.add_argument("--vote", required=True)
-    p.add_argument("--code", required=True, help="the receipt code")
-    p.set_defaults(run=vote_receipt)
-    p = sub.add_parser("purge", help="Retention: forget codes and unpublished free text of a closed vote (audited).",
-                       description="Purge one closed vote now, or --expired: every vote closed longer than PORTFOLIO_VOTE_RETENTION_DAYS.")
+    action(sub, "public-key", "Print the key that checks the vote's bundles.", vote_public_key, "--vote",
+           description="The vote's Ed25519 public key (hex).")
+    action(sub, "receipt", "Whether the ballot with this receipt is counted.", vote_receipt, "--vote", "--code",
+           description="Check a receipt code.")
+    p = action(sub, "purge", "Retention: forget codes and unpublished free text of a closed vote (audited).", vote_purge,
+               description="Purge one closed vote now, or --expired: every vote closed longer than PORTFOLIO_VOTE_RETENTION_DAYS.")
     p.add_argument("--vote")
     p.add_argument("--passcode-file", type=Path)
     p.add_argument("--expired", action="store_true", help="every vote closed longer ago than the retention period (operator)")
     p.add_argument("--days", type=int, help="with --expired: override the retention period")
-    p.set_defaults(run=vote_purge)
