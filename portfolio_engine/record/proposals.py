@@ -84,6 +84,12 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
     return _proposal(row)
 
 
+def _with_people(db, workshop_id: str, table: str) -> tuple[list[dict], dict[str, dict]]:
+    """A workshop's rows of `table`, oldest first, and its participants by id (to name who wrote each row)."""
+    people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
+    return storage.select(db, table, workshop_id=workshop_id), people
+
+
 def list_proposals(workshop_id: str, path: Path | None = None) -> list[dict]:
     """Every saved proposal, oldest first, with its author's name, organization and sector."""
     with storage.reading(path) as db:
@@ -92,8 +98,7 @@ def list_proposals(workshop_id: str, path: Path | None = None) -> list[dict]:
 
 def proposals_in(db, workshop_id: str) -> list[dict]:
     """list_proposals through the caller's handle (one snapshot with the other reads of a use case)."""
-    people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
-    rows = storage.select(db, "proposals", workshop_id=workshop_id)
+    rows, people = _with_people(db, workshop_id, "proposals")
     return [{**_proposal(r), "author": people[r["participant_id"]]["name"],
              "organization": people[r["participant_id"]]["organization"], "sector": people[r["participant_id"]]["sector"]}
             for r in rows]
@@ -135,8 +140,7 @@ def current_stances(workshop_id: str, path: Path | None = None) -> list[dict]:
 
 def stances_in(db, workshop_id: str) -> list[dict]:
     """current_stances through the caller's handle."""
-    people = {p["id"]: p for p in storage.select(db, "participants", workshop_id=workshop_id)}
-    rows = storage.select(db, "stances", workshop_id=workshop_id)
+    rows, people = _with_people(db, workshop_id, "stances")
     latest = {(r["proposal_id"], r["participant_id"]): r for r in rows}
     return [{**r, "name": people[r["participant_id"]]["name"], "sector": people[r["participant_id"]]["sector"]} for r in latest.values()]
 
