@@ -46,6 +46,16 @@ def sidebar_app() -> None:
     identity.sidebar()
 
 
+def join_form(workshop: dict, name: str) -> AppTest:
+    """The join form reached by the join link, filled with `name` and sent."""
+    at = AppTest.from_function(sidebar_app, default_timeout=60)
+    at.query_params["join"] = workshop["workshop"].join_code
+    settle(at)
+    at.text_input[1].input(name)
+    next(b for b in at.button if b.label == "Join").click()
+    return settle(at)
+
+
 def private_link(at: AppTest) -> str:
     (code,) = [c.value for c in at.code if "me=" in c.value]
     return code
@@ -74,12 +84,7 @@ def test_a_wrong_private_link_signs_no_one_in_and_leaves_the_address(workshop):
 
 
 def test_joining_keeps_the_token_out_of_the_address_and_the_private_link_signs_in_again(workshop):
-    at = AppTest.from_function(sidebar_app, default_timeout=60)
-    at.query_params["join"] = workshop["workshop"].join_code
-    settle(at)
-    at.text_input[1].input("Cleo")
-    next(b for b in at.button if b.label == "Join").click()
-    settle(at)
+    at = join_form(workshop, "Cleo")
     assert "identity" in at.session_state and at.session_state["identity"]["participant"]["name"] == "Cleo"
     assert "me" not in at.query_params and "join" not in at.query_params
     link = private_link(at)
@@ -165,10 +170,5 @@ def test_engine_messages_quoting_typed_text_show_as_plain_text(workshop):
     settle(at)
     assert plain("![x](http://attacker.example/x.png)") in at.warning[0].value
     join(workshop["workshop"].id, "[Ana](http://attacker.example)", "", "")
-    form = AppTest.from_function(sidebar_app, default_timeout=60)
-    form.query_params["join"] = workshop["workshop"].join_code
-    settle(form)
-    form.text_input[1].input("[Ana](http://attacker.example)")
-    next(b for b in form.button if b.label == "Join").click()
-    settle(form)
+    form = join_form(workshop, "[Ana](http://attacker.example)")
     assert plain("[Ana](http://attacker.example)") in form.error[0].value
