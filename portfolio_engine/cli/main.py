@@ -11,6 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from portfolio_engine import storage
@@ -21,7 +22,8 @@ from portfolio_engine.model.assumptions import default_assumptions, read_assumpt
 from portfolio_engine.model.batch import read_batch
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import read_start
-from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.dynamics import Projection, build_model, simulate
+from portfolio_engine.model.milestones import milestones
 from portfolio_engine.model.portfolio import apply_move, load_status_quo, make_portfolio, parse_amount, read_portfolio
 from portfolio_engine.model.xmile import to_xmile
 from portfolio_engine.optimizer.constraints import read_problem
@@ -77,6 +79,12 @@ def cmd_move(args: argparse.Namespace) -> str:
     return json.dumps(make_portfolio(catalog, {**after, **updates}, None, portfolio.currency).to_dict(), indent=2)
 
 
+def _rows_and_milestones(frame: pd.DataFrame, projection: Projection, by_community: bool) -> str:
+    """The rows and, next to them, the milestones of run 0 against the status quo (run 1): one object, or one per community."""
+    reached = {name: milestones(projection.frame(0, c), projection.frame(1, c)).to_dict() for c, name in enumerate(projection.communities)}
+    return json.dumps({"rows": frame.to_dict("records"), "milestones": reached if by_community else reached[projection.communities[0]]}, indent=2)
+
+
 def cmd_simulate(args: argparse.Namespace) -> str:
     if (args.portfolio is None) == (args.batch is None):
         raise UsageError("simulate needs exactly one of --portfolio FILE.json or --batch FILE.csv")
@@ -84,10 +92,12 @@ def cmd_simulate(args: argparse.Namespace) -> str:
     start = read_start(args.start) if args.start else None
     if args.portfolio:
         portfolio = read_portfolio(model.catalog, args.portfolio)
-        projection = simulate(model, portfolio.vector(model.catalog), args.years, start)
+        projection = simulate(model, np.vstack([portfolio.vector(model.catalog), model.status_quo]), args.years, start)
         frame = pd.concat([projection.frame(0, c).assign(community=name) for c, name in enumerate(projection.communities)])
         if start is None:
             frame = frame.drop(columns="community")
+        if args.format == "json":
+            return _rows_and_milestones(frame, projection, by_community=start is not None)
     else:
         names, matrix = read_batch(model.catalog, args.batch)
         projection = simulate(model, matrix, args.years, start)

@@ -45,7 +45,24 @@ def test_simulate_one_row_per_year_with_the_required_columns(capsys, tmp_path):
     assert [int(r["year"]) for r in rows] == list(range(6))
     assert set(OUTPUTS) <= set(rows[0])
     code, out, _ = run_cli(capsys, "simulate", "--portfolio", str(portfolio), "--years", "5", "--format", "json")
-    assert json.loads(out)[5]["realized_vital_share"] == pytest.approx(0.35)
+    assert json.loads(out)["rows"][5]["realized_vital_share"] == pytest.approx(0.35)
+
+
+def test_simulate_json_has_milestones_next_to_the_rows(capsys, tmp_path):
+    main(["move", "--element", "humane_housing", "--amount", "20000000"])  # more housing, less of everything else
+    portfolio = tmp_path / "p.json"
+    portfolio.write_text(capsys.readouterr().out)
+    code, out, err = run_cli(capsys, "simulate", "--portfolio", str(portfolio), "--years", "20", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and err == ""
+    assert len(data["rows"]) == 21 and data["milestones"]["horizon"] == 20
+    assert {"thriving_above_year", "suffering_below_year", "extra_suffering_peak_points", "extra_suffering_share_years"} <= set(data["milestones"])
+    if "unmet_need" in data["rows"][0]:  # the unmet-need output arrives with the revised dynamics (issue 11, item 2)
+        assert "unmet_need_total" in data["milestones"]
+    else:
+        assert "unmet_need_total" not in data["milestones"]
+    code, out, _ = run_cli(capsys, "simulate", "--portfolio", str(portfolio), "--years", "20", "--format", "csv")
+    assert "milestones" not in out and out.startswith("year,thriving")
 
 
 def test_simulate_batch_keeps_input_order_and_row_totals(capsys, tmp_path):
@@ -151,6 +168,9 @@ def test_simulate_with_communities_gives_one_run_per_community(capsys, tmp_path)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0, err
     assert [r["community"] for r in rows] == ["A"] * 4 + ["B"] * 4
+    code, out, _ = run_cli(capsys, "simulate", "--portfolio", str(portfolio), "--years", "3", "--start", str(start), "--format", "json")
+    reached = json.loads(out)["milestones"]
+    assert set(reached) == {"A", "B"} and reached["A"]["thriving_above_year"] is None  # the status quo never beats itself
 
 
 def test_move_keeps_the_total_and_the_locks_as_the_sliders_do(capsys):
