@@ -9,6 +9,7 @@ from portfolio_engine.model.assumptions import Assumptions, default_assumptions,
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import SHARE_IDS, city_start
 from portfolio_engine.model.dynamics import Model, build_model
+from portfolio_engine.model.milestones import headline, milestones
 from portfolio_engine.model.portfolio import (
     amounts_from_query,
     apply_move,
@@ -160,6 +161,7 @@ def projection(comparison, horizon: int, start) -> None:
             st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
                        f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
                        "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
+    st.markdown(f"**{headline(milestones(comparison.chosen, comparison.status_quo))}**")  # from the two runs already made
     a, b, c = st.columns(3)
     a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
     b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", f"{numbers['suffering_change'] * 100:+.2f} pts",

@@ -134,6 +134,17 @@ def test_horizon_changes_the_headline_year(page):
     assert metric(page, "Thriving in year 10") == "52.6%"
 
 
+def milestone_headline(at):
+    openings = ("**Worse before better:", "**Better from the start:", "**Better and worse:", "**Not better than the status quo")
+    return next(m.value for m in at.markdown if m.value.startswith(openings))
+
+
+def test_headline_says_when_the_mix_pulls_ahead_of_the_status_quo(page):
+    assert milestone_headline(page) == "**Not better than the status quo within 20 years.**"
+    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    assert milestone_headline(page) != "**Not better than the status quo within 20 years.**"
+
+
 def test_phone_feedback_sits_beside_the_sliders(page):
     page.slider(key="amount:basic_needs").set_value(16.0).run()
     summaries = [c.value for c in page.caption if "thriving" in c.value and "vs status quo" in c.value]
