@@ -31,6 +31,8 @@ CONSTANT_RANGES: dict[str, tuple[float, float | None]] = {
     "prevent_exponent": (0.0, 1.0),
     "restore_exponent": (0.0, 1.0),
     "saturation": (0.01, 10.0),
+    "substitution_elasticity": (0.05, 0.95),
+    "complement_floor": (0.001, 1.0),
     "civic_base": (0.0, 10.0),
     "resistance_half": (0.01, 10.0),
     "pressure_weight": (0.0, 10.0),

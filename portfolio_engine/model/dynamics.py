@@ -146,6 +146,15 @@ def _funding_terms(model: Model, alloc: np.ndarray) -> tuple[np.ndarray, np.ndar
     return d, f, v, c
 
 
+def _ces(capacity: np.ndarray, weights: np.ndarray, rho: float, floor: float) -> np.ndarray:
+    """Constant-elasticity aggregate of capacities with spending-share weights (1 when every capacity is 1).
+
+    rho = 1 - 1 / elasticity < 0 makes the elements complements: the weakest holds the others back.
+    The floor keeps an unfunded element's term finite.
+    """
+    return ((capacity + floor) ** rho @ weights) ** (1 / rho) / (1 + floor)
+
+
 def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | None = None) -> Projection:
     """Run every portfolio (rows of amounts per element, catalog order) for every community.
 
@@ -176,6 +185,7 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
     keep, d_step, f_step = 1 - dt / model.delays, d * (dt / model.delays), f * (dt / model.delays)
     weights, civic_at = model.weights, model.civic
     h, civic_base, half = k["saturation"], k["civic_base"], k["resistance_half"]
+    rho, floor = 1 - 1 / k["substitution_elasticity"], k["complement_floor"]
     exponents = np.array([k["lift_exponent"], k["steady_exponent"], k["prevent_exponent"], k["restore_exponent"]])
     base = dt * np.array([k["rise_rate"], k["slip_rate"], k["fall_rate"], k["restore_rate"]])
     harm = np.array([False, True, True, False])  # channels whose multiplier falls as capacity grows
@@ -197,7 +207,7 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
             if year == years:
                 break
         # Fractions of each stock that move this step (rise, slip, fall, restore), capped so no stock goes negative.
-        index = capacity @ weights
+        index = _ces(capacity, weights, rho, floor)
         rise, slip, fall, restore = np.minimum(np.where(harm, (1 + h) / (index + h), index) ** exponents * base, 1.0).T
         leaving = np.minimum(1.0, 1.0 / (rise + fall)) * struggling
         slipping = slip * thriving
@@ -215,9 +225,9 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
         struggling += slipping + restoring - rising - falling
         suffering += falling - restoring
 
-    index = capacity_history @ weights  # (years + 1, rows, channels)
+    index = _ces(capacity_history, weights, rho, floor)  # (years + 1, rows, channels)
     restore_fraction = np.minimum(index[..., 3] ** exponents[3] * base[3], 1.0).T
-    history["vital_conditions_index"] = (capacity_history @ model.vital_weights).T
+    history["vital_conditions_index"] = _ces(capacity_history, model.vital_weights, rho, floor).T
     history["urgent_capacity_index"] = index[..., 3].T
     history["civic_muscle_index"] = capacity_history[..., civic_at].T * (civic_base + history["thriving"])
     history["urgent_cost"] = model.unit_cost * restore_fraction / dt * history["suffering"]

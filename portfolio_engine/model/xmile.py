@@ -18,9 +18,10 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
-def _weighted_sum(weights: np.ndarray, names: list[str]) -> str:
-    terms = [f"{_num(w)} * {n}" for w, n in zip(weights, names, strict=True) if w != 0]
-    return " + ".join(terms) or "0"
+def _ces(weights: np.ndarray, names: list[str]) -> str:
+    """The CES aggregate of dynamics._ces, spelled out over the elements with a nonzero weight."""
+    terms = [f"{_num(w)} * (Capacity_{n} + complement_floor) ^ ces_rho" for w, n in zip(weights, names, strict=True) if w != 0]
+    return f"({' + '.join(terms)}) ^ (1 / ces_rho) / (1 + complement_floor)"
 
 
 def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start | None = None, name: str = "Commons Portfolio well-being model") -> str:
@@ -38,6 +39,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         if name_ != "dt":
             auxes.append((name_, _num(value)))
     auxes.append(("step_length", _num(k["dt"])))
+    auxes.append(("ces_rho", "1 - 1 / substitution_elasticity"))
     auxes += [(f"allocation_{i}", _num(a)) for i, a in zip(ids, alloc, strict=True)]
     auxes += [(f"status_quo_{i}", _num(s)) for i, s in zip(ids, sq, strict=True)]
     vital = [i for i, m in zip(ids, model.vital, strict=True) if m]
@@ -64,15 +66,14 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         auxes.append((f"funding_ratio_{i}", f"(1 - civic_share - Realized_vital_share) * budget * mix_{i} / status_quo_{i}"))
     auxes.append((f"funding_ratio_{civic}", f"allocation_{civic} / status_quo_{civic}"))
 
-    capacities = [f"Capacity_{i}" for i in ids]
     for i, delay, level in zip(ids, model.delays, [start.vital_level[0] if m else 1.0 for m in model.vital], strict=True):
         auxes.append((f"delay_{i}", _num(delay)))
         stocks.append((f"Capacity_{i}", _num(level), [f"capacity_change_{i}"], []))
         flows.append((f"capacity_change_{i}", f"(funding_ratio_{i} - Capacity_{i}) / delay_{i}"))
     for column, channel in enumerate(CHANNELS):
-        auxes.append((f"{channel}_index", _weighted_sum(model.weights[:, column], capacities)))
+        auxes.append((f"{channel}_index", _ces(model.weights[:, column], list(ids))))
     auxes += [
-        ("vital_conditions_index", _weighted_sum(model.vital_weights, capacities)),
+        ("vital_conditions_index", _ces(model.vital_weights, list(ids))),
         ("urgent_capacity_index", "restore_index"),
         ("rise_fraction", "MIN(rise_rate * step_length * lift_index ^ lift_exponent, 1)"),
         ("slip_fraction", "MIN(slip_rate * step_length * ((1 + saturation) / (steady_index + saturation)) ^ steady_exponent, 1)"),
