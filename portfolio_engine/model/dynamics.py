@@ -23,6 +23,9 @@ OUTPUTS = (
     "civic_muscle_index",
     "realized_vital_share",
     "urgent_cost",
+    "unmet_need",
+    "cost_of_harm",
+    "service_efficiency",
 )
 
 
@@ -155,6 +158,16 @@ def _ces(capacity: np.ndarray, weights: np.ndarray, rho: float, floor: float) ->
     return ((capacity + floor) ** rho @ weights) ** (1 / rho) / (1 + floor)
 
 
+def _restore_fraction(capacity: np.ndarray, suffering: np.ndarray, serve: float) -> np.ndarray:
+    """Share of suffering people restored per step: demand (suffering U) served by capacity c.
+
+    c counts people served at the status-quo standard (U0 at the status quo); serve = 2 x restore_rate x dt.
+    Served people = 2 U c / (U + c): all of the need when c = U, less as need outgrows capacity, at most
+    twice the status-quo rate when capacity is ample.
+    """
+    return np.minimum(serve * capacity / (suffering + capacity), 1.0)
+
+
 def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | None = None) -> Projection:
     """Run every portfolio (rows of amounts per element, catalog order) for every community.
 
@@ -181,6 +194,7 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
     capacity[:, model.vital] *= np.tile(start.vital_level, n_portfolios)[:, None]
     realized = v.copy()
     perceived = suffering.copy()
+    efficiency = np.ones(len(thriving))
 
     keep, d_step, f_step = 1 - dt / model.delays, d * (dt / model.delays), f * (dt / model.delays)
     weights, civic_at = model.weights, model.civic
@@ -191,9 +205,10 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
     harm = np.array([False, True, True, False])  # channels whose multiplier falls as capacity grows
     v0, u0, pressure = model.status_quo_vital_share, model.equilibrium[2], k["pressure_weight"]
     shift, political, perception = v - v0, dt / k["political_delay"], dt / k["perception_delay"]
+    learning, serve = dt * k["efficiency_rate"], 2 * base[3]
     ceiling = 1 - c
     n_rows = len(thriving)
-    history = {name: np.empty((n_rows, years + 1)) for name in ("thriving", "struggling", "suffering", "realized_vital_share")}
+    history = {name: np.empty((n_rows, years + 1)) for name in ("thriving", "struggling", "suffering", "realized_vital_share", "service_efficiency")}
     capacity_history = np.empty((years + 1, n_rows, capacity.shape[1]))
 
     for step in range(years * per_year + 1):
@@ -203,12 +218,15 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
             history["struggling"][:, year] = struggling
             history["suffering"][:, year] = suffering
             history["realized_vital_share"][:, year] = realized
+            history["service_efficiency"][:, year] = efficiency
             capacity_history[year] = capacity
             if year == years:
                 break
         # Fractions of each stock that move this step (rise, slip, fall, restore), capped so no stock goes negative.
         index = _ces(capacity, weights, rho, floor)
-        rise, slip, fall, restore = np.minimum(np.where(harm, (1 + h) / (index + h), index) ** exponents * base, 1.0).T
+        multiplier = np.where(harm, (1 + h) / (index + h), index) ** exponents
+        rise, slip, fall = np.minimum(multiplier[:, :3] * base[:3], 1.0).T
+        restore = _restore_fraction(u0 * multiplier[:, 3] * efficiency, suffering, serve)
         leaving = np.minimum(1.0, 1.0 / (rise + fall)) * struggling
         slipping = slip * thriving
         rising = rise * leaving
@@ -221,15 +239,19 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
         capacity += realized[:, None] * d_step + f_step
         realized += (target - realized) * political
         perceived += (suffering - perceived) * perception
+        efficiency += learning * np.maximum(1 - restore / base[3], 0.0)
         thriving += rising - slipping
         struggling += slipping + restoring - rising - falling
         suffering += falling - restoring
 
     index = _ces(capacity_history, weights, rho, floor)  # (years + 1, rows, channels)
-    restore_fraction = np.minimum(index[..., 3] ** exponents[3] * base[3], 1.0).T
+    restore_fraction = _restore_fraction(u0 * index[..., 3].T ** exponents[3] * history["service_efficiency"], history["suffering"], serve)
+    unmet = np.maximum(1 - restore_fraction / base[3], 0.0) * history["suffering"]
     history["vital_conditions_index"] = _ces(capacity_history, model.vital_weights, rho, floor).T
     history["urgent_capacity_index"] = index[..., 3].T
     history["civic_muscle_index"] = capacity_history[..., civic_at].T * (civic_base + history["thriving"])
     history["urgent_cost"] = model.unit_cost * restore_fraction / dt * history["suffering"]
+    history["unmet_need"] = unmet
+    history["cost_of_harm"] = history["urgent_cost"] + k["unmet_cost_factor"] * model.unit_cost * k["restore_rate"] * unmet
     shape = (n_portfolios, n_communities, years + 1)
     return Projection(np.arange(years + 1), {name: history[name].reshape(shape) for name in OUTPUTS}, start.names)

@@ -78,7 +78,10 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("rise_fraction", "MIN(rise_rate * step_length * lift_index ^ lift_exponent, 1)"),
         ("slip_fraction", "MIN(slip_rate * step_length * ((1 + saturation) / (steady_index + saturation)) ^ steady_exponent, 1)"),
         ("fall_fraction", "MIN(fall_rate * step_length * ((1 + saturation) / (prevent_index + saturation)) ^ prevent_exponent, 1)"),
-        ("restore_fraction", "MIN(restore_rate * step_length * restore_index ^ restore_exponent, 1)"),
+        ("service_capacity", "status_quo_suffering * restore_index ^ restore_exponent * Service_efficiency"),
+        ("restore_fraction", "MIN(restore_rate * step_length * 2 * service_capacity / (Suffering + service_capacity), 1)"),
+        ("unmet_share", "MAX(1 - restore_fraction / (restore_rate * step_length), 0)"),
+        ("unmet_need", "unmet_share * Suffering"),
         ("leaving_struggling", "MIN(1, 1 / (rise_fraction + fall_fraction)) * Struggling"),
         ("civic_muscle_index", f"Capacity_{civic} * (civic_base + Thriving)"),
         ("resistance", "civic_muscle_index / (civic_muscle_index + resistance_half)"),
@@ -86,6 +89,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("pressure", "pressure_weight * (Perceived_suffering - status_quo_suffering)"),
         ("target_vital_share", "MIN(MAX(pull_toward - pressure, 0), 1 - civic_share)"),
         ("urgent_cost", "unit_cost * restoring"),
+        ("cost_of_harm", "urgent_cost + unmet_cost_factor * unit_cost * restore_rate * unmet_need"),
     ]
     flows += [
         ("rising", "rise_fraction * leaving_struggling / step_length"),
@@ -94,6 +98,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("restoring", "restore_fraction * Suffering / step_length"),
         ("realized_share_change", "(target_vital_share - Realized_vital_share) / political_delay"),
         ("perception_change", "(Suffering - Perceived_suffering) / perception_delay"),
+        ("efficiency_gain", "efficiency_rate * unmet_share"),
     ]
     stocks += [
         ("Thriving", _num(start.thriving[0]), ["rising"], ["slipping"]),
@@ -101,6 +106,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("Suffering", _num(start.suffering[0]), ["falling"], ["restoring"]),
         ("Realized_vital_share", "chosen_vital_share", ["realized_share_change"], []),
         ("Perceived_suffering", _num(start.suffering[0]), ["perception_change"], []),
+        ("Service_efficiency", "1", ["efficiency_gain"], []),
     ]
 
     lines = [

@@ -149,6 +149,21 @@ def test_urgent_cost_equals_the_urgent_budget_at_the_status_quo(model, status_qu
     assert run(status_quo).urgent_cost.iloc[-1] == pytest.approx(60e6)
 
 
+def test_cost_of_harm_is_the_urgent_budget_with_no_unmet_need_at_the_status_quo(status_quo, run):
+    table = run(status_quo)
+    assert table.cost_of_harm.iloc[-1] == pytest.approx(60e6) and (table.unmet_need == 0).all()
+    assert (table.service_efficiency == 1).all()
+
+
+def test_need_beyond_capacity_is_unmet_costs_more_than_serving_it_and_services_learn(model, status_quo, catalog):
+    start = Start(("crisis",), np.array([0.45]), np.array([0.45]), np.array([0.10]), np.array([1.0]))
+    table = simulate(model, status_quo.vector(catalog), 10, start).frame()
+    assert table.unmet_need[0] > 0.02, "ten percent suffering against capacity sized for four"
+    unmet_cost = table.cost_of_harm[0] - table.urgent_cost[0]
+    assert unmet_cost > table.urgent_cost[0] / table.suffering[0] * table.unmet_need[0], "a person-year unmet costs more than one served"
+    assert table.service_efficiency[10] > table.service_efficiency[1] > 1
+
+
 def test_bad_amount_arrays_are_refused(model):
     with pytest.raises(InvalidAmount, match="Expected 13 amounts"):
         simulate(model, np.ones(5), 10)
