@@ -38,6 +38,9 @@ CONSTANT_RANGES: dict[str, tuple[float, float | None]] = {
     "civic_base": (0.0, 10.0),
     "resistance_half": (0.01, 10.0),
     "pressure_weight": (0.0, 10.0),
+    "belonging_exponent": (0.0, 1.0),
+    "advocacy_weight": (0.0, 10.0),
+    "advocacy_delay": (0.1, 100.0),
     "political_delay": (0.1, 100.0),
     "perception_delay": (0.1, 100.0),
 }

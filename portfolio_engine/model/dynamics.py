@@ -195,6 +195,7 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
     realized = v.copy()
     perceived = suffering.copy()
     efficiency = np.ones(len(thriving))
+    advocacy = np.zeros(len(thriving))
 
     keep, d_step, f_step = 1 - dt / model.delays, d * (dt / model.delays), f * (dt / model.delays)
     weights, civic_at = model.weights, model.civic
@@ -206,6 +207,8 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
     v0, u0, pressure = model.status_quo_vital_share, model.equilibrium[2], k["pressure_weight"]
     shift, political, perception = v - v0, dt / k["political_delay"], dt / k["perception_delay"]
     learning, serve = dt * k["efficiency_rate"], 2 * base[3]
+    organizing, advocacy_weight = dt / k["advocacy_delay"], k["advocacy_weight"]
+    belonging_exponents = k["belonging_exponent"] * np.array([-1.0, 1.0, 1.0])
     ceiling = 1 - c
     n_rows = len(thriving)
     history = {name: np.empty((n_rows, years + 1)) for name in ("thriving", "struggling", "suffering", "realized_vital_share", "service_efficiency")}
@@ -225,7 +228,8 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
         # Fractions of each stock that move this step (rise, slip, fall, restore), capped so no stock goes negative.
         index = _ces(capacity, weights, rho, floor)
         multiplier = np.where(harm, (1 + h) / (index + h), index) ** exponents
-        rise, slip, fall = np.minimum(multiplier[:, :3] * base[:3], 1.0).T
+        belonging = ((1 + h) / (capacity[:, civic_at, None] + h)) ** belonging_exponents  # civic muscle lifts and steadies
+        rise, slip, fall = np.minimum(multiplier[:, :3] * belonging * base[:3], 1.0).T
         restore = _restore_fraction(u0 * multiplier[:, 3] * efficiency, suffering, serve)
         leaving = np.minimum(1.0, 1.0 / (rise + fall)) * struggling
         slipping = slip * thriving
@@ -234,12 +238,15 @@ def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | N
         restoring = restore * suffering
         civic = capacity[:, civic_at] * (civic_base + thriving)
         resistance = civic / (civic + half)
-        target = np.minimum(np.maximum(resistance * shift + v0 - pressure * (perceived - u0), 0.0), ceiling)
+        felt = perceived - u0
+        target = np.minimum(np.maximum(resistance * shift + v0 - pressure * felt + advocacy_weight * advocacy, 0.0), ceiling)
         capacity *= keep
         capacity += realized[:, None] * d_step + f_step
         realized += (target - realized) * political
         perceived += (suffering - perceived) * perception
-        efficiency += learning * np.maximum(1 - restore / base[3], 0.0)
+        unmet_share = np.maximum(1 - restore / base[3], 0.0)
+        advocacy += (resistance * (felt + unmet_share * suffering) - advocacy) * organizing
+        efficiency += learning * unmet_share
         thriving += rising - slipping
         struggling += slipping + restoring - rising - falling
         suffering += falling - restoring

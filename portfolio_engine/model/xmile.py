@@ -75,9 +75,10 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
     auxes += [
         ("vital_conditions_index", _ces(model.vital_weights, list(ids))),
         ("urgent_capacity_index", "restore_index"),
-        ("rise_fraction", "MIN(rise_rate * step_length * lift_index ^ lift_exponent, 1)"),
-        ("slip_fraction", "MIN(slip_rate * step_length * ((1 + saturation) / (steady_index + saturation)) ^ steady_exponent, 1)"),
-        ("fall_fraction", "MIN(fall_rate * step_length * ((1 + saturation) / (prevent_index + saturation)) ^ prevent_exponent, 1)"),
+        ("belonging", f"((1 + saturation) / (Capacity_{civic} + saturation)) ^ belonging_exponent"),
+        ("rise_fraction", "MIN(rise_rate * step_length * lift_index ^ lift_exponent / belonging, 1)"),
+        ("slip_fraction", "MIN(slip_rate * step_length * ((1 + saturation) / (steady_index + saturation)) ^ steady_exponent * belonging, 1)"),
+        ("fall_fraction", "MIN(fall_rate * step_length * ((1 + saturation) / (prevent_index + saturation)) ^ prevent_exponent * belonging, 1)"),
         ("service_capacity", "status_quo_suffering * restore_index ^ restore_exponent * Service_efficiency"),
         ("restore_fraction", "MIN(restore_rate * step_length * 2 * service_capacity / (Suffering + service_capacity), 1)"),
         ("unmet_share", "MAX(1 - restore_fraction / (restore_rate * step_length), 0)"),
@@ -87,7 +88,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("resistance", "civic_muscle_index / (civic_muscle_index + resistance_half)"),
         ("pull_toward", "resistance * (chosen_vital_share - status_quo_vital_share) + status_quo_vital_share"),
         ("pressure", "pressure_weight * (Perceived_suffering - status_quo_suffering)"),
-        ("target_vital_share", "MIN(MAX(pull_toward - pressure, 0), 1 - civic_share)"),
+        ("target_vital_share", "MIN(MAX(pull_toward - pressure + advocacy_weight * Advocacy, 0), 1 - civic_share)"),
         ("urgent_cost", "unit_cost * restoring"),
         ("cost_of_harm", "urgent_cost + unmet_cost_factor * unit_cost * restore_rate * unmet_need"),
     ]
@@ -99,6 +100,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("realized_share_change", "(target_vital_share - Realized_vital_share) / political_delay"),
         ("perception_change", "(Suffering - Perceived_suffering) / perception_delay"),
         ("efficiency_gain", "efficiency_rate * unmet_share"),
+        ("advocacy_change", "(resistance * (Perceived_suffering - status_quo_suffering + unmet_need) - Advocacy) / advocacy_delay"),
     ]
     stocks += [
         ("Thriving", _num(start.thriving[0]), ["rising"], ["slipping"]),
@@ -107,6 +109,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("Realized_vital_share", "chosen_vital_share", ["realized_share_change"], []),
         ("Perceived_suffering", _num(start.suffering[0]), ["perception_change"], []),
         ("Service_efficiency", "1", ["efficiency_gain"], []),
+        ("Advocacy", "0", ["advocacy_change"], []),
     ]
 
     lines = [

