@@ -5,22 +5,14 @@ The operator at the command line holds the database file, so these need no passc
 
 import argparse
 import json
-from pathlib import Path
 
 from portfolio_engine.cli.parsing import action, group
-from portfolio_engine.errors import InputFormatError
+from portfolio_engine.cli.workshop import read_passcode
 from portfolio_engine.security import access
 
 
-def _passcode(path: Path) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8").splitlines()[0].strip()
-    except (OSError, IndexError, UnicodeDecodeError) as err:
-        raise InputFormatError(f"Cannot read a passcode from {path}.") from err
-
-
 def steward_set(args) -> str:
-    path = access.set_steward(_passcode(args.passcode_file), replace=args.replace)
+    path = access.set_steward(read_passcode(args.passcode_file), replace=args.replace)
     return json.dumps({"steward_file": str(path)})
 
 

@@ -30,7 +30,7 @@ def read_passcode(path: Path) -> str:
     """The first line of a passcode file (passcodes never go on the command line, where others can see them)."""
     try:
         return Path(path).read_text(encoding="utf-8").splitlines()[0].strip()
-    except (OSError, IndexError) as err:
+    except (OSError, IndexError, UnicodeDecodeError) as err:
         raise InputFormatError(f"Cannot read a passcode from {path}.") from err
 
 
