@@ -1,4 +1,4 @@
-"""Project-ballot rules: greedy as cities run it, and the Method of Equal Shares with its add1 completion.
+"""Project-ballot rules: greedy as cities run it (and its per-cost variant), and the Method of Equal Shares with its add1 completion.
 
 Money comparisons that decide exhaustiveness and feasibility use exact integers/fractions (costs and
 budgets as read). MES's per-voter budgets run in floating point on numpy arrays for speed; two
@@ -31,6 +31,7 @@ class Ballots:
     weights: np.ndarray  # (groups,)
     supporters: tuple[np.ndarray, ...]  # per project: supporter group indices
     utilities: tuple[np.ndarray, ...]  # per project: each supporter's utility
+    satisfaction: str = "cost"  # 'cost' (utility = the project's cost) or 'points' (utility = the points given)
 
 
 def prepare(election: Election, satisfaction: str = "cost") -> Ballots:
@@ -51,25 +52,34 @@ def prepare(election: Election, satisfaction: str = "cost") -> Ballots:
                 supporters[index[project_id]].append(g)
                 utilities[index[project_id]].append(value)
     return Ballots(ids, costs, election.budget, sum(groups.values()), np.array(list(groups.values()), dtype=float),
-                   tuple(np.array(s, dtype=np.int64) for s in supporters), tuple(np.array(u) for u in utilities))
+                   tuple(np.array(s, dtype=np.int64) for s in supporters), tuple(np.array(u) for u in utilities), satisfaction)
 
 
-def greedy(ballots: Ballots, selected: tuple[str, ...] = ()) -> list[str]:
-    """Projects by decreasing satisfaction per unit of cost, ties by id as text, skipping what no longer fits.
+def greedy(ballots: Ballots, selected: tuple[str, ...] = (), per_cost: bool = False) -> list[str]:
+    """Projects by decreasing score, ties by id as text, skipping what no longer fits.
 
-    With cost satisfaction this is the number of votes; with points it is points per unit of cost, as
-    the reference library's utilitarian greedy counts (and its published results for Częstochowa).
+    The score is what cities count: the number of votes (cost satisfaction) or the total points given
+    (points satisfaction, as Toulouse and Częstochowa fund cumulative ballots). With `per_cost`, the
+    score is satisfaction per unit of cost, as the reference library's utilitarian greedy counts
+    (`greedy-per-cost`); with cost satisfaction both orders are the number of votes.
     """
-    scores = [float((ballots.weights[s] * u).sum() / float(c)) if c else 0.0
-              for s, u, c in zip(ballots.supporters, ballots.utilities, ballots.costs, strict=True)]
-    spent = sum((ballots.costs[ballots.project_ids.index(p)] for p in selected), Fraction(0))
+    scores = [_score(ballots, i, per_cost) for i in range(len(ballots.project_ids))]
     chosen = list(selected)
+    spent = sum((ballots.costs[ballots.project_ids.index(p)] for p in selected), Fraction(0))
     for i in sorted(range(len(ballots.project_ids)), key=lambda i: (-scores[i], ballots.project_ids[i])):
         project = ballots.project_ids[i]
         if project not in chosen and scores[i] > 0 and spent + ballots.costs[i] <= ballots.budget:
             chosen.append(project)
             spent += ballots.costs[i]
     return chosen
+
+
+def _score(ballots: Ballots, i: int, per_cost: bool) -> float:
+    """Project i's greedy score: votes (cost satisfaction), total points, or satisfaction per unit of cost."""
+    s, u, cost = ballots.supporters[i], ballots.utilities[i], float(ballots.costs[i])
+    if ballots.satisfaction == "cost" or per_cost:
+        return float((ballots.weights[s] * u).sum() / cost) if cost else 0.0
+    return float((ballots.weights[s] * u).sum())
 
 
 def _equal_shares(ballots: Ballots, per_voter: float) -> list[int]:

@@ -54,15 +54,16 @@ def _split(function: str) -> Callable[[Tally], np.ndarray]:
     return count
 
 
-def _projects(add1: bool | None, fill: bool = False) -> Callable[[Tally], list[str]]:
-    """greedy (add1 None), or equal shares with or without its add1 completion, then optionally a greedy fill."""
+def _projects(add1: bool | None, fill: bool = False, per_cost: bool = False) -> Callable[[Tally], list[str]]:
+    """greedy (add1 None; by total or, with per_cost, per unit of cost), or equal shares with or without its add1
+    completion, then optionally a greedy fill."""
     def count(tally: Tally) -> list[str]:
         from portfolio_engine.voting import project_rules
 
         assert tally.election is not None, "a project rule counts an election"
         ballots = project_rules.prepare(tally.election, tally.satisfaction)
         if add1 is None:
-            return project_rules.greedy(ballots)
+            return project_rules.greedy(ballots, per_cost=per_cost)
         selected = project_rules.equal_shares(ballots, add1=add1)
         return project_rules.greedy(ballots, tuple(selected)) if fill else selected
     return count
@@ -88,7 +89,11 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("mes-add1-greedy", PROJECT_BALLOTS, _projects(add1=True, fill=True),
          "Equal Shares with its completion, then any money left funds the most voted projects that still fit."),
     Rule("greedy", PROJECT_BALLOTS, _projects(add1=None),
-         "Projects with the most votes are funded first, skipping any that no longer fit the budget."),
+         "Projects with the most votes (with points: the most points in total) are funded first, skipping any that no longer "
+         "fit the budget. This is how most cities count."),
+    Rule("greedy-per-cost", PROJECT_BALLOTS, _projects(add1=None, per_cost=True),
+         "Like greedy, but projects are ranked by votes or points for each unit of money they cost, so cheap projects with "
+         "good support come first. With yes/no ballots it gives the same result as greedy."),
 )}
 
 

@@ -25,9 +25,11 @@ def test_pb_prints_ids_then_total_cost():
     assert lines[-1] == "total_cost: 76700"
 
 
-def test_pb_points_satisfaction():
-    result = engine("pb", "--rule", "greedy", "--satisfaction", "points", SHARED / "Poland_Czestochowa_2020_Dzbow.pb")
-    assert result.stdout.splitlines()[-1] == "total_cost: 363600"
+@pytest.mark.parametrize(("rule", "total"), [("greedy", "364200"), ("greedy-per-cost", "363600")])
+def test_pb_points_satisfaction(rule, total):
+    """greedy funds by total points as cities do; greedy-per-cost by points per unit of cost (issue 16 item 15)."""
+    result = engine("pb", "--rule", rule, "--satisfaction", "points", SHARED / "Poland_Czestochowa_2020_Dzbow.pb")
+    assert result.stdout.splitlines()[-1] == f"total_cost: {total}"
 
 
 def test_aggregate_prints_json(tmp_path):

@@ -23,7 +23,8 @@ REFERENCE = {
     ("Poland_Czestochowa_2020_Dzbow.pb", "mes", "cost"): "461, 563",
     ("Poland_Czestochowa_2020_Dzbow.pb", "mes-add1", "cost"): "213, 263, 279, 330, 461, 513, 520, 563",
     ("Poland_Czestochowa_2020_Dzbow.pb", "mes-add1-greedy", "cost"): "213, 263, 279, 306, 330, 461, 513, 520, 563",
-    ("Poland_Czestochowa_2020_Dzbow.pb", "greedy", "points"): "213, 263, 279, 306, 330, 461, 513, 520, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "greedy-per-cost", "points"): "213, 263, 279, 306, 330, 461, 513, 520, 563",
+    ("Poland_Czestochowa_2020_Dzbow.pb", "greedy", "points"): "213, 330, 363, 513, 520",
     ("Poland_Czestochowa_2020_Dzbow.pb", "mes", "points"): "461, 563",
     ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "greedy", "cost"): "2947",
     ("US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb", "mes", "cost"): "2948, 2956",
@@ -37,6 +38,35 @@ def test_reference_outcomes_are_reproduced_exactly(file, rule, satisfaction):
     election = pabulib.read(SHARED / file)
     selected = run(election, rule, satisfaction)
     assert ", ".join(sorted(selected, key=int)) == REFERENCE[(file, rule, satisfaction)]
+
+
+def _greedy_by_score_column(election: pabulib.Election) -> list[str]:
+    """What a city counting points does, read from the file's own `score` column (the cities' totals), not from the ballots."""
+    spent, chosen = 0, []
+    for project in sorted(election.projects, key=lambda p: (-int(election.projects[p]["score"]), p)):
+        if spent + election.cost(project) <= election.budget:
+            chosen.append(project)
+            spent += election.cost(project)
+    return chosen
+
+
+def test_greedy_with_points_funds_by_the_cities_total_points():
+    """Item 15: greedy with points is the score column's order (total points, ties by id), not points per unit of cost."""
+    election = pabulib.read(SHARED / "Poland_Czestochowa_2020_Dzbow.pb")
+    assert run(election, "greedy", "points") == _greedy_by_score_column(election)
+    assert run(election, "greedy-per-cost", "points") != run(election, "greedy", "points")
+
+
+@pytest.mark.parametrize("file", ["Netherlands_Assen_2024.pb", "US_Stanford_Dataset_2022_Jersey_City_Ward_D_vote_knapsacks.pb"])
+def test_with_yes_no_ballots_both_greedy_rules_agree(file):
+    election = pabulib.read(SHARED / file)
+    assert run(election, "greedy") == run(election, "greedy-per-cost")
+
+
+def test_greedy_ties_are_broken_by_project_id():
+    text = ("META\nkey;value\ndescription;tie\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\nb;10\na;10\n"
+            "VOTES\nvoter_id;vote;points\n1;a,b;5,5\n")
+    assert run(pabulib.parse(text), "greedy", "points") == ["a"]
 
 
 def test_assen_official_outcome_is_the_selected_column():
@@ -62,6 +92,7 @@ def test_project_rules_never_overspend_and_match_pabutools(projects, voters, bud
     multi = profile.as_multiprofile()
     expected = {
         "greedy": greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat, is_sat_additive=True),
+        "greedy-per-cost": greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat, is_sat_additive=True),
         "mes": method_of_equal_shares(instance, multi, sat_class=Cost_Sat),
         "mes-add1": method_of_equal_shares(instance, multi, sat_class=Cost_Sat, voter_budget_increment=1),
     }
