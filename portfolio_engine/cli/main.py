@@ -49,7 +49,7 @@ def _model(args: argparse.Namespace):
 def cmd_catalog(args: argparse.Namespace) -> str:
     catalog = load_catalog()
     rows = [
-        {"id": e.id, "family": e.family, "name": e.name, "description": e.description, "items": list(e.items)}
+        {"id": e.id, "family": e.family, "name": e.name, "definition": e.definition, "description": e.description, "items": list(e.items)}
         for e in catalog.elements
     ]
     if args.format == "json":

@@ -20,6 +20,7 @@ class Element:
     name: str
     description: str
     items: tuple[str, ...]
+    definition: str = ""  # the source's one-line definition (ReThink Health's menu); empty in catalogs that give none
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +54,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
         families = {f["id"]: f["name"] for f in raw["families"]}
         elements = tuple(
-            Element(e["id"], e["family"], e["name"], e["description"], tuple(e["items"]))
+            Element(e["id"], e["family"], e["name"], e["description"], tuple(e["items"]), str(e.get("definition", "")))
             for e in raw["elements"]
         )
     except (OSError, ValueError, KeyError, TypeError) as err:

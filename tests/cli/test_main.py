@@ -22,6 +22,8 @@ def test_catalog_json_and_csv(capsys):
     code, out, err = run_cli(capsys, "catalog", "--format", "json")
     assert code == 0 and err == ""
     assert [e["id"] for e in json.loads(out)][:2] == ["basic_needs", "lifelong_learning"]
+    recovery = next(e for e in json.loads(out) if e["id"] == "addiction_recovery")
+    assert recovery["definition"] == "Services to address mental health and recovery needs." and "behavioral health care" in recovery["items"]
     code, out, _ = run_cli(capsys, "catalog", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 13 and rows[-1]["family"] == "civic_muscle"

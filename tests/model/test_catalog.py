@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -20,9 +21,52 @@ def test_catalog_has_the_thirteen_fixed_ids_in_their_families(catalog):
     assert len(catalog.ids) == 13
 
 
-def test_every_element_has_a_name_description_and_sub_items(catalog):
+def test_every_element_has_a_name_definition_description_and_items(catalog):
     for element in catalog.elements:
-        assert element.name and element.description and len(element.items) >= 3
+        assert element.name and element.definition and element.description and element.items
+
+
+def _element(catalog, element_id):
+    return catalog.elements[catalog.index(element_id)]
+
+
+def test_recovery_covers_mental_health_as_the_source_says(catalog):
+    recovery = _element(catalog, "addiction_recovery")
+    assert recovery.name == "Addiction and recovery services"
+    assert recovery.definition == "Services to address mental health and recovery needs."
+    assert recovery.items == ("behavioral health care", "substance abuse treatment and support",
+                              "inpatient and outpatient services for substance abuse and mental illness")
+
+
+def test_belonging_and_civic_muscle_lists_all_eleven_source_items(catalog):
+    civic = _element(catalog, "belonging_civic_muscle")
+    assert len(civic.items) == 11
+    for item in ("freedom from stigma, discrimination, oppression", "support for civil rights, human rights", "collective efficacy",
+                 "civic science", "arts, culture, and spiritual life", "communications, information technology, and social networking",
+                 "politics and partisan discourse"):
+        assert item in civic.items
+
+
+@pytest.mark.parametrize("element_id, item", [
+    ("basic_needs", "routine health care (physical and mental)"),
+    ("basic_needs", "freedom from crime, injury, violence, traumatic stress, and addiction"),
+    ("meaningful_work", "job training/retraining"),
+    ("meaningful_work", "savings and limited debt"),
+    ("humane_housing", "diverse neighborhood (without gentrification, segregation, concentrated poverty)"),
+    ("public_safety", "first response teams, e.g. 911 dispatch, suicide hotlines, poison control"),
+    ("acute_care", "trauma-informed care"),
+    ("income_food_assistance", "childcare assistance"),
+    ("income_food_assistance", "federally supported programs for disadvantaged families (TANF, SNAP, WIC)"),
+    ("income_food_assistance", "energy assistance"),
+    ("reliable_transportation", "efficient energy use"),
+])
+def test_the_source_items_the_catalog_had_lost_are_back(catalog, element_id, item):
+    assert item in _element(catalog, element_id).items
+
+
+def test_a_catalog_without_definitions_still_loads():
+    small = load_catalog(Path(__file__).parents[1] / "data" / "small_catalog" / "catalog.json")
+    assert all(e.definition == "" for e in small.elements)
 
 
 def test_humane_housing_lists_the_menu_items(catalog):
