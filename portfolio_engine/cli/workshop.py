@@ -19,9 +19,11 @@ from portfolio_engine.optimizer.constraints import read_document
 from portfolio_engine.record import exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
+from portfolio_engine.record.room import QUANTILES
 from portfolio_engine.record.workshops import change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
 from portfolio_engine.security import access
 from portfolio_engine.services import reports
+from portfolio_engine.services.room import room
 from portfolio_engine.services.unit_of_work import unit_of_work
 from portfolio_engine.services.workshops import chain_head, verify_workshop
 
@@ -94,6 +96,20 @@ def workshop_export(args) -> str:
         print(f"Wrote {args.out}", file=sys.stderr)
         return ""
     return text.rstrip("\n")
+
+
+def workshop_room(args) -> str:
+    """Where the room is: per element the quantiles of the participants' current shares, and the opinion groups (no names unless --names)."""
+    catalog = load_catalog()
+    with unit_of_work() as db:
+        view = room(db, catalog, args.workshop)
+    elements = [{k: e[k] for k in ("id", "name", "family", "status_quo", "residents", "spread", "agreement")} | e["quantiles"] for e in view["elements"]]
+    if args.format == "csv":
+        return exports.csv_text(elements, ["id", "name", "family", *QUANTILES, "status_quo", "residents", "spread", "agreement"]).rstrip("\n")
+    groups = [{"label": g["label"], "members": g["size"], "mean": g["mean"], "mean_shares": g["mean_shares"], "projection": g.get("projection")}
+              | ({"names": [view["names"][m] for m in g["members"]]} if args.names else {}) for g in view["groups"]]
+    return json.dumps({"workshop": args.workshop, "participants": view["participants"], "years": view["years"], "elements": elements,
+                       "groups": groups, "separating": view["separating"]}, indent=2, ensure_ascii=False)
 
 
 def workshop_import(args) -> str:
@@ -206,6 +222,13 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--format", choices=["json", "csv", "html"], default="json")
     p.add_argument("--out", help="file to write (a folder for --format csv: every table)")
     p.set_defaults(run=workshop_export)
+    p = sub["workshop"].add_parser("room", help="Where the room is: participants' current sliders and opinion groups.",
+                                   description="Per element the spread of the participants' current sliders (shares of their totals: quantiles, "
+                                               "status quo, residents' vote, agreement); opinion groups with their size, mean portfolio and projection.")
+    p.add_argument("--workshop", required=True)
+    p.add_argument("--format", choices=["json", "csv"], default="json", help="csv: one row per element")
+    p.add_argument("--names", action="store_true", help="name each group's members (the room view hides names by default)")
+    p.set_defaults(run=workshop_room)
     p = sub["workshop"].add_parser("import", help="Import a workshop exported as JSON.",
                                    description="Import a JSON export under a new id. Exports carry no credentials: give the imported "
                                                "workshop a new facilitator passcode; participants sign in again.")

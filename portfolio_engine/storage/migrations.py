@@ -56,6 +56,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit entries found by the record they name", script("CREATE INDEX audit_log_entity ON audit_log (workshop_id, entity, entity_id, seq)")),
     Migration("ballots: consent to publish 'why'; votes: when codes and free text were purged",
               script("ALTER TABLE ballots ADD COLUMN why_public INTEGER NOT NULL DEFAULT 0; ALTER TABLE votes ADD COLUMN purged_at TEXT")),
+    Migration("participants' drafts: their current sliders, overwritten, outside the record",
+              script("CREATE TABLE drafts (workshop_id TEXT NOT NULL REFERENCES workshops(id), participant_id TEXT NOT NULL REFERENCES participants(id), "
+                     "allocations TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (workshop_id, participant_id))")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -182,8 +182,16 @@ class SigninLogRow(TypedDict):
     at: str
 
 
+class DraftRow(TypedDict):
+    workshop_id: str
+    participant_id: str
+    allocations: str
+    updated_at: str
+
+
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
     "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
+    "drafts": DraftRow,
 }

@@ -119,3 +119,20 @@ def test_proposal_compare(capsys, files):
     assert code == 0, err
     assert len(result["side_by_side"]) == 13 and result["agreement"][0]["spread"] == 0
     assert cli(capsys, "proposal", "compare", "--workshop", w, "--proposals", "status_quo")[0] == 2
+
+
+def test_workshop_room_gives_quantiles_and_groups_without_names_unless_asked(capsys, catalog, workshop):
+    from portfolio_engine.record.drafts import save_draft
+
+    w = workshop["workshop"]
+    save_draft(catalog, w.id, workshop["ana"]["id"], w.status_quo_portfolio(catalog).allocations)
+    code, out, _ = cli(capsys, "workshop", "room", "--workshop", w.id, "--format", "json")
+    view = json.loads(out)
+    assert code == 0 and view["participants"] == 1
+    assert {"min", "q25", "median", "q75", "max", "status_quo", "agreement"} <= set(view["elements"][0])
+    assert view["groups"][0]["members"] == 1 and "Ana" not in out
+    assert json.loads(cli(capsys, "workshop", "room", "--workshop", w.id, "--names")[1])["groups"][0]["names"] == ["Ana"]
+    code, out, _ = cli(capsys, "workshop", "room", "--workshop", w.id, "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("id,name,family,min,q25")
+    code, out, err = cli(capsys, "workshop", "room", "--workshop", "w-nothere")
+    assert code == 2 and out == "" and "w-nothere" in err
