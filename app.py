@@ -27,6 +27,7 @@ pages = [
     st.Page("pages/vote.py", title="Vote", icon=":material/how_to_vote:"),
     st.Page("pages/results.py", title="Results", icon=":material/ballot:"),
 ]
-if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator page
+if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator pages
     pages.append(st.Page("pages/facilitate.py", title="Facilitate", icon=":material/groups:"))
+    pages.append(st.Page("pages/room.py", title="Room", icon=":material/groups_3:"))  # facilitators, and the projector's read-only link
 st.navigation(pages).run()

@@ -21,7 +21,7 @@ from portfolio_engine.model.portfolio import (
 )
 from portfolio_engine.model.studio import compare_with_status_quo, display_unit
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import charts, identity, session
+from ui import charts, drafts, identity, session
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
@@ -254,6 +254,7 @@ def studio() -> None:
     horizon = state.get("horizon") or 20
     start = city_data_start()
     current = amounts()
+    drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon, start)
     numbers = comparison.headline()
     summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "

@@ -4,6 +4,7 @@ The lifecycle is open -> deciding -> decided -> archived (deciding may reopen). 
 allows is the table ALLOWED, enforced here for every surface (pages and command line alike).
 """
 
+import hmac
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ ALLOWED = {
 TRANSITIONS = {"open": {"deciding"}, "deciding": {"open"}, "decided": {"archived"}, "archived": set()}
 LIMITS = {"name": 120, "organization": 200, "sector": 80, "title": 200, "rationale": 5000, "reason": 2000, "note": 1000}
 MIN_PASSCODE = access.MIN_PASSCODE
+ROOM_KEY_LENGTH = 20  # hex characters of the room view's key
 
 
 def text(value: object, field: str, required: bool = True) -> str:
@@ -193,6 +195,16 @@ def participant_by_name(workshop_id: str, name: str, path: Path | None = None) -
 def participants(workshop_id: str, path: Path | None = None) -> list[dict]:
     with storage.reading(path) as db:
         return storage.select(db, "participants", workshop_id=workshop_id)
+
+
+def room_key(workshop_id: str) -> str:
+    """The key of the workshop's read-only room view (the projector's link): derived from the installation key, never stored."""
+    return keyed_hash(f"room view:{workshop_id}")[:ROOM_KEY_LENGTH]
+
+
+def room_key_valid(workshop_id: str, key: str) -> bool:
+    """Whether a projector link's key opens this workshop's room view (constant-time; 80 bits, so no throttling is needed)."""
+    return hmac.compare_digest(room_key(str(workshop_id)), str(key or ""))
 
 
 def change_state(workshop_id: str, target: str, passcode: str, path: Path | None = None) -> Workshop:

@@ -112,3 +112,11 @@ def test_a_zero_status_quo_is_refused_clearly(catalog, status_quo):
     zero = replace(status_quo, allocations={k: 0.0 for k in status_quo.allocations})
     with pytest.raises(PortfolioError, match="add up to 0"):
         create_workshop(catalog, "Zero status quo", 1e6, "long-passcode", zero, grant=OPERATOR)
+
+
+def test_the_room_key_opens_only_its_own_workshops_room(workshop):
+    from portfolio_engine.record.workshops import room_key, room_key_valid
+
+    w = workshop["workshop"].id
+    assert room_key_valid(w, room_key(w))
+    assert not room_key_valid(w, room_key("w-other")) and not room_key_valid(w, "") and not room_key_valid(w, None)
