@@ -5,11 +5,13 @@ C communities at once (N = P x C rows), so a page, the optimizer and a batch fil
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from portfolio_engine.errors import InvalidAmount, InvalidAssumptions
+from portfolio_engine.model import kernel
 from portfolio_engine.model.assumptions import CHANNELS, Assumptions
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
@@ -46,16 +48,47 @@ class Model:
     status_quo_vital_share: float
     unit_cost: float  # currency per unit of the restoring flow (share of population per year)
 
+    @cached_property
+    def central(self) -> "Ensemble":
+        """The model's own assumptions as a one-draw ensemble (what a plain run uses)."""
+        return ensemble([self])
+
 
 @dataclass(frozen=True)
 class Start:
-    """Each community's starting state: population shares and vital-condition level (1 = status quo)."""
+    """Each community's starting state: population shares and structural vital-conditions level (1 = status quo).
+
+    The level multiplies what each vital condition's money buys there, so it persists under the status quo
+    (gaps do not close by themselves) and moves only with the money that reaches the place. `population`
+    (people, optional) lets results be read in people and sets the default targeting; without it the
+    communities count as equally large.
+    """
 
     names: tuple[str, ...]
     thriving: np.ndarray
     struggling: np.ndarray
     suffering: np.ndarray
     vital_level: np.ndarray
+    population: np.ndarray | None = None
+
+    @property
+    def population_shares(self) -> np.ndarray:
+        people = self.population if self.population is not None else np.ones(len(self.names))
+        return people / people.sum()
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A harm shock: the fall rate multiplied by `factor` from `start` to `end` (years)."""
+
+    factor: float
+    start: float
+    end: float
+
+    def fall_scale(self, years: int, per_year: int) -> np.ndarray:
+        """The fall-rate multiplier at every step."""
+        time = np.arange(years * per_year + 1) / per_year
+        return np.where((time >= self.start) & (time < self.end), self.factor, 1.0)
 
 
 @dataclass(frozen=True)
@@ -149,116 +182,113 @@ def _funding_terms(model: Model, alloc: np.ndarray) -> tuple[np.ndarray, np.ndar
     return d, f, v, c
 
 
-def _ces(capacity: np.ndarray, weights: np.ndarray, rho: float, floor: float) -> np.ndarray:
-    """Constant-elasticity aggregate of capacities with spending-share weights (1 when every capacity is 1).
+def parameters(model: Model) -> np.ndarray:
+    """The kernel's parameter row for one set of assumptions (kernel.PARAMS columns)."""
+    k, dt = model.constants, model.constants["dt"]
+    row = np.empty(kernel.PARAMS)
+    row[[kernel.RISE, kernel.SLIP, kernel.FALL, kernel.RESTORE]] = dt * np.array([k["rise_rate"], k["slip_rate"], k["fall_rate"], k["restore_rate"]])
+    row[[kernel.LIFT_EXP, kernel.STEADY_EXP, kernel.PREVENT_EXP, kernel.RESTORE_EXP]] = [
+        k["lift_exponent"], k["steady_exponent"], k["prevent_exponent"], k["restore_exponent"]]
+    row[kernel.SATURATION], row[kernel.CIVIC_BASE], row[kernel.RESISTANCE_HALF] = k["saturation"], k["civic_base"], k["resistance_half"]
+    row[kernel.RHO], row[kernel.FLOOR] = 1 - 1 / k["substitution_elasticity"], k["complement_floor"]
+    row[kernel.V0], row[kernel.U0], row[kernel.PRESSURE] = model.status_quo_vital_share, model.equilibrium[2], k["pressure_weight"]
+    row[kernel.POLITICAL], row[kernel.PERCEPTION] = dt / k["political_delay"], dt / k["perception_delay"]
+    row[kernel.LEARNING], row[kernel.ORGANIZING] = dt * k["efficiency_rate"], dt / k["advocacy_delay"]
+    row[kernel.ADVOCACY_WEIGHT], row[kernel.BELONGING_EXP] = k["advocacy_weight"], k["belonging_exponent"]
+    row[kernel.UNIT_COST], row[kernel.UNMET_COST] = model.unit_cost, k["unmet_cost_factor"] * model.unit_cost * k["restore_rate"]
+    row[kernel.DT], row[kernel.EFFICIENCY_CEILING] = dt, k["efficiency_ceiling"]
+    return row
 
-    rho = 1 - 1 / elasticity < 0 makes the elements complements: the weakest holds the others back.
-    The floor keeps an unfunded element's term finite.
-    """
-    return ((capacity + floor) ** rho @ weights) ** (1 / rho) / (1 + floor)
+
+@dataclass(frozen=True, eq=False)
+class Ensemble:
+    """Several sets of assumptions over one catalog and status quo, stacked for one kernel call (draw 0 first)."""
+
+    params: np.ndarray  # (draws, kernel.PARAMS)
+    weights: np.ndarray  # (draws, elements, 4)
+    gain: np.ndarray  # (draws, elements): dt / delay
+    equilibria: np.ndarray  # (draws, 3)
+
+    @property
+    def size(self) -> int:
+        return len(self.params)
 
 
-def _restore_fraction(capacity: np.ndarray, suffering: np.ndarray, serve: float) -> np.ndarray:
-    """Share of suffering people restored per step: demand (suffering U) served by capacity c.
-
-    c counts people served at the status-quo standard (U0 at the status quo); serve = 2 x restore_rate x dt.
-    Served people = 2 U c / (U + c): all of the need when c = U, less as need outgrows capacity, at most
-    twice the status-quo rate when capacity is ample.
-    """
-    return np.minimum(serve * capacity / (suffering + capacity), 1.0)
+def ensemble(models: list[Model]) -> Ensemble:
+    """Stack models that share a catalog, status quo and time step."""
+    if len({m.constants["dt"] for m in models}) != 1:
+        raise InvalidAssumptions("Every assumption draw must use the same time step dt.")
+    return Ensemble(np.array([parameters(m) for m in models]), np.array([m.weights for m in models]),
+                    np.array([m.constants["dt"] / m.delays for m in models]), np.array([m.equilibrium for m in models]))
 
 
-def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | None = None) -> Projection:
-    """Run every portfolio (rows of amounts per element, catalog order) for every community.
-
-    Each row's budget is its own total. Returns outputs at whole years 0..years.
-    """
-    alloc = np.atleast_2d(np.asarray(allocations, dtype=float))
+def _check_run(model: Model, alloc: np.ndarray, years: int) -> None:
     if alloc.shape[1] != len(model.status_quo):
         raise InvalidAmount(f"Expected {len(model.status_quo)} amounts per portfolio, got {alloc.shape[1]}.")
     if not np.isfinite(alloc).all() or (alloc < 0).any():
         raise InvalidAmount("Amounts must be finite and 0 or more.")
     if years < 0:
         raise InvalidAmount("Years must be 0 or more.")
-    start = start or equilibrium_start(model)
-    k = model.constants
-    dt = k["dt"]
-    per_year = round(1 / dt)
-    n_portfolios, n_communities = alloc.shape[0], len(start.names)
 
-    d, f, v, c = (np.repeat(x, n_communities, axis=0) for x in _funding_terms(model, alloc))
-    thriving = np.tile(start.thriving, n_portfolios).astype(float)
-    struggling = np.tile(start.struggling, n_portfolios).astype(float)
-    suffering = np.tile(start.suffering, n_portfolios).astype(float)
-    capacity = np.ones((len(thriving), len(model.status_quo)))
-    capacity[:, model.vital] *= np.tile(start.vital_level, n_portfolios)[:, None]
-    realized = v.copy()
-    perceived = suffering.copy()
-    efficiency = np.ones(len(thriving))
-    advocacy = np.zeros(len(thriving))
 
-    keep, d_step, f_step = 1 - dt / model.delays, d * (dt / model.delays), f * (dt / model.delays)
-    weights, civic_at = model.weights, model.civic
-    h, civic_base, half = k["saturation"], k["civic_base"], k["resistance_half"]
-    rho, floor = 1 - 1 / k["substitution_elasticity"], k["complement_floor"]
-    exponents = np.array([k["lift_exponent"], k["steady_exponent"], k["prevent_exponent"], k["restore_exponent"]])
-    base = dt * np.array([k["rise_rate"], k["slip_rate"], k["fall_rate"], k["restore_rate"]])
-    harm = np.array([False, True, True, False])  # channels whose multiplier falls as capacity grows
-    v0, u0, pressure = model.status_quo_vital_share, model.equilibrium[2], k["pressure_weight"]
-    shift, political, perception = v - v0, dt / k["political_delay"], dt / k["perception_delay"]
-    learning, serve = dt * k["efficiency_rate"], 2 * base[3]
-    organizing, advocacy_weight = dt / k["advocacy_delay"], k["advocacy_weight"]
-    belonging_exponents = k["belonging_exponent"] * np.array([-1.0, 1.0, 1.0])
-    ceiling = 1 - c
-    n_rows = len(thriving)
-    history = {name: np.empty((n_rows, years + 1)) for name in ("thriving", "struggling", "suffering", "realized_vital_share", "service_efficiency")}
-    capacity_history = np.empty((years + 1, n_rows, capacity.shape[1]))
+def _reach(model: Model, start: Start, targeting: np.ndarray | None) -> np.ndarray:
+    """(portfolios or 1, communities, elements): what a unit of each element's money buys in each community.
 
-    for step in range(years * per_year + 1):
-        if step % per_year == 0:
-            year = step // per_year
-            history["thriving"][:, year] = thriving
-            history["struggling"][:, year] = struggling
-            history["suffering"][:, year] = suffering
-            history["realized_vital_share"][:, year] = realized
-            history["service_efficiency"][:, year] = efficiency
-            capacity_history[year] = capacity
-            if year == years:
-                break
-        # Fractions of each stock that move this step (rise, slip, fall, restore), capped so no stock goes negative.
-        index = _ces(capacity, weights, rho, floor)
-        multiplier = np.where(harm, (1 + h) / (index + h), index) ** exponents
-        belonging = ((1 + h) / (capacity[:, civic_at, None] + h)) ** belonging_exponents  # civic muscle lifts and steadies
-        rise, slip, fall = np.minimum(multiplier[:, :3] * belonging * base[:3], 1.0).T
-        restore = _restore_fraction(u0 * multiplier[:, 3] * efficiency, suffering, serve)
-        leaving = np.minimum(1.0, 1.0 / (rise + fall)) * struggling
-        slipping = slip * thriving
-        rising = rise * leaving
-        falling = fall * leaving
-        restoring = restore * suffering
-        civic = capacity[:, civic_at] * (civic_base + thriving)
-        resistance = civic / (civic + half)
-        felt = perceived - u0
-        target = np.minimum(np.maximum(resistance * shift + v0 - pressure * felt + advocacy_weight * advocacy, 0.0), ceiling)
-        capacity *= keep
-        capacity += realized[:, None] * d_step + f_step
-        realized += (target - realized) * political
-        perceived += (suffering - perceived) * perception
-        unmet_share = np.maximum(1 - restore / base[3], 0.0)
-        advocacy += (resistance * (felt + unmet_share * suffering) - advocacy) * organizing
-        efficiency += learning * unmet_share
-        thriving += rising - slipping
-        struggling += slipping + restoring - rising - falling
-        suffering += falling - restoring
+    Structural level (vital conditions only) times the share of the element's money the place receives over
+    its share of people (1 with the default targeting, in proportion to population).
+    """
+    level = np.where(model.vital, start.vital_level[:, None], 1.0)
+    if targeting is None:
+        return level[None]
+    return level[None] * np.atleast_3d(targeting).reshape(-1, *level.shape) / start.population_shares[None, :, None]
 
-    index = _ces(capacity_history, weights, rho, floor)  # (years + 1, rows, channels)
-    restore_fraction = _restore_fraction(u0 * index[..., 3].T ** exponents[3] * history["service_efficiency"], history["suffering"], serve)
-    unmet = np.maximum(1 - restore_fraction / base[3], 0.0) * history["suffering"]
-    history["vital_conditions_index"] = _ces(capacity_history, model.vital_weights, rho, floor).T
-    history["urgent_capacity_index"] = index[..., 3].T
-    history["civic_muscle_index"] = capacity_history[..., civic_at].T * (civic_base + history["thriving"])
-    history["urgent_cost"] = model.unit_cost * restore_fraction / dt * history["suffering"]
-    history["unmet_need"] = unmet
-    history["cost_of_harm"] = history["urgent_cost"] + k["unmet_cost_factor"] * model.unit_cost * k["restore_rate"] * unmet
-    shape = (n_portfolios, n_communities, years + 1)
-    return Projection(np.arange(years + 1), {name: history[name].reshape(shape) for name in OUTPUTS}, start.names)
+
+def _run(model: Model, alloc: np.ndarray, years: int, start: Start | None, draws: Ensemble,
+         shock: Shock | None = None, targeting: np.ndarray | None = None) -> np.ndarray:
+    """Kernel outputs (outputs, portfolios, communities, draws, years + 1); rows ordered portfolio, community, draw."""
+    per_year = round(1 / model.constants["dt"])
+    n_portfolios, n_draws, n_elements = len(alloc), draws.size, len(model.status_quo)
+    d, f, v, c = _funding_terms(model, alloc)
+    if start is None:
+        n_communities, reach = 1, np.ones((1, 1, n_elements))
+        shares = np.tile(draws.equilibria, (n_portfolios, 1))
+        capacity0 = np.ones((n_portfolios * n_draws, n_elements))
+    else:
+        n_communities, reach = len(start.names), _reach(model, start, targeting)
+        origin = np.column_stack([start.thriving, start.struggling, start.suffering])
+        shares = np.repeat(np.tile(origin, (n_portfolios, 1)), n_draws, axis=0)
+        level = np.where(model.vital, start.vital_level[:, None], 1.0)
+        capacity0 = np.repeat(np.tile(level, (n_portfolios, 1)), n_draws, axis=0)
+    rows = n_portfolios * n_communities * n_draws
+    d = np.repeat((d[:, None, :] * reach).reshape(-1, n_elements), n_draws, axis=0)
+    f = np.repeat((f[:, None, :] * reach).reshape(-1, n_elements), n_draws, axis=0)
+    v, c = np.repeat(v, n_communities * n_draws), np.repeat(c, n_communities * n_draws)
+    draw = np.tile(np.arange(n_draws), n_portfolios * n_communities)
+    fall_scale = np.ones(years * per_year + 1) if shock is None else shock.fall_scale(years, per_year)
+    out = kernel.integrate(d, f, v, c, shares, capacity0, draw, draws.params, draws.weights, draws.gain,
+                           model.vital_weights, model.civic, fall_scale, years, per_year)
+    assert out.shape[1] == rows
+    return out.reshape(len(OUTPUTS), n_portfolios, n_communities, n_draws, years + 1)
+
+
+def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | None = None, shock: Shock | None = None,
+             targeting: np.ndarray | None = None) -> Projection:
+    """Run every portfolio (rows of amounts per element, catalog order) for every community, central assumptions.
+
+    Each row's budget is its own total. `targeting` (communities x elements, or one such table per portfolio;
+    each element's column sums to 1) says where the money goes; default: in proportion to population.
+    Returns outputs at whole years 0..years.
+    """
+    alloc = np.atleast_2d(np.asarray(allocations, dtype=float))
+    _check_run(model, alloc, years)
+    out = _run(model, alloc, years, start, model.central, shock, targeting)[:, :, :, 0, :]
+    names = start.names if start is not None else ("community",)
+    return Projection(np.arange(years + 1), dict(zip(OUTPUTS, out, strict=True)), names)
+
+
+def simulate_draws(model: Model, draws: Ensemble, allocations: np.ndarray, years: int, start: Start | None = None,
+                   targeting: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Every portfolio under every assumption draw: output name -> (portfolios, communities, draws, years + 1)."""
+    alloc = np.atleast_2d(np.asarray(allocations, dtype=float))
+    _check_run(model, alloc, years)
+    return dict(zip(OUTPUTS, _run(model, alloc, years, start, draws, None, targeting), strict=True))

@@ -66,10 +66,12 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         auxes.append((f"funding_ratio_{i}", f"(1 - civic_share - Realized_vital_share) * budget * mix_{i} / status_quo_{i}"))
     auxes.append((f"funding_ratio_{civic}", f"allocation_{civic} / status_quo_{civic}"))
 
-    for i, delay, level in zip(ids, model.delays, [start.vital_level[0] if m else 1.0 for m in model.vital], strict=True):
+    auxes.append(("structural_level", _num(start.vital_level[0])))  # what vital money buys in this place (dynamics.Start)
+    for i, delay, vital_element in zip(ids, model.delays, model.vital, strict=True):
         auxes.append((f"delay_{i}", _num(delay)))
-        stocks.append((f"Capacity_{i}", _num(level), [f"capacity_change_{i}"], []))
-        flows.append((f"capacity_change_{i}", f"(funding_ratio_{i} - Capacity_{i}) / delay_{i}"))
+        reach = " * structural_level" if vital_element else ""
+        stocks.append((f"Capacity_{i}", "structural_level" if vital_element else "1", [f"capacity_change_{i}"], []))
+        flows.append((f"capacity_change_{i}", f"(funding_ratio_{i}{reach} - Capacity_{i}) / delay_{i}"))
     for column, channel in enumerate(CHANNELS):
         auxes.append((f"{channel}_index", _ces(model.weights[:, column], list(ids))))
     auxes += [
@@ -99,7 +101,7 @@ def to_xmile(model: Model, allocation: np.ndarray, stop: int = 30, start: Start 
         ("restoring", "restore_fraction * Suffering / step_length"),
         ("realized_share_change", "(target_vital_share - Realized_vital_share) / political_delay"),
         ("perception_change", "(Suffering - Perceived_suffering) / perception_delay"),
-        ("efficiency_gain", "efficiency_rate * unmet_share"),
+        ("efficiency_gain", "efficiency_rate * unmet_share * (efficiency_ceiling - Service_efficiency) / (efficiency_ceiling - 1)"),
         ("advocacy_change", "(resistance * (Perceived_suffering - status_quo_suffering + unmet_need) - Advocacy) / advocacy_delay"),
     ]
     stocks += [

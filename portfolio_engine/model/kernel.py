@@ -1,0 +1,110 @@
+"""The integrator's inner loop, compiled with numba: one row (portfolio x community x assumption draw) at a time.
+
+Why compiled: a slider move, the optimizer's gradients and the uncertainty band all run this loop; in numpy
+every one of its ~80 operations per step is a separate call on tiny arrays, so Python overhead dominated.
+Rows are independent (each row carries its own politics), so the loop runs over rows and then over steps,
+on scalars. The equations are those of docs/model.md, in the order dynamics.py used to apply them.
+"""
+
+import numpy as np
+from numba import njit
+
+# Columns of the per-draw parameter table (`params`): rates are per step, delays as step fractions.
+RISE, SLIP, FALL, RESTORE = 0, 1, 2, 3
+LIFT_EXP, STEADY_EXP, PREVENT_EXP, RESTORE_EXP = 4, 5, 6, 7
+SATURATION, CIVIC_BASE, RESISTANCE_HALF, RHO, FLOOR = 8, 9, 10, 11, 12
+V0, U0, PRESSURE, POLITICAL, PERCEPTION = 13, 14, 15, 16, 17
+LEARNING, ORGANIZING, ADVOCACY_WEIGHT, BELONGING_EXP = 18, 19, 20, 21
+UNIT_COST, UNMET_COST, DT, EFFICIENCY_CEILING = 22, 23, 24, 25
+PARAMS = 26
+
+# Rows of the output table, in dynamics.OUTPUTS order.
+N_OUTPUTS = 11
+
+
+@njit(cache=True, error_model="numpy")
+def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start: np.ndarray, capacity0: np.ndarray,
+              draw: np.ndarray, params: np.ndarray, weights: np.ndarray, gain: np.ndarray, vital_weights: np.ndarray,
+              civic: int, fall_scale: np.ndarray, years: int, per_year: int) -> np.ndarray:
+    """Outputs (N_OUTPUTS, rows, years + 1) for funding terms d, f (rows, elements) and each row's start.
+
+    start: (rows, 3) thriving, struggling, suffering; capacity0: (rows, elements); draw: (rows,) index into
+    params (draws, PARAMS), weights (draws, elements, 4) and gain (draws, elements) = dt / delay.
+    fall_scale (steps,) multiplies the fall rate (a harm shock); ones otherwise.
+    """
+    rows, elements = d.shape
+    out = np.empty((N_OUTPUTS, rows, years + 1))
+    powed = np.empty(elements)
+    index = np.empty(4)
+    capacity = np.empty(elements)
+    last = years * per_year
+    for n in range(rows):
+        p = params[draw[n]]
+        w = weights[draw[n]]
+        g = gain[draw[n]]
+        h, rho, floor, u0, v0 = p[SATURATION], p[RHO], p[FLOOR], p[U0], p[V0]
+        serve, restore_base = 2.0 * p[RESTORE], p[RESTORE]
+        be = p[BELONGING_EXP]
+        thriving, struggling, suffering = start[n, 0], start[n, 1], start[n, 2]
+        for i in range(elements):
+            capacity[i] = capacity0[n, i]
+        realized = v[n]
+        shift = v[n] - v0
+        ceiling = 1.0 - c[n]
+        perceived = suffering
+        efficiency = 1.0
+        advocacy = 0.0
+        for step in range(last + 1):
+            # Channel indexes: CES aggregates of capacities (complements), 1 at the status quo.
+            for i in range(elements):
+                powed[i] = (capacity[i] + floor) ** rho
+            for k in range(4):
+                total = 0.0
+                for i in range(elements):
+                    total += powed[i] * w[i, k]
+                index[k] = total ** (1.0 / rho) / (1.0 + floor)
+            civic_capacity = capacity[civic]
+            belonging = (1.0 + h) / (civic_capacity + h)
+            rise = min(index[0] ** p[LIFT_EXP] * belonging ** -be * p[RISE], 1.0)
+            slip = min(((1.0 + h) / (index[1] + h)) ** p[STEADY_EXP] * belonging ** be * p[SLIP], 1.0)
+            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step], 1.0)
+            served_capacity = u0 * index[3] ** p[RESTORE_EXP] * efficiency
+            restore = min(serve * served_capacity / (suffering + served_capacity), 1.0)
+            unmet_share = max(1.0 - restore / restore_base, 0.0)
+            civic_muscle = civic_capacity * (p[CIVIC_BASE] + thriving)
+            if step % per_year == 0:
+                year = step // per_year
+                vital = 0.0
+                for i in range(elements):
+                    vital += powed[i] * vital_weights[i]
+                out[0, n, year] = thriving
+                out[1, n, year] = struggling
+                out[2, n, year] = suffering
+                out[3, n, year] = vital ** (1.0 / rho) / (1.0 + floor)
+                out[4, n, year] = index[3]
+                out[5, n, year] = civic_muscle
+                out[6, n, year] = realized
+                out[7, n, year] = p[UNIT_COST] * restore / p[DT] * suffering
+                out[8, n, year] = unmet_share * suffering
+                out[9, n, year] = out[7, n, year] + p[UNMET_COST] * unmet_share * suffering
+                out[10, n, year] = efficiency
+                if step == last:
+                    break
+            leaving = min(1.0, 1.0 / (rise + fall)) * struggling
+            slipping = slip * thriving
+            rising = rise * leaving
+            falling = fall * leaving
+            restoring = restore * suffering
+            resistance = civic_muscle / (civic_muscle + p[RESISTANCE_HALF])
+            felt = perceived - u0
+            target = min(max(resistance * shift + v0 - p[PRESSURE] * felt + p[ADVOCACY_WEIGHT] * advocacy, 0.0), ceiling)
+            for i in range(elements):
+                capacity[i] = capacity[i] * (1.0 - g[i]) + (realized * d[n, i] + f[n, i]) * g[i]
+            realized += (target - realized) * p[POLITICAL]
+            perceived += (suffering - perceived) * p[PERCEPTION]
+            advocacy += (resistance * (felt + unmet_share * suffering) - advocacy) * p[ORGANIZING]
+            efficiency += p[LEARNING] * unmet_share * (p[EFFICIENCY_CEILING] - efficiency) / (p[EFFICIENCY_CEILING] - 1.0)
+            thriving += rising - slipping
+            struggling += slipping + restoring - rising - falling
+            suffering += falling - restoring
+    return out
