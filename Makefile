@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 LOAD_ARGS ?=
 
-.PHONY: run serve load nginx test bench lint db
+.PHONY: run serve load nginx test bench lint db i18n
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py
+
+# Translations (docs/languages.md): extract the marked texts and the catalog's into messages.pot, then update every .po.
+LOCALES := portfolio_engine/locale
+i18n: $(VENV)/.dev
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k Rule:4 --no-location --sort-output --omit-header -o $(LOCALES)/messages.pot \
+		app.py pages ui portfolio_engine/voting portfolio_engine/data
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --omit-header --ignore-obsolete
 
 # ruff on everything; mypy on the engine (files and strictness in pyproject.toml's [tool.mypy]).
 lint: $(VENV)/.dev

@@ -1,4 +1,5 @@
-"""Results: the count under the vote's frozen rules, what other rules would give, spread, turnout, breakdowns."""
+"""Results: the count under the vote's frozen rules (once the vote closes, unless its set-up shows it live), what other rules
+would give, spread, turnout and breakdowns, in millions and shares that fit a phone, with a receipt check for every resident."""
 
 import json
 
@@ -9,97 +10,146 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.voting import rules
-from portfolio_engine.voting.results import as_allocations, bundle, public_key, results
-from portfolio_engine.voting.votes import check_receipt, list_votes
-from ui import charts, downloads, identity
+from portfolio_engine.voting.results import as_allocations, bundle, public_key, public_now, results
+from portfolio_engine.voting.votes import Vote, check_receipt, list_votes
+from ui import chart_text, charts, definitions, downloads, i18n, identity
+from ui.i18n import _
 from ui.text import plain
 
 catalog = load_catalog()
-names = {e.id: e.name for e in catalog.elements} | dict(catalog.family_names)
 
-st.title("Results")
-shown = [v for v in list_votes() if v.state != "draft"]
-if not shown:
-    st.info("No vote has opened yet.")
+
+def receipt_check(vote: Vote) -> None:
+    st.markdown(_("**Check your ballot**"))
+    receipt = st.text_input(_("Receipt code"), max_chars=20, key="receipt_check")
+    if receipt:
+        st.info(plain(i18n.message(check_receipt(vote.id, receipt))))
+
+
+def how_counted(vote: Vote, outcome: dict) -> None:
+    """The frozen rule in words, and the other rules behind a toggle."""
+    st.caption(_("{title} · counted with **{rule}** (fixed when the vote opened)").format(title=plain(vote.title), rule=vote.rule))
+    st.info(i18n.message(rules.get(vote.rule).words))
+    with st.expander(_("How the other rules work")):
+        for rule in rules.RULES.values():
+            if rule.name != vote.rule and rule.name in outcome["other_rules"]:
+                st.markdown(f"**{rule.name}**: {i18n.message(rule.words)}")
+
+
+def split_result(vote: Vote, outcome: dict) -> None:
+    """The allocation: a chart with its text alternative, each rule's amounts in millions, and where residents agree."""
+    amounts = outcome["result"]["allocations"]
+    total = sum(amounts.values()) or 1.0
+    names = {k: definitions.name(catalog, k) for k in amounts}
+    st.plotly_chart(charts.amounts_by_category({k: v / 1e6 for k, v in amounts.items()}, names, f"{_('million')} {vote.currency}"),
+                    config=charts.CONFIG, key="results_bars")
+    shown = {names[k]: f"{i18n.millions(v, vote.currency)}, {i18n.share(v / total)}" for k, v in amounts.items()}
+    chart_text.alternative(chart_text.ranking_summary({names[k]: v for k, v in amounts.items()}, shown),
+                           pd.DataFrame({_("Category"): list(shown), _("Amount"): [i18n.millions(v) for v in amounts.values()],
+                                         _("Share"): [i18n.share(v / total) for v in amounts.values()]}), "results_bars")
+    st.markdown(_("**What each rule would give**, in millions of {currency} (the rule fixed at the start decides)").format(currency=vote.currency))
+    table = pd.DataFrame({_("Category"): list(names.values()), vote.rule: [i18n.millions(v) for v in amounts.values()]})
+    for rule, other in outcome["other_rules"].items():
+        table[rule] = [i18n.millions(other["allocations"][k]) if "allocations" in other else "–" for k in amounts]
+    st.table(table.rename(columns=lambda c: str(c).replace("-", "-\u200b")), hide_index=True)
+    spread = outcome.get("spread", {})
+    if spread:
+        st.markdown(_("**Where residents agree and where they are divided** (single ballots, in millions: the middle value and the middle half)"))
+        st.table(pd.DataFrame([{_("Category"): definitions.name(catalog, k), _("Middle value"): i18n.millions(v["median"]),
+                                _("Middle half"): f"{i18n.millions(v['q1'])} – {i18n.millions(v['q3'])}"} for k, v in spread.items()]), hide_index=True)
+
+
+def project_result(vote: Vote, outcome: dict) -> None:
+    """The selected projects, what other rules would select, and the winners' money by portfolio element."""
+    result, costs = outcome["result"], {p["id"]: p for p in vote.projects}
+    st.markdown(_("**Selected projects** (they cost {cost} of {budget})").format(cost=i18n.money(result.get("cost", 0), vote.currency),
+                                                                                 budget=i18n.money(vote.budget, vote.currency)))
+    st.table(pd.DataFrame([{_("Project"): costs[p]["name"], _("Cost"): i18n.money(costs[p]["cost"]),
+                            _("Element"): definitions.name(catalog, costs[p]["element"]), _("Supporters"): i18n.number(outcome["support"][p])}
+                           for p in result.get("selected", [])]), hide_index=True)
+    st.markdown(_("**Other rules would select**"))
+    st.table(pd.DataFrame([{_("Rule"): r, _("Projects"): ", ".join(costs[p]["name"] for p in o.get("selected", [])) or "–"}
+                           for r, o in outcome["other_rules"].items()]), hide_index=True)
+    st.markdown(_("**The winners' budget by portfolio element**"))
+    st.table(pd.DataFrame([{_("Element"): definitions.name(catalog, k), _("Amount"): i18n.money(v, vote.currency)}
+                           for k, v in outcome["by_element"].items()]), hide_index=True)
+
+
+def breakdowns(outcome: dict) -> None:
+    for title, key in ((_("By neighborhood"), "by_neighborhood"), (_("By group"), "by_group")):
+        if outcome[key]:
+            st.markdown(_("**{title}** (groups under 5 voters are not shown)").format(title=title))
+            rows = [{"": name, **({definitions.name(catalog, k): i18n.millions(v) for k, v in part["allocations"].items()} if part.get("allocations")
+                                  else {_("Projects"): ", ".join(part.get("selected", [])) or i18n.message(part.get("suppressed", ""))})}
+                    for name, part in outcome[key].items()]
+            st.table(pd.DataFrame(rows), hide_index=True)
+
+
+def check_yourself(vote: Vote, outcome: dict) -> None:
+    key = public_key(vote.id)
+    st.markdown(_("**Check the results yourself**"))
+    if outcome["record"]["ok"]:
+        downloads.prepared(_("the signed results bundle (rules, anonymized ballots, hashes)"), f"bundle_{vote.id}",
+                           lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
+    st.markdown(_("The bundle is signed. This vote's public key (keep it: it proves a bundle came from this vote's organizers):"))
+    st.code(key, language=None)
+    st.download_button(_("Download the public key"), key + "\n", f"vote-{vote.id}-public-key.txt", "text/plain", on_click="ignore", key="public_key")
+    st.caption(_("Anyone can check and recompute it: `{command}`. Record of this vote: {entries} audit entries, chain head {head}…").format(
+        command=f"python -m portfolio_engine vote verify BUNDLE.json --public-key {key}", entries=outcome["record"]["entries"],
+        head=outcome["record"]["head"][:24]))
+
+
+def use_as_proposal(vote: Vote, outcome: dict) -> None:
+    """A signed-in facilitator turns a split result into a workshop proposal."""
+    saver = identity.author()
+    facilitating = saver and vote.workshop_id == saver[0].id and saver[1]["role"] == "facilitator" and "allocations" in outcome["result"]
+    if facilitating and st.button(_("Use as a proposal in the workshop"), key="use_as_proposal"):
+        workshop, person = saver
+        try:
+            allocations = as_allocations(vote, outcome["result"], workshop.status_quo_portfolio(catalog), catalog)
+            save_proposal(catalog, workshop.id, person["id"], f"Residents' vote: {vote.title}",
+                          f"Aggregate of {outcome['turnout']['ballots']} ballots counted with {vote.rule} (rules fingerprint {vote.rules_hash[:12]}).",
+                          allocations, origin="resident_vote", origin_details={"vote": vote.id, "rule": vote.rule, "rules_hash": vote.rules_hash})
+        except PortfolioError as err:
+            st.error(plain(i18n.message(str(err))))
+        else:
+            st.success(_("Saved as a proposal with origin 'resident vote'."))
+
+
+st.title(_("Results"))
+i18n.inline_switcher()
+shown_votes = [v for v in list_votes() if v.state != "draft"]
+if not shown_votes:
+    st.info(_("No vote has opened yet."))
     st.stop()
 wanted = st.query_params.get("vote")
-default = next((n for n, v in enumerate(shown) if v.id == wanted), len(shown) - 1)
-vote = st.selectbox("Vote", shown, index=default, format_func=lambda v: f"{v.title} ({v.state})", key="results_vote")
+default = next((n for n, v in enumerate(shown_votes) if v.id == wanted), len(shown_votes) - 1)
+states = {"open": _("open"), "closed": _("closed"), "purged": _("closed")}
+vote = st.selectbox(_("Vote"), shown_votes, index=default, format_func=lambda v: f"{v.title} ({states.get(v.state, v.state)})", key="results_vote")
+if not public_now(vote):
+    st.info(_("The results are shown when the vote closes, so that no one is swayed by the count so far. "
+              "You can already check that your ballot is counted."))
+    receipt_check(vote)
+    st.stop()
 outcome = results(vote.id, catalog)
 if not outcome["record"]["ok"]:
-    st.error(plain(outcome["result"]["no_result"]))
-st.caption(f"{plain(vote.title)} · counted with **{vote.rule}** (frozen when the vote opened; rules fingerprint {vote.rules_hash[:12]})")
-st.info(rules.get(vote.rule).words)
-with st.expander("How the other rules work"):
-    for rule in rules.RULES.values():
-        if rule.name != vote.rule and rule.name in outcome["other_rules"]:
-            st.markdown(f"**{rule.name}**: {rule.words}")
+    st.error(plain(i18n.message(outcome["result"]["no_result"])))
+how_counted(vote, outcome)
 turnout = outcome["turnout"]
 a, b, c = st.columns(3)
-a.metric("Ballots counted", turnout["ballots"])
-b.metric("Online / paper", f"{turnout['online']} / {turnout['paper']}")
-c.metric("Codes issued", turnout["codes_issued"])
-
-result = outcome["result"]
-if "no_result" in result:
+a.metric(_("Ballots counted"), i18n.number(turnout["ballots"]))
+b.metric(_("Online / paper"), f"{i18n.number(turnout['online'])} / {i18n.number(turnout['paper'])}")
+c.metric(_("Codes issued"), i18n.number(turnout["codes_issued"]))
+if "no_result" in outcome["result"]:
     if outcome["record"]["ok"]:  # a record that does not verify was said above
-        st.warning(plain(result["no_result"]))
-elif "allocations" in result:
-    amounts = result["allocations"]
-    st.plotly_chart(charts.amounts_by_category(amounts, names, vote.currency), config=charts.CONFIG, key="results_bars")
-    table = pd.DataFrame({"category": [names.get(k, k) for k in amounts], vote.rule: list(amounts.values())})
-    for rule, other in outcome["other_rules"].items():
-        table[rule] = [other.get("allocations", {}).get(k) for k in amounts]
-    st.markdown("**What each rule would give** (the frozen rule decides)")
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.markdown("**Where residents agree and where they are divided** (individual ballots: median and middle half)")
-    spread = outcome.get("spread", {})
-    st.dataframe(pd.DataFrame([{"category": names.get(k, k), "median": v["median"], "lower quartile": v["q1"], "upper quartile": v["q3"]}
-                               for k, v in spread.items()]), hide_index=True, width="stretch")
+        st.warning(plain(i18n.message(outcome["result"]["no_result"])))
+elif "allocations" in outcome["result"]:
+    split_result(vote, outcome)
+elif vote.ballot != "split":
+    project_result(vote, outcome)
 else:
-    costs = {p["id"]: p for p in vote.projects}
-    st.markdown(f"**Selected projects** (total {result.get('cost', 0):,.0f} of {vote.budget:,.0f} {vote.currency})")
-    st.dataframe(pd.DataFrame([{"project": costs[p]["name"], "cost": costs[p]["cost"], "element": names[costs[p]["element"]],
-                                "supporters": outcome["support"][p]} for p in result.get("selected", [])]), hide_index=True, width="stretch")
-    st.markdown("**Other rules would select**")
-    st.dataframe(pd.DataFrame([{"rule": r, "projects": ", ".join(costs[p]["name"] for p in o.get("selected", []))}
-                               for r, o in outcome["other_rules"].items()]), hide_index=True, width="stretch")
-    st.markdown("**The winners' budget by portfolio element**")
-    st.dataframe(pd.DataFrame([{"element": names[k], "amount": v} for k, v in outcome["by_element"].items()]), hide_index=True)
-
-for title, key in (("By neighborhood", "by_neighborhood"), ("By group", "by_group")):
-    if outcome[key]:
-        st.markdown(f"**{title}** (groups under 5 voters are not shown)")
-        rows = [{"": name, **(part.get("allocations") or {"projects": ", ".join(part.get("selected", [])) or part.get("suppressed", "")})}
-                for name, part in outcome[key].items()]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-st.markdown("**Check your ballot**")
-receipt = st.text_input("Receipt code", max_chars=20, key="receipt_check")
-if receipt:
-    st.info(plain(check_receipt(vote.id, receipt)))
-
-key = public_key(vote.id)
-st.markdown("**Check the results yourself**")
-if outcome["record"]["ok"]:
-    downloads.prepared("the signed results bundle (rules, anonymized ballots, hashes)", f"bundle_{vote.id}",
-                       lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
-st.markdown("The bundle is signed. This vote's public key (keep it: it proves a bundle came from this vote's organizers):")
-st.code(key, language=None)
-st.download_button("Download the public key", key + "\n", f"vote-{vote.id}-public-key.txt", "text/plain", on_click="ignore", key="public_key")
-st.caption(f"Anyone can check and recompute it: `python -m portfolio_engine vote verify BUNDLE.json --public-key {key}`. "
-           f"Record of this vote: {outcome['record']['entries']} audit entries, chain head {outcome['record']['head'][:24]}…")
-
-saver = identity.author()
-facilitating = saver and vote.workshop_id == saver[0].id and saver[1]["role"] == "facilitator" and "allocations" in result
-if facilitating and st.button("Use as a proposal in the workshop", key="use_as_proposal"):
-    workshop, person = saver
-    try:
-        allocations = as_allocations(vote, result, workshop.status_quo_portfolio(catalog), catalog)
-        save_proposal(catalog, workshop.id, person["id"], f"Residents' vote: {vote.title}",
-                      f"Aggregate of {turnout['ballots']} ballots counted with {vote.rule} (rules fingerprint {vote.rules_hash[:12]}).",
-                      allocations, origin="resident_vote", origin_details={"vote": vote.id, "rule": vote.rule, "rules_hash": vote.rules_hash})
-    except PortfolioError as err:
-        st.error(plain(str(err)))
-    else:
-        st.success("Saved as a proposal with origin 'resident vote'.")
+    st.info(_("No ballots yet."))
+breakdowns(outcome)
+receipt_check(vote)
+check_yourself(vote, outcome)
+use_as_proposal(vote, outcome)

@@ -30,7 +30,8 @@ def vote_create(args) -> str:
     projects = votes.read_projects(catalog, _read_text(args.projects)) if args.projects else None
     vote = votes.create_vote(catalog, args.title or f"{args.ballot} vote", args.ballot, args.rule, args.budget, args.workshop,
                              read_passcode(args.passcode_file), args.currency, projects, args.split_over, args.min_projects,
-                             args.max_projects, args.points, args.min_spend, not args.no_revote, grant=None if args.workshop else OPERATOR)
+                             args.max_projects, args.points, args.min_spend, not args.no_revote, grant=None if args.workshop else OPERATOR,
+                             live_results=args.live_results)
     return json.dumps({"id": vote.id})
 
 
@@ -141,6 +142,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("--points", type=int)
     p.add_argument("--min-spend", type=float, help="knapsack: minimum spend as a share of the budget")
     p.add_argument("--no-revote", action="store_true", help="a code cannot replace its ballot")
+    p.add_argument("--live-results", action="store_true", help="show results on the Results page while the vote is open (default: only once it closes)")
     action(sub, "open", "Open a vote (freezes its rules).", vote_state, "--vote", "--passcode-file")
     action(sub, "close", "Close a vote.", vote_state, "--vote", "--passcode-file")
     p = action(sub, "codes", "Generate one-time voter codes (CSV).", vote_codes, "--vote", "--passcode-file",

@@ -70,6 +70,11 @@ def _withheld(problem: str | None) -> str:
             "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details.")
 
 
+def public_now(vote: Vote) -> bool:
+    """Whether residents may see the count: once the vote closes, or while open when its set-up says so (live_results)."""
+    return vote.state != "open" or bool(vote.options.get("live_results"))
+
+
 def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     """Turnout, the frozen rule's outcome, other rules, spread and breakdowns; the count is withheld when the record is broken."""
     vote = get_vote(vote_id, path)

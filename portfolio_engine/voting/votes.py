@@ -105,9 +105,10 @@ def create_vote(catalog: Catalog, title: str, ballot: str, rule: str, budget: fl
                 passcode: str | None = None, currency: str = "USD", projects: list[dict] | None = None, split_over: str = "elements",
                 min_projects: int | None = None, max_projects: int | None = None, points: int | None = None,
                 min_spend_share: float | None = None, allow_revote: bool = True, path: Path | None = None, *,
-                grant: Grant | None = None) -> Vote:
+                grant: Grant | None = None, live_results: bool = False) -> Vote:
     """A draft vote, audited on its own chain. Inside a workshop its facilitator authorizes (the passcode, or a grant);
-    on its own it needs the data steward or the operator (`grant`) and gets a passcode of its own for later steps."""
+    on its own it needs the data steward or the operator (`grant`) and gets a passcode of its own for later steps.
+    Results show only once it closes unless `live_results` (frozen with the rules: no bandwagon by default)."""
     _check_setup(ballot, rule, budget, split_over, projects or [], points, min_projects, max_projects, min_spend_share)
     if workshop_id:
         if grant is None:
@@ -120,7 +121,7 @@ def create_vote(catalog: Catalog, title: str, ballot: str, rule: str, budget: fl
             raise PortfolioError(f"A vote outside a workshop needs its own passcode of at least {MIN_PASSCODE} characters.")
         passcode_hash = hash_passcode(passcode or "")
     options = {"split_over": split_over, "min_projects": min_projects, "max_projects": max_projects, "points": points,
-               "min_spend_share": min_spend_share, "allow_revote": allow_revote}
+               "min_spend_share": min_spend_share, "allow_revote": allow_revote, "live_results": bool(live_results)}
     row: dict[str, Any] = {"id": new_id("v"), "workshop_id": workshop_id, "title": text(title, "title"), "ballot": ballot, "rule": rule,
            "budget": float(budget), "currency": text(currency, "currency"), "options": audit.canonical(options),
            "projects": audit.canonical(projects or []), "state": "draft", "rules_hash": None, "passcode_hash": passcode_hash,

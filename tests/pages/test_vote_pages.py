@@ -10,9 +10,9 @@ PASS = "vote-passcode"
 
 
 
-def open_split_vote(catalog, over="families"):
+def open_split_vote(catalog, over="families", live_results=False):
     vote = votes.create_vote(catalog, "Our priorities", "split", "independent-markets", 1_000_000, passcode=PASS, split_over=over,
-                              grant=OPERATOR)
+                              grant=OPERATOR, live_results=live_results)
     codes = votes.generate_codes(vote.id, 3, PASS)
     votes.open_vote(vote.id, PASS)
     return vote, codes
@@ -29,8 +29,11 @@ def test_a_resident_votes_with_a_code_and_gets_a_receipt(catalog, open_page):
     at.text_input(key="voter_code").input(codes[0])
     at.number_input(key="split:vital_conditions").set_value(60)
     at.number_input(key="split:urgent_services").set_value(30).run()
-    assert at.button(key="submit").disabled and "exactly 100 points (now 90)" in at.info[0].value
+    assert at.button(key="review").disabled and "exactly 100 points \\(now 90\\)" in at.info[0].value  # markdown escaped
     at.number_input(key="split:civic_muscle").set_value(10).run()
+    at.button(key="review").click().run()
+    assert at.number_input(key="split:civic_muscle").disabled  # the review step shows the answers, locked until "Change my answers"
+    assert any("Vital conditions: 60" in m.value for m in at.markdown)
     at.button(key="submit").click().run()
     assert at.success[0].value == "Your vote was recorded. Thank you!"
     receipt = at.code[0].value
@@ -42,13 +45,15 @@ def test_a_wrong_code_is_refused_in_plain_text_and_counted_for_slowing_down(cata
     at = open_page(VOTE, vote=vote.id)
     at.text_input(key="voter_code").input("WRONGCODE1")
     at.number_input(key="split:vital_conditions").set_value(100).run()
+    at.button(key="review").click().run()
     at.button(key="submit").click().run()
+    assert not at.text_input(key="voter_code").disabled  # back to the form to correct the code
     assert at.error[0].value == "That voter code is not valid for this vote\\. Check it and try again\\."  # markdown escaped
     assert at.session_state["wrong_codes"] == 1
 
 
 def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog, open_page):
-    vote, codes = open_split_vote(catalog)
+    vote, codes = open_split_vote(catalog, live_results=True)
     receipt = votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
     votes.cast(catalog, vote.id, codes[1], {"allocations": {"vital_conditions": 20, "urgent_services": 70, "civic_muscle": 10}})
     at = open_page(RESULTS)
@@ -62,7 +67,7 @@ def test_results_show_the_frozen_rule_other_rules_and_the_receipt_check(catalog,
 def test_a_vote_whose_record_was_tampered_with_shows_no_result(catalog, open_page, private_database):
     import sqlite3
 
-    vote, codes = open_split_vote(catalog)
+    vote, codes = open_split_vote(catalog, live_results=True)
     votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
     with sqlite3.connect(private_database) as conn:
         conn.execute("UPDATE ballots SET content = '{\"allocations\":{\"urgent_services\":100}}'")
@@ -76,3 +81,37 @@ def test_a_closed_vote_accepts_nothing(catalog, open_page):
     votes.close_vote(vote.id, PASS)
     at = open_page(VOTE, vote=vote.id)
     assert "closed" in at.warning[0].value
+
+
+def test_results_stay_hidden_while_the_vote_is_open_but_the_receipt_check_works(catalog, open_page):
+    """Issue 16 item 4: no count, turnout or tables while open (no bandwagon), unless the set-up says live_results."""
+    vote, codes = open_split_vote(catalog)
+    receipt = votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 70, "urgent_services": 30}})
+    at = open_page(RESULTS)
+    assert not at.metric and not at.get("plotly_chart") and not at.table
+    assert "shown when the vote closes" in at.info[0].value
+    at.text_input(key="receipt_check").input(receipt).run()
+    assert any("This ballot is counted" in i.value for i in at.info)
+    votes.close_vote(vote.id, PASS)
+    assert open_page(RESULTS).metric[0].value == "1"
+
+
+def test_result_amounts_read_in_millions_and_shares(catalog, open_page):
+    vote, codes = open_split_vote(catalog, live_results=True)
+    votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 75, "urgent_services": 25}})
+    at = open_page(RESULTS)
+    cells = " ".join(str(v) for table in at.table for v in table.value.to_numpy().ravel())
+    assert "0.75" in cells and "750000" not in cells.replace(",", "")
+    at.toggle(key="chart_table:results_bars").set_value(True).run()
+    assert any("Most goes to Vital conditions (0.75 million USD, 75%)" in m.value for m in at.markdown)
+
+
+def test_the_ballot_explains_each_element_from_the_catalog(catalog, open_page):
+    """Issue 16 item 10: each element's definition (from the catalog, not the page) under its field; the fingerprint in a details section."""
+    vote, _ = open_split_vote(catalog, over="elements")
+    at = open_page(VOTE, vote=vote.id)
+    captions, fingerprint = [c.value for c in at.caption], votes.get_vote(vote.id).rules_hash[:12]
+    for element in catalog.elements:
+        assert (element.definition or element.description) in captions
+    assert not any(fingerprint in c for c in captions)
+    assert any(fingerprint in m.value for e in at.expander for m in e.markdown)

@@ -238,3 +238,17 @@ def test_expired_votes_are_purged_once_by_the_retention_setting(catalog, split, 
     monkeypatch.setenv("PORTFOLIO_VOTE_RETENTION_DAYS", "soon")
     with pytest.raises(PortfolioError, match="whole number of days"):
         votes.purge_expired(OPERATOR)
+
+
+def test_results_are_public_only_after_closing_unless_the_set_up_shows_them_live(catalog):
+    """Issue 16 item 4: an open vote's count is not public (no bandwagon) unless live_results was set, frozen with the rules."""
+    from portfolio_engine.voting.results import public_now
+
+    hidden = votes.create_vote(catalog, "Hidden", "split", "mean", 1_000, passcode=PASS, grant=OPERATOR)
+    live = votes.create_vote(catalog, "Live", "split", "mean", 1_000, passcode=PASS, grant=OPERATOR, live_results=True)
+    for vote in (hidden, live):
+        votes.open_vote(vote.id, PASS)
+    assert not public_now(votes.get_vote(hidden.id)) and public_now(votes.get_vote(live.id))
+    assert votes.get_vote(live.id).options["live_results"] is True
+    votes.close_vote(hidden.id, PASS)
+    assert public_now(votes.get_vote(hidden.id))

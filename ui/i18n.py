@@ -1,0 +1,74 @@
+"""The page's language: from the address (`?lang=es`, as vote links carry it), else this session's choice, else the
+browser's preference; a switcher on every page; `_()` to show a text in it and helpers for numbers, money and dates."""
+
+import streamlit as st
+
+from portfolio_engine import i18n
+
+KEY = "language"
+PARAM = "lang"
+
+
+def language() -> str:
+    """The language this run shows, remembered for the session."""
+    wanted = st.query_params.get(PARAM)
+    if wanted and wanted in i18n.languages():
+        st.session_state[KEY] = wanted
+    if KEY not in st.session_state:
+        st.session_state[KEY] = i18n.from_header(st.context.headers.get("Accept-Language")) if st.context.headers else i18n.DEFAULT
+    return str(st.session_state[KEY])
+
+
+def _(text: str) -> str:
+    """A text in the page's language (English when the catalog has none)."""
+    return i18n.gettext(text, language())
+
+
+def message(text: str) -> str:
+    """An English message from the engine in the page's language."""
+    return i18n.message(text, language())
+
+
+def number(value: float, digits: int = 0) -> str:
+    return i18n.number(value, language(), digits)
+
+
+def money(value: float, currency: str = "") -> str:
+    return i18n.money(value, language(), currency)
+
+
+def millions(value: float, currency: str = "") -> str:
+    return i18n.millions(value, language(), currency)
+
+
+def share(value: float) -> str:
+    return i18n.share(value, language())
+
+
+def when(value: object) -> str:
+    return i18n.when(value, language())  # type: ignore[arg-type]
+
+
+def _switched(key: str) -> None:
+    """A language menu changed: remember it and put it in the address, so a copied link opens in the same language."""
+    chosen = st.session_state.get(key) or language()
+    st.session_state[KEY] = chosen
+    st.query_params[PARAM] = chosen
+
+
+def _label(code: str) -> str:
+    return i18n.languages()[code].capitalize()
+
+
+def switcher() -> None:
+    """A language menu in the sidebar of every page (app.py)."""
+    st.session_state["language_menu"] = language()
+    st.sidebar.selectbox("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_menu",
+                         on_change=_switched, args=("language_menu",))
+
+
+def inline_switcher() -> None:
+    """The same choice on the page itself, for phones where the sidebar is folded away (resident pages)."""
+    st.session_state["language_inline"] = language()
+    st.segmented_control("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_inline",
+                         on_change=_switched, args=("language_inline",), label_visibility="collapsed")

@@ -1,0 +1,32 @@
+"""The engine's messages a resident can meet (Vote and Results), declared for translation.
+
+The engine writes them in English; `ui.i18n.message` finds the entry here whose {placeholders} match and shows
+its translation with the same values. tests/pages/test_languages.py makes the engine produce each one and checks
+that it is translated, so a change of wording in the engine fails there instead of showing English.
+"""
+
+from portfolio_engine.i18n import N_
+
+MESSAGES = (
+    N_("million"),  # amounts in millions: portfolio_engine.i18n.millions
+    N_("Give exactly {points} points (now {given})."),
+    N_("Give exactly {points} points in all (this ballot gives {given})."),
+    N_("Give something to at least one category."),
+    N_("Spread your points over at least {count} projects."),
+    N_("Choose at least {count} projects."),
+    N_("Choose at most {count} projects."),
+    N_("These projects cost {cost}, more than the budget of {budget}."),
+    N_("Spend at least {share} of the budget ({amount})."),
+    N_("This vote is closed: it accepts no more ballots."),
+    N_("This vote has not opened yet."),
+    N_("That voter code is not valid for this vote. Check it and try again."),
+    N_("This voter code was used on a paper ballot: it cannot vote online as well."),
+    N_("This code has already voted, and this vote does not allow changing a ballot."),
+    N_("No ballot with this receipt in this vote. Check the code."),
+    N_("This ballot is counted (recorded {when} UTC)."),
+    N_("This ballot was replaced by a later ballot from the same voter code; the later one counts."),
+    N_("fewer than {count} voters"),
+    N_("Every category's median is zero: the median rule gives no allocation for these ballots."),
+    N_("Not counted: the vote's record does not verify ({problem}) Results are withheld until the administrator restores "
+       "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details."),
+)
