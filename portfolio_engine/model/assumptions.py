@@ -36,6 +36,7 @@ CONSTANT_RANGES: dict[str, tuple[float, float | None]] = {
     "efficiency_rate": (0.0, 1.0),
     "efficiency_ceiling": (1.01, 100.0),
     "unmet_cost_factor": (0.0, 10.0),
+    "unmet_spread": (0.0, 10.0),
     "civic_base": (0.0, 10.0),
     "resistance_half": (0.01, 10.0),
     "pressure_weight": (0.0, 10.0),

@@ -196,7 +196,7 @@ def parameters(model: Model) -> np.ndarray:
     row[kernel.LEARNING], row[kernel.ORGANIZING] = dt * k["efficiency_rate"], dt / k["advocacy_delay"]
     row[kernel.ADVOCACY_WEIGHT], row[kernel.BELONGING_EXP] = k["advocacy_weight"], k["belonging_exponent"]
     row[kernel.UNIT_COST], row[kernel.UNMET_COST] = model.unit_cost, k["unmet_cost_factor"] * model.unit_cost * k["restore_rate"]
-    row[kernel.DT], row[kernel.EFFICIENCY_CEILING] = dt, k["efficiency_ceiling"]
+    row[kernel.DT], row[kernel.EFFICIENCY_CEILING], row[kernel.UNMET_SPREAD] = dt, k["efficiency_ceiling"], k["unmet_spread"]
     return row
 
 

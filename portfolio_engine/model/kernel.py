@@ -15,8 +15,8 @@ LIFT_EXP, STEADY_EXP, PREVENT_EXP, RESTORE_EXP = 4, 5, 6, 7
 SATURATION, CIVIC_BASE, RESISTANCE_HALF, RHO, FLOOR = 8, 9, 10, 11, 12
 V0, U0, PRESSURE, POLITICAL, PERCEPTION = 13, 14, 15, 16, 17
 LEARNING, ORGANIZING, ADVOCACY_WEIGHT, BELONGING_EXP = 18, 19, 20, 21
-UNIT_COST, UNMET_COST, DT, EFFICIENCY_CEILING = 22, 23, 24, 25
-PARAMS = 26
+UNIT_COST, UNMET_COST, DT, EFFICIENCY_CEILING, UNMET_SPREAD = 22, 23, 24, 25, 26
+PARAMS = 27
 
 # Rows of the output table, in dynamics.OUTPUTS order.
 N_OUTPUTS = 11
@@ -67,10 +67,11 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
             belonging = (1.0 + h) / (civic_capacity + h)
             rise = min(index[0] ** p[LIFT_EXP] * belonging ** -be * p[RISE], 1.0)
             slip = min(((1.0 + h) / (index[1] + h)) ** p[STEADY_EXP] * belonging ** be * p[SLIP], 1.0)
-            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step], 1.0)
             served_capacity = u0 * index[3] ** p[RESTORE_EXP] * efficiency
             restore = min(serve * served_capacity / (suffering + served_capacity), 1.0)
             unmet_share = max(1.0 - restore / restore_base, 0.0)
+            spread = 1.0 + p[UNMET_SPREAD] * unmet_share  # unmet need pulls more households into crisis
+            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step] * spread, 1.0)
             civic_muscle = civic_capacity * (p[CIVIC_BASE] + thriving)
             if step % per_year == 0:
                 year = step // per_year
