@@ -19,10 +19,11 @@ from portfolio_engine.model.catalog import FAMILIES, Catalog, load_catalog
 from portfolio_engine.model.communities import start_from_dict
 from portfolio_engine.model.dynamics import Model, Start, build_model
 from portfolio_engine.model.portfolio import load_status_quo, parse_amount, portfolio_from_dict, require_positive_total
+from portfolio_engine.optimizer.funders import Funder, check_splittable, element_limits, parse_funders
 
 ELEMENT_CONSTRAINTS = ("floors", "ceilings", "locks")
 FAMILY_CONSTRAINTS = ("family_floors", "family_ceilings")
-KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label"}
+KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label", "funders"}
 KEYS |= set(ELEMENT_CONSTRAINTS) | set(FAMILY_CONSTRAINTS)
 DEFAULT_YEARS = 20
 WEIGHT_RANGE = (0.001, 1000.0)  # wider ratios say nothing more and only strain the solver's arithmetic
@@ -97,6 +98,7 @@ class Problem:
     owners: dict[str, str]
     start: Start | None = None
     document: dict[str, Any] = field(default_factory=dict)
+    funders: tuple[Funder, ...] = ()  # who brings the money, under which mandates (optimizer/funders.py)
 
     @property
     def catalog(self) -> Catalog:
@@ -269,8 +271,13 @@ def problem_from_dict(raw: Any, catalog: Catalog | None = None) -> Problem:
     terms = parse_terms(catalog, raw.get("objective", {"thriving_at_year": DEFAULT_YEARS}))
     if any(t.kind == "equity" for t in terms) and (start is None or len(start.names) < 2):
         raise InvalidConstraints("The equity objective compares communities: give a 'communities' file with at least two communities.")
+    funders = parse_funders(catalog, raw.get("funders"), budget)
+    for i, floor, ceiling, keeping, outside in element_limits(catalog, funders):
+        tighten(i, floor, None, f"funder_floors.{catalog.ids[i]}")
+        tighten(i, None, ceiling, f"mandates.{catalog.ids[i]}")
+        owners = {**owners, f"funder_floors.{catalog.ids[i]}": keeping, f"mandates.{catalog.ids[i]}": outside}
     return Problem(model, budget, sq, lower, upper, tuple(lower_source), tuple(upper_source),
-                   families["family_floors"], families["family_ceilings"], terms, dict(owners), start, raw)
+                   families["family_floors"], families["family_ceilings"], terms, dict(owners), start, raw, funders)
 
 
 def read_document(path: Path) -> Any:
@@ -292,6 +299,7 @@ def _money(value: float) -> str:
 
 def check_feasible(problem: Problem) -> None:
     """Raise InfeasibleConstraints naming the conflicting constraints (before any solver runs)."""
+    check_splittable(problem.catalog, problem.funders, problem.lower, problem.upper)  # first: it names the funders
     ids, budget = problem.catalog.ids, problem.budget
     for i, element in enumerate(ids):
         if problem.lower[i] > problem.upper[i] + 0.01:

@@ -5,7 +5,7 @@ neighbours); several feasible starts guard against local optima; the result is r
 cents that add up exactly to the budget. Terms are scaled by their status-quo value (docs/optimizer.md).
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linprog, minimize
@@ -13,13 +13,15 @@ from scipy.optimize import linprog, minimize
 from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
 from portfolio_engine.model.dynamics import simulate
 from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, Problem, Term, check_feasible
+from portfolio_engine.optimizer.funders import group_floors, split
 
 STEP = 1e-6  # finite-difference step, as a share of the budget
 BINDING = 1e-5  # a bound within this share of the budget is binding
 PER = 1_000_000  # marginal values are per million
 STARTS = 4
 WORDS = {"floors": "floor on", "ceilings": "ceiling on", "locks": "lock on", "max_change": "limit on change for",
-         "family_floors": "floor on the family", "family_ceilings": "ceiling on the family"}
+         "family_floors": "floor on the family", "family_ceilings": "ceiling on the family",
+         "funder_floors": "floor on", "mandates": "mandate, which keeps its money out of", "mandate_groups": "mandate, which spends all its money on"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Binding:
         what = WORDS.get(kind, kind)
         whose = f"the {self.owner}'s" if self.owner else "the"
         verb = "raise" if self.shadow_price >= 0 else "lower"
-        return (f"Binding: {whose} {what} {names.get(subject, subject)} ({self.amount / 1e6:,.1f} million); "
+        return (f"Binding: {whose} {what} {', '.join(names.get(s, s) for s in subject.split(','))} ({self.amount / 1e6:,.1f} million); "
                 f"relaxing it by 1 million would {verb} the objective by {abs(self.shadow_price):.4f}.")
 
 
@@ -53,6 +55,7 @@ class Proposal:
     binding: tuple[Binding, ...]
     marginal_values: dict[str, float]
     budget_marginal_value: float
+    allocations_by_funder: dict[str, dict[str, float]] = field(default_factory=dict)  # {funder: {element id: amount}} with funders
 
     def to_dict(self) -> dict:
         return {
@@ -64,6 +67,7 @@ class Proposal:
             "binding": [{"constraint": b.constraint, "owner": b.owner, "shadow_price": b.shadow_price} for b in self.binding],
             "marginal_values": self.marginal_values,
             "budget_marginal_value": self.budget_marginal_value,
+            **({"allocations_by_funder": self.allocations_by_funder} if self.allocations_by_funder else {}),
         }
 
 
@@ -99,6 +103,9 @@ def _linear_constraints(problem: Problem) -> tuple[np.ndarray | None, np.ndarray
     for family, ceiling in problem.family_ceilings.items():
         rows.append(problem.family_mask(family).astype(float))
         limits.append(ceiling)
+    for mask, amount, _ in group_floors(problem.catalog, problem.funders):  # money a mandate keeps inside its elements
+        rows.append(-mask.astype(float))
+        limits.append(-amount)
     return (np.array(rows), np.array(limits)) if rows else (None, None)
 
 
@@ -212,6 +219,11 @@ def _explain(problem: Problem, x: np.ndarray, grad: np.ndarray) -> tuple[tuple[B
                 gain = sign * (budget_value - float(grad[inside].mean()))
                 name = f"{kind}.{family}"
                 found.append(Binding(name, _owner(problem, name), float(limit), float(gain * PER)))
+    for mask, amount, names in group_floors(problem.catalog, problem.funders):
+        if abs(x[mask].sum() - amount) <= tol:
+            inside = mask & free if (mask & free).any() else mask
+            subject = ",".join(e for e, m in zip(problem.catalog.ids, mask, strict=True) if m)
+            found.append(Binding(f"mandate_groups.{subject}", names, float(amount), float((budget_value - float(grad[inside].mean())) * PER)))
     return tuple(found), budget_value
 
 
@@ -238,6 +250,7 @@ def optimize(problem: Problem, starts: int = STARTS) -> Proposal:
         binding=binding,
         marginal_values={i: float(g * PER) for i, g in zip(ids, grad, strict=True)},
         budget_marginal_value=budget_value * PER,
+        allocations_by_funder=split(problem.catalog, problem.funders, best) if problem.funders else {},
     )
 
 
