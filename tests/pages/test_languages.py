@@ -1,0 +1,155 @@
+"""Languages (issue 17 item 1): every text on a resident page goes through the translation catalog and is translated in
+every language; the engine's messages a resident meets are translated; the language follows the address and the browser."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+from portfolio_engine import i18n
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.security.access import OPERATOR
+from portfolio_engine.services.ballots import check_ballot
+from portfolio_engine.voting import rules, votes
+from portfolio_engine.voting.code_sheet import sheet_html
+
+ROOT = Path(__file__).resolve().parents[2]
+VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
+RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py")
+TEXT_ARGUMENTS = {"label", "help", "placeholder", "body", "caption"}
+SHOWING = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "write", "metric", "button", "link_button",
+           "download_button", "text_input", "number_input", "text_area", "checkbox", "toggle", "radio", "selectbox", "segmented_control",
+           "expander", "form_submit_button", "page_link", "table", "dataframe"}
+PASS = "vote-passcode"
+PROJECTS = [{"id": "p1", "name": "Pocket park", "cost": 40_000.0, "element": "stable_environment"},
+            {"id": "p2", "name": "Tenant legal aid", "cost": 30_000.0, "element": "humane_housing"}]
+
+
+def _extracted(tmp_path: Path, monkeypatch) -> set[str]:
+    """The texts `make i18n` extracts today (same command line)."""
+    monkeypatch.chdir(ROOT)
+    pot = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "Rule:4", "--no-location", "--omit-header",
+                                "-o", str(pot), "app.py", "pages", "ui", "portfolio_engine/voting", "portfolio_engine/data"])
+    with pot.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("language", [code for code in i18n.languages() if code != i18n.DEFAULT])
+def test_every_text_a_resident_reads_is_translated(language, tmp_path, monkeypatch):
+    """A new or changed text in a resident page or in the catalog fails here until `make i18n` and its translation."""
+    with (i18n.LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = {m.id: m for m in read_po(handle) if m.id}
+    missing = sorted(text for text in _extracted(tmp_path, monkeypatch) if text not in catalog or not catalog[text].string or catalog[text].fuzzy)
+    assert not missing, f"Not translated in {language} (run make i18n, then translate): {missing[:10]}"
+
+
+def _has_words(value: ast.expr) -> bool:
+    """A literal with letters in it, or an f-string whose literal parts have letters."""
+    if isinstance(value, ast.JoinedStr):
+        return any(_has_words(part) for part in value.values)
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and any(ch.isalpha() for ch in value.value)
+
+
+def _unwrapped(path: Path) -> list[str]:
+    """Text literals handed straight to a Streamlit element (a label, a message) instead of through _()."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SHOWING:
+            candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in TEXT_ARGUMENTS]
+            found += [f"{path.name}:{node.lineno}" for value in candidates if _has_words(value)]
+    return found
+
+
+def test_resident_pages_hand_no_english_literal_to_streamlit():
+    assert [hit for name in RESIDENT_FILES for hit in _unwrapped(ROOT / name)] == []
+
+
+def test_the_unwrapped_check_finds_a_bare_label(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('import streamlit as st\nst.title("Vote")\nst.button(_("Submit"))\nst.text_input(label=f"Code {x}")\n')
+    assert _unwrapped(page) == ["page.py:2", "page.py:4"]
+
+
+def _spanish(text: str) -> str:
+    translated = i18n.message(text, "es")
+    assert translated != text, f"English shown to a Spanish reader: {text!r}"
+    return translated
+
+
+def test_the_engine_messages_a_resident_meets_are_translated(catalog):
+    """The engine's own wording, produced by the engine: a change there that the catalog misses fails here."""
+    split = votes.create_vote(catalog, "Split", "split", "mean", 1_000_000, passcode=PASS, split_over="families", grant=OPERATOR)
+    cumulative = votes.create_vote(catalog, "Points", "cumulative", "greedy", 100_000, passcode=PASS, projects=PROJECTS, points=10,
+                                   min_projects=2, grant=OPERATOR)
+    knapsack = votes.create_vote(catalog, "Projects", "knapsack", "greedy", 50_000, passcode=PASS, projects=PROJECTS, grant=OPERATOR,
+                                 min_projects=1, max_projects=1)
+    codes = votes.generate_codes(split.id, 1, PASS)
+    for vote in (split, cumulative, knapsack):
+        votes.open_vote(vote.id, PASS)
+    split, cumulative, knapsack = (votes.get_vote(v.id) for v in (split, cumulative, knapsack))
+    problems = [check_ballot(catalog, split, {"allocations": {"vital_conditions": 90}}).problem,
+                check_ballot(catalog, cumulative, {"points": {"p1": 3}}).problem,
+                check_ballot(catalog, cumulative, {"points": {"p1": 10}}).problem,
+                check_ballot(catalog, knapsack, {"projects": ["p1", "p2"]}).problem,
+                check_ballot(catalog, knapsack, {"projects": []}).problem]
+    assert "Dé exactamente 100 puntos (ahora 90)." in [_spanish(p) for p in problems]
+    with pytest.raises(PortfolioError) as refused:
+        votes.cast(catalog, split.id, "WRONGCODE1", {"allocations": {"vital_conditions": 100}})
+    _spanish(str(refused.value))
+    receipt = votes.cast(catalog, split.id, codes[0], {"allocations": {"vital_conditions": 100}})
+    assert _spanish(votes.check_receipt(split.id, receipt)).startswith("Este voto se cuenta")
+    _spanish(votes.check_receipt(split.id, "NOSUCHRECEIPT"))
+    for rule in rules.RULES.values():
+        _spanish(rule.words)
+
+
+def _shown(at) -> list[str]:
+    """Every text a page shows: headings, paragraphs, captions, notices, widget labels, buttons."""
+    texts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success") for e in getattr(at, kind)]
+    widgets = [w.label for kind in ("button", "text_input", "number_input", "checkbox", "text_area", "toggle", "selectbox") for w in getattr(at, kind)]
+    return texts + widgets + [e.label for e in at.expander]
+
+
+def _english_left(at) -> list[str]:
+    """Shown texts that are an English entry of the catalog whose Spanish differs: text a Spanish reader would meet in English."""
+    return [t for t in _shown(at) if i18n.gettext(t, "es") != t]
+
+
+def test_a_spanish_reader_votes_without_meeting_english(catalog, open_page):
+    vote = votes.create_vote(catalog, "Prioridades", "split", "mean", 1_000_000, passcode=PASS, split_over="elements", grant=OPERATOR)
+    code = votes.generate_codes(vote.id, 1, PASS)[0]
+    votes.open_vote(vote.id, PASS)
+    at = open_page(VOTE, vote=vote.id, code=code, lang="es")
+    assert at.title[0].value == "Votar" and _english_left(at) == []
+    assert any(w.label == "Atención médica urgente" for w in at.number_input)
+    at.number_input(key="split:acute_care").set_value(100).run()
+    at.button(key="review").click().run()
+    assert _english_left(at) == []
+    at.button(key="submit").click().run()
+    assert at.success[0].value == "Su voto quedó guardado. ¡Gracias!" and _english_left(at) == []
+    votes.close_vote(vote.id, PASS)
+    results = open_page(RESULTS, vote=vote.id, lang="es")
+    assert results.title[0].value == "Resultados" and _english_left(results) == []
+    assert results.metric[0].label == "Votos contados"
+
+
+def test_the_browser_preference_picks_the_language():
+    assert i18n.from_header("es-MX,es;q=0.9,en;q=0.8") == "es"
+    assert i18n.from_header("fr-FR,fr;q=0.9,es;q=0.5,en;q=0.7") == "en"
+    assert i18n.from_header("de-DE") == "en" and i18n.from_header(None) == "en"
+
+
+def test_numbers_money_and_dates_follow_the_language():
+    assert i18n.number(12_500.5, "es", 1) == "12.500,5" and i18n.number(12_500.5, "en", 1) == "12,500.5"
+    assert i18n.millions(12_500_000, "es", "USD") == "12,5 millones USD" and i18n.money(48_000, "en", "USD") == "48,000 USD"
+    assert i18n.when("2026-11-30T14:05:00", "es").startswith("30 nov 2026")
+
+
+def test_the_printed_sheet_is_in_the_chosen_language_and_its_links_carry_it(catalog):
+    vote = votes.create_vote(catalog, "Prioridades", "split", "mean", 1_000_000, passcode=PASS, grant=OPERATOR)
+    page = sheet_html(vote, ["7KM3QX9PTA"], "http://127.0.0.1:8501", language="es")
+    assert "<html lang='es'>" in page and "Su código de votante" in page and "Escanee el código" in page
+    assert "Your one-time voter code" not in sheet_html(vote, ["7KM3QX9PTA"], "http://x", language="es")
