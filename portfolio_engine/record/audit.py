@@ -48,6 +48,7 @@ ENTITIES: dict[str, Entity] = {
     "proposal": Entity("proposals", "id", "workshop_id"),
     "stance": Entity("stances", "id", "workshop_id"),
     "decision": Entity("decisions", "id", "workshop_id"),
+    "funder": Entity("funders", "id", "workshop_id"),
     "vote": Entity("votes", "id", "id"),
     "ballot": Entity("ballots", "id", "vote_id"),
     "voter_code": Entity("voter_codes", "code_hash", "vote_id"),

@@ -59,6 +59,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("participants' drafts: their current sliders, overwritten, outside the record",
               script("CREATE TABLE drafts (workshop_id TEXT NOT NULL REFERENCES workshops(id), participant_id TEXT NOT NULL REFERENCES participants(id), "
                      "allocations TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (workshop_id, participant_id))")),
+    Migration("funders: who brings a workshop's money, how much to each element today, under which mandate",
+              script("CREATE TABLE funders (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), name TEXT NOT NULL, "
+                     "sector TEXT NOT NULL, amounts TEXT NOT NULL, may_fund TEXT, floors TEXT NOT NULL, withdrawn_at TEXT, created_at TEXT NOT NULL); "
+                     "CREATE INDEX funders_workshop ON funders (workshop_id)")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -189,9 +189,23 @@ class DraftRow(TypedDict):
     updated_at: str
 
 
+class FunderRow(TypedDict):
+    """A steward bringing money to a workshop: amounts today and floors as JSON {element id: amount}, may_fund a JSON list (None: any)."""
+
+    id: str
+    workshop_id: str
+    name: str
+    sector: str
+    amounts: str
+    may_fund: str | None
+    floors: str
+    withdrawn_at: str | None
+    created_at: str
+
+
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
     "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
-    "drafts": DraftRow,
+    "drafts": DraftRow, "funders": FunderRow,
 }

@@ -23,6 +23,7 @@ SHIPPED = (  # a migration once shipped never changes: neither its name nor its 
     "audit entries found by the record they name",
     "ballots: consent to publish 'why'; votes: when codes and free text were purged",
     "participants' drafts: their current sliders, overwritten, outside the record",
+    "funders: who brings a workshop's money, how much to each element today, under which mandate",
 )
 LATER = (storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT")),
          storage.Migration("test: ballots get a language", storage.migrations.script("ALTER TABLE ballots ADD COLUMN language TEXT")))

@@ -1,0 +1,44 @@
+"""`workshop funders set|show`: the region's current portfolio by funder, from and to CSV (funder,sector,element,amount)."""
+
+import argparse
+import json
+from pathlib import Path
+
+from portfolio_engine.cli.parsing import action
+from portfolio_engine.jsonfile import read_json
+from portfolio_engine.limits import read_text
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.record import exports
+from portfolio_engine.record.funders import CSV_COLUMNS, list_funders, read_csv, set_funders, to_csv_rows, to_json, with_mandates
+from portfolio_engine.record.workshops import get_workshop
+
+
+def funders_set(args: argparse.Namespace) -> str:
+    from portfolio_engine.cli.workshop import read_passcode  # here, not at the top: cli/workshop registers this module
+
+    catalog = load_catalog()
+    stewards = with_mandates(read_csv(catalog, read_text(args.file)), read_json(args.mandates) if args.mandates else None)
+    saved = set_funders(catalog, args.workshop, stewards, read_passcode(args.passcode_file))
+    return json.dumps(to_json(saved), indent=2, ensure_ascii=False)
+
+
+def funders_show(args: argparse.Namespace) -> str:
+    get_workshop(args.workshop)
+    stewards = list_funders(args.workshop)
+    if args.format == "json":
+        return json.dumps(to_json(stewards), indent=2, ensure_ascii=False)
+    return exports.csv_text(to_csv_rows(load_catalog(), stewards), list(CSV_COLUMNS)).rstrip("\n")
+
+
+def register(workshop: argparse._SubParsersAction, parser_class: type) -> None:
+    """`workshop funders set|show` under the workshop group."""
+    text = "The region's current portfolio by funder: who brings the money, how much to each element today, under which mandate."
+    sub = workshop.add_parser("funders", help=text, description=text).add_subparsers(dest="funders_action", required=True, parser_class=parser_class)
+    p = action(sub, "set", "Replace the workshop's funders from CSV (facilitator).", funders_set, "--workshop", "--passcode-file",
+               description="Replace the workshop's funders from a CSV file with columns funder,sector,element,amount (one row per funder and "
+                           "element). Their element totals must be the workshop's status quo. A funder left out is withdrawn.")
+    p.add_argument("--file", type=Path, required=True, help="CSV: funder,sector,element,amount")
+    p.add_argument("--mandates", type=Path, help='JSON {"County hospital": {"may_fund": [element ids], "floors": {element id: amount}}}; '
+                                                  "a funder not named may fund any element")
+    p = action(sub, "show", "Show the workshop's funders.", funders_show, "--workshop")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
