@@ -43,7 +43,7 @@ def sign_in_form() -> None:
         passcode = st.text_input("Facilitator passcode", type="password")
         if st.form_submit_button("Sign in"):
             try:
-                state[identity.GRANT] = authenticate(chosen.id, passcode)
+                identity.facilitator_signed_in(authenticate(chosen.id, passcode))
             except PortfolioError as err:
                 st.error(plain(str(err)))
             else:
@@ -74,7 +74,7 @@ def create_form() -> None:
         try:
             created, _ = create_workshop(catalog, name, budget, passcode, load_status_quo(catalog), currency.upper() or "USD",
                                          deviation_threshold=threshold / 100, grant=access.sign_in_steward(steward))
-            state[identity.GRANT] = authenticate(created.id, passcode)
+            identity.facilitator_signed_in(authenticate(created.id, passcode))
         except PortfolioError as err:
             st.error(plain(str(err)))
         else:
@@ -122,8 +122,9 @@ if workshop is None:
 
 st.subheader(plain(workshop.name))
 st.caption(f"State: {workshop.state} · budget {workshop.budget:,.0f} {workshop.currency}")
+signed = identity.grant()  # every action below acts with this sign-in: the passcode is asked once per browser session
 if st.button("Sign out", key="sign_out"):
-    state.pop(identity.GRANT, None)
+    identity.sign_out()
     st.rerun()
 
 code_col, qr_col = st.columns([2, 1])
@@ -148,17 +149,14 @@ st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "cr
 st.markdown("**Lifecycle**")
 moves = sorted(TRANSITIONS[workshop.state])
 if moves:
-    passcode = st.text_input("Passcode (to change the state or record the decision)", type="password", key="action_passcode")
     for target in moves:
         if st.button(f"Move to {target}", key=f"state_{target}"):
             try:
-                change_state(workshop.id, target, passcode)
+                change_state(workshop.id, target, grant=signed)
             except PortfolioError as err:
                 st.error(plain(str(err)))
             else:
                 st.rerun()
-else:
-    passcode = st.text_input("Passcode (to record a revised decision)", type="password", key="action_passcode")
 if workshop.state == "deciding":
     st.caption("To move to decided, record the decision below.")
 
@@ -179,7 +177,7 @@ if workshop.state in ("deciding", "decided") and proposals:
     reason = st.text_input("Reason for revising the decision", max_chars=2000, key="revision") if workshop.state == "decided" else None
     if st.button("Record the decision", type="primary", key="record_decision"):
         try:
-            record_decision(workshop.id, chosen["id"], rationale, passcode, justifications, reason)
+            record_decision(workshop.id, chosen["id"], rationale, None, justifications, reason, grant=signed)
         except PortfolioError as err:
             st.error(plain(str(err)))
         else:
@@ -232,7 +230,7 @@ for vote in workshop_votes:
         target = "open" if vote.state == "draft" else "close"
         if left.button(f"{target.capitalize()} this vote", key=f"vote_{target}_{vote.id}"):
             try:
-                (open_vote if target == "open" else close_vote)(vote.id, passcode)
+                (open_vote if target == "open" else close_vote)(vote.id, None, grant=signed)
             except PortfolioError as err:
                 st.error(plain(str(err)))
             else:
@@ -240,7 +238,7 @@ for vote in workshop_votes:
         count = middle.number_input("Codes to generate", 1, 10_000, 50, key=f"count_{vote.id}")
         if right.button("Generate voter codes", key=f"codes_{vote.id}"):
             try:
-                state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), passcode)
+                state[f"new_codes:{vote.id}"] = generate_codes(vote.id, int(count), None, grant=signed)
             except PortfolioError as err:
                 st.error(plain(str(err)))
     if vote.state == "open":
@@ -249,7 +247,7 @@ for vote in workshop_votes:
                                       "points for cumulative ballots), and optionally code, neighborhood, group, why, publish_why.")
         if paper is not None and st.button("Import the paper ballots", key=f"import_paper_{vote.id}"):
             try:
-                imported = import_paper(catalog, vote.id, paper.getvalue().decode("utf-8-sig"), passcode)
+                imported = import_paper(catalog, vote.id, paper.getvalue().decode("utf-8-sig"), None, grant=signed)
             except UnicodeDecodeError:
                 st.error("Nothing was imported: the file is not UTF-8 text (save it from the spreadsheet as 'CSV UTF-8').")
             except PortfolioError as err:
@@ -260,7 +258,7 @@ for vote in workshop_votes:
                                               help="Retention: forget which code cast which ballot and the 'why' voters did not "
                                                    "agree to publish. Results, receipts and the signed bundle still check out."):
         try:
-            changed = purge(vote.id, passcode)
+            changed = purge(vote.id, None, grant=signed)
         except PortfolioError as err:
             st.error(plain(str(err)))
         else:
@@ -287,8 +285,8 @@ with st.expander("Set up a resident vote"), st.form("new_vote"):
             split = kind.startswith("split")
             projects = None if split or projects_file is None else read_projects(catalog, projects_file.getvalue().decode("utf-8-sig"))
             create_vote(catalog, title or kind, "split" if split else kind, split_rule if split else project_rule, budget, workshop.id,
-                        passcode, workshop.currency, projects, "families" if "families" in kind else "elements",
-                        points=points if kind == "cumulative" else None)
+                        None, workshop.currency, projects, "families" if "families" in kind else "elements",
+                        points=points if kind == "cumulative" else None, grant=signed)
         except (PortfolioError, UnicodeDecodeError) as err:
             st.error(plain(f"The vote was not created: {err}"))
         else:

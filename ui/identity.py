@@ -3,7 +3,9 @@
 Identity lives in the session only, never in the page's address: the address is what people share (the
 Allocate page's allocation), and whoever opens a link holding a participant's token acts as them. A
 participant gets a private link (`?w=WORKSHOP&me=TOKEN`) to come back later; opening it signs them in
-and the token leaves the address at once.
+and the token leaves the address at once. A reload keeps the sign-in through a session cookie (ui/keep.py), and a
+person who joined before gets back their own identity with the join code, their name and their personal rejoin code.
+A facilitator's sign-in is kept the same way (a signed value, never the passcode) until they sign out.
 """
 
 from urllib.parse import urlsplit
@@ -13,13 +15,28 @@ import streamlit as st
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio, load_status_quo
-from portfolio_engine.record.workshops import ROLES, Workshop, find_by_join_code, get_workshop, join, participant_by_token, participants
+from portfolio_engine.record.workshops import (
+    ROLES,
+    Workshop,
+    facilitator_session,
+    find_by_join_code,
+    get_workshop,
+    join,
+    participant_by_token,
+    participants,
+    rejoin,
+    rejoin_code,
+    session_grant,
+)
 from portfolio_engine.security.access import Grant
+from ui import keep
 from ui.text import plain
 
 KEY = "identity"
 GRANT = "grant"  # the facilitator's Grant from workshops.authenticate
 PRIVATE = ("w", "me")  # a private link's parameters, removed from the address once read
+COOKIE, FACILITATOR_COOKIE = "portfolio_me", "portfolio_facilitator"  # what a reload brings back (ui/keep.py)
+LEFT, SIGNED_OUT = "left_workshop", "facilitator_signed_out"  # this session chose to leave: the cookie no longer signs it in
 
 
 def root() -> str:
@@ -48,20 +65,81 @@ def _from_private_link() -> None:
     except PortfolioError:
         return
     if person is not None:
-        st.session_state[KEY] = {"token": token, "workshop": workshop, "participant": person}
+        signed_in(workshop, person, token)
+
+
+def signed_in(workshop: Workshop, person: dict, token: str) -> None:
+    """This session is now the participant (joined, rejoined or back by a link or a reload)."""
+    st.session_state[KEY] = {"token": token, "workshop": workshop, "participant": person}
+    st.session_state.pop(LEFT, None)
+
+
+def _from_cookie() -> None:
+    """Sign in again after a reload from the session cookie (read once per session)."""
+    state = st.session_state
+    kept = keep.read(COOKIE)
+    if not kept or state.get("cookie_read") or state.get(LEFT):
+        return
+    state["cookie_read"] = True
+    workshop_id, _, token = kept.partition(".")
+    try:
+        person = participant_by_token(workshop_id, token)
+        if person is not None:
+            signed_in(get_workshop(workshop_id), person, token)
+    except PortfolioError:
+        return
 
 
 def current() -> dict | None:
     """{"workshop": Workshop, "participant": row, "token": str} for a joined participant, else None."""
     if "me" in st.query_params:
         _from_private_link()
+    if KEY not in st.session_state:
+        _from_cookie()
     return st.session_state.get(KEY)
 
 
 def grant() -> Grant | None:
-    """The facilitator's grant this session signed in with, if any."""
-    found = st.session_state.get(GRANT)
+    """The facilitator's grant this session signed in with (or a reload brought back), if any."""
+    state = st.session_state
+    if GRANT not in state and not state.get(SIGNED_OUT) and not state.get("facilitator_cookie_read"):
+        state["facilitator_cookie_read"] = True
+        kept = keep.read(FACILITATOR_COOKIE)
+        restored = session_grant(kept) if kept else None
+        if restored is not None:
+            state[GRANT] = restored
+    found = state.get(GRANT)
     return found if isinstance(found, Grant) and found.role == "facilitator" else None
+
+
+def facilitator_signed_in(found: Grant) -> None:
+    """Keep the facilitator's grant in this session (and, through the sidebar, in the browser until sign-out)."""
+    st.session_state[GRANT] = found
+    st.session_state.pop(SIGNED_OUT, None)
+    st.session_state.pop("facilitator_session", None)
+
+
+def sign_out() -> None:
+    """End the facilitator's sign-in in this session and in the browser."""
+    for name in (GRANT, "facilitator_session", "facilitated_workshop"):
+        st.session_state.pop(name, None)
+    st.session_state[SIGNED_OUT] = True
+
+
+def _keep_in_browser(me: dict | None) -> None:
+    """Ask the browser to keep (or forget) who this session is, so a reload finds it again."""
+    state = st.session_state
+    if me:
+        keep.write(COOKIE, f"{me['workshop'].id}.{me['token']}")
+    elif state.get(LEFT):
+        keep.write(COOKIE, "")
+    signed = grant()
+    if signed is not None:
+        if "facilitator_session" not in state:
+            state["facilitator_session"] = facilitator_session(signed)
+        keep.write(FACILITATOR_COOKIE, state["facilitator_session"])
+    elif state.get(SIGNED_OUT):
+        keep.write(FACILITATOR_COOKIE, "")
 
 
 def facilitated(fresh: bool = False) -> Workshop | None:
@@ -97,12 +175,15 @@ def _signed_in(me: dict) -> None:
     with st.sidebar:
         st.markdown("**Workshop**")
         st.text(f"{me['workshop'].name}\n{person['name']}, {person['organization'] or 'no organization'} ({person['role']})")
+        st.markdown(f"Your rejoin code: **`{rejoin_code(person['id'])}`**",
+                    help="With the join code and your name, it brings you back as yourself on any device. Keep it private.")
         with st.expander("Your private link to come back"):
             st.code(private_link(me["workshop"].id, me["token"]), language=None, wrap_lines=True)
             st.warning("This link signs you in as yourself: keep it (bookmark it) but never share it. "
                        "To share an allocation, share the page's address instead.")
         if st.button("Leave this workshop", key="leave"):
             st.session_state.pop(KEY, None)
+            st.session_state[LEFT] = True
             st.rerun()
 
 
@@ -126,17 +207,39 @@ def _join_form() -> None:
                     st.error(plain(str(err)))
                 else:
                     st.query_params.pop("join", None)
-                    st.session_state[KEY] = {"token": token, "workshop": workshop, "participant": person}
+                    signed_in(workshop, person, token)
                     st.rerun()
 
 
+def _rejoin_form() -> None:
+    """Come back as oneself (a new device, a lost link): join code, name and personal rejoin code, never the name alone."""
+    with st.form("rejoin"):
+        join_code = st.text_input("Join code", value=st.query_params.get("join", ""), max_chars=6, key="rejoin_join_code")
+        name = st.text_input("Your name, as you joined", max_chars=120, key="rejoin_name")
+        personal = st.text_input("Your rejoin code", max_chars=12, key="rejoin_code",
+                                 help="Shown in the sidebar after you joined, under your name.")
+        if st.form_submit_button("Rejoin"):
+            try:
+                workshop, person, token = rejoin(join_code, name, personal)
+            except PortfolioError as err:
+                st.error(plain(str(err)))
+            else:
+                st.query_params.pop("join", None)
+                signed_in(workshop, person, token)
+                st.rerun()
+
+
 def sidebar() -> None:
-    """Who you are and how to leave; or the join form."""
+    """Who you are and how to leave; or the join form (and the rejoin form for those who joined before)."""
     me = current()
     if me:
         _signed_in(me)
     else:
         _join_form()
+        with (st.expander if "join" in st.query_params else st.sidebar.expander)("I joined before"):  # beside the join form
+            _rejoin_form()
+    with st.sidebar:
+        _keep_in_browser(me)
 
 
 def author() -> tuple[Workshop, dict] | None:

@@ -8,7 +8,8 @@ from portfolio_engine import storage
 from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact, intact_workshop, list_proposals
-from portfolio_engine.record.workshops import authenticate, require, text
+from portfolio_engine.record.workshops import authorize, require, text
+from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
 
@@ -23,14 +24,14 @@ def departures(allocations: dict, aggregate: dict, threshold: float) -> dict[str
     return {k: allocations[k] - aggregate.get(k, 0.0) for k in allocations if abs(allocations[k] - aggregate.get(k, 0.0)) > threshold}
 
 
-def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode: str, justifications: dict | None = None,
-                    revision_reason: str | None = None, path: Path | None = None) -> dict:
+def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode: str | None, justifications: dict | None = None,
+                    revision_reason: str | None = None, path: Path | None = None, *, grant: Grant | None = None) -> dict:
     """Record the negotiated portfolio (facilitator only); the workshop becomes decided.
 
     Where the chosen version departs from the resident aggregate by more than the workshop's
     threshold, each such element needs a justification. A later decision is a revision with a reason.
     """
-    authenticate(workshop_id, passcode, path)
+    authorize(workshop_id, passcode, grant, path)
     rationale = text(rationale, "rationale")
     justifications = {k: text(v, "reason") for k, v in (justifications or {}).items() if str(v or "").strip()}
     aggregate = resident_aggregate(workshop_id, path)

@@ -17,7 +17,7 @@ from portfolio_engine.model.portfolio import Portfolio, portfolio_from_dict, req
 from portfolio_engine.record import audit
 from portfolio_engine.security import access
 from portfolio_engine.security.access import Grant
-from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id, token
+from portfolio_engine.security.keys import ALPHABET, check_passcode, code, hash_passcode, keyed_hash, new_id, token
 
 STATES = ("open", "deciding", "decided", "archived")
 ROLES = ("facilitator", "stakeholder", "observer")
@@ -32,6 +32,8 @@ TRANSITIONS = {"open": {"deciding"}, "deciding": {"open"}, "decided": {"archived
 LIMITS = {"name": 120, "organization": 200, "sector": 80, "title": 200, "rationale": 5000, "reason": 2000, "note": 1000}
 MIN_PASSCODE = access.MIN_PASSCODE
 ROOM_KEY_LENGTH = 20  # hex characters of the room view's key
+REJOIN_LENGTH = 8  # characters of a personal rejoin code (about 40 bits, and rejoining is throttled)
+SESSION_HOURS = 12  # a facilitator's sign-in lasts a workshop day in one browser
 
 
 def text(value: object, field: str, required: bool = True) -> str:
@@ -168,8 +170,77 @@ def join(workshop_id: str, name: str, organization: str, sector: str, role: str 
         workshop = workshop_in(db, workshop_id)
         require(workshop, "join")
         if storage.select_one(db, "participants", workshop_id=workshop_id, name=text(name, "name")):
-            raise PortfolioError(f"Someone named '{name}' already joined this workshop; add a surname or an initial.")
+            raise PortfolioError(f"Someone named '{name}' already joined this workshop. If that is you, choose 'I joined before' and "
+                                 "type your personal rejoin code; otherwise add a surname or an initial.")
         return _add_participant(db, workshop_id, name, organization, sector, role)
+
+
+def rejoin_code(participant_id: str) -> str:
+    """A participant's personal rejoin code, shown when they join: derived from the installation key, never stored or exported."""
+    digest = bytes.fromhex(keyed_hash(f"rejoin:{participant_id}"))
+    return "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:REJOIN_LENGTH])
+
+
+def rejoin(join_code: str, name: str, personal_code: str, path: Path | None = None) -> tuple[Workshop, dict, str]:
+    """Sign a participant in again under their own name with the join code and their rejoin code (never by name alone).
+
+    Attempts are throttled per device like joining; the old private link stops working (a new session token replaces it)."""
+    workshop = find_by_join_code(join_code, path)
+    require(workshop, "join")
+    typed = "".join(ch for ch in str(personal_code or "").upper() if ch.isalnum())
+    found: list[dict] = []
+
+    def check() -> bool:
+        with storage.reading(path) as db:
+            person = storage.select_one(db, "participants", workshop_id=workshop.id, name=text(name, "name"))
+        expected = rejoin_code(person["id"]) if person and person["role"] != "facilitator" else "-"
+        found.extend([person] if person else [])
+        return hmac.compare_digest(expected, typed)
+
+    try:
+        access.attempt(f"join:rejoin:{workshop.id}", access.current_client(), check, path)
+    except TooManyAttempts:
+        raise
+    except NotAuthorized:
+        raise NotAuthorized("That name and rejoin code do not match. Check the code you were given when you joined.") from None
+    session_token = token()
+    with storage.writing(path) as db:
+        before = storage.select_one(db, "participants", id=found[0]["id"])
+        storage.update(db, "participants", found[0]["id"], {"token_hash": keyed_hash(session_token)})
+        after = storage.select_one(db, "participants", id=found[0]["id"])
+        assert after is not None  # updated just above
+        audit.append(db, workshop.id, after["name"], "participant.rejoin", "participant", after["id"], before, after)
+    return workshop, after, session_token
+
+
+def facilitator_session(grant: Grant, path: Path | None = None) -> str:
+    """A facilitator's sign-in as a signed value a browser keeps for SESSION_HOURS (a reload stays signed in); a new
+    passcode ends it. Carries no passcode: the workshop, when it ends, and a keyed digest."""
+    if grant is None or grant.role != "facilitator" or not grant.workshop_id:
+        raise NotAuthorized("Only a facilitator signed in to a workshop keeps a sign-in in the browser.")
+    ends = int(access.clock()) + SESSION_HOURS * 3600
+    return f"{grant.workshop_id}.{ends}.{_session_digest(str(grant.workshop_id), ends, path)}"
+
+
+def session_grant(value: str, path: Path | None = None) -> Grant | None:
+    """The facilitator's grant a kept sign-in (facilitator_session) still gives, or None (expired, altered, passcode changed)."""
+    workshop_id, _, rest = str(value or "").partition(".")
+    ends, _, digest = rest.partition(".")
+    if not ends.isdigit() or int(ends) < access.clock():
+        return None
+    try:
+        expected = _session_digest(workshop_id, int(ends), path)
+    except NotFound:
+        return None
+    return Grant("facilitator", workshop_id) if hmac.compare_digest(expected, digest) else None
+
+
+def _session_digest(workshop_id: str, ends: int, path: Path | None) -> str:
+    with storage.reading(path) as db:
+        row = storage.select_one(db, "workshops", id=workshop_id)
+    if row is None:
+        raise NotFound("No such workshop.")
+    return keyed_hash(f"facilitator session:{workshop_id}:{ends}:{row['passcode_hash']}")[:40]
 
 
 def workshop_in(db, workshop_id: str) -> Workshop:
@@ -207,9 +278,17 @@ def room_key_valid(workshop_id: str, key: str) -> bool:
     return hmac.compare_digest(room_key(str(workshop_id)), str(key or ""))
 
 
-def change_state(workshop_id: str, target: str, passcode: str, path: Path | None = None) -> Workshop:
-    """Move along the lifecycle (facilitator only). 'decided' is reached by recording a decision."""
-    authenticate(workshop_id, passcode, path)
+def authorize(workshop_id: str, passcode: str | None, grant: Grant | None, path: Path | None = None) -> None:
+    """A facilitator action goes ahead with the grant the session signed in with, or else with the passcode (checked, throttled)."""
+    if grant is not None:
+        access.require(grant, "facilitator", workshop_id)
+    else:
+        authenticate(workshop_id, passcode or "", path)
+
+
+def change_state(workshop_id: str, target: str, passcode: str | None = None, path: Path | None = None, *, grant: Grant | None = None) -> Workshop:
+    """Move along the lifecycle (facilitator only: the session's grant or the passcode). 'decided' is reached by recording a decision."""
+    authorize(workshop_id, passcode, grant, path)
     if target not in STATES:
         raise PortfolioError(f"Unknown state '{target}'. States: {', '.join(STATES)}.")
     with storage.writing(path) as db:

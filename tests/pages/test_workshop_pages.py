@@ -71,11 +71,9 @@ def test_facilitator_moves_to_deciding_and_records_the_decision(catalog, worksho
     workshop_id = workshop["workshop"].id
     save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
     at = signed_in(workshop)
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Move to deciding")
     assert get_workshop(workshop_id).state == "deciding"
     at.text_area(key="decision_rationale").input("Everyone can live with it")
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Record the decision")
     assert get_workshop(workshop_id).state == "decided"
 
@@ -125,15 +123,12 @@ def test_facilitator_sets_up_opens_and_prints_codes_for_a_vote(workshop):
     from portfolio_engine.voting.votes import list_votes
 
     at = signed_in(workshop)
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     form_title = next(t for t in at.text_input if t.label == "Title")
     form_title.input("Residents' priorities")
     submit(at, "Create the vote (draft)")
     (vote,) = list_votes()
     assert vote.state == "draft" and vote.workshop_id == workshop["workshop"].id
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Open this vote")
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Generate voter codes")
     assert [b.proto.label for b in at.get("download_button")] == ["Codes (CSV)"]
     assert any(b.label == "Prepare printable sheet with QR codes" for b in at.button)
@@ -151,7 +146,6 @@ def test_facilitator_purges_a_closed_vote_from_the_page(workshop, catalog):
     votes.close_vote(vote.id, workshop["passcode"])
     at = signed_in(workshop)
     assert not any(u.key == f"paper_{vote.id}" for u in at.get("file_uploader"))  # a closed vote takes no paper ballots
-    at.text_input(key="action_passcode").input(workshop["passcode"])
     submit(at, "Purge codes and private free text")
     assert any(s.value.startswith("Purged: 1 ballot no longer points") for s in at.success)
     assert votes.purge_expired(access.OPERATOR, days=0) == []  # already purged

@@ -1,4 +1,3 @@
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,10 +18,11 @@ from portfolio_engine.record.workshops import (
 )
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
+from tests.postgres import raw_connection
 
 
 def test_passcode_is_stored_as_a_salted_scrypt_hash(workshop, private_database):
-    row = sqlite3.connect(private_database).execute("SELECT passcode_hash FROM workshops").fetchone()[0]
+    row = raw_connection(private_database).execute("SELECT passcode_hash FROM workshops").fetchone()[0]
     salt, digest = row.split("$")
     assert len(salt) == 32 and len(digest) == 64 and "facilitator-pass" not in row
     authenticate(workshop["workshop"].id, "facilitator-pass")
@@ -36,7 +36,7 @@ def test_two_workshops_with_the_same_passcode_have_different_hashes(catalog, sta
     storage.migrate()
     create_workshop(catalog, "A", 1e6, "same-passcode", status_quo, grant=OPERATOR)
     create_workshop(catalog, "B", 1e6, "same-passcode", status_quo, grant=OPERATOR)
-    hashes = [r[0] for r in sqlite3.connect(private_database).execute("SELECT passcode_hash FROM workshops")]
+    hashes = [r[0] for r in raw_connection(private_database).execute("SELECT passcode_hash FROM workshops")]
     assert hashes[0] != hashes[1]
 
 
@@ -120,3 +120,48 @@ def test_the_room_key_opens_only_its_own_workshops_room(workshop):
     w = workshop["workshop"].id
     assert room_key_valid(w, room_key(w))
     assert not room_key_valid(w, room_key("w-other")) and not room_key_valid(w, "") and not room_key_valid(w, None)
+
+
+def test_a_participant_rejoins_as_themselves_with_their_rejoin_code_never_by_name_alone(workshop):
+
+    from portfolio_engine.record.audit import verify
+    from portfolio_engine.record.workshops import participant_by_token, participants, rejoin, rejoin_code
+    from portfolio_engine.services.unit_of_work import unit_of_work
+
+    w, ana = workshop["workshop"], workshop["ana"]
+    with pytest.raises(PortfolioError, match="If that is you, choose 'I joined before'"):
+        join(w.id, "Ana", "", "")
+    with pytest.raises(NotAuthorized, match="name and rejoin code do not match"):
+        rejoin(w.join_code, "Ana", rejoin_code(workshop["ben"]["id"]))
+    with pytest.raises(NotAuthorized):
+        rejoin(w.join_code, "Ana", "")
+    _, person, token = rejoin(w.join_code.lower(), "Ana", rejoin_code(ana["id"]).lower())
+    assert person["id"] == ana["id"] and participant_by_token(w.id, token)["id"] == ana["id"]
+    assert [p["name"] for p in participants(w.id)] == ["Facilitator", "Ana", "Ben"]  # no "Ana (2)"
+    with unit_of_work() as db:
+        assert verify(db, w.id).ok
+
+
+def test_a_facilitators_kept_sign_in_ends_with_time_or_a_changed_record(workshop, monkeypatch):
+    from portfolio_engine.record.workshops import SESSION_HOURS, authenticate, facilitator_session, session_grant
+    from portfolio_engine.security import access
+
+    w = workshop["workshop"].id
+    kept = facilitator_session(authenticate(w, workshop["passcode"]))
+    assert session_grant(kept) == access.Grant("facilitator", w)
+    assert session_grant(kept.replace(w, "w-other")) is None and session_grant(kept[:-1] + "0") is None and session_grant("") is None
+    with pytest.raises(NotAuthorized):
+        facilitator_session(access.Grant("facilitator", None))
+    now = access.clock()
+    monkeypatch.setattr(access, "clock", lambda: now + SESSION_HOURS * 3600 + 5)
+    assert session_grant(kept) is None
+
+
+def test_facilitator_actions_take_the_sessions_grant_instead_of_a_second_passcode(workshop):
+    from portfolio_engine.record.workshops import authenticate, change_state
+    from portfolio_engine.security import access
+
+    w = workshop["workshop"].id
+    with pytest.raises(NotAuthorized):
+        change_state(w, "deciding", grant=access.Grant("facilitator", "w-other"))
+    assert change_state(w, "deciding", grant=authenticate(w, workshop["passcode"])).state == "deciding"
