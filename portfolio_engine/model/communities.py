@@ -1,8 +1,11 @@
 """Communities file: several starting points (neighborhoods) for one vectorized projection.
 
 Format (JSON): {"communities": [{"name": ..., "thriving": ..., "struggling": ..., "suffering": ...,
-"vital_level": ...}]}; shares are fractions of 1 (normalized when they sum to within 0.01 of 1),
-vital_level is the vital-conditions level relative to the status quo (default 1).
+"vital_level": ..., "population": ...}], "anchored": true}; shares are fractions of 1 (normalized when they
+sum to within 0.01 of 1), vital_level is the vital-conditions level relative to the status quo (default 1),
+population the number of people (optional: all or none). Anchored (the default): each place's shares are where
+it stays under the status quo, because its conditions are structural (docs/model.md, "Places"); false: the
+shares are a passing state that drifts back to the model's equilibrium.
 """
 
 import math
@@ -24,7 +27,7 @@ def start_from_dict(raw: Any, where: str = "communities") -> Start:
     rows = raw.get("communities") if isinstance(raw, dict) else None
     if not isinstance(rows, list) or not rows:
         raise InputFormatError(f"{where}: expected {{\"communities\": [{{\"name\", \"thriving\", \"struggling\", \"suffering\"}}, ...]}}.")
-    names, shares, levels = [], [], []
+    names, shares, levels, people = [], [], [], []
     for n, row in enumerate(rows, start=1):
         label = f"{where}: community {n}"
         if not isinstance(row, dict) or not str(row.get("name", "")).strip():
@@ -47,10 +50,30 @@ def start_from_dict(raw: Any, where: str = "communities") -> Start:
         names.append(str(row["name"]))
         shares.append([v / total for v in values[:3]])
         levels.append(values[3])
+        people.append(_population(row.get("population"), label))
     if len(set(names)) != len(names):
         raise InputFormatError(f"{where}: community names must be unique.")
+    if len({p is None for p in people}) > 1:
+        raise InputFormatError(f"{where}: give a population for every community or for none.")
+    anchored = raw.get("anchored", True)
+    if not isinstance(anchored, bool):
+        raise InputFormatError(f"{where}: anchored must be true or false.")
     array = np.array(shares)
-    return Start(tuple(names), array[:, 0], array[:, 1], array[:, 2], np.array(levels))
+    population = None if people[0] is None else np.array(people, dtype=float)
+    return Start(tuple(names), array[:, 0], array[:, 1], array[:, 2], np.array(levels), population, anchored)
+
+
+def _population(value: Any, label: str) -> float | None:
+    """A community's number of people: above 0, or absent."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputFormatError(f"{label}: population {str(value)[:40]!r} is not a number.") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputFormatError(f"{label}: population {number:g} must be above 0.")
+    return number
 
 
 def read_start(path: Path) -> Start:

@@ -47,6 +47,7 @@ class Model:
     equilibrium: tuple[float, float, float]  # thriving, struggling, suffering at the status quo
     status_quo_vital_share: float
     unit_cost: float  # currency per unit of the restoring flow (share of population per year)
+    assumptions: Assumptions  # what it was built from (ranges for draws)
 
     @cached_property
     def central(self) -> "Ensemble":
@@ -70,6 +71,7 @@ class Start:
     suffering: np.ndarray
     vital_level: np.ndarray
     population: np.ndarray | None = None
+    anchored: bool = False  # the shares are where each place stays under the status quo (communities from data or a file)
 
     @property
     def population_shares(self) -> np.ndarray:
@@ -112,7 +114,11 @@ class Projection:
 
 def build_model(catalog: Catalog, status_quo: Portfolio, assumptions: Assumptions) -> Model:
     """Precompute weights, equilibrium and unit cost; the status quo must fund every element."""
-    sq = status_quo.vector(catalog)
+    return _build(catalog, status_quo.vector(catalog), assumptions)
+
+
+def _build(catalog: Catalog, sq: np.ndarray, assumptions: Assumptions) -> Model:
+    """build_model from the status quo's amounts (catalog order): also how uncertainty draws are built."""
     unfunded = [i for i, amount in zip(catalog.ids, sq, strict=True) if amount <= 0]
     if unfunded:
         raise InvalidAmount(
@@ -147,6 +153,7 @@ def build_model(catalog: Catalog, status_quo: Portfolio, assumptions: Assumption
         equilibrium=(thriving, struggling, suffering),
         status_quo_vital_share=float(sq[vital].sum() / sq.sum()),
         unit_cost=urgent_spend / (k["restore_rate"] * suffering) if suffering > 0 else 0.0,
+        assumptions=assumptions,
     )
 
 
@@ -232,15 +239,14 @@ def _check_run(model: Model, alloc: np.ndarray, years: int) -> None:
 
 
 def _reach(model: Model, start: Start, targeting: np.ndarray | None) -> np.ndarray:
-    """(portfolios or 1, communities, elements): what a unit of each element's money buys in each community.
+    """(portfolios or 1, communities, elements): each element's money per person in each community, relative to even.
 
-    Structural level (vital conditions only) times the share of the element's money the place receives over
-    its share of people (1 with the default targeting, in proportion to population).
+    The share of the element's money the place receives over its share of people: 1 with the default targeting
+    (in proportion to population). The place's structural level adds to what this money buys (kernel offset).
     """
-    level = np.where(model.vital, start.vital_level[:, None], 1.0)
     if targeting is None:
-        return level[None]
-    return level[None] * np.atleast_3d(targeting).reshape(-1, *level.shape) / start.population_shares[None, :, None]
+        return np.ones((1, len(start.names), len(model.status_quo)))
+    return np.atleast_3d(targeting).reshape(-1, len(start.names), len(model.status_quo)) / start.population_shares[None, :, None]
 
 
 def _run(model: Model, alloc: np.ndarray, years: int, start: Start | None, draws: Ensemble,
@@ -253,19 +259,21 @@ def _run(model: Model, alloc: np.ndarray, years: int, start: Start | None, draws
         n_communities, reach = 1, np.ones((1, 1, n_elements))
         shares = np.tile(draws.equilibria, (n_portfolios, 1))
         capacity0 = np.ones((n_portfolios * n_draws, n_elements))
+        anchored = False
     else:
         n_communities, reach = len(start.names), _reach(model, start, targeting)
         origin = np.column_stack([start.thriving, start.struggling, start.suffering])
         shares = np.repeat(np.tile(origin, (n_portfolios, 1)), n_draws, axis=0)
         level = np.where(model.vital, start.vital_level[:, None], 1.0)
         capacity0 = np.repeat(np.tile(level, (n_portfolios, 1)), n_draws, axis=0)
+        anchored = start.anchored
     rows = n_portfolios * n_communities * n_draws
     d = np.repeat((d[:, None, :] * reach).reshape(-1, n_elements), n_draws, axis=0)
     f = np.repeat((f[:, None, :] * reach).reshape(-1, n_elements), n_draws, axis=0)
     v, c = np.repeat(v, n_communities * n_draws), np.repeat(c, n_communities * n_draws)
     draw = np.tile(np.arange(n_draws), n_portfolios * n_communities)
     fall_scale = np.ones(years * per_year + 1) if shock is None else shock.fall_scale(years, per_year)
-    out = kernel.integrate(d, f, v, c, shares, capacity0, draw, draws.params, draws.weights, draws.gain,
+    out = kernel.integrate(d, f, v, c, shares, capacity0, capacity0 - 1.0, np.full(rows, anchored), draw, draws.params, draws.weights, draws.gain,
                            model.vital_weights, model.civic, fall_scale, years, per_year)
     assert out.shape[1] == rows
     return out.reshape(len(OUTPUTS), n_portfolios, n_communities, n_draws, years + 1)

@@ -20,17 +20,23 @@ PARAMS = 27
 
 # Rows of the output table, in dynamics.OUTPUTS order.
 N_OUTPUTS = 11
+# How far an anchored place's own rates may differ from the model's (factors on rise and fall).
+ANCHOR_LIMITS = (0.2, 5.0)
 
 
 @njit(cache=True, error_model="numpy")
 def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start: np.ndarray, capacity0: np.ndarray,
-              draw: np.ndarray, params: np.ndarray, weights: np.ndarray, gain: np.ndarray, vital_weights: np.ndarray,
-              civic: int, fall_scale: np.ndarray, years: int, per_year: int) -> np.ndarray:
+              offset: np.ndarray, anchored: np.ndarray, draw: np.ndarray, params: np.ndarray, weights: np.ndarray, gain: np.ndarray,
+              vital_weights: np.ndarray, civic: int, fall_scale: np.ndarray, years: int, per_year: int) -> np.ndarray:
     """Outputs (N_OUTPUTS, rows, years + 1) for funding terms d, f (rows, elements) and each row's start.
 
-    start: (rows, 3) thriving, struggling, suffering; capacity0: (rows, elements); draw: (rows,) index into
+    start: (rows, 3) thriving, struggling, suffering; capacity0: (rows, elements) at the start, where the capacity
+    settles under the status quo (a place's structural level); offset = capacity0 - 1: money adds capacity on
+    top of the structural level, never below 0. draw: (rows,) index into
     params (draws, PARAMS), weights (draws, elements, 4) and gain (draws, elements) = dt / delay.
-    fall_scale (steps,) multiplies the fall rate (a harm shock); ones otherwise.
+    An anchored row's start is its own steady state under the status quo: the rise and fall rates are scaled
+    at step 0 so its flows balance (within ANCHOR_LIMITS), and its services and politics are measured against
+    its own starting suffering. fall_scale (steps,) multiplies the fall rate (a harm shock); ones otherwise.
     """
     rows, elements = d.shape
     out = np.empty((N_OUTPUTS, rows, years + 1))
@@ -42,7 +48,9 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
         p = params[draw[n]]
         w = weights[draw[n]]
         g = gain[draw[n]]
-        h, rho, floor, u0, v0 = p[SATURATION], p[RHO], p[FLOOR], p[U0], p[V0]
+        h, rho, floor, v0 = p[SATURATION], p[RHO], p[FLOOR], p[V0]
+        u0 = max(start[n, 2], 1e-9) if anchored[n] else p[U0]
+        rise_anchor, fall_anchor = 1.0, 1.0
         serve, restore_base = 2.0 * p[RESTORE], p[RESTORE]
         be = p[BELONGING_EXP]
         thriving, struggling, suffering = start[n, 0], start[n, 1], start[n, 2]
@@ -65,13 +73,19 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
                 index[k] = total ** (1.0 / rho) / (1.0 + floor)
             civic_capacity = capacity[civic]
             belonging = (1.0 + h) / (civic_capacity + h)
-            rise = min(index[0] ** p[LIFT_EXP] * belonging ** -be * p[RISE], 1.0)
+            rise = min(index[0] ** p[LIFT_EXP] * belonging ** -be * p[RISE] * rise_anchor, 1.0)
             slip = min(((1.0 + h) / (index[1] + h)) ** p[STEADY_EXP] * belonging ** be * p[SLIP], 1.0)
             served_capacity = u0 * index[3] ** p[RESTORE_EXP] * efficiency
             restore = min(serve * served_capacity / (suffering + served_capacity), 1.0)
             unmet_share = max(1.0 - restore / restore_base, 0.0)
             spread = 1.0 + p[UNMET_SPREAD] * unmet_share  # unmet need pulls more households into crisis
-            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step] * spread, 1.0)
+            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step] * spread * fall_anchor, 1.0)
+            if step == 0 and anchored[n] and struggling > 0:
+                # Balance the starting flows: rising = slipping and falling = restoring at the status quo.
+                rise_anchor = min(max(slip * thriving / (rise * struggling), ANCHOR_LIMITS[0]), ANCHOR_LIMITS[1]) if rise > 0 else 1.0
+                fall_anchor = min(max(restore * suffering * fall_scale[0] / (fall * struggling), ANCHOR_LIMITS[0]), ANCHOR_LIMITS[1]) if fall > 0 else 1.0
+                rise = min(rise * rise_anchor, 1.0)
+                fall = min(fall * fall_anchor, 1.0)
             civic_muscle = civic_capacity * (p[CIVIC_BASE] + thriving)
             if step % per_year == 0:
                 year = step // per_year
@@ -100,7 +114,7 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
             felt = perceived - u0
             target = min(max(resistance * shift + v0 - p[PRESSURE] * felt + p[ADVOCACY_WEIGHT] * advocacy, 0.0), ceiling)
             for i in range(elements):
-                capacity[i] = capacity[i] * (1.0 - g[i]) + (realized * d[n, i] + f[n, i]) * g[i]
+                capacity[i] = capacity[i] * (1.0 - g[i]) + max(realized * d[n, i] + f[n, i] + offset[n, i], 0.0) * g[i]
             realized += (target - realized) * p[POLITICAL]
             perceived += (suffering - perceived) * p[PERCEPTION]
             advocacy += (resistance * (felt + unmet_share * suffering) - advocacy) * p[ORGANIZING]

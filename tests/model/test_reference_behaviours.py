@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from portfolio_engine.model.dynamics import Start, simulate
+from portfolio_engine.model.dynamics import Shock, Start, simulate
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.optimize import optimize
 
@@ -95,3 +95,16 @@ def test_c_the_budget_only_optimum_funds_every_element_and_none_takes_a_third(ki
     """Behaviour C for thriving, suffering and cost of harm: each element at least 1% of the budget, none above a third."""
     shares = np.array(list(optimize(problem_from_dict({"budget": 100e6, "objective": {kind: 20}})).allocations.values())) / 100e6
     assert shares.min() >= 0.01 and shares.max() <= 1 / 3
+
+
+def test_e_after_a_harm_shock_civic_muscle_decides_where_the_budget_ends(catalog, status_quo, model):
+    """Fall rate doubled in years 1-3: 15 years later, doubled civic muscle has turned harm into more vital spending, none into less."""
+    amounts = status_quo.vector(catalog)
+    civic = amounts[catalog.index("belonging_civic_muscle")]
+    shock = Shock(2.0, 1.0, 3.0)
+    doubled = simulate(model, _civic(catalog, amounts, 2 * civic), 18, shock=shock).outputs["realized_vital_share"][0, 0]
+    none = simulate(model, _civic(catalog, amounts, 0.0), 18, shock=shock).outputs["realized_vital_share"][0, 0]
+    assert doubled[18] > doubled[1] and none[18] < none[1]
+    for amount, shocked in ((2 * civic, doubled), (0.0, none)):
+        calm = simulate(model, _civic(catalog, amounts, amount), 18).outputs["realized_vital_share"][0, 0]
+        assert (shocked[18] - calm[18]) * (amount - civic) > 0, "the shock itself moves the budget, up with civic muscle, down without"
