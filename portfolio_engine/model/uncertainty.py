@@ -81,10 +81,8 @@ def band(model: Model, amounts: np.ndarray, years: int, count: int = DEFAULT_DRA
     """
     ensemble_ = draws(model, check_draws(count), seed)
     chosen_runs = simulate_draws(model, ensemble_, amounts, years, start, None if targeting is None else targeting[None])
-    if start is None:
-        base_runs = _status_quo_runs(model, ensemble_, years)
-    else:
-        base_runs = simulate_draws(model, ensemble_, model.status_quo, years, start)
+    held = start is None  # from each draw's own equilibrium the status quo does not move
+    base_runs = _status_quo_runs(model, ensemble_, years) if held else simulate_draws(model, ensemble_, model.status_quo, years, start)
     data: dict[str, np.ndarray] = {"year": np.arange(years + 1)}
     for name in outputs:
         chosen, base = chosen_runs[name][0, community], base_runs[name][0, community]  # (draws, years + 1)
