@@ -21,6 +21,7 @@ from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
 from ui import downloads, identity
+from ui.funders import facilitate_section as funders_section
 from ui.text import plain
 
 catalog = load_catalog()
@@ -145,6 +146,7 @@ signin_attempts(workshop.id)
 people = participants(workshop.id)
 st.markdown("**Participants**")
 st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "created_at"]], hide_index=True, width="stretch")
+funders_section(catalog, workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
 
 st.markdown("**Lifecycle**")
 moves = sorted(TRANSITIONS[workshop.state])
@@ -280,13 +282,15 @@ with st.expander("Set up a resident vote"), st.form("new_vote"):
     project_rule = st.selectbox("Counting rule for project ballots", rules.names("knapsack"), help=rules.RULES[rules.names("knapsack")[0]].words)
     projects_file = st.file_uploader("Projects (CSV: project_id, name, cost, element)", type=["csv"])
     points = st.number_input("Points per voter (cumulative)", 1, 1000, 10)
+    revote = st.radio("A voter code...", ["may change its vote until the vote closes", "votes once"], horizontal=True,
+                      help="Frozen with the rules when the vote opens. Either way a code that voted is told so before anything is replaced.")
     if st.form_submit_button("Create the vote (draft)"):
         try:
             split = kind.startswith("split")
             projects = None if split or projects_file is None else read_projects(catalog, projects_file.getvalue().decode("utf-8-sig"))
             create_vote(catalog, title or kind, "split" if split else kind, split_rule if split else project_rule, budget, workshop.id,
                         None, workshop.currency, projects, "families" if "families" in kind else "elements",
-                        points=points if kind == "cumulative" else None, grant=signed)
+                        points=points if kind == "cumulative" else None, allow_revote=revote != "votes once", grant=signed)
         except (PortfolioError, UnicodeDecodeError) as err:
             st.error(plain(f"The vote was not created: {err}"))
         else:

@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from portfolio_engine.errors import PortfolioError, VoterCodeRefused
+from portfolio_engine.errors import BallotExists, PortfolioError, VoterCodeRefused
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.services.ballots import SPLIT_POINTS, check_ballot
 from portfolio_engine.voting import rules
@@ -16,7 +16,7 @@ from ui.text import plain
 
 catalog = load_catalog()
 state = st.session_state
-BALLOT_KEYS = ("voter_code", "neighborhood", "group", "why", "publish_why", "reviewing")
+BALLOT_KEYS = ("voter_code", "neighborhood", "group", "why", "publish_why", "reviewing", "replace_offered")
 COUNTER_STYLE = ("<style>.st-key-ballot_counter{position:sticky;top:3.5rem;z-index:990;background:#fff;"
                  "padding:.25rem 0;border-bottom:1px solid #767676}</style>")
 
@@ -53,7 +53,7 @@ def receipt_screen(vote: Vote) -> None:
     st.query_params.pop("code", None)  # the address no longer carries the code that voted
     st.success(_("Your vote was recorded. Thank you!"))
     st.markdown(_("Your receipt code. Keep it: on the Results page it shows that your ballot is counted."))
-    st.code(state.receipt, language=None)
+    st.code(state.receipt, language=None, wrap_lines=True)
     st.link_button(_("Check my receipt on the Results page"), f"results?vote={vote.id}&lang={i18n.language()}", type="primary", width="stretch")
     st.button(_("Next person: vote with another code"), width="stretch", key="vote_again", on_click=next_voter)
     st.stop()
@@ -108,11 +108,15 @@ def review(vote: Vote, ballot: dict) -> None:
     st.markdown("\n".join(lines))
 
 
-def submit(vote: Vote, voter_code: str, ballot: dict, about: dict) -> None:
+def submit(vote: Vote, voter_code: str, ballot: dict, about: dict, replace: bool = False) -> None:
     """Cast the ballot; a refused code is counted so guessing slows down. A refusal reopens the form with the reason above it."""
     time.sleep(retry_delay(state.get("wrong_codes", 0)))  # slows one session's guessing, not the room sharing its network
     try:
-        state.receipt = cast(catalog, vote.id, voter_code, ballot, about["neighborhood"], about["group"], about["why"], publish_why=about["publish_why"])
+        state.receipt = cast(catalog, vote.id, voter_code, ballot, about["neighborhood"], about["group"], about["why"], publish_why=about["publish_why"],
+                             replace=replace)
+    except BallotExists as err:  # a code that voted: say so, keep the review open and ask before replacing (issue 16, fix 3)
+        state.vote_error, state.replace_offered = str(err), True
+        st.rerun()
     except VoterCodeRefused as err:
         state.wrong_codes = state.get("wrong_codes", 0) + 1
         state.vote_error = str(err)
@@ -121,6 +125,7 @@ def submit(vote: Vote, voter_code: str, ballot: dict, about: dict) -> None:
     else:
         state.wrong_codes = 0
     state.reviewing = False
+    state.pop("replace_offered", None)
     st.rerun()
 
 
@@ -171,6 +176,8 @@ else:
         review(vote, ballot)
         if st.button(_("Submit my vote"), type="primary", width="stretch", key="submit"):
             submit(vote, voter_code, ballot, about)
+        if state.get("replace_offered") and st.button(_("It was me: replace my earlier ballot"), width="stretch", key="replace"):
+            submit(vote, voter_code, ballot, about, replace=True)
         if st.button(_("Change my answers"), width="stretch", key="change"):
             state.reviewing = False
             st.rerun()

@@ -61,6 +61,10 @@ class VoterCodeRefused(NotAllowed):
     """A voter code this vote does not accept online (unknown, or used on a paper ballot): pages count these to slow guessing."""
 
 
+class BallotExists(NotAllowed):
+    """A voter code that already voted, cast again without saying to replace its ballot: the page asks before replacing."""
+
+
 class NotAuthorized(PortfolioError):
     """A write attempted without the role it needs, or a wrong passcode or code."""
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from portfolio_engine import limits, settings, storage
-from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound, PortfolioError, VoterCodeRefused
+from portfolio_engine.errors import BallotExists, InputFormatError, NotAllowed, NotFound, PortfolioError, VoterCodeRefused
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import FAMILIES, Catalog
 from portfolio_engine.record import audit
@@ -367,11 +367,12 @@ def _ballot_row(vote_id: str, code_hash: str | None, receipt_hash: str, content:
 
 
 def cast(catalog: Catalog, vote_id: str, voter_code: str, raw: dict, neighborhood: str = "", group: str = "", why: str = "",
-         path: Path | None = None, *, publish_why: bool = False) -> str:
+         path: Path | None = None, *, publish_why: bool = False, replace: bool = True) -> str:
     """Record one ballot for a code (audited); returns the receipt code the voter can check later.
 
     A re-vote marks the code's previous ballot as replaced (also audited); a code used on a paper ballot cannot vote online.
-    `why` is published with the results only when `publish_why` (the voter's consent)."""
+    `why` is published with the results only when `publish_why` (the voter's consent). With `replace=False` a code that
+    already voted raises BallotExists instead (the Vote page asks the person first: someone else may hold the card)."""
     hashed = keyed_hash(f"code:{normalize_code(voter_code)}")
     receipt = code(CODE_LENGTH)
     with storage.writing(path) as db:
@@ -386,6 +387,10 @@ def cast(catalog: Catalog, vote_id: str, voter_code: str, raw: dict, neighborhoo
             raise VoterCodeRefused("This voter code was used on a paper ballot: it cannot vote online as well.")
         if previous and not vote.options.get("allow_revote"):
             raise NotAllowed("This code has already voted, and this vote does not allow changing a ballot.")
+        if previous and not replace:
+            raise BallotExists(f"This voter code has already voted (on {previous[-1]['created_at'][:16].replace('T', ' ')} UTC). "
+                               "If that was you, you may replace that ballot with this one until the vote closes; "
+                               "if it was not you, do not replace it: ask the organizers for a new code.")
         for old in previous:
             _update(db, vote.id, "voter", "ballot.replace", "ballot", old, {"current": 0})
         row = _ballot_row(vote.id, hashed, keyed_hash(f"receipt:{receipt}"), content, neighborhood, group, why, publish_why)
