@@ -16,6 +16,7 @@ import pandas as pd
 
 from portfolio_engine import storage
 from portfolio_engine.cli import access, count, indicators, votes, workshop
+from portfolio_engine.cli import projection as projection_options
 from portfolio_engine.demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
 from portfolio_engine.errors import PortfolioError, UsageError, VerificationFailed
 from portfolio_engine.model.assumptions import default_assumptions, read_assumptions
@@ -90,17 +91,22 @@ def cmd_simulate(args: argparse.Namespace) -> str:
         raise UsageError("simulate needs exactly one of --portfolio FILE.json or --batch FILE.csv")
     model = _model(args)
     start = read_start(args.start) if args.start else None
+    targeting = projection_options.targeting_for(args, model, start)
     if args.portfolio:
         portfolio = read_portfolio(model.catalog, args.portfolio)
-        projection = simulate(model, np.vstack([portfolio.vector(model.catalog), model.status_quo]), args.years, start)
+        if args.draws:
+            return projection_options.with_draws(args, model, portfolio.vector(model.catalog), start, targeting)
+        projection = simulate(model, np.vstack([portfolio.vector(model.catalog), model.status_quo]), args.years, start, args.shock, targeting)
         frame = pd.concat([projection.frame(0, c).assign(community=name) for c, name in enumerate(projection.communities)])
         if start is None:
             frame = frame.drop(columns="community")
         if args.format == "json":
             return _rows_and_milestones(frame, projection, by_community=start is not None)
     else:
+        if args.draws or targeting is not None:
+            raise UsageError("--draws and --targeting work with --portfolio, one portfolio at a time")
         names, matrix = read_batch(model.catalog, args.batch)
-        projection = simulate(model, matrix, args.years, start)
+        projection = simulate(model, matrix, args.years, start, args.shock)
         frame = pd.concat([projection.at_year(args.years, c).assign(name=names, year=args.years, community=community)
                            for c, community in enumerate(projection.communities)])
         frame = frame[["name", "year", "community", *projection.outputs]]
@@ -208,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
     p.add_argument("--start", type=Path, help="communities file: one run per community from its own starting point")
+    projection_options.add_arguments(p)
     p.set_defaults(run=cmd_simulate)
 
     p = sub["export-xmile"]
