@@ -137,11 +137,24 @@ def check_splittable(catalog: Catalog, funders: tuple[Funder, ...], lower: np.nd
                                         f"({_money(ceiling)}).")
 
 
+def _require_room(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndarray) -> None:
+    """Name the funders whose mandate or floor the totals leave no room for (the usual reasons a split does not exist)."""
+    for i, floor, _, keeping, _ in element_limits(catalog, funders):
+        if floor > totals[i] + TOLERANCE:
+            raise InfeasibleConstraints(f"{keeping}'s floor on {catalog.elements[i].name} ({_money(floor)}) is more than these totals put there "
+                                        f"({_money(totals[i])}).")
+    for mask, amount, names in group_floors(catalog, funders):
+        if totals[mask].sum() < amount - TOLERANCE:
+            where = ", ".join(e.name for e, m in zip(catalog.elements, mask, strict=True) if m)
+            raise InfeasibleConstraints(f"{names} must spend {_money(amount)} on {where}, but these totals put only {_money(totals[mask].sum())} there.")
+
+
 def split(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndarray) -> dict[str, dict[str, float]]:
     """Who funds what: {funder: {element id: amount}} whose element sums are `totals`, within every mandate and floor.
 
     Among the feasible splits, the one closest (in total money moved) to each funder spreading its money over its mandate
     in proportion to the totals. Raises InfeasibleConstraints naming the funders when the totals cannot be split."""
+    _require_room(catalog, funders, totals)
     ids = catalog.ids
     pairs = [(f, i) for f in range(len(funders)) for i, e in enumerate(ids) if funders[f].allows(e)]
     n = len(pairs)

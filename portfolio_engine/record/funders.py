@@ -26,6 +26,8 @@ from portfolio_engine.optimizer.funders import Funder, parse_funders, split
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact, intact_workshop
 from portfolio_engine.record.workshops import authenticate, text
+from portfolio_engine.security import access
+from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
 CSV_COLUMNS = ("funder", "sector", "element", "amount")
@@ -73,9 +75,14 @@ def read_csv(catalog: Catalog, content: str) -> list[Steward]:
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InputFormatError(f"The funders file needs the columns {','.join(CSV_COLUMNS)}; missing: {', '.join(missing)}. Nothing was saved.")
+    return from_rows(catalog, list(reader), first=2)  # the header is row 1
+
+
+def from_rows(catalog: Catalog, rows: list[dict], first: int = 1) -> list[Steward]:
+    """Funders from rows with keys funder, sector, element (an id) and amount (the Facilitate table, a CSV file); row numbers from `first`."""
     sectors: dict[str, str] = {}
     amounts: dict[str, dict[str, float]] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=first):
         where = f"Row {number}"
         name, sector, element = (str(row.get(c) or "").strip() for c in ("funder", "sector", "element"))
         if not name:
@@ -88,7 +95,7 @@ def read_csv(catalog: Catalog, content: str) -> list[Steward]:
             raise InputFormatError(f"{where} ({name}): a second row for {element}. Nothing was saved.")
         amounts[name][element] = _amount(str(row.get("amount") or ""), f"{where} ({name}, {element})")
     if not amounts:
-        raise InputFormatError("The funders file has no rows. Nothing was saved.")
+        raise InputFormatError("There are no funders: give at least one row. Nothing was saved.")
     return [Steward(name, sectors[name], values) for name, values in amounts.items()]
 
 
@@ -149,9 +156,14 @@ def _steward(row: dict) -> Steward:
     return Steward(row["name"], row["sector"], json.loads(row["amounts"]), tuple(may_fund) if may_fund is not None else None, json.loads(row["floors"]))
 
 
-def set_funders(catalog: Catalog, workshop_id: str, stewards: list[Steward], passcode: str, path: Path | None = None) -> list[Steward]:
-    """Replace the workshop's funders (facilitator only), checked against its status quo; one audit entry per funder changed."""
-    authenticate(workshop_id, passcode, path)
+def set_funders(catalog: Catalog, workshop_id: str, stewards: list[Steward], passcode: str | None, path: Path | None = None, *,
+                grant: Grant | None = None) -> list[Steward]:
+    """Replace the workshop's funders (facilitator only: the session's grant, or else the passcode), checked against its status quo;
+    one audit entry per funder changed."""
+    if grant is not None:
+        access.require(grant, "facilitator", workshop_id)
+    else:
+        authenticate(workshop_id, passcode or "", path)
     with storage.writing(path) as db:
         workshop = intact_workshop(db, workshop_id)
         if workshop.state == "archived":
@@ -228,3 +240,18 @@ def co_funded(split_amounts: dict[str, dict[str, float]]) -> dict[str, list[str]
             if amount > 0:
                 together.setdefault(element, []).append(name)
     return {e: names for e, names in together.items() if len(names) > 1}
+
+
+def who_moves_what(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float]) -> list[dict]:
+    """Rows funder, element (its name), today, proposed, change, with (the other funders of that element): what each funder would
+    move under element totals `allocations`, split within mandates (see by_funder). Elements a funder neither funds nor would fund are left out."""
+    split_amounts = by_funder(catalog, stewards, allocations)
+    together = co_funded(split_amounts)
+    rows = []
+    for s in stewards:
+        for element in catalog.elements:
+            today, proposed = s.amounts.get(element.id, 0.0), split_amounts[s.name].get(element.id, 0.0)
+            if today or proposed:
+                rows.append({"funder": s.name, "element": element.name, "today": today, "proposed": proposed, "change": round(proposed - today, 2),
+                             "with": ", ".join(n for n in together.get(element.id, []) if n != s.name)})
+    return rows

@@ -1,0 +1,101 @@
+"""Funders on the pages: the Facilitate table of the region's current portfolio by funder, and Allocate's "by funder" view.
+
+Pages call one function each; the engine (portfolio_engine/record/funders.py) checks and stores, this module reads input and draws.
+"""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.record.funders import CSV_COLUMNS, from_rows, list_funders, read_csv, set_funders, to_csv_rows, who_moves_what, with_mandates
+from portfolio_engine.record.workshops import Workshop
+from portfolio_engine.security.access import Grant
+from ui import identity
+from ui.text import plain
+
+EDITOR = "funders_table"
+
+
+def _table(catalog: Catalog, rows: list[dict]) -> pd.DataFrame:
+    """The editor's frame: element names instead of ids (people read names)."""
+    names = {e.id: e.name for e in catalog.elements}
+    frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+    frame["element"] = frame["element"].map(lambda e: names.get(e, e))
+    return frame
+
+
+def _rows(catalog: Catalog, frame: pd.DataFrame) -> list[dict]:
+    """The edited frame back as engine rows (element ids; blank rows dropped)."""
+    ids = {e.name: e.id for e in catalog.elements}
+    rows = []
+    for record in frame.to_dict("records"):
+        if any(str(record.get(c) or "").strip() and str(record.get(c)) != "nan" for c in CSV_COLUMNS):
+            amount = record.get("amount")
+            rows.append({"funder": str(record.get("funder") or ""), "sector": str(record.get("sector") or ""),
+                         "element": ids.get(str(record.get("element")), str(record.get("element") or "")),
+                         "amount": "" if amount is None or pd.isna(amount) else str(amount)})
+    return rows
+
+
+def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> None:
+    """Facilitate: enter the region's current portfolio as funder x element amounts (a table, or a CSV file), with mandates; save or download."""
+    st.markdown("**Funders: who brings the money today**")
+    stored = list_funders(workshop.id)
+    st.caption("One row per funder and element, amounts per year. The funders' totals per element must be the workshop's status quo. "
+               "A mandate lists the elements a funder's money may fund (none: any) and the floors it must keep.")
+    upload = st.file_uploader("Load a CSV file (funder,sector,element,amount)", type=["csv"], key="funders_csv")
+    try:
+        rows = to_csv_rows(catalog, read_csv(catalog, upload.getvalue().decode("utf-8-sig")) if upload else stored)
+    except (PortfolioError, UnicodeDecodeError) as err:
+        st.error(plain(str(err)))
+        rows = to_csv_rows(catalog, stored)
+    edited = st.data_editor(_table(catalog, rows), num_rows="dynamic", key=EDITOR, hide_index=True, width="stretch", column_config={
+        "funder": st.column_config.TextColumn("Funder", required=True),
+        "sector": st.column_config.TextColumn("Sector"),
+        "element": st.column_config.SelectboxColumn("Element", options=[e.name for e in catalog.elements], required=True),
+        "amount": st.column_config.NumberColumn("Amount per year", min_value=0.0, format="%.0f", required=True)})
+    mandates_now = {s.name: {k: v for k, v in (("may_fund", list(s.may_fund) if s.may_fund else None), ("floors", s.floors or None)) if v}
+                    for s in stored if s.may_fund or s.floors}
+    mandates = st.text_area("Mandates (JSON)", value=json.dumps(mandates_now, indent=1) if mandates_now else "", key="funders_mandates",
+                            placeholder='{"County hospital": {"may_fund": ["acute_care", "basic_needs"], "floors": {"acute_care": 20000000}}}')
+    save, download = st.columns(2)
+    if save.button("Save the funders", key="save_funders"):
+        try:
+            raw = json.loads(mandates) if mandates.strip() else None
+            set_funders(catalog, workshop.id, with_mandates(from_rows(catalog, _rows(catalog, edited)), raw), None, grant=grant)
+        except json.JSONDecodeError as err:
+            st.error(f"The mandates are not valid JSON (line {err.lineno}): nothing was saved.")
+        except PortfolioError as err:
+            st.error(plain(str(err)))
+        else:
+            st.success("Funders saved.")
+    if stored:
+        frame = pd.DataFrame(to_csv_rows(catalog, stored), columns=list(CSV_COLUMNS))
+        download.download_button("Download the funders (CSV)", frame.to_csv(index=False), "funders.csv", "text/csv", on_click="ignore",
+                                 key="download_funders")
+
+
+def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
+    """Allocate's "by funder" view: who would move what under these sliders, each funder within its mandate (for a workshop with funders)."""
+    workshop = identity.workshop_in_view()
+    stewards = list_funders(workshop.id) if workshop else []
+    if not stewards:
+        return
+    with st.expander("By funder: who moves what"):
+        try:
+            rows = who_moves_what(catalog, stewards, allocations)
+        except PortfolioError as err:
+            st.warning(plain(str(err)))
+            return
+        st.caption("Each funder's money stays within its mandate and floors. The sliders set element totals only, so each funder is shown "
+                   "in proportion within its mandate: a proposal can say who funds what exactly.")
+        frame = pd.DataFrame(rows)
+        for column in ("today", "proposed", "change"):
+            frame[column] = frame[column] / 1e6
+        st.dataframe(frame.rename(columns={"funder": "Funder", "element": "Element", "today": "Today (millions)", "proposed": "Under these sliders (millions)",
+                                           "change": "Change (millions)", "with": "Funded with"}),
+                     hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
+                                                                      ("Today (millions)", "Under these sliders (millions)", "Change (millions)")})
