@@ -63,6 +63,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               script("CREATE TABLE funders (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), name TEXT NOT NULL, "
                      "sector TEXT NOT NULL, amounts TEXT NOT NULL, may_fund TEXT, floors TEXT NOT NULL, withdrawn_at TEXT, created_at TEXT NOT NULL); "
                      "CREATE INDEX funders_workshop ON funders (workshop_id)")),
+    Migration("shared ends: the outcomes a workshop's room agrees matter and how much, each revision with its reason",
+              script("CREATE TABLE shared_ends (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), weights TEXT NOT NULL, "
+                     "years INTEGER NOT NULL, reason TEXT, created_at TEXT NOT NULL); CREATE INDEX shared_ends_workshop ON shared_ends (workshop_id)")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

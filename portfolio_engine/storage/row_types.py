@@ -203,9 +203,20 @@ class FunderRow(TypedDict):
     created_at: str
 
 
+class SharedEndsRow(TypedDict):
+    """One version of the ends a workshop's room agreed: weights as JSON {objective kind: weight}, the horizon, why it changed."""
+
+    id: str
+    workshop_id: str
+    weights: str
+    years: int
+    reason: str | None
+    created_at: str
+
+
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
     "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
-    "drafts": DraftRow, "funders": FunderRow,
+    "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow,
 }

@@ -24,6 +24,7 @@ SHIPPED = (  # a migration once shipped never changes: neither its name nor its 
     "ballots: consent to publish 'why'; votes: when codes and free text were purged",
     "participants' drafts: their current sliders, overwritten, outside the record",
     "funders: who brings a workshop's money, how much to each element today, under which mandate",
+    "shared ends: the outcomes a workshop's room agrees matter and how much, each revision with its reason",
 )
 LATER = (storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT")),
          storage.Migration("test: ballots get a language", storage.migrations.script("ALTER TABLE ballots ADD COLUMN language TEXT")))

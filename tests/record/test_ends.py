@@ -1,0 +1,61 @@
+"""Shared ends: parsed with clear refusals, recorded and revised with a reason, and turned into the optimizer's objective."""
+
+import pytest
+
+from portfolio_engine import storage
+from portfolio_engine.errors import InputFormatError, NotAuthorized
+from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, problem_from_dict
+from portfolio_engine.record import audit
+from portfolio_engine.record.ends import ENDS, Ends, current_ends, ends_history, objective, parse_ends, set_ends
+
+
+def test_every_end_is_an_objective_the_optimizer_knows():
+    assert set(ENDS) == set(OBJECTIVE_KINDS)
+
+
+def test_ends_parse_drop_zero_weights_and_read_in_plain_words():
+    ends = parse_ends({"years": 15, "weights": {"suffering_years": 2, "thriving_at_year": 1, "urgent_cost": 0}})
+    assert ends == Ends({"suffering_years": 2.0, "thriving_at_year": 1.0}, 15)
+    assert ends.sentence() == "Less suffering (weight 2), more people thriving (weight 1), over 15 years"
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"weights": {"happiness": 1}}, "Unknown end 'happiness'. Ends: thriving_at_year"),
+    ({"weights": {"suffering_years": -1}}, "Less suffering: the weight must be 0 or a number"),
+    ({"weights": {"suffering_years": 0}}, "At least one end needs a weight above 0"),
+    ({"years": 0, "weights": {"suffering_years": 1}}, "The horizon must be a whole number of years from 1 to 200"),
+    ({"suffering_years": 1}, "Ends are written"),
+])
+def test_bad_ends_are_refused_in_plain_words(raw, message):
+    with pytest.raises(InputFormatError, match=message):
+        parse_ends(raw)
+
+
+def test_the_first_ends_need_no_reason_a_change_is_a_revision_with_one(workshop):
+    workshop_id = workshop["workshop"].id
+    assert current_ends(workshop_id) is None
+    set_ends(workshop_id, Ends({"thriving_at_year": 1.0}), None, workshop["passcode"])
+    with pytest.raises(InputFormatError, match="changing them is a revision and needs a reason"):
+        set_ends(workshop_id, Ends({"suffering_years": 1.0}), None, workshop["passcode"])
+    set_ends(workshop_id, Ends({"suffering_years": 2.0, "thriving_at_year": 1.0}, 10), "The council asked for less suffering first",
+             workshop["passcode"])
+    assert current_ends(workshop_id) == Ends({"suffering_years": 2.0, "thriving_at_year": 1.0}, 10)
+    assert [h["reason"] for h in ends_history(workshop_id)] == [None, "The council asked for less suffering first"]
+    with storage.reading() as db:
+        assert audit.verify(db, workshop_id).ok
+        assert [e["action"] for e in storage.select(db, "audit_log", order="seq", workshop_id=workshop_id)][-2:] == ["ends.set", "ends.revise"]
+
+
+def test_only_the_facilitator_records_ends(workshop):
+    with pytest.raises(NotAuthorized):
+        set_ends(workshop["workshop"].id, Ends({"thriving_at_year": 1.0}), None, "not-the-passcode")
+
+
+def test_the_ends_become_an_objective_the_optimizer_accepts(status_quo):
+    ends = Ends({"suffering_years": 2.0, "closeness_to_vote": 1.0, "equity": 1.0}, 12)
+    goal, left_out = objective(ends)
+    assert goal == {"terms": [{"kind": "suffering_years", "years": 12, "weight": 2.0}]}
+    assert left_out == ["Closeness to the residents' vote", "Closing gaps between neighborhoods"]
+    goal, left_out = objective(ends, vote=status_quo.allocations)
+    problem = problem_from_dict({"budget": 100e6, "objective": goal})
+    assert [(t.kind, t.years, t.weight) for t in problem.terms] == [("suffering_years", 12, 2.0), ("closeness_to_vote", 12, 1.0)]
