@@ -21,6 +21,7 @@ from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
 from ui import downloads, identity
+from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
 from ui.text import plain
 
@@ -147,6 +148,7 @@ people = participants(workshop.id)
 st.markdown("**Participants**")
 st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "created_at"]], hide_index=True, width="stretch")
 funders_section(catalog, workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
+ends_section(workshop, signed)  # shared ends first: what the room agrees matters (ui/ends.py)
 
 st.markdown("**Lifecycle**")
 moves = sorted(TRANSITIONS[workshop.state])
