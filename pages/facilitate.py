@@ -10,17 +10,20 @@ import streamlit as st
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo
-from portfolio_engine.record.decisions import decisions, departures, record_decision, resident_aggregate
+from portfolio_engine.record.decisions import decisions
 from portfolio_engine.record.proposals import list_proposals, tallies
-from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops, participants
+from portfolio_engine.record.times import readable
+from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops
 from portfolio_engine.security import access
 from portfolio_engine.services import reports
+from portfolio_engine.services.room import dashboard
 from portfolio_engine.services.unit_of_work import Handle, unit_of_work
 from portfolio_engine.services.workshops import verify_workshop
 from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
 from ui import downloads, identity
+from ui.decision import decision_section
 from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
 from ui.text import plain
@@ -29,6 +32,7 @@ catalog = load_catalog()
 names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
 FAILED = ("failure", "refused", "locked")  # sign-in log outcomes a facilitator should see
+LIVE_SECONDS = 5  # the dashboard refreshes itself this often
 
 st.title("Facilitate")
 workshop = identity.facilitated(fresh=True)
@@ -144,9 +148,27 @@ with qr_col:
 
 
 signin_attempts(workshop.id)
-people = participants(workshop.id)
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def live_dashboard() -> None:
+    """Who joined, what was proposed and how the votes are going, refreshed every few seconds without a click."""
+    with unit_of_work() as db:
+        seen = dashboard(db, workshop.id)
+    joined, proposed, stances, moving = st.columns(4)
+    joined.metric("Participants", len(seen["participants"]))
+    proposed.metric("Proposals", seen["proposals"])
+    stances.metric("Stances", seen["stances"])
+    moving.metric("Moving sliders", seen["drafts"], help="Participants whose current sliders the Room page shows.")
+    for vote in seen["votes"]:
+        st.caption(f"Vote '{plain(vote['title'])}' ({vote['state']}): {vote['ballots']} of {vote['codes']} voter codes used")
+    if seen["participants"]:
+        st.dataframe(pd.DataFrame([{"Name": p["name"], "Organization": p["organization"], "Sector": p["sector"], "Role": p["role"],
+                                    "Joined": readable(p["created_at"])} for p in seen["participants"]]), hide_index=True, width="stretch")
+
+
 st.markdown("**Participants**")
-st.dataframe(pd.DataFrame(people)[["name", "organization", "sector", "role", "created_at"]], hide_index=True, width="stretch")
+live_dashboard()
 funders_section(catalog, workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
 ends_section(workshop, signed)  # shared ends first: what the room agrees matters (ui/ends.py)
 
@@ -166,30 +188,10 @@ if workshop.state == "deciding":
 
 proposals = list_proposals(workshop.id)
 if workshop.state in ("deciding", "decided") and proposals:
-    st.markdown("**Record the decision**")
-    chosen = st.selectbox("Chosen proposal (version)", proposals, key="decision_proposal",
-                          format_func=lambda p: f"{p['title']} v{p['version']} by {p['author']}")
-    rationale = st.text_area("Why this portfolio", max_chars=5000, key="decision_rationale")
-    aggregate = resident_aggregate(workshop.id)
-    justifications = {}
-    if aggregate:
-        gaps = departures(chosen["allocations"], aggregate["allocations"], workshop.deviation_threshold * workshop.budget)
-        for element, gap in gaps.items():
-            justifications[element] = st.text_input(
-                f"Why {names[element]} departs from the residents' vote by {gap:+,.0f} {workshop.currency}", max_chars=2000,
-                key=f"justify_{element}")
-    reason = st.text_input("Reason for revising the decision", max_chars=2000, key="revision") if workshop.state == "decided" else None
-    if st.button("Record the decision", type="primary", key="record_decision"):
-        try:
-            record_decision(workshop.id, chosen["id"], rationale, None, justifications, reason, grant=signed)
-        except PortfolioError as err:
-            st.error(plain(str(err)))
-        else:
-            st.success("Decision recorded.")
-            st.rerun()
+    decision_section(catalog, workshop, proposals, signed)  # ui/decision.py
 for decision in decisions(workshop.id):
     chosen = next(p for p in proposals if p["id"] == decision["proposal_id"])
-    st.text(f"Decided {decision['created_at'][:16]}: {chosen['title']} v{chosen['version']}\n{decision['rationale']}")
+    st.text(f"Decided {readable(decision['created_at'])}: {chosen['title']} v{chosen['version']}\n{decision['rationale']}")
 
 st.markdown("**Stances so far**")
 counts = tallies(workshop.id)

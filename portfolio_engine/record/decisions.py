@@ -6,6 +6,7 @@ from typing import Any
 
 from portfolio_engine import storage
 from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
+from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact, intact_workshop, list_proposals
 from portfolio_engine.record.workshops import authorize, require, text
@@ -17,6 +18,19 @@ def resident_aggregate(workshop_id: str, path: Path | None = None) -> dict | Non
     """The latest proposal saved from a resident vote, if any."""
     votes = [p for p in list_proposals(workshop_id, path) if p["origin"] == "resident_vote"]
     return votes[-1] if votes else None
+
+
+LOW_BALLOTS = 30  # fewer ballots than this, or
+LOW_SHARE = 0.2  # fewer than this share of the codes handed out: the residents' vote is thin evidence
+
+
+def low_turnout(ballots: int, codes: int) -> str | None:
+    """A warning to show while deciding when the residents' vote rests on few ballots, else None."""
+    if ballots >= LOW_BALLOTS and (not codes or ballots / codes >= LOW_SHARE):
+        return None
+    share = f" ({ballots / codes:.0%} of the {codes} voter codes)" if codes else ""
+    return (f"Low turnout: the residents' vote counts {ballots} ballot{'s' if ballots != 1 else ''}{share}. "
+            "Weigh it as the view of those who voted, and say so in the rationale.")
 
 
 def departures(allocations: dict, aggregate: dict, threshold: float) -> dict[str, float]:
@@ -49,7 +63,7 @@ def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode
             if missing:
                 raise PortfolioError(
                     f"The chosen portfolio departs from the residents' vote by more than {workshop.deviation_threshold:.0%} of the budget "
-                    f"in {', '.join(missing)}: give a justification for each."
+                    f"in {', '.join(element_names(missing))}: give a justification for each (one reason may cover several)."
                 )
         row: dict[str, Any] = {"id": new_id("d"), "workshop_id": workshop_id, "proposal_id": proposal_id, "rationale": rationale,
                "justifications": audit.canonical(justifications), "revision_reason": text(revision_reason, "reason", required=False) or None,
@@ -62,6 +76,12 @@ def record_decision(workshop_id: str, proposal_id: str, rationale: str, passcode
             audit.append(db, workshop_id, "facilitator", "workshop.decided", "workshop", workshop_id, before,
                          storage.select_one(db, "workshops", id=workshop_id))
     return {**row, "justifications": justifications}
+
+
+def element_names(ids: list[str]) -> list[str]:
+    """Elements as people read them: the catalog's names (an id the catalog does not know stays as it is)."""
+    names = {e.id: e.name for e in load_catalog().elements}
+    return [names.get(i, i) for i in ids]
 
 
 def decisions(workshop_id: str, path: Path | None = None) -> list[dict]:

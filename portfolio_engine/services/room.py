@@ -32,3 +32,14 @@ def room(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str, years: i
             group["projection"] = {"thriving": float(end["thriving"]), "thriving_change": float(end["thriving"] - base["thriving"]),
                                    "suffering": float(end["suffering"]), "suffering_change": float(end["suffering"] - base["suffering"])}
     return view
+
+
+def dashboard(db: sqlite_utils.Database, workshop_id: str) -> dict:
+    """What the facilitator watches while the workshop runs (NotFound for an unknown workshop): the participants, how many
+    proposals, stances and slider drafts there are, and each of the workshop's votes with its turnout so far."""
+    workshop_in(db, workshop_id)
+    people = storage.select(db, "participants", workshop_id=workshop_id)
+    votes = [{"id": v["id"], "title": v["title"], "state": v["state"], "ballots": len(storage.select(db, "ballots", vote_id=v["id"], current=1)),
+              "codes": storage.voter_codes_issued(db, v["id"])} for v in storage.select(db, "votes", workshop_id=workshop_id)]
+    return {"participants": [p for p in people if p["role"] != "facilitator"], "proposals": len(proposals_in(db, workshop_id)),
+            "stances": len(storage.select(db, "stances", workshop_id=workshop_id)), "drafts": len(drafts_in(db, workshop_id)), "votes": votes}

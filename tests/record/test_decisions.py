@@ -29,9 +29,9 @@ def test_departures_from_the_resident_vote_need_justifications(catalog, workshop
     save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Residents' vote", "Aggregate of 812 ballots", vote, origin="resident_vote")
     chosen = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
     change_state(workshop_id, "deciding", workshop["passcode"])
-    with pytest.raises(PortfolioError, match="departs from the residents' vote by more than 1% of the budget in acute_care, humane_housing"):
+    with pytest.raises(PortfolioError, match="departs from the residents' vote by more than 1% of the budget in Acute care, Humane housing"):
         record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"])
-    with pytest.raises(PortfolioError, match="acute_care: give a justification"):
+    with pytest.raises(PortfolioError, match="in Acute care: give a justification"):
         record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"], {"humane_housing": "Phased in next year"})
     record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"],
                     {"humane_housing": "Phased in next year", "acute_care": "Hospital contract runs to 2028"})
@@ -43,3 +43,10 @@ def test_only_the_facilitator_decides(catalog, workshop, status_quo):
     change_state(workshop_id, "deciding", workshop["passcode"])
     with pytest.raises(NotAuthorized, match="not right"):
         record_decision(workshop_id, proposal["id"], "Mine now", "not-the-passcode")
+
+
+@pytest.mark.parametrize(("ballots", "codes", "warned"), [(3, 0, True), (3, 10, True), (40, 400, True), (40, 100, False), (30, 0, False)])
+def test_a_thin_residents_vote_is_flagged_while_deciding(ballots, codes, warned):
+    from portfolio_engine.record.decisions import low_turnout
+
+    assert (low_turnout(ballots, codes) is not None) == warned

@@ -1,0 +1,89 @@
+"""Facilitate's decision step: the chosen proposal beside the residents' vote, one reason that may cover every departure,
+a warning when the vote is thin, and a confirmation once the decision is recorded (the form then empties)."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio_engine.errors import PortfolioError
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.studio import display_unit
+from portfolio_engine.record.decisions import departures, low_turnout, record_decision, resident_aggregate
+from portfolio_engine.record.workshops import Workshop
+from portfolio_engine.security.access import Grant
+from portfolio_engine.services.room import dashboard
+from portfolio_engine.services.unit_of_work import unit_of_work
+from ui.text import plain
+
+SAVED = "decision_saved"
+FIELDS = ("decision_rationale", "decision_shared_reason", "revision")
+
+
+def side_by_side(catalog: Catalog, chosen: dict, aggregate: dict | None, workshop: Workshop) -> pd.DataFrame:
+    """Each element: the chosen amount, the residents' vote and the difference, in the workshop's display unit."""
+    scale, unit = display_unit(workshop.budget)
+    label = f"{unit} {workshop.currency}".strip()
+    rows = []
+    for element in catalog.elements:
+        row = {"Element": element.name, f"Chosen ({label})": round(chosen["allocations"][element.id] / scale, 2)}
+        if aggregate:
+            residents = aggregate["allocations"].get(element.id, 0.0)
+            row[f"Residents' vote ({label})"] = round(residents / scale, 2)
+            row["Difference"] = f"{(chosen['allocations'][element.id] - residents) / scale:+,.2f}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def residents_note(workshop: Workshop, aggregate: dict | None) -> None:
+    """Whether the residents' vote counts yet, and how thin it is."""
+    if aggregate is None:
+        st.info("The residents' vote counts in the decision once it is used as a proposal: after the vote closes, a signed-in "
+                "facilitator chooses 'Use as a proposal in the workshop' on the Results page.")
+        return
+    with unit_of_work() as db:
+        votes = {v["id"]: v for v in dashboard(db, workshop.id)["votes"]}
+    vote = votes.get(aggregate["origin_details"].get("vote"))
+    warning = low_turnout(vote["ballots"], vote["codes"]) if vote else None
+    if warning:
+        st.warning(warning)
+
+
+def justification_fields(catalog: Catalog, gaps: dict[str, float], workshop: Workshop) -> dict[str, str]:
+    """One shared reason for every departure, and an optional reason of its own per element."""
+    names = {e.id: e.name for e in catalog.elements}
+    scale, unit = display_unit(workshop.budget)
+    st.markdown(f"{len(gaps)} element{'s' if len(gaps) != 1 else ''} depart{'s' if len(gaps) == 1 else ''} from the residents' vote "
+                f"by more than {workshop.deviation_threshold:.0%} of the budget: "
+                + plain(", ".join(f"{names[k]} ({v / scale:+,.1f} {unit})" for k, v in gaps.items())) + ".")
+    shared = st.text_area("Why the decision departs from the residents' vote (covers every element listed)", max_chars=2000,
+                          key="decision_shared_reason")
+    own = {}
+    with st.expander("A different reason for some elements (optional)"):
+        for element in gaps:
+            own[element] = st.text_input(f"Why {names[element]}", max_chars=2000, key=f"justify_{element}")
+    return {k: own.get(k) or shared for k in gaps}
+
+
+def decision_section(catalog: Catalog, workshop: Workshop, proposals: list[dict], grant: Grant | None) -> None:
+    """Record (or revise) the decision with the facilitator's grant."""
+    st.markdown("**Record the decision**")
+    if SAVED in st.session_state:
+        st.success(st.session_state.pop(SAVED))
+    aggregate = resident_aggregate(workshop.id)
+    residents_note(workshop, aggregate)
+    chosen = st.selectbox("Chosen proposal (version)", proposals, key="decision_proposal",
+                          format_func=lambda p: f"{p['title']} v{p['version']} by {p['author']}")
+    st.dataframe(side_by_side(catalog, chosen, aggregate, workshop), hide_index=True, width="stretch")
+    rationale = st.text_area("Why this portfolio", max_chars=5000, key="decision_rationale")
+    gaps = departures(chosen["allocations"], aggregate["allocations"], workshop.deviation_threshold * workshop.budget) if aggregate else {}
+    justifications = justification_fields(catalog, gaps, workshop) if gaps else {}
+    reason = st.text_input("Reason for revising the decision", max_chars=2000, key="revision") if workshop.state == "decided" else None
+    if st.button("Record the decision", type="primary", key="record_decision"):
+        try:
+            record_decision(workshop.id, chosen["id"], rationale, None, justifications, reason, grant=grant)
+        except PortfolioError as err:
+            st.error(plain(str(err)))
+            return
+        for key in [*FIELDS, *(f"justify_{k}" for k in gaps)]:
+            st.session_state.pop(key, None)
+        st.session_state[SAVED] = f"Decision recorded: {chosen['title']} v{chosen['version']}. The workshop is now decided."
+        st.rerun()
