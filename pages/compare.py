@@ -7,7 +7,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.studio import display_unit
 from portfolio_engine.optimizer.constraints import problem_from_dict
-from portfolio_engine.record.comparison import agreement, constraint_checks, distance, side_by_side
+from portfolio_engine.record.comparison import agreement, constraint_checks, constraint_words, distance, side_by_side
 from portfolio_engine.record.decisions import resident_aggregate
 from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop
@@ -60,9 +60,11 @@ picked = {label: options[label] for label in chosen}
 table = side_by_side(catalog, picked)
 bars = pd.DataFrame({"element": [names[i] for i in catalog.ids], **{label: table[f"{label}: amount"] / scale for label in chosen}})
 st.plotly_chart(charts.allocations(bars, chosen, unit), config=charts.CONFIG, key="compare_bars")
-shown = table.drop(columns="family").assign(element=[names[i] for i in catalog.ids])
-formats = {c: st.column_config.NumberColumn(format="percent" if c.endswith("share") else "%,.0f") for c in shown.columns if c != "element"}
-st.dataframe(shown, hide_index=True, width="stretch", column_config=formats)
+money = [c for c in table.columns if c.endswith(": amount") or ": vs " in c]
+shown = table.drop(columns="family").assign(element=[names[i] for i in catalog.ids], **{c: table[c] / scale for c in money})
+formats = {c: st.column_config.NumberColumn(f"{c} ({unit})" if c in money else c, format="percent" if c.endswith("share") else "%,.2f")
+           for c in shown.columns if c != "element"}  # millions, as the chart beside it
+st.dataframe(shown, hide_index=True, width="stretch", column_config={"element": st.column_config.TextColumn("Element"), **formats})
 
 st.subheader("Projections (illustrative)")
 runs = project_portfolios(catalog, status_quo, [picked[label] for label in chosen])
@@ -87,7 +89,8 @@ if workshop.constraints:
         rows = []
         for label in chosen:
             for check in constraint_checks(problem, picked[label]):
-                rows.append({"portfolio": label, "constraint": check["constraint"], "asked by": check["owner"] or "",
+                rows.append({"portfolio": label, "constraint": constraint_words(catalog, check["constraint"], check["limit"], (scale, unit)),
+                             "asked by": check["owner"] or "",
                              "meets it": "yes" if check["met"] else f"no (short by {check['miss'] / scale:,.2f} {unit})"})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 

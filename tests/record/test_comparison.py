@@ -35,3 +35,17 @@ def test_constraint_checks_say_which_are_met_and_by_how_much_they_miss(portfolio
     assert checks["floors.acute_care"]["owner"] == "County hospital"
     assert checks["family_floors.urgent_services"]["met"] is True
     assert all(c["met"] for c in constraint_checks(problem, portfolios["Status quo"]))
+
+
+@pytest.mark.parametrize(("constraint", "limit", "words"), [
+    ("floors.acute_care", 12e6, "At least 12.00 million for Acute care"),
+    ("ceilings.humane_housing", 9.5e6, "At most 9.50 million for Humane housing"),
+    ("locks.acute_care", 20e6, "Acute care kept at 20.00 million"),
+    ("max_change.basic_needs", 4.5e6, "Basic needs for health and safety within the limit on change from the status quo (4.50 million at the edge)"),
+    ("family_floors.vital_conditions", 40e6, "At least 40.00 million for vital conditions together"),
+    ("something.else", 1.0, "something.else"),
+])
+def test_constraints_read_as_sentences_with_names(catalog, constraint, limit, words):
+    from portfolio_engine.record.comparison import constraint_words
+
+    assert constraint_words(catalog, constraint, limit, (1e6, "million")) == words
