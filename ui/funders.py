@@ -91,7 +91,7 @@ def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
             st.warning(plain(str(err)))
             return
         st.caption("Each funder's money stays within its mandate and floors. The sliders set element totals only, so each funder is shown "
-                   "in proportion within its mandate: a proposal can say who funds what exactly.")
+                   "moving as little money as it can from what it funds today.")
         frame = pd.DataFrame(rows)
         for column in ("today", "proposed", "change"):
             frame[column] = frame[column] / 1e6

@@ -149,11 +149,13 @@ def _require_room(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndar
             raise InfeasibleConstraints(f"{names} must spend {_money(amount)} on {where}, but these totals put only {_money(totals[mask].sum())} there.")
 
 
-def split(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndarray) -> dict[str, dict[str, float]]:
+def split(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndarray, today: dict[str, dict[str, float]] | None = None
+          ) -> dict[str, dict[str, float]]:
     """Who funds what: {funder: {element id: amount}} whose element sums are `totals`, within every mandate and floor.
 
-    Among the feasible splits, the one closest (in total money moved) to each funder spreading its money over its mandate
-    in proportion to the totals. Raises InfeasibleConstraints naming the funders when the totals cannot be split."""
+    Among the feasible splits, the one that moves the least money from `today` ({funder: {element id: amount}}, the current
+    portfolio) or, without it, from each funder spreading its money over its mandate in proportion to the totals.
+    Raises InfeasibleConstraints naming the funders when the totals cannot be split."""
     _require_room(catalog, funders, totals)
     ids = catalog.ids
     pairs = [(f, i) for f in range(len(funders)) for i, e in enumerate(ids) if funders[f].allows(e)]
@@ -161,7 +163,8 @@ def split(catalog: Catalog, funders: tuple[Funder, ...], totals: np.ndarray) -> 
     target = np.zeros(n)
     for k, (f, i) in enumerate(pairs):
         reach = sum(totals[j] for g, j in pairs if g == f)
-        target[k] = funders[f].amount * totals[i] / reach if reach > 0 else 0.0
+        proportional = funders[f].amount * totals[i] / reach if reach > 0 else 0.0
+        target[k] = (today.get(funders[f].name) or {}).get(ids[i], 0.0) if today is not None else proportional
     # variables: y (n), |y - target| (n), shortfall and excess per funder (2 per funder)
     m = len(funders)
     by_element = np.zeros((len(ids), 2 * n + 2 * m))

@@ -216,10 +216,10 @@ def constraints_funders(stewards: list[Steward]) -> dict:
 
 
 def by_funder(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float]) -> dict[str, dict[str, float]]:
-    """Who would fund what under element totals `allocations`: each funder within its mandate and floors, as close as possible to
-    spreading its money over its mandate in proportion to the totals (so a proposal with element totals only is shown proportionally)."""
+    """Who would fund what under element totals `allocations` (a proposal that gives element totals only): each funder within its
+    mandate and floors, moving as little money as possible from what it funds today."""
     funders = parse_funders(catalog, {s.name: s.mandate() for s in stewards}, sum(s.amount for s in stewards))
-    return split(catalog, funders, np.array([allocations.get(e, 0.0) for e in catalog.ids]))
+    return split(catalog, funders, np.array([allocations.get(e, 0.0) for e in catalog.ids]), {s.name: s.amounts for s in stewards})
 
 
 def changes(stewards: list[Steward], split_amounts: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

@@ -113,8 +113,8 @@ def test_a_proposal_with_element_totals_only_is_shown_by_funder_within_mandates(
     for element, amount in proposal.items():
         assert sum(split[name].get(element, 0.0) for name in split) == pytest.approx(amount, abs=0.01)
     moved = changes(stewards, split)
-    assert sum(moved["County hospital"].values()) == pytest.approx(0, abs=1.0)  # the hospital's money moves, it does not vanish
-    assert "acute_care" in co_funded(split) and set(co_funded(split)["acute_care"]) == {"County hospital", "County"}
+    assert moved["County hospital"] == {"acute_care": -2e6, "basic_needs": 2e6}  # the least money moved from today, within the mandate
+    assert set(co_funded(split)["basic_needs"]) == {"County hospital", "County"} and "acute_care" not in co_funded(split)
 
 
 def test_the_exported_record_of_funders_is_plain_json(catalog, workshop, status_quo):
