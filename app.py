@@ -3,7 +3,7 @@
 import streamlit as st
 
 from portfolio_engine import storage
-from ui import busy, client, i18n, identity
+from ui import accessibility, busy, client, i18n, identity
 
 st.set_page_config(page_icon="⚖️", layout="wide")  # an emoji: Streamlit would fetch a material icon from Google  # each page's title comes from its st.Page
 
@@ -17,6 +17,7 @@ def prepare_database() -> int:
 prepare_database()
 client.bind()  # sign-in throttling counts per browser address
 busy.indicator()  # a visible 'being processed' banner when answers are slow (phones have no other sign)
+accessibility.styles()  # caption contrast and a visible keyboard focus on every page
 i18n.switcher()  # every page: the language (from the address, the session or the browser)
 identity.sidebar()
 me = identity.current()

@@ -92,7 +92,7 @@ def check_yourself(vote: Vote, outcome: dict) -> None:
         downloads.prepared(_("the signed results bundle (rules, anonymized ballots, hashes)"), f"bundle_{vote.id}",
                            lambda: json.dumps(bundle(vote.id, catalog), indent=2), f"vote-{vote.id}-bundle.json", "application/json")
     st.markdown(_("The bundle is signed. This vote's public key (keep it: it proves a bundle came from this vote's organizers):"))
-    st.code(key, language=None)
+    st.code(key, language=None, wrap_lines=True)
     st.download_button(_("Download the public key"), key + "\n", f"vote-{vote.id}-public-key.txt", "text/plain", on_click="ignore", key="public_key")
     st.caption(_("Anyone can check and recompute it: `{command}`. Record of this vote: {entries} audit entries, chain head {head}…").format(
         command=f"python -m portfolio_engine vote verify BUNDLE.json --public-key {key}", entries=outcome["record"]["entries"],

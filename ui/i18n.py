@@ -70,5 +70,5 @@ def switcher() -> None:
 def inline_switcher() -> None:
     """The same choice on the page itself, for phones where the sidebar is folded away (resident pages)."""
     st.session_state["language_inline"] = language()
-    st.segmented_control("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_inline",
-                         on_change=_switched, args=("language_inline",), label_visibility="collapsed")
+    st.radio("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_inline", horizontal=True,
+             on_change=_switched, args=("language_inline",), label_visibility="collapsed")

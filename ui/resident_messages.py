@@ -22,6 +22,8 @@ MESSAGES = (
     N_("That voter code is not valid for this vote. Check it and try again."),
     N_("This voter code was used on a paper ballot: it cannot vote online as well."),
     N_("This code has already voted, and this vote does not allow changing a ballot."),
+    N_("This voter code has already voted (on {when} UTC). If that was you, you may replace that ballot with this one until the vote closes; "
+       "if it was not you, do not replace it: ask the organizers for a new code."),
     N_("No ballot with this receipt in this vote. Check the code."),
     N_("This ballot is counted (recorded {when} UTC)."),
     N_("This ballot was replaced by a later ballot from the same voter code; the later one counts."),

@@ -29,7 +29,8 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
         field = phone.get_by_label(label)
         field.fill(points)
         field.press("Tab")
-    expect(phone.get_by_text("100 of 100")).to_be_visible(timeout=20_000)
+    expect(phone.get_by_text("Points given: 100 of 100")).to_be_visible(timeout=20_000)
+    phone.get_by_role("button", name="Review my vote").click()
     phone.get_by_role("button", name="Submit my vote").click()
     expect(phone.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=20_000)
     receipt = phone.locator("code").first.inner_text().strip()
@@ -38,7 +39,8 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     assert overflow <= 0
     phone.screenshot(path=shots / "vote-recorded.png")
     expect(phone).not_to_have_url(re.compile(f"code={code}"))
-    phone.get_by_role("button", name="Vote again with another code").click()
+    expect(phone.get_by_role("link", name="Check my receipt on the Results page")).to_have_attribute("href", re.compile(f"results\\?vote={vote.id}"))
+    phone.get_by_role("button", name="Next person: vote with another code").click()
     expect(phone.get_by_label("Your voter code")).to_have_value("", timeout=20_000)
     expect(phone).not_to_have_url(re.compile("code="))
 
@@ -46,7 +48,7 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     again = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     again.goto(f"{server}/vote?vote={vote.id}&code={code}")
     expect(again.get_by_text("This vote is closed: it accepts no more ballots.")).to_be_visible(timeout=30_000)
-    expect(again.get_by_role("button", name="Submit my vote")).to_have_count(0)
+    expect(again.get_by_role("button", name="Review my vote")).to_have_count(0)
 
     again.goto(f"{server}/results?vote={vote.id}")
     expect(again.get_by_text("Ballots counted")).to_be_visible(timeout=30_000)

@@ -1,0 +1,78 @@
+"""Accessibility checked by a machine (issue 17 item 2): axe-core finds no serious or critical violation on Vote, Results,
+Allocate, Compare, Data, Facilitate and the join form, on a phone (390x844) and a laptop (1366x768), including the Vote
+page's review and receipt steps and the Results page's table view of its chart."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.security.access import OPERATOR
+from portfolio_engine.voting import votes
+
+PASS = "browser-axe-pass"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
+PAGES = {"Allocate": "/", "Compare": "/compare", "Data": "/data", "Facilitate": "/facilitate", "join": "/?join=ABC234"}
+
+
+def settle(page) -> None:
+    """Wait until the script has finished and its elements are drawn."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(700)
+
+
+def serious(page) -> list[str]:
+    """axe's serious and critical violations on the page as it stands, each with where it is."""
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:160]}"
+            for v in found if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture(scope="module")
+def split_vote(server_db):
+    """An open split vote that shows its results live, with one ballot, and codes for the Vote page."""
+    import os
+
+    os.environ["PORTFOLIO_DB"] = str(server_db)
+    try:
+        catalog = load_catalog()
+        vote = votes.create_vote(catalog, "Riverside priorities", "split", "independent-markets", 1_000_000, passcode=PASS,
+                                 split_over="families", grant=OPERATOR, live_results=True)
+        codes = votes.generate_codes(vote.id, 4, PASS)
+        votes.open_vote(vote.id, PASS)
+        votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 60, "urgent_services": 30, "civic_muscle": 10}})
+    finally:
+        os.environ.pop("PORTFOLIO_DB", None)
+    return vote, codes[1:]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_no_serious_violation_on_any_page(browser, server, split_vote, viewport):
+    vote, codes = split_vote
+    page = browser.new_context(viewport=VIEWPORTS[viewport]).new_page()
+    problems = {}
+    for name, path in PAGES.items():
+        page.goto(server + path)
+        settle(page)
+        problems[name] = serious(page)
+
+    page.goto(f"{server}/results?vote={vote.id}")
+    expect(page.get_by_text("Ballots counted")).to_be_visible(timeout=60_000)
+    page.get_by_text("Show the chart as a table").click()
+    settle(page)
+    problems["Results"] = serious(page)
+
+    page.goto(f"{server}/vote?vote={vote.id}&code={codes[0 if viewport == 'phone' else 1]}")
+    expect(page.get_by_label("Vital conditions")).to_be_visible(timeout=60_000)
+    problems["Vote"] = serious(page)
+    page.get_by_label("Vital conditions").fill("100")
+    page.get_by_label("Vital conditions").press("Tab")
+    page.get_by_role("button", name="Review my vote").click()
+    expect(page.get_by_role("button", name="Submit my vote")).to_be_visible(timeout=30_000)
+    settle(page)
+    problems["Vote: review"] = serious(page)
+    page.get_by_role("button", name="Submit my vote").click()
+    expect(page.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=30_000)
+    settle(page)
+    problems["Vote: receipt"] = serious(page)
+    assert {name: found for name, found in problems.items() if found} == {}
