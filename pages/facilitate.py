@@ -12,6 +12,7 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo
 from portfolio_engine.record.decisions import decisions
 from portfolio_engine.record.proposals import list_proposals, tallies
+from portfolio_engine.record.report_chart import file_name
 from portfolio_engine.record.times import readable
 from portfolio_engine.record.workshops import TRANSITIONS, authenticate, change_state, create_workshop, list_workshops
 from portfolio_engine.security import access
@@ -207,7 +208,7 @@ if check.ok:
                "shows whether newest entries were removed.")
 else:
     st.error(plain(f"Audit trail broken: {check.problem}"))
-slug = workshop.name.lower().replace(" ", "-")[:40]
+slug = file_name(workshop.name, "")  # 'riverside-2027', never '(demo)' or spaces
 a, b, c = st.columns(3)
 
 

@@ -23,11 +23,13 @@ from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError
 from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.assumptions import default_assumptions, with_overrides
-from portfolio_engine.model.catalog import Catalog, load_catalog
+from portfolio_engine.model.catalog import Catalog, Element, load_catalog
 from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
 from portfolio_engine.record.decisions import decisions_in
 from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, proposals_in, stances_in, tally
+from portfolio_engine.record.report_chart import bars_svg
+from portfolio_engine.record.times import readable
 from portfolio_engine.record.workshops import ROLES, STATES, text, workshop_in
 from portfolio_engine.security import access
 from portfolio_engine.security.access import MIN_PASSCODE, Grant
@@ -344,15 +346,22 @@ def csv_text(rows: list[dict], columns: list[str]) -> str:
     return out.getvalue()
 
 
+def element_column(element: Element) -> str:
+    """A CSV column of amounts, as people read it in a spreadsheet, with the id beside the name for programs: 'Acute care (acute_care)'."""
+    return f"{element.name} ({element.id})"
+
+
 def proposals_csv(catalog: Catalog, data: dict) -> str:
-    """One row per proposal version, with its allocations as columns."""
+    """One row per proposal version, with its allocations as columns headed by element names (ids beside them) and a readable time."""
     people = {p["id"]: p for p in data["participants"]}
     rows = []
     for p in data["proposals"]:
         author = people[p["participant_id"]]
+        amounts = json.loads(p["allocations"])
         rows.append({**p, "author": author["name"], "organization": author["organization"], "sector": author["sector"],
-                     **json.loads(p["allocations"])})
-    columns = ["id", "version", "parent_id", "title", "author", "organization", "sector", "origin", "created_at", "rationale", *catalog.ids]
+                     "saved": readable(p["created_at"]), **{element_column(e): amounts[e.id] for e in catalog.elements}})
+    columns = ["id", "version", "parent_id", "title", "author", "organization", "sector", "origin", "saved", "created_at", "rationale",
+               *(element_column(e) for e in catalog.elements)]
     return csv_text(rows, columns)
 
 
@@ -389,6 +398,36 @@ def report_record(db: sqlite_utils.Database, workshop_id: str) -> dict:
             "tallies": tally(stances), "decisions": decisions_in(db, workshop_id), "head": audit.head_label(db, workshop_id)}
 
 
+def decision_chart(catalog: Catalog, status_quo: dict, proposals: list[dict], chosen: str, titles: dict, budget: float, unit: str) -> str:
+    """The decision's portfolio beside the status quo and the residents' vote (the latest proposal made from it), as static SVG."""
+    series = {"Status quo": status_quo}
+    picked = next((p for p in proposals if p["id"] == chosen), None)
+    if picked:
+        series[f"Decision: {titles[chosen]}"] = picked["allocations"]
+    residents = [p for p in proposals if p["origin"] == "resident_vote"]
+    if residents:
+        series["Residents' vote"] = residents[-1]["allocations"]
+    return f"<figure>{bars_svg(catalog, series, 1e6 if budget >= 1e7 else 1.0, unit)}</figure>"
+
+
+def constraints_section(catalog: Catalog, workshop, money: Callable[[float], str], unit: str) -> str:
+    """The workshop's constraints in words, each with who asked for it (empty when it has none)."""
+    document = workshop.constraints or {}
+    owners = document.get("owners") or {}
+    names = {el.id: el.name for el in catalog.elements}
+    words = {"floors": "at least {amount} for {name}", "ceilings": "at most {amount} for {name}", "locks": "{name} kept at {amount}"}
+    rows = [(template.format(amount=f"{money(float(amount))} {unit}", name=names.get(element, element)), owners.get(f"{kind}.{element}", ""))
+            for kind, template in words.items() for element, amount in (document.get(kind) or {}).items()]
+    if document.get("max_change") is not None:
+        rows.append((f"no element moves more than {float(document['max_change']):.0%} from the status quo", owners.get("max_change", "")))
+    if not rows:
+        return ""
+    e = html.escape
+    body = "".join(f"<tr><td class='text'>{e(what[0].upper() + what[1:])}</td><td class='text'>{e(who) or 'not recorded'}</td></tr>"
+                   for what, who in rows)
+    return f"<section><h2>Constraints and who asked for them</h2><table><tr><th>Constraint</th><th>Asked by</th></tr>{body}</table></section>"
+
+
 def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, tuple[float, float]]]) -> str:
     """A self-contained printable page: allocations, projections, rationales, stances, decision, chain head.
 
@@ -403,15 +442,17 @@ def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, t
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(workshop.name)}: workshop record</title>",
              "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}"
              "td,th{border:1px solid #bbb;padding:.3rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}"
-             ".text{white-space:pre-wrap;text-align:left}.note{color:#555}@media print{section{page-break-inside:avoid}}</style></head><body>",
+             ".text{white-space:pre-wrap;text-align:left}.note{color:#555}.chosen{background:#e8f0fb;font-weight:600}"
+             "@media print{section{page-break-inside:avoid}}</style></head><body>",
              f"<h1>{e(workshop.name)}</h1>",
-             f"<p>Budget {money(workshop.budget)} {e(unit)} a year · state: {e(workshop.state)} · created {e(workshop.created_at[:10])}</p>",
+             f"<p>Budget {money(workshop.budget)} {e(unit)} a year · state: {e(workshop.state)} · created {e(readable(workshop.created_at))}</p>",
              f"<p class='note'>Audit chain head (entries:hash): <code>{head}</code>. Keep it: 'audit verify --head' then finds any newest entry "
              "removed later. Projections are illustrative (uncalibrated dynamics).</p>"]
     if decided:
         last = decided[-1]
         parts.append("<section><h2>Decision</h2>")
-        parts.append(f"<p>Chosen: <strong>{e(titles.get(last['proposal_id'], last['proposal_id']))}</strong> ({e(last['created_at'][:16])})</p>")
+        parts.append(f"<p>Chosen: <strong>{e(titles.get(last['proposal_id'], last['proposal_id']))}</strong> ({e(readable(last['created_at']))})</p>")
+        parts.append(decision_chart(catalog, status_quo, proposals, last["proposal_id"], titles, workshop.budget, unit))
         parts.append(f"<p class='text'>{e(last['rationale'])}</p>")
         if last["revision_reason"]:
             parts.append(f"<p>Revision reason: <span class='text'>{e(last['revision_reason'])}</span></p>")
@@ -419,13 +460,16 @@ def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, t
             parts.append(f"<p>Departure from the residents' vote on {e(names.get(element, element))}: <span class='text'>{e(why)}</span></p>")
         parts.append(f"<p class='note'>Chain head when decided: <code>{e(last['chain_head'])}</code></p></section>")
     parts.append(f"<section><h2>Allocations ({e(unit)})</h2><table><tr><th>Element</th><th>Status quo</th>")
-    parts += [f"<th>{e(titles[p['id']])}</th>" for p in proposals]
+    chosen = decided[-1]["proposal_id"] if decided else None
+    parts += [f"<th class='chosen'>&#9733; Chosen: {e(titles[p['id']])}</th>" if p["id"] == chosen else f"<th>{e(titles[p['id']])}</th>"
+              for p in proposals]
     parts.append("</tr>")
     for element in catalog.ids:
         parts.append(f"<tr><td>{e(names[element])}</td><td>{money(status_quo[element])}</td>")
-        parts += [f"<td>{money(p['allocations'][element])}</td>" for p in proposals]
+        parts += [f"<td{' class=chosen' if p['id'] == chosen else ''}>{money(p['allocations'][element])}</td>" for p in proposals]
         parts.append("</tr>")
     parts.append("</table></section>")
+    parts.append(constraints_section(catalog, workshop, money, unit))
     parts.append("<section><h2>Projections (illustrative)</h2><table><tr><th>Portfolio</th>")
     years = list(next(iter(projected.values())))
     parts += [f"<th>thriving, year {y}</th>" for y in years] + [f"<th>suffering, year {y}</th>" for y in years] + ["</tr>"]
@@ -436,7 +480,7 @@ def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, t
     parts.append("</table></section><section><h2>Proposals and their rationales</h2>")
     for p in proposals:
         parts.append(f"<h3>{e(titles[p['id']])}</h3><p>By {e(p['author'])}, {e(p['organization'])} ({e(p['sector'])}) · origin: {e(p['origin'])}"
-                     f" · {e(p['created_at'][:16])}</p><p class='text'>{e(p['rationale'])}</p>")
+                     f" · {e(readable(p['created_at']))}</p><p class='text'>{e(p['rationale'])}</p>")
         if p["notes"]:
             parts.append("<ul>" + "".join(f"<li>{e(names.get(k, k))}: <span class='text'>{e(v)}</span></li>" for k, v in p["notes"].items()) + "</ul>")
         tally = counts.get(p["id"], {}).get("by_stance", {})

@@ -86,7 +86,7 @@ def test_bad_imports_are_refused_and_save_nothing(text, message):
 def test_csv_neutralizes_formulas_and_keeps_numbers(catalog, decided):
     rows = list(csv.DictReader(io.StringIO(exports.proposals_csv(catalog, exports.snapshot(decided)))))
     assert rows[1]["title"] == "'+Housing first" and rows[1]["rationale"] == "'-Homes prevent crises"
-    assert rows[1]["acute_care"] == "14000000.0"
+    assert rows[1]["Acute care (acute_care)"] == "14000000.0"
     assert [r["version"] for r in rows] == ["1", "1"]
 
 
