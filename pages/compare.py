@@ -13,6 +13,9 @@ from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance,
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop
 from portfolio_engine.services.projection import project_portfolios
 from ui import charts, identity
+from ui.ends import compare_lens
+from ui.funders import compare_section as funders_section
+from ui.statement import compare_section as statement_section
 from ui.text import plain
 
 catalog = load_catalog()
@@ -93,6 +96,10 @@ if workshop.constraints:
                              "asked by": check["owner"] or "",
                              "meets it": "yes" if check["met"] else f"no (short by {check['miss'] / scale:,.2f} {unit})"})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+compare_lens(catalog, workshop, picked)  # the ends the room agreed (ui/ends.py)
+funders_section(catalog, workshop, {label: picked[label] for label in chosen if label != "Status quo"})  # who funds what (ui/funders.py)
+statement_section(catalog, workshop, {label: by_label[label] for label in chosen if label in by_label})  # impact statement (ui/statement.py)
 
 st.subheader("Stances")
 counts = tallies(workshop.id)

@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
-from portfolio_engine.record.ends import ENDS, ends_history, parse_ends, set_ends
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.record.decisions import resident_aggregate
+from portfolio_engine.record.ends import ENDS, current_ends, ends_history, lens, parse_ends, set_ends
 from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from ui.text import plain
@@ -35,3 +37,20 @@ def facilitate_section(workshop: Workshop, grant: Grant | None) -> None:
     if len(history) > 1:
         st.dataframe(pd.DataFrame([{"When": h["created_at"], "Ends": h["ends"].sentence(), "Why": h["reason"] or "first agreement"} for h in history]),
                      hide_index=True, width="stretch")
+
+
+def compare_lens(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]]) -> None:
+    """Compare: how each chosen portfolio does on the ends the room agreed, each against the status quo (nothing ranked)."""
+    ends = current_ends(workshop.id)
+    if ends is None:
+        return
+    st.subheader("How each one does on the ends you agreed")
+    st.caption(f"Agreed: {ends.sentence()}. Each portfolio is read against the status quo, not against the others.")
+    vote = resident_aggregate(workshop.id)
+    rows = lens(catalog, ends, workshop.status_quo_portfolio(catalog), picked, vote["allocations"] if vote else None)
+    if not rows:
+        st.caption("These ends need data this workshop does not have yet (the residents' vote, neighborhood data).")
+        return
+    frame = pd.DataFrame(rows).assign(reading=lambda t: t["value"] + " (" + t["verdict"] + ")")
+    table = frame.pivot_table(index=["end", "weight"], columns="portfolio", values="reading", aggfunc="first", sort=False).reset_index()
+    st.dataframe(table[["end", "weight", *picked]], hide_index=True, width="stretch")

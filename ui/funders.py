@@ -99,3 +99,26 @@ def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
                                            "change": "Change (millions)", "with": "Funded with"}),
                      hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
                                                                       ("Today (millions)", "Under these sliders (millions)", "Change (millions)")})
+
+
+def compare_section(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]]) -> None:
+    """Compare: per portfolio, each funder's change from today by element and with whom each element is funded (workshops with funders)."""
+    stewards = list_funders(workshop.id)
+    if not stewards:
+        return
+    st.subheader("Who funds what: each funder's change from today")
+    st.caption("Element totals only: each funder is shown moving as little money as it can from today, within its mandate and floors.")
+    rows: dict[tuple[str, str], dict] = {}
+    for label, allocations in picked.items():
+        try:
+            moved = who_moves_what(catalog, stewards, allocations)
+        except PortfolioError as err:
+            st.warning(plain(f"{label}: {err}"))
+            continue
+        for row in moved:
+            entry = rows.setdefault((row["funder"], row["element"]),
+                                    {"Funder": row["funder"], "Element": row["element"], "Today (millions)": row["today"] / 1e6})
+            entry[f"{label}: change (millions)"] = row["change"] / 1e6
+            entry[f"{label}: funded with"] = row["with"]
+    if rows:
+        st.dataframe(pd.DataFrame(list(rows.values())), hide_index=True, width="stretch")

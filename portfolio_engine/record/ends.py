@@ -7,13 +7,20 @@ lens of Compare. The first version needs no reason; every later one is a revisio
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotAllowed
-from portfolio_engine.optimizer.constraints import DEFAULT_YEARS, OBJECTIVE_KINDS, WEIGHT_RANGE
+from portfolio_engine.model.assumptions import default_assumptions
+from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.portfolio import Portfolio
+from portfolio_engine.optimizer.constraints import DEFAULT_YEARS, OBJECTIVE_KINDS, WEIGHT_RANGE, Term
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact_workshop
 from portfolio_engine.record.workshops import authenticate, text
@@ -119,3 +126,37 @@ def objective(ends: Ends, vote: dict[str, float] | None = None, communities: boo
             term["target"] = dict(vote or {})
         terms.append(term)
     return {"terms": terms}, left_out
+
+
+def _value(kind: str, value: float) -> str:
+    """An end's value in plain units: shares as percentages, people-years of suffering as shares of a year, money in millions."""
+    if kind in ("thriving_at_year", "equity"):
+        return f"{value:.1%} thriving"
+    if kind == "suffering_years":
+        return f"{value:.3f} population-years suffering"
+    return f"{value / 1e6:,.1f} million"
+
+
+def lens(catalog: Catalog, ends: Ends, status_quo: Portfolio, portfolios: Mapping[str, Mapping[str, float]], vote: dict[str, float] | None = None
+         ) -> list[dict]:
+    """How each portfolio does on the ends the room agreed, each against the status quo (better or worse on that end), never ranked.
+
+    Rows: end (its words), weight, portfolio, value (plain units), verdict. Ends without their data (the vote, neighborhoods) are left out."""
+    goal, _ = objective(ends, vote)
+    terms = [Term(t["kind"], t["years"], t["weight"], np.array([vote.get(i, 0.0) for i in catalog.ids]) if t["kind"] == "closeness_to_vote" and vote
+                  else None) for t in goal["terms"]]
+    if not terms:
+        return []
+    names = list(portfolios)
+    amounts = np.array([[portfolios[n].get(i, 0.0) for i in catalog.ids] for n in names] + [[status_quo.allocations.get(i, 0.0) for i in catalog.ids]])
+    model = build_model(catalog, status_quo, default_assumptions(catalog))
+    outputs = simulate(model, amounts, max(t.years for t in terms)).outputs
+    rows = []
+    for term in terms:
+        values = OBJECTIVE_KINDS[term.kind].value(outputs, amounts, term)
+        for n, name in enumerate(names):
+            change = (values[n] - values[-1]) * term.sense
+            verdict = "about the same as the status quo" if abs(change) <= 1e-9 * max(abs(values[-1]), 1.0) else \
+                "better than the status quo" if change > 0 else "worse than the status quo"
+            rows.append({"end": ENDS[term.kind], "weight": term.weight, "portfolio": name, "value": _value(term.kind, float(values[n])), "verdict": verdict})
+    return rows

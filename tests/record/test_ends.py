@@ -6,7 +6,7 @@ from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotAuthorized
 from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, problem_from_dict
 from portfolio_engine.record import audit
-from portfolio_engine.record.ends import ENDS, Ends, current_ends, ends_history, objective, parse_ends, set_ends
+from portfolio_engine.record.ends import ENDS, Ends, current_ends, ends_history, lens, objective, parse_ends, set_ends
 
 
 def test_every_end_is_an_objective_the_optimizer_knows():
@@ -59,3 +59,13 @@ def test_the_ends_become_an_objective_the_optimizer_accepts(status_quo):
     goal, left_out = objective(ends, vote=status_quo.allocations)
     problem = problem_from_dict({"budget": 100e6, "objective": goal})
     assert [(t.kind, t.years, t.weight) for t in problem.terms] == [("suffering_years", 12, 2.0), ("closeness_to_vote", 12, 1.0)]
+
+
+def test_the_lens_reads_each_portfolio_against_the_status_quo_on_each_end(catalog, status_quo):
+    ends = Ends({"suffering_years": 2.0, "urgent_cost": 1.0}, 10)
+    rows = lens(catalog, ends, status_quo, {"Same": status_quo.allocations, "Housing first": dict(status_quo.allocations, acute_care=12e6,
+                                                                                                 humane_housing=14e6)})
+    assert [(r["end"], r["portfolio"]) for r in rows] == [("Less suffering", "Same"), ("Less suffering", "Housing first"),
+                                                         ("Lower cost of harm", "Same"), ("Lower cost of harm", "Housing first")]
+    assert rows[0]["verdict"] == "about the same as the status quo" and rows[0]["value"].endswith("population-years suffering")
+    assert rows[1]["verdict"] in ("better than the status quo", "worse than the status quo") and rows[3]["value"].endswith("million")

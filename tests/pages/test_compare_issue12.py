@@ -1,0 +1,35 @@
+"""Compare with the region's funders, the room's ends and a proposal's impact statement (ui/funders.py, ui/ends.py, ui/statement.py)."""
+
+from portfolio_engine.record.ends import Ends, set_ends
+from portfolio_engine.record.funders import read_csv, set_funders, with_mandates
+from portfolio_engine.record.proposals import save_proposal
+from ui.text import plain
+
+COMPARE = "../../pages/compare.py"
+
+
+def test_compare_reads_each_proposal_on_the_agreed_ends_by_funder_and_offers_its_statement(catalog, workshop, status_quo, open_page):
+    workshop_id = workshop["workshop"].id
+    rows = ["funder,sector,element,amount", "County hospital,health,acute_care,18000000"]
+    rows += [f"County,government,{e},{a:.0f}" for e, a in status_quo.allocations.items() if e != "acute_care"]
+    set_funders(catalog, workshop_id, with_mandates(read_csv(catalog, "\n".join(rows)), {"County hospital": {"may_fund": ["acute_care", "humane_housing"]}}),
+                workshop["passcode"])
+    set_ends(workshop_id, Ends({"suffering_years": 2.0, "thriving_at_year": 1.0}, 20), None, workshop["passcode"])
+    save_proposal(catalog, workshop_id, workshop["ben"]["id"], "Housing first", "Homes", dict(status_quo.allocations, acute_care=14e6, humane_housing=12e6))
+    at = open_page(COMPARE)
+    at.text_input(key="compare_code").input(workshop["workshop"].join_code).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {"How each one does on the ends you agreed", "Who funds what: each funder's change from today", "Well-being impact statement"} <= {
+        s.value for s in at.subheader}
+    ends_table = next(d.value for d in at.dataframe if "end" in d.value.columns)
+    assert list(ends_table["end"]) == ["Less suffering", "More people thriving"]
+    assert "than the status quo" in ends_table["Housing first v1 (Ben)"].iloc[0]
+    funders_table = next(d.value for d in at.dataframe if "Funder" in d.value.columns)
+    hospital = funders_table[funders_table["Funder"] == "County hospital"].set_index("Element")
+    assert hospital.loc["Acute care", "Housing first v1 (Ben): change (millions)"] == -4.0
+    assert hospital.loc["Humane housing", "Housing first v1 (Ben): funded with"] == "County"
+    at.toggle(key="statement_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(b.label == "Prepare the statement (HTML)" for b in at.button)
+    assert any(m.value.startswith(plain("Better")) or m.value.startswith(plain("Worse")) or m.value.startswith(plain("Not better"))
+               for m in at.markdown)
