@@ -1,10 +1,8 @@
 """Facilitate: create a workshop or sign in with its passcode; join code and QR, lifecycle, decision, exports, audit."""
 
-import io
 from collections.abc import Callable
 
 import pandas as pd
-import qrcode
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
@@ -27,6 +25,7 @@ from ui import downloads, identity
 from ui.decision import decision_section
 from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
+from ui.presentation import join_panel, presentation
 from ui.text import plain
 
 catalog = load_catalog()
@@ -134,18 +133,11 @@ if st.button("Sign out", key="sign_out"):
     identity.sign_out()
     st.rerun()
 
-code_col, qr_col = st.columns([2, 1])
-with code_col:
-    st.markdown("**Join code**")
-    st.markdown(f"<div style='font-size:3rem;letter-spacing:.3rem;font-family:monospace'>{workshop.join_code}</div>",
-                unsafe_allow_html=True)  # the code is generated from a fixed alphabet, never typed by people
-    root = identity.root()
-    link = f"{root}/?join={workshop.join_code}"
-    st.text(f"Or open {link}")
-with qr_col:
-    image = io.BytesIO()
-    qrcode.make(link).save(image, format="PNG")
-    st.image(image.getvalue(), caption="Scan to join", width=180)
+if st.toggle("Presentation mode", key="presenting", help="For the projector: a large join QR, each open vote's link and QR, live turnout."):
+    presentation(workshop)  # ui/presentation.py
+    st.stop()
+join_panel(workshop)
+root = identity.root()
 
 
 signin_attempts(workshop.id)

@@ -68,3 +68,31 @@ def test_the_dashboard_shows_people_and_turnout_with_readable_times(catalog, wor
     assert any("2 of 10 voter codes used" in c.value for c in at.caption)
     people = next(d.value for d in at.dataframe if "Joined" in d.value.columns)
     assert list(people["Name"]) == ["Ana", "Ben"] and people["Joined"].str.endswith("UTC").all()
+
+
+def test_presentation_mode_shows_join_and_vote_qr_codes_and_turnout(catalog, workshop):
+    residents_voted(catalog, workshop, ballots=0)
+    w = workshop["workshop"]
+    vote = votes.create_vote(catalog, "Parks", "split", "mean", 100, workshop_id=w.id, passcode=workshop["passcode"])
+    codes = votes.generate_codes(vote.id, 4, workshop["passcode"])
+    votes.open_vote(vote.id, workshop["passcode"])
+    votes.cast(catalog, vote.id, codes[0], {"allocations": {"humane_housing": 60, "acute_care": 40}})
+    at = signed_in(workshop)
+    at.toggle(key="presenting").set_value(True).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Join the workshop" in shown and w.join_code in shown and "Vote: Parks" in shown and "1 of 4 voter codes used" in shown
+    assert any(f"/vote?vote={vote.id}" in t.value for t in at.text)
+    assert len(at.get("image")) + len(at.get("imgs")) >= 1  # the QR codes (AppTest groups images under one element)
+
+
+def test_the_join_code_is_hidden_once_nobody_can_join(catalog, workshop):
+    w = workshop["workshop"]
+    keep = save_proposal(catalog, w.id, workshop["ana"]["id"], "Keep", "Stable", w.status_quo_portfolio(catalog).allocations)
+    change_state(w.id, "deciding", workshop["passcode"])
+    from portfolio_engine.record.decisions import record_decision
+
+    record_decision(w.id, keep["id"], "Agreed", workshop["passcode"])
+    at = signed_in(workshop)
+    assert w.join_code not in " ".join(m.value for m in at.markdown)
+    assert any("nobody can join any more" in c.value for c in at.caption)
