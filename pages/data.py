@@ -20,6 +20,10 @@ names = {e.id: e.name for e in catalog.elements} | {f: n for f, n in catalog.fam
 state = st.session_state
 STEWARD = "data_steward_grant"
 KINDS = {kind.words: kind.name for kind in IMPORT_KINDS.values()}
+GROUP_COLUMNS = {"group_type": "Grouped by", "group_name": "Group", "period_label": "Period", "value": "Value", "lci": "Interval from",
+                 "uci": "Interval to", "value_status": "Status"}
+NUMBERS = {c: st.column_config.NumberColumn(c, format="%.2f") for c in ("value", "latest", "change since previous", "Value", "Interval from",
+                                                                        "Interval to")}
 
 st.title("Community data")
 st.caption("Your own numbers: each place is compared with its own past and with the whole city, never ranked against others. "
@@ -110,12 +114,13 @@ st.subheader("Neighborhoods and tracts, each against its own past")
 for level in ("neighborhood", "tract", "ward", "zip"):
     table = latest_by_place(rows, level)
     if not table.empty:
-        st.caption(f"By {level} (alphabetical)")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(f"By {level} (alphabetical); a change inside the margin of error reads 'about the same'")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=NUMBERS)
 groups = by_group(rows, place_id)
 if not groups.empty:
     st.subheader("By group")
-    st.dataframe(groups, hide_index=True, width="stretch")
+    st.dataframe(groups.rename(columns=GROUP_COLUMNS).assign(**{"Status": groups["value_status"].str.replace("_", " ")}), hide_index=True,
+                 width="stretch", column_config=NUMBERS)
 
 place_rows = values(geo_id=place_id)
 st.subheader(f"Strengths and gaps: {place_labels[place_id]}")
@@ -129,7 +134,7 @@ for column, title, table in zip(st.columns(2), ("**Strengths** (improving, or be
         if table.empty:
             st.caption("None found in these data.")
         else:
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", column_config=NUMBERS)
 
 st.subheader("Objective and subjective measures for each vital condition")
 table = by_condition(place_rows)

@@ -1,7 +1,8 @@
 """What the Data page shows: a place against its own past and the whole city, never a league table.
 
-Changes are judged by each indicator's direction (higher or lower is better); missing values stay
-missing (never zero), so a change needs two values.
+Changes are judged by each indicator's direction (higher or lower is better) and only beyond the margin of error:
+a change inside the values' confidence interval reads "about the same" (NLC: do not call noise a loss). Missing
+values stay missing (never zero), so a change needs two values.
 """
 
 import numpy as np
@@ -20,11 +21,19 @@ def trend(frame: pd.DataFrame, geo_id: str, group: tuple[str, str] = TOTAL) -> p
     return rows.sort_values("period_end")[["period_label", "period_end", "value", "lci", "uci", "value_status", "unit", "notes"]]
 
 
-def verdict(change: float, higher_is_better: float | None) -> str:
-    """'better', 'worse' or 'about the same' for a change, given the direction; 'changed' without one."""
+def margin(*rows: pd.Series) -> float:
+    """The margin of error of a comparison: the widest half-interval (uci - lci) / 2 of the values compared; 0 when none has one."""
+    halves = [(r["uci"] - r["lci"]) / 2 for r in rows if not pd.isna(r.get("uci")) and not pd.isna(r.get("lci"))]
+    return float(max(halves, default=0.0))
+
+
+def verdict(change: float, higher_is_better: float | None, within: float = 0.0) -> str:
+    """'better', 'worse' or 'about the same' for a change, given the direction; 'changed' without one.
+
+    A change no larger than `within` (the margin of error) is 'about the same'."""
     if change is None or pd.isna(change):
         return "not comparable"
-    if abs(change) < 1e-12:
+    if abs(change) < 1e-12 or abs(change) <= within:
         return "about the same"
     if higher_is_better is None or pd.isna(higher_is_better):
         return "changed"
@@ -40,10 +49,11 @@ def latest_by_place(frame: pd.DataFrame, level: str) -> pd.DataFrame:
         known = _ok(part)
         previous = known.iloc[-2] if len(known) >= 2 else None
         latest_ok = known.iloc[-1] if len(known) else None
-        change = latest_ok["value"] - previous["value"] if previous is not None and latest_ok is not None else np.nan
+        compared = previous is not None and latest_ok is not None
+        change = latest_ok["value"] - previous["value"] if compared else np.nan
         rows.append({"place": name, "period": last["period_label"], "value": last["value"] if last["value_status"] == "ok" else np.nan,
                      "status": last["value_status"].replace("_", " "), "change since previous": change,
-                     "compared with its own past": verdict(change, last["higher_is_better"])})
+                     "compared with its own past": verdict(change, last["higher_is_better"], margin(latest_ok, previous) if compared else 0.0)})
     return pd.DataFrame(rows).sort_values("place").reset_index(drop=True) if rows else pd.DataFrame()
 
 
@@ -65,11 +75,11 @@ def strengths_and_gaps(place: pd.DataFrame, city: pd.DataFrame) -> tuple[pd.Data
         reasons_good: list[str] = []
         reasons_bad: list[str] = []
         if len(part) >= 2:
-            judged = verdict(last["value"] - part.iloc[-2]["value"], last["higher_is_better"])
+            judged = verdict(last["value"] - part.iloc[-2]["value"], last["higher_is_better"], margin(last, part.iloc[-2]))
             (reasons_good if judged == "better" else reasons_bad if judged == "worse" else []).append(f"{judged} than {part.iloc[-2]['period_label']}")
         reference = _ok(city[(city["indicator_id"] == indicator_id) & (city["period_label"] == last["period_label"]) & (city["group_type"] == "total")])
         if not reference.empty and not place["geo_id"].eq(reference["geo_id"].iloc[0]).all():
-            judged = verdict(last["value"] - reference["value"].iloc[0], last["higher_is_better"])
+            judged = verdict(last["value"] - reference["value"].iloc[0], last["higher_is_better"], margin(last, reference.iloc[0]))
             (reasons_good if judged == "better" else reasons_bad if judged == "worse" else []).append(f"{judged} than the whole city")
         row = {"indicator": last["indicator_name"], "vital condition": last["vital_condition"] or "(not mapped)",
                "latest": last["value"], "period": last["period_label"]}

@@ -73,7 +73,7 @@ OBJECTIVE_KINDS: dict[str, ObjectiveKind] = {kind.name: kind for kind in (
                   lambda outputs, amounts, term: outputs["thriving"][:, :, term.years].mean(axis=1)),
     ObjectiveKind("suffering_years", -1, "Fewer people-years of suffering", _accumulated("suffering")),
     ObjectiveKind("urgent_cost", -1, "Lower cost of harm (urgent services drawn plus unmet need)", _accumulated("cost_of_harm")),
-    ObjectiveKind("equity", 1, "Lift the worst-off neighborhood (your data)",
+    ObjectiveKind("equity", 1, "Raise the lowest thriving share (your places, your data)",
                   lambda outputs, amounts, term: outputs["thriving"][:, :, term.years].min(axis=1), needs_communities=True),
     ObjectiveKind("closeness_to_vote", -1, "Stay close to the Allocate sliders",
                   lambda outputs, amounts, term: np.abs(amounts - term.target).sum(axis=1), needs_target=True),

@@ -40,6 +40,8 @@ def test_strengths_and_gaps_have_reasons(demo):
     place, city = demo[demo["geo_id"] == "eastside"], demo[demo["geo_id"] == "riverside"]
     strengths, gaps = strengths_and_gaps(place, city)
     assert not gaps.empty and "whole city" in " ".join(gaps["why"])
+    assert strengths.empty  # Eastside's year-on-year moves all sit inside their margins of error: no strength claimed from noise
+    strengths, _ = strengths_and_gaps(demo[demo["geo_id"] == "hillcrest"], city)
     assert not strengths.empty
 
 
@@ -49,3 +51,19 @@ def test_objective_and_subjective_side_by_side_and_groups(demo):
     assert "Children in poverty" in table.set_index("vital condition").loc["meaningful_work", "objective"]
     groups = by_group(demo, "riverside")
     assert {"under 30", "30 to 64", "65 and over"} <= set(groups["group_name"])
+
+
+def test_a_change_inside_the_margin_of_error_is_about_the_same(catalog, tmp_path):
+    """Northgate's rent burden +0.09 points with an interval of about 5: not 'worse' (NLC: do not call noise a loss)."""
+    rows = ["geo_id,geo_name,geo_level,indicator_id,indicator_name,vital_condition,period_label,period_start,period_end,value,lci,uci,unit,"
+            "higher_is_better",
+            "northgate,Northgate,neighborhood,rent_burden,Rent burden,humane_housing,2022,2022-01-01,2022-12-31,41.20,38.7,43.7,%,0",
+            "northgate,Northgate,neighborhood,rent_burden,Rent burden,humane_housing,2023,2023-01-01,2023-12-31,41.29,38.8,43.8,%,0",
+            "southgate,Southgate,neighborhood,rent_burden,Rent burden,humane_housing,2022,2022-01-01,2022-12-31,41.20,40.9,41.5,%,0",
+            "southgate,Southgate,neighborhood,rent_burden,Rent burden,humane_housing,2023,2023-01-01,2023-12-31,45.00,44.7,45.3,%,0"]
+    (tmp_path / "rent.csv").write_text("\n".join(rows) + "\n")
+    import_long(catalog, tmp_path / "rent.csv", grant=OPERATOR)
+    table = latest_by_place(values("rent_burden"), "neighborhood").set_index("place")
+    assert table.loc["Northgate", "compared with its own past"] == "about the same"
+    assert table.loc["Southgate", "compared with its own past"] == "worse"  # beyond its interval
+    assert verdict(0.09, 0, within=2.5) == "about the same" and verdict(3.0, 0, within=2.5) == "worse"
