@@ -93,7 +93,7 @@ def set_ends(workshop_id: str, ends: Ends, reason: str | None, passcode: str | N
         row: dict[str, Any] = {"id": new_id("e"), "workshop_id": workshop_id, "weights": audit.canonical(ends.weights), "years": ends.years,
                "reason": reason, "created_at": audit.now()}
         storage.insert(db, "shared_ends", row)
-        audit.append(db, workshop_id, "facilitator", "ends.revise" if earlier else "ends.set", "ends", row["id"], None, row)
+        audit.append(db, workshop_id, "facilitator", "ends.revise" if earlier else "ends.set", "shared_end", row["id"], None, row)
     return row
 
 

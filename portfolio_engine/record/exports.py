@@ -38,9 +38,9 @@ from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
 FORMAT = "commons-portfolio-workshop/2"
 FORMATS = ("commons-portfolio-workshop/1", FORMAT)  # /1 exports carried credential hashes: accepted, never imported
 UNVERSIONED = 7  # the schema version of exports written before they stated one
-TABLES = ("participants", "proposals", "stances", "decisions")
+TABLES = ("participants", "proposals", "stances", "decisions", "funders", "shared_ends")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d"}
+PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d", "funders": "f", "shared_ends": "e"}
 CREDENTIALS = ("passcode_hash", "token_hash")
 
 
@@ -191,6 +191,14 @@ def _json_object(required: bool = True, values: Callable[[Any, str], Any] | None
     return check
 
 
+def _json_list(value: Any, where: str) -> str | None:
+    """A JSON list of names stored as text, or null (a funder's mandate: null is any element)."""
+    parsed = parse_json(value, where) if isinstance(value, str) else None
+    if value is not None and (not isinstance(parsed, list) or not all(isinstance(v, str) for v in parsed)):
+        raise _fail(where, "must be a JSON list of element ids written as text, or null")
+    return value
+
+
 def _hex64(value: Any, where: str) -> str:
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise _fail(where, "must be a chain head (64 hex characters)")
@@ -214,6 +222,11 @@ FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
     "decisions": {"id": _id("d"), "workshop_id": _id("w"), "proposal_id": _id("p"), "rationale": _text("rationale"),
                   "justifications": _json_object(values=_text("reason")), "revision_reason": _text("reason", False),
                   "chain_head": _hex64, "created_at": _time},
+    "funders": {"id": _id("f"), "workshop_id": _id("w"), "name": _text("name"), "sector": _text("sector", False),
+                "amounts": _json_object(values=_number(0, MAX_AMOUNT)), "may_fund": _json_list, "floors": _json_object(values=_number(0, MAX_AMOUNT)),
+                "withdrawn_at": lambda v, where: None if v is None else _time(v, where), "created_at": _time},
+    "shared_ends": {"id": _id("e"), "workshop_id": _id("w"), "weights": _json_object(values=_number(0, 1000)), "years": _count,
+                    "reason": _text("reason", False), "created_at": _time},
 }
 TOP_LEVEL = ("format", "schema_version", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
 
@@ -307,6 +320,11 @@ def _check_content(catalog: Catalog, data: dict) -> None:
                 with_overrides(defaults, catalog, json.loads(proposal["assumptions"]))
         except PortfolioError as err:
             raise _fail(where, f"is not a proposal of this workshop ({err})") from None
+    for n, funder in enumerate(data["funders"]):
+        named = [*json.loads(funder["amounts"]), *json.loads(funder["floors"]), *json.loads(funder["may_fund"] or "[]")]
+        unknown = [e for e in named if e not in catalog.ids]
+        if unknown:
+            raise _fail(f"funders[{n}]", f"names an element this catalog lacks ({str(unknown[0])[:40]})")
 
 
 def _check_references(data: dict) -> None:
@@ -375,7 +393,7 @@ def csv_tables(catalog: Catalog, data: dict) -> dict[str, str]:
     files = {"proposals.csv": proposals_csv(catalog, data)}
     files["workshop.csv"] = csv_text([data["workshop"]], list(data["workshop"]))
     files["participants.csv"] = csv_text(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
-    for table in ("stances", "decisions", "audit_log"):
+    for table in ("stances", "decisions", "funders", "shared_ends", "audit_log"):
         rows = data[table]
         files[f"{table}.csv"] = csv_text(rows, list(rows[0]) if rows else ["id"])
     return files
