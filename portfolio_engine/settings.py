@@ -36,6 +36,11 @@ def database_path() -> Path:
     return home / "var" / "portfolio.db"
 
 
+def database_url() -> str | None:
+    """`DATABASE_URL` (postgresql://...): a PostgreSQL server instead of the SQLite file; None keeps the file (the default)."""
+    return _env("DATABASE_URL")
+
+
 def secret() -> str | None:
     """`PORTFOLIO_SECRET`: the audit chain's HMAC key given directly (None: use the key file)."""
     return _env("PORTFOLIO_SECRET")
@@ -46,9 +51,9 @@ def secret_file() -> Path:
     return Path(_env("PORTFOLIO_SECRET_FILE") or database_path().with_name("secret.key"))
 
 
-def key_setting() -> tuple[str | None, str | None]:
-    """The raw values that decide which key file applies (key file, database), cheap enough for a cache key on a hot path."""
-    return _env("PORTFOLIO_SECRET_FILE"), _env("PORTFOLIO_DB")
+def key_setting() -> tuple[str | None, str | None, str | None]:
+    """The raw values that decide which key file applies (key file, database file, server), cheap enough for a cache key on a hot path."""
+    return _env("PORTFOLIO_SECRET_FILE"), _env("PORTFOLIO_DB"), _env("DATABASE_URL")
 
 
 def steward_file() -> Path:

@@ -10,13 +10,37 @@ from portfolio_engine.model.assumptions import default_assumptions
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.dynamics import build_model, simulate
 from portfolio_engine.model.portfolio import load_status_quo, shift_between_families
+from tests import postgres
+
+
+def pytest_configure(config):
+    postgres.configure(config)
+
+
+def pytest_generate_tests(metafunc):
+    postgres.generate(metafunc)  # the storage, record, vote and import suites run once per engine (tests/postgres.py)
+
+
+@pytest.fixture
+def database_engine():
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    yield from postgres.start_cluster()
 
 
 @pytest.fixture(autouse=True)
-def private_database(tmp_path, monkeypatch):
-    """Every test gets its own database file, so nothing touches var/."""
+def private_database(tmp_path, monkeypatch, database_engine, request):
+    """Every test gets its own database file (and, on PostgreSQL, its own schema), so nothing touches var/."""
     path = tmp_path / "portfolio.db"
     monkeypatch.setenv("PORTFOLIO_DB", str(path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if database_engine == "postgresql":
+        urls = postgres.schema_url(request.getfixturevalue("postgres_cluster"))
+        monkeypatch.setenv("DATABASE_URL", next(urls))
+        request.addfinalizer(lambda: next(urls, None))
     return path
 
 

@@ -16,6 +16,7 @@ from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import list_proposals
 from portfolio_engine.record.workshops import join
 from portfolio_engine.security.access import OPERATOR
+from tests.postgres import intact
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +83,7 @@ def test_a_writer_killed_with_sigkill_loses_no_acknowledged_save(workshop, priva
     assert len(acknowledged) >= 40
     assert set(acknowledged) <= stored
     with storage.reading() as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert intact(db)
         assert audit.verify(db, workshop_id).ok
 
 

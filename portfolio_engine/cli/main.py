@@ -144,7 +144,7 @@ def cmd_export_xmile(args: argparse.Namespace) -> str:
 def cmd_init_db(args: argparse.Namespace) -> str:
     version = storage.migrate()
     secret_key()  # a database with records and no key stops here, at start, not at the first write
-    print(f"Database ready at {storage.database_path()} (schema version {version}).", file=sys.stderr)
+    print(f"Database ready at {storage.describe()} (schema version {version}).", file=sys.stderr)
     return ""
 
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
 
-import sqlite_utils
-
 from portfolio_engine import storage
 from portfolio_engine.errors import PortfolioError, RecordMismatch
 from portfolio_engine.security.keys import keyed_hash
@@ -113,13 +111,13 @@ def _mismatch(entity: str, entity_id: str, chain_id: str) -> RecordMismatch:
                           f"Run 'python -m portfolio_engine {check}' and restore the record from a backup.")
 
 
-def last_state(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> tuple[bool, str | None]:
+def last_state(db: storage.Handle, chain_id: str, entity: str, entity_id: str) -> tuple[bool, str | None]:
     """(whether the row was ever audited, its latest audited state as canonical JSON)."""
     entry = storage.last_audit_of(db, chain_id, entity, audited_id(entity, entity_id))
     return (entry is not None, recorded(entry["after"]) if entry else None)
 
 
-def _differs(db: sqlite_utils.Database, entity: str, state: str | None, row: dict | None) -> bool:
+def _differs(db: storage.Handle, entity: str, state: str | None, row: dict | None) -> bool:
     """Whether a stored row is not the audited `state`: a covered column changed or is gone, or a column the entry does not
     cover (added by a later migration) no longer holds its default."""
     if state is None or row is None or _state(row) == state:
@@ -131,13 +129,13 @@ def _differs(db: sqlite_utils.Database, entity: str, state: str | None, row: dic
     return any(k in defaults and stored[k] != defaults[k] for k in stored.keys() - covered.keys())
 
 
-def require_intact(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str, row: dict | None) -> None:
+def require_intact(db: storage.Handle, chain_id: str, entity: str, entity_id: str, row: dict | None) -> None:
     """Refuse to build on a row (say the proposal a stance is about) whose stored state is not its audited state."""
     if _differs(db, entity, last_state(db, chain_id, entity, entity_id)[1], row):
         raise _mismatch(entity, entity_id, chain_id)
 
 
-def append(db: sqlite_utils.Database, workshop_id: str, actor: str, action: str, entity: str, entity_id: str,
+def append(db: storage.Handle, workshop_id: str, actor: str, action: str, entity: str, entity_id: str,
            before: dict | None, after: dict | None) -> str:
     """Add one entry to the chain `workshop_id` (a workshop's or a vote's id) inside the caller's write transaction.
 
@@ -160,12 +158,12 @@ def append(db: sqlite_utils.Database, workshop_id: str, actor: str, action: str,
     return entry["hash"]
 
 
-def chain_head(db: sqlite_utils.Database, workshop_id: str) -> str:
+def chain_head(db: storage.Handle, workshop_id: str) -> str:
     last = storage.last_audit(db, workshop_id)
     return last["hash"] if last else GENESIS
 
 
-def head_label(db: sqlite_utils.Database, chain_id: str) -> str:
+def head_label(db: storage.Handle, chain_id: str) -> str:
     """Where the chain ends, as 'entries:hash': write it down, and `verify --head` finds newest entries removed later."""
     last = storage.last_audit(db, chain_id)
     return f"{last['seq']}:{last['hash']}" if last else f"0:{GENESIS}"
@@ -207,7 +205,7 @@ def _chain_problem(entries: list[dict]) -> tuple[str | None, dict[tuple[str, str
     return None, latest
 
 
-def _rows_problem(db: sqlite_utils.Database, chain_id: str, latest: dict[tuple[str, str], dict]) -> str | None:
+def _rows_problem(db: storage.Handle, chain_id: str, latest: dict[tuple[str, str], dict]) -> str | None:
     """The first stored row of the chain that differs from, lacks or escapes its latest audit entry."""
     stored: dict[tuple[str, str], dict] = {}
     for entity, spec in ENTITIES.items():
@@ -243,7 +241,7 @@ def _head_problem(entries: list[dict], head: str) -> str | None:
     return None
 
 
-def verify(db: sqlite_utils.Database, workshop_id: str, head: str | None = None) -> Verification:
+def verify(db: storage.Handle, workshop_id: str, head: str | None = None) -> Verification:
     """Recompute the chain `workshop_id` (a workshop's or a vote's), then compare every stored row with its latest audit entry.
 
     With `head` (an earlier 'entries:hash'), also check that no newest entry was removed since."""

@@ -16,8 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from portfolio_engine import storage
 from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError
 from portfolio_engine.jsonfile import parse_json
@@ -55,7 +53,7 @@ def snapshot(workshop_id: str, path: Path | None = None) -> dict:
         return snapshot_in(db, workshop_id)
 
 
-def snapshot_in(db: sqlite_utils.Database, workshop_id: str) -> dict:
+def snapshot_in(db: storage.Handle, workshop_id: str) -> dict:
     """snapshot through the caller's handle: with a read transaction (services.unit_of_work), every table from one moment."""
     workshop = storage.select_one(db, "workshops", id=workshop_id)
     if workshop is None:
@@ -409,7 +407,7 @@ def write_tables(files: dict[str, str], folder: Path) -> list[Path]:
     return written
 
 
-def report_record(db: sqlite_utils.Database, workshop_id: str) -> dict:
+def report_record(db: storage.Handle, workshop_id: str) -> dict:
     """What the printable report shows, read through the caller's handle: workshop, proposals, stances, tallies, decisions, head."""
     stances = stances_in(db, workshop_id)
     return {"workshop": workshop_in(db, workshop_id), "proposals": proposals_in(db, workshop_id), "stances": stances,

@@ -24,7 +24,7 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 MIN_FILE_KEY = 32  # hex characters in secret.key
 MIN_ENV_KEY = 16  # characters in PORTFOLIO_SECRET
 RESTORE = "restore the key from your backup (see docs/deploy.md). Nothing was changed."
-_checked: dict[tuple[str | None, str | None], bytes] = {}  # keys that passed the checks, per (key file, database) setting
+_checked: dict[tuple[str | None, str | None, str | None], bytes] = {}  # keys that passed the checks, per (key file, database) setting
 
 
 def key_file() -> Path:
@@ -41,11 +41,11 @@ def secret_key() -> bytes:
     setting = settings.key_setting()  # no Path built on the hot path
     known = _checked.get(setting)
     if known is None:
-        known = _checked[setting] = _file_key(key_file(), settings.database_path())
+        known = _checked[setting] = _file_key(key_file(), storage.location())
     return known
 
 
-def _file_key(path: Path, database: Path) -> bytes:
+def _file_key(path: Path, database: storage.Location) -> bytes:
     """The key file's key, checked; a new key only when the file is missing and the database holds nothing keyed."""
     if not path.exists():
         if storage.has_keyed_records(database):

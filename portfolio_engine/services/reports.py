@@ -3,8 +3,7 @@
 import json
 from pathlib import Path
 
-import sqlite_utils
-
+from portfolio_engine import storage
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.record import exports
 from portfolio_engine.services.projection import at_years, project_portfolios
@@ -12,22 +11,22 @@ from portfolio_engine.services.projection import at_years, project_portfolios
 REPORT_YEARS = (0, 5, 10, 20)
 
 
-def workshop_json(db: sqlite_utils.Database, workshop_id: str) -> str:
+def workshop_json(db: storage.Handle, workshop_id: str) -> str:
     """The complete export (every row without credentials, the audit log and the chain head)."""
     return json.dumps(exports.snapshot_in(db, workshop_id), indent=2, ensure_ascii=False)
 
 
-def proposals_table(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str) -> str:
+def proposals_table(db: storage.Handle, catalog: Catalog, workshop_id: str) -> str:
     """One CSV row per proposal version, with its allocations as columns."""
     return exports.proposals_csv(catalog, exports.snapshot_in(db, workshop_id))
 
 
-def write_record_tables(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str, folder: Path) -> list[Path]:
+def write_record_tables(db: storage.Handle, catalog: Catalog, workshop_id: str, folder: Path) -> list[Path]:
     """Every table of the workshop as CSV files in `folder`; returns the files written."""
     return exports.write_tables(exports.csv_tables(catalog, exports.snapshot_in(db, workshop_id)), folder)
 
 
-def workshop_report(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str) -> str:
+def workshop_report(db: storage.Handle, catalog: Catalog, workshop_id: str) -> str:
     """The printable HTML report: the record read through `db` (one snapshot in a read unit of work), with each
     proposal projected as it was saved (its own assumption edits, if any) beside the status quo."""
     record = exports.report_record(db, workshop_id)

@@ -1,7 +1,5 @@
 """The room view's use case: every participant's draft, the room's agreement and opinion groups, and each group's projection."""
 
-import sqlite_utils
-
 from portfolio_engine import storage
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.record.drafts import drafts_in
@@ -11,7 +9,7 @@ from portfolio_engine.record.workshops import workshop_in
 from portfolio_engine.services.projection import YEARS, project_portfolios
 
 
-def room(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str, years: int = YEARS) -> dict:
+def room(db: storage.Handle, catalog: Catalog, workshop_id: str, years: int = YEARS) -> dict:
     """Where the workshop's room is now (NotFound for an unknown workshop): the room view of the participants' drafts
     (facilitators' sliders left out), the residents' vote marked when one was used as a proposal, each participant's
     name beside their id (the page shows names only when the facilitator turns them on), and for each opinion group the
@@ -34,7 +32,7 @@ def room(db: sqlite_utils.Database, catalog: Catalog, workshop_id: str, years: i
     return view
 
 
-def dashboard(db: sqlite_utils.Database, workshop_id: str) -> dict:
+def dashboard(db: storage.Handle, workshop_id: str) -> dict:
     """What the facilitator watches while the workshop runs (NotFound for an unknown workshop): the participants, how many
     proposals, stances and slider drafts there are, and each of the workshop's votes with its turnout so far."""
     workshop_in(db, workshop_id)

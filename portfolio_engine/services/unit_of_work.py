@@ -1,15 +1,12 @@
 """One database handle per use case: reads see one snapshot, writes commit or roll back together."""
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
 
 from portfolio_engine import storage
 
-Handle = sqlite_utils.Database  # what a use case takes: the database as one unit of work sees it
+Handle = storage.Handle  # what a use case takes: the database as one unit of work sees it (either engine)
 
 
 @contextmanager
@@ -20,16 +17,5 @@ def unit_of_work(path: Path | None = None, *, write: bool = False) -> Iterator[H
         with storage.writing(path) as db:
             yield db
         return
-    with storage.reading(path) as db:
-        db.conn.execute("BEGIN")
-        try:
-            yield db
-        finally:
-            _end_read(db.conn)
-
-
-def _end_read(conn: sqlite3.Connection) -> None:
-    """End a read transaction (nothing to keep); a failure to end it must not hide the error that brought us here."""
-    if conn.in_transaction:
-        with suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
+    with storage.snapshot(path) as db:
+        yield db

@@ -1,23 +1,29 @@
 """The storage layer: every SQL statement of the engine lives in this package.
 
-database.py opens connections and transactions and holds the generic statements (insert, update,
-select by column name); schema.py the tables; migrations.py their named, append-only history;
+database.py chooses the engine (a SQLite file by default, a PostgreSQL server with DATABASE_URL: postgres.py),
+opens connections and transactions and holds the generic statements (insert, update, select by column name);
+schema.py the tables; migrations.py their named, append-only history;
 queries.py and indicators.py the named queries. Callers use `from portfolio_engine import storage`.
 """
 
 from portfolio_engine.settings import database_path
-from portfolio_engine.storage import database, indicators, migrations
+from portfolio_engine.storage import database, indicators, migrations, postgres
 from portfolio_engine.storage.database import (
     BUSY_TIMEOUT_MS,
+    Handle,
+    Location,
     connect,
+    describe,
     has_keyed_records,
     insert,
+    location,
     migrate,
     reading,
     ready,
     schema_version,
     select,
     select_one,
+    snapshot,
     update,
     writing,
 )
@@ -37,8 +43,9 @@ from portfolio_engine.storage.queries import (
 from portfolio_engine.storage.schema import TABLES
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Migration", "clear_signin", "column_defaults",
-    "connect", "database", "database_path", "has_keyed_records", "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
+    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Handle", "Location", "Migration", "clear_signin", "column_defaults",
+    "connect", "database", "database_path", "describe", "has_keyed_records", "location", "postgres", "snapshot",
+    "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
     "migrations", "reading", "ready", "save_draft", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",
     "voter_codes_issued", "writing",
 ]

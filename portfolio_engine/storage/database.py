@@ -1,8 +1,9 @@
 """Connections and transactions: one connection per operation, the database created and migrated on first use.
 
-Every SQL statement of the product lives in this package, in portable SQL, so another backend can follow
-without touching domain code: generic statements here (insert, update, select by column name), named
-queries in queries.py and indicators.py, the tables in schema.py and their history in migrations.py.
+Every SQL statement of the product lives in this package, in portable SQL, so the engine is chosen here and nowhere
+else: a SQLite file (the default: `PORTFOLIO_DB` or var/portfolio.db) or a PostgreSQL server (`DATABASE_URL`,
+postgres.py). Generic statements here (insert, update, select by column name), named queries in queries.py and
+indicators.py, the tables in schema.py and their history in migrations.py.
 """
 
 import sqlite3
@@ -15,11 +16,27 @@ from typing import Any, NoReturn
 import sqlite_utils
 
 from portfolio_engine.errors import DatabaseBusy, DiskFull, StorageError, UnknownColumn
-from portfolio_engine.settings import database_path
-from portfolio_engine.storage import migrations
-from portfolio_engine.storage.schema import TABLES, rows
+from portfolio_engine.settings import database_path, database_url
+from portfolio_engine.storage import migrations, postgres
+from portfolio_engine.storage.postgres import PgDatabase
+from portfolio_engine.storage.schema import TABLES, Handle, rows
 
 BUSY_TIMEOUT_MS = 10_000
+Location = Path | str  # a SQLite file, or a postgresql:// URL
+ENGINE_ERRORS = (sqlite3.Error, postgres.Error)
+
+
+def location(path: Location | None = None) -> Location:
+    """Where the database is: the given file or URL, else `DATABASE_URL`, else the SQLite file (`PORTFOLIO_DB`, var/portfolio.db)."""
+    if path is not None:
+        return path if postgres.is_url(path) else Path(path)
+    return database_url() or database_path()
+
+
+def describe(path: Location | None = None) -> str:
+    """The database as messages name it: the file, or the server and database without a password."""
+    where = location(path)
+    return postgres.label(where) if isinstance(where, str) else str(where)
 
 
 def _unreadable(path: Path, err: Exception) -> StorageError:
@@ -29,17 +46,19 @@ def _unreadable(path: Path, err: Exception) -> StorageError:
     )
 
 
-def _storage_error(path: Path | None, err: sqlite3.Error) -> NoReturn:
+def _storage_error(path: Location | None, err: Exception) -> NoReturn:
     """Raise what a person is told about a database error: busy, full, read-only, conflicting, or (only then) unreadable.
 
     Errors of our own making (a wrong statement) are raised as they are: they are bugs, not damaged files."""
-    explained = _explained(path, err)
+    where = location(path)
+    explained = postgres.explained(where, err) if isinstance(where, str) and isinstance(err, postgres.Error) else \
+        _explained(Path(where), err) if isinstance(err, sqlite3.Error) else None
     if explained is None:
         raise err
     raise explained from err
 
 
-def _explained(path: Path | None, err: sqlite3.Error) -> StorageError | None:
+def _explained(path: Path, err: sqlite3.Error) -> StorageError | None:
     """The error a person can act on, or None for a bug."""
     message = str(err).lower()
     if "locked" in message or "busy" in message:
@@ -55,19 +74,53 @@ def _explained(path: Path | None, err: sqlite3.Error) -> StorageError | None:
     if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError) or (
             isinstance(err, sqlite3.OperationalError) and not message.startswith(("unable to open", "database disk image"))):
         return None
-    return _unreadable(path or database_path(), err)
+    return _unreadable(path, err)
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
+def in_transaction(db: Handle) -> bool:
+    return postgres.in_transaction(db) if isinstance(db, PgDatabase) else bool(db.conn.in_transaction)  # type: ignore[attr-defined]
+
+
+def _rollback(db: Handle) -> None:
     """Roll back if a transaction is still open: SQLite ends it by itself after some errors (a full disk), and the original error must show."""
-    if conn.in_transaction:
-        with suppress(sqlite3.Error):  # the error that brought us here is the one to report
-            conn.execute("ROLLBACK")
+    if in_transaction(db):
+        with suppress(*ENGINE_ERRORS):  # the error that brought us here is the one to report
+            db.execute("ROLLBACK")
 
 
-def connect(path: Path | None = None) -> sqlite_utils.Database:
-    """A new connection (one per operation or thread) with WAL and a busy timeout."""
-    path = Path(path or database_path())
+def release(db: Handle) -> None:
+    """Close a SQLite connection, or give a PostgreSQL one back to its pool."""
+    if isinstance(db, PgDatabase):
+        db.close()
+    else:
+        db.conn.close()  # type: ignore[attr-defined]
+
+
+def begin_write(db: Handle) -> None:
+    """Start a write transaction in which writers queue instead of failing (BEGIN IMMEDIATE, or the server's writers' lock)."""
+    if isinstance(db, PgDatabase):
+        postgres.begin_write(db, BUSY_TIMEOUT_MS)
+    else:
+        db.execute("BEGIN IMMEDIATE")
+
+
+def begin_snapshot(db: Handle) -> None:
+    """Start a read transaction: every read until it ends sees the same snapshot, even while others write."""
+    if isinstance(db, PgDatabase):
+        postgres.begin_snapshot(db)
+    else:
+        db.execute("BEGIN")
+
+
+def connect(path: Location | None = None) -> Any:
+    """A new connection (one per operation or thread): SQLite with WAL and a busy timeout, or one from the server's pool."""
+    where = location(path)
+    if isinstance(where, str):
+        return postgres.connect(where, BUSY_TIMEOUT_MS / 1000)
+    return _connect_file(where)
+
+
+def _connect_file(path: Path) -> sqlite_utils.Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -81,75 +134,93 @@ def connect(path: Path | None = None) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def migrate(path: Path | None = None) -> int:
+def migrate(path: Location | None = None) -> int:
     """Create a missing database and apply pending migrations; returns the schema version."""
     db = connect(path)
     try:
-        conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        begin_write(db)
         try:
             version = migrations.apply_pending(db)
-            conn.execute("COMMIT")
+            db.execute("COMMIT")
         except BaseException:
-            _rollback(conn)
+            _rollback(db)
             raise
         return version
-    except sqlite3.Error as err:
+    except ENGINE_ERRORS as err:
         _storage_error(path, err)
     finally:
-        db.conn.close()
+        release(db)
 
 
-def schema_version(path: Path | None = None) -> int:
+def schema_version(path: Location | None = None) -> int:
     """How many of the known migrations the database has applied (0 for a new database)."""
     db = connect(path)
     try:
         return migrations.version(db)
-    except sqlite3.Error as err:
+    except ENGINE_ERRORS as err:
         _storage_error(path, err)
     finally:
-        db.conn.close()
+        release(db)
 
 
 @cache
-def _migrated(path: str) -> int:
-    return migrate(Path(path))
+def _migrated(where: Location) -> int:
+    return migrate(where)
 
 
-def ready(path: Path | None = None) -> sqlite_utils.Database:
-    """A connection to a database that was created and migrated (once per process and file)."""
-    _migrated(str(Path(path or database_path()).resolve()))
-    return connect(path)
+def ready(path: Location | None = None) -> Any:
+    """A connection to a database that was created and migrated (once per process and file or server)."""
+    where = location(path)
+    _migrated(where if isinstance(where, str) else where.resolve())
+    return connect(where)
 
 
 @contextmanager
-def writing(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
-    """One write transaction (BEGIN IMMEDIATE: writers queue instead of failing), committed or rolled back."""
+def writing(path: Location | None = None) -> Iterator[Any]:
+    """One write transaction (writers queue instead of failing), committed or rolled back."""
     db = ready(path)
     try:
-        db.conn.execute("BEGIN IMMEDIATE")
+        begin_write(db)
         try:
             yield db
-            db.conn.execute("COMMIT")
+            db.execute("COMMIT")
         except BaseException:
-            _rollback(db.conn)
+            _rollback(db)
             raise
-    except sqlite3.Error as err:
+    except ENGINE_ERRORS as err:
         _storage_error(path, err)
     finally:
-        db.conn.close()
+        release(db)
 
 
 @contextmanager
-def reading(path: Path | None = None) -> Iterator[sqlite_utils.Database]:
-    """A connection for reads, closed afterwards."""
+def reading(path: Location | None = None) -> Iterator[Any]:
+    """A connection for reads, closed (or given back to the pool) afterwards."""
     db = ready(path)
     try:
         yield db
-    except sqlite3.Error as err:
+    except ENGINE_ERRORS as err:
         _storage_error(path, err)
     finally:
-        db.conn.close()
+        release(db)
+
+
+@contextmanager
+def snapshot(path: Location | None = None) -> Iterator[Any]:
+    """A connection whose reads all see one snapshot (a read transaction), ended afterwards."""
+    with reading(path) as db:
+        begin_snapshot(db)
+        try:
+            yield db
+        finally:
+            _rollback(db)
+
+
+def table_info(db: Handle, table: str) -> list[tuple[str, str | None]]:
+    """Each column's name and default literal (None when it has none), in the table's order, on either engine."""
+    if isinstance(db, PgDatabase):
+        return db.table_info(table)
+    return [(row[1], row[4]) for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
 
 
 def _table(name: str) -> str:
@@ -161,12 +232,12 @@ def _table(name: str) -> str:
 _SCHEMA: dict[str, frozenset[str]] = {}
 
 
-def _read_columns(db: sqlite_utils.Database, table: str) -> frozenset[str]:
-    _SCHEMA[table] = frozenset(row[1] for row in db.execute(f"PRAGMA table_info({_table(table)})").fetchall())
+def _read_columns(db: Handle, table: str) -> frozenset[str]:
+    _SCHEMA[table] = frozenset(name for name, _ in table_info(db, _table(table)))
     return _SCHEMA[table]
 
 
-def _columns(db: sqlite_utils.Database, table: str, names: Iterable[str]) -> list[str]:
+def _columns(db: Handle, table: str, names: Iterable[str]) -> list[str]:
     """The names, each checked against the table's schema (read once per table): only schema names ever reach SQL.
 
     A name not in the cached schema is checked once more against the database (a later migration may have added it)."""
@@ -177,34 +248,40 @@ def _columns(db: sqlite_utils.Database, table: str, names: Iterable[str]) -> lis
     return names
 
 
-def insert(db: sqlite_utils.Database, table: str, row: dict) -> None:
+def insert(db: Handle, table: str, row: dict) -> None:
     columns = _columns(db, table, row)
     db.execute(f"INSERT INTO {_table(table)} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
                [row[c] for c in columns])
 
 
-def update(db: sqlite_utils.Database, table: str, row_id: str, changes: dict) -> None:
+def update(db: Handle, table: str, row_id: str, changes: dict) -> None:
     assignments = ", ".join(f"{c} = ?" for c in _columns(db, table, changes))
     db.execute(f"UPDATE {_table(table)} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
 
 
-def select(db: sqlite_utils.Database, table: str, order: str = "created_at", **where: object) -> list[dict]:
-    """Rows matching column = value filters, oldest first (filter and order names must be columns of the table)."""
+def select(db: Handle, table: str, order: str = "created_at", **where: object) -> list[dict]:
+    """Rows matching column = value filters, oldest first, ties in insertion order (filter and order names must be columns of the table)."""
     columns = _columns(db, table, [*where, order])[:-1]
     clauses = " AND ".join(f"{c} = ?" for c in columns)
-    sql = f"SELECT * FROM {_table(table)}" + (f" WHERE {clauses}" if clauses else "") + f" ORDER BY {order}"
+    sql = f"SELECT * FROM {_table(table)}" + (f" WHERE {clauses}" if clauses else "") + f" ORDER BY {order}, rowid"  # ties: insertion order
     return rows(db.execute(sql, [where[c] for c in columns]))
 
 
-def select_one(db: sqlite_utils.Database, table: str, **where: Any) -> dict | None:
+def select_one(db: Handle, table: str, **where: Any) -> dict | None:
     found = select(db, table, **where)
     return found[0] if found else None
 
 
-def has_keyed_records(path: Path) -> bool:
-    """Whether the database file holds anything made under the installation key (audit entries, participants, voter codes).
+def has_keyed_records(path: Location | None = None) -> bool:
+    """Whether the database holds anything made under the installation key (audit entries, participants, voter codes).
 
     Read-only: a missing file is a new database, and is not created here."""
+    path = location(path)
+    if isinstance(path, str):
+        try:
+            return postgres.has_keyed_records(path, BUSY_TIMEOUT_MS / 1000)
+        except postgres.Error as err:
+            _storage_error(path, err)
     if not Path(path).exists():
         return False
     try:

@@ -13,10 +13,11 @@ type (row_types.py), to the export fields (record/exports.py) and to docs/archit
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
-from portfolio_engine.storage.schema import INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES
+from portfolio_engine.storage.schema import INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES, Handle
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Migration:
     """One step of the schema: a stable name (recorded in the ledger) and what it does."""
 
     name: str
-    apply: Callable[[sqlite_utils.Database], None]
+    apply: Callable[[Any], None]  # takes the engine's handle (schema.Handle); runs the SQLite dialect, translated for PostgreSQL
 
 
 def now() -> str:
@@ -66,12 +67,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("shared ends: the outcomes a workshop's room agrees matter and how much, each revision with its reason",
               script("CREATE TABLE shared_ends (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), weights TEXT NOT NULL, "
                      "years INTEGER NOT NULL, reason TEXT, created_at TEXT NOT NULL); CREATE INDEX shared_ends_workshop ON shared_ends (workshop_id)")),
+    Migration("local menus: a workshop's words for the elements, its local programs and its word for well-being, each version with its reason",
+              script("CREATE TABLE menus (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), word TEXT NOT NULL, "
+                     "elements TEXT NOT NULL, line_items TEXT NOT NULL, reason TEXT, created_at TEXT NOT NULL); "
+                     "CREATE INDEX menus_workshop ON menus (workshop_id)")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
 
 
-def applied(db: sqlite_utils.Database) -> set[str]:
+def applied(db: Handle) -> set[str]:
     """The names of the migrations the ledger records (a position-only entry of an early ledger names the migration at that place)."""
     if "schema_migrations" not in db.table_names():
         return set()
@@ -81,7 +86,7 @@ def applied(db: sqlite_utils.Database) -> set[str]:
     return done
 
 
-def apply_pending(db: sqlite_utils.Database) -> int:
+def apply_pending(db: Handle) -> int:
     """Apply, in order, every migration the ledger does not name, inside the caller's transaction; returns the schema version."""
     names = [m.name for m in MIGRATIONS]
     if len(set(names)) != len(names):
@@ -96,7 +101,7 @@ def apply_pending(db: sqlite_utils.Database) -> int:
     return len(MIGRATIONS)
 
 
-def version(db: sqlite_utils.Database) -> int:
+def version(db: Handle) -> int:
     """The schema version of an open database: how many of the known migrations it has applied (0 for a new one)."""
     done = applied(db)
     return sum(1 for m in MIGRATIONS if m.name in done)

@@ -1,76 +1,75 @@
 """Named queries of the record: audit chains, sign-in counters, voter codes, and a table's column defaults."""
 
-import sqlite_utils
-
+from portfolio_engine.storage import database
+from portfolio_engine.storage.database import Handle
 from portfolio_engine.storage.migrations import now
 from portfolio_engine.storage.schema import TABLES, first, rows
 
 
-def last_audit(db: sqlite_utils.Database, workshop_id: str) -> dict | None:
+def last_audit(db: Handle, workshop_id: str) -> dict | None:
     """The newest entry of a chain (its seq and hash), or None for an empty chain."""
     return first(db.execute("SELECT seq, hash FROM audit_log WHERE workshop_id = ? ORDER BY seq DESC LIMIT 1", [workshop_id]))
 
 
-def last_audit_of(db: sqlite_utils.Database, chain_id: str, entity: str, entity_id: str) -> dict | None:
+def last_audit_of(db: Handle, chain_id: str, entity: str, entity_id: str) -> dict | None:
     """The newest audit entry of one record in a chain (its seq and after), or None if it was never audited."""
     return first(db.execute("SELECT seq, after FROM audit_log WHERE workshop_id = ? AND entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1",
                             [chain_id, entity, entity_id]))
 
 
-def column_defaults(db: sqlite_utils.Database, table: str) -> dict[str, object]:
+def column_defaults(db: Handle, table: str) -> dict[str, object]:
     """Each column's default as a value (None when it has none), for the columns whose default is NULL or a plain literal.
 
     A column added by a migration holds its default in every row written before it: the audit compares those."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table}")
     defaults: dict[str, object] = {}
-    for column in rows(db.execute(f"PRAGMA table_info({table})")):
-        literal = column["dflt_value"]
+    for name, literal in database.table_info(db, table):
         if literal is None or literal.upper() == "NULL":
-            defaults[column["name"]] = None
+            defaults[name] = None
         elif literal.startswith("'") and literal.endswith("'"):
-            defaults[column["name"]] = literal[1:-1].replace("''", "'")
+            defaults[name] = literal[1:-1].replace("''", "'")
         else:
             try:
-                defaults[column["name"]] = float(literal) if any(c in literal for c in ".eE") else int(literal)
+                defaults[name] = float(literal) if any(c in literal for c in ".eE") else int(literal)
             except ValueError:  # an expression (CURRENT_TIMESTAMP...): not compared
                 continue
     return defaults
 
 
-def voter_codes_issued(db: sqlite_utils.Database, vote_id: str) -> int:
+def voter_codes_issued(db: Handle, vote_id: str) -> int:
     """How many voter codes a vote has (their hashes are never read here)."""
     return int(db.execute("SELECT COUNT(*) FROM voter_codes WHERE vote_id = ?", [vote_id]).fetchone()[0])
 
 
-def signin_rows(db: sqlite_utils.Database, scope: str) -> list[dict]:
+def signin_rows(db: Handle, scope: str) -> list[dict]:
     """Every client's failure counter for one sign-in scope."""
     found = rows(db.execute("SELECT client, failures, last_failure, locked FROM signin_attempts WHERE scope = ?", [scope]))
     return [{**row, "locked": bool(row["locked"])} for row in found]
 
 
-def save_signin(db: sqlite_utils.Database, scope: str, client: str, failures: int, last_failure: float, locked: bool) -> None:
+def save_signin(db: Handle, scope: str, client: str, failures: int, last_failure: float, locked: bool) -> None:
     db.execute("INSERT INTO signin_attempts (scope, client, failures, last_failure, locked) VALUES (?, ?, ?, ?, ?) "
                "ON CONFLICT (scope, client) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
                "locked = excluded.locked", [scope, client, failures, last_failure, int(locked)])
 
 
-def clear_signin(db: sqlite_utils.Database, scope: str, client: str | None = None) -> int:
+def clear_signin(db: Handle, scope: str, client: str | None = None) -> int:
     """Forget failures (one client's, or every client's in the scope); returns how many counters were cleared."""
     if client is None:
         return db.execute("DELETE FROM signin_attempts WHERE scope = ?", [scope]).rowcount
     return db.execute("DELETE FROM signin_attempts WHERE scope = ? AND client = ?", [scope, client]).rowcount
 
 
-def log_signin(db: sqlite_utils.Database, scope: str, client: str, outcome: str) -> None:
+def log_signin(db: Handle, scope: str, client: str, outcome: str) -> None:
     db.execute("INSERT INTO signin_log (scope, client, outcome, at) VALUES (?, ?, ?, ?)", [scope, client, outcome, now()])
 
 
-def signin_log(db: sqlite_utils.Database, scope: str, limit: int = 50) -> list[dict]:
+def signin_log(db: Handle, scope: str, limit: int = 50) -> list[dict]:
     return rows(db.execute("SELECT client, outcome, at FROM signin_log WHERE scope = ? ORDER BY rowid DESC LIMIT ?", [scope, limit]))
 
 
-def save_draft(db: sqlite_utils.Database, workshop_id: str, participant_id: str, allocations: str) -> None:
+def save_draft(db: Handle, workshop_id: str, participant_id: str, allocations: str) -> None:
     """Write a participant's draft over the previous one (portable upsert: SQLite 3.24+ and PostgreSQL)."""
     db.execute("INSERT INTO drafts (workshop_id, participant_id, allocations, updated_at) VALUES (?, ?, ?, ?) "
                "ON CONFLICT (workshop_id, participant_id) DO UPDATE SET allocations = excluded.allocations, updated_at = excluded.updated_at",

@@ -5,7 +5,7 @@ through a new migration (see migrations.py). Code reads rows as dicts keyed by c
 column added later never shifts what a reader gets; each table's row type (row_types.py) names those columns.
 """
 
-import sqlite3
+from typing import Any, Protocol
 
 from portfolio_engine.storage.row_types import ROW_TYPES
 
@@ -90,16 +90,28 @@ CREATE INDEX signin_log_scope ON signin_log (scope, at);
 
 META_TABLE = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
+class Handle(Protocol):
+    """What a use case holds: one connection to either engine (sqlite_utils' Database, or postgres.PgDatabase), running the package's SQL."""
+
+    def execute(self, sql: str, parameters: Any = None) -> Any: ...
+
+    def table_names(self) -> list[str]: ...
+
+
 TABLES = frozenset(ROW_TYPES)  # the tables code may name: those with a row type (row_types.py)
 
 
-def rows(cursor: sqlite3.Cursor) -> list[dict]:
-    """Every row of a query as a dict keyed by column name."""
+def rows(cursor: Any) -> list[dict]:
+    """Every row of a query as a dict keyed by column name (PostgreSQL's rowid column, the engine's, left out as SQLite leaves it)."""
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    found = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    if "rowid" in names:
+        for row in found:
+            del row["rowid"]
+    return found
 
 
-def first(cursor: sqlite3.Cursor) -> dict | None:
+def first(cursor: Any) -> dict | None:
     """The first row of a query by column name, or None."""
     found = rows(cursor)
     return found[0] if found else None

@@ -1,6 +1,5 @@
 """Long-format indicator import: validation naming line and column, transactional, idempotent, provenance."""
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from portfolio_engine.community.indicators import export_long, import_long, period_bounds, values
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.security.access import OPERATOR
+from tests.postgres import raw_connection
 
 HEADER = ("geo_id,geo_name,geo_level,parent_geo_id,group_type,group_name,indicator_id,indicator_name,vital_condition,period_label,"
           "value,value_status,unit,higher_is_better,measure_type,source")
@@ -40,7 +40,7 @@ def test_reimporting_the_same_file_changes_nothing_and_a_corrected_file_replaces
     corrected = [GOOD[0].replace(",21.5,", ",19.0,"), *GOOD[1:]]
     import_long(catalog, write(tmp_path, corrected), grant=OPERATOR)
     assert values("poverty").set_index("geo_id").loc["riverside", "value"] == 19.0 and len(values()) == 3
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] == 2
         orphans = conn.execute("SELECT COUNT(*) FROM indicator_values v LEFT JOIN provenance p ON p.id = v.provenance_id WHERE p.id IS NULL")
         assert orphans.fetchone()[0] == 0

@@ -1,13 +1,13 @@
-"""Tamper detection: changes behind the application's back (here: the sqlite3 module) are named."""
+"""Tamper detection: changes behind the application's back (a plain connection to either engine) are named."""
 
 import json
 import re
-import sqlite3
 
 import pytest
 
 from portfolio_engine import storage
 from portfolio_engine.record import audit
+from tests.postgres import raw_connection, stored_bytes
 
 
 def verify(workshop_id):
@@ -16,8 +16,9 @@ def verify(workshop_id):
 
 
 def tamper(path, sql, *params):
-    with sqlite3.connect(path) as conn:
+    with raw_connection(path) as conn:
         conn.execute(sql, params)
+        conn.commit()
 
 
 def test_untouched_history_verifies(history):
@@ -26,7 +27,7 @@ def test_untouched_history_verifies(history):
 
 
 def test_every_write_is_audited_with_who_what_before_and_after(history, private_database):
-    rows = sqlite3.connect(private_database).execute("SELECT seq, actor, action, before IS NOT NULL, after IS NOT NULL FROM audit_log ORDER BY seq").fetchall()
+    rows = raw_connection(private_database).execute("SELECT seq, actor, action, before IS NOT NULL, after IS NOT NULL FROM audit_log ORDER BY seq").fetchall()
     assert [r[2] for r in rows] == ["workshop.create", "participant.join", "participant.join", "participant.join", "proposal.create",
                                     "stance.add", "workshop.deciding", "decision.record", "workshop.decided"]
     assert rows[4][1] == "Ana" and rows[6][3] == 1
@@ -70,4 +71,4 @@ def test_rewriting_the_chain_without_the_key_is_detected(history, private_databa
 
 def test_the_key_is_not_in_the_database(history, private_database):
     key = (private_database.parent / "secret.key").read_text().strip()
-    assert key.encode() not in private_database.read_bytes()
+    assert key.encode() not in stored_bytes(private_database)

@@ -116,7 +116,7 @@ def test_every_column_of_an_exported_table_has_a_checked_field():
     storage.migrate()
     with storage.reading() as db:
         for table, fields in exports.FIELDS.items():
-            columns = {row[1] for row in db.execute(f"PRAGMA table_info({'workshops' if table == 'workshop' else table})")}
+            columns = {name for name, _ in storage.database.table_info(db, 'workshops' if table == 'workshop' else table)}
             assert set(fields) | set(exports.CREDENTIALS) >= columns and set(fields) <= columns, table
 
 

@@ -1,10 +1,9 @@
-import sqlite3
-
 import pytest
 
 from portfolio_engine.errors import BudgetMismatch, NotAllowed, PortfolioError
 from portfolio_engine.record.proposals import add_stance, current_stances, list_proposals, save_proposal, tallies
 from portfolio_engine.record.workshops import join
+from tests.postgres import raw_connection
 
 
 def save(catalog, workshop, who, status_quo, **extra):
@@ -14,7 +13,7 @@ def save(catalog, workshop, who, status_quo, **extra):
 
 def test_rationale_lives_in_the_proposals_table(catalog, workshop, status_quo, private_database):
     save(catalog, workshop, "ana", status_quo, rationale="Hospitals need predictable funding")
-    row = sqlite3.connect(private_database).execute("SELECT title, rationale FROM proposals").fetchone()
+    row = raw_connection(private_database).execute("SELECT title, rationale FROM proposals").fetchone()
     assert row == ("Keep things", "Hospitals need predictable funding")
 
 

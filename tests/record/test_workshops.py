@@ -1,4 +1,3 @@
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,10 +18,11 @@ from portfolio_engine.record.workshops import (
 )
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
+from tests.postgres import raw_connection
 
 
 def test_passcode_is_stored_as_a_salted_scrypt_hash(workshop, private_database):
-    row = sqlite3.connect(private_database).execute("SELECT passcode_hash FROM workshops").fetchone()[0]
+    row = raw_connection(private_database).execute("SELECT passcode_hash FROM workshops").fetchone()[0]
     salt, digest = row.split("$")
     assert len(salt) == 32 and len(digest) == 64 and "facilitator-pass" not in row
     authenticate(workshop["workshop"].id, "facilitator-pass")
@@ -36,7 +36,7 @@ def test_two_workshops_with_the_same_passcode_have_different_hashes(catalog, sta
     storage.migrate()
     create_workshop(catalog, "A", 1e6, "same-passcode", status_quo, grant=OPERATOR)
     create_workshop(catalog, "B", 1e6, "same-passcode", status_quo, grant=OPERATOR)
-    hashes = [r[0] for r in sqlite3.connect(private_database).execute("SELECT passcode_hash FROM workshops")]
+    hashes = [r[0] for r in raw_connection(private_database).execute("SELECT passcode_hash FROM workshops")]
     assert hashes[0] != hashes[1]
 
 

@@ -5,7 +5,6 @@ and the shared device (13). Each test fails on the code before the fix."""
 import contextlib
 import hashlib
 import json
-import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,7 @@ from portfolio_engine.record import audit
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import bundle, public_key, results, verify_bundle
+from tests.postgres import raw_connection
 
 PASS = "vote-passcode"
 PROJECTS = [
@@ -73,8 +73,9 @@ def test_a_ballot_or_rule_changed_in_the_database_is_caught_and_nothing_is_count
         votes.cast(catalog, vote.id, code, {"projects": ["parks", "housing"]})
     votes.import_paper(catalog, vote.id, "paper_id,safety,parks,housing\nP1,,x,x\n", PASS)
     assert cli(capsys, "vote", "audit", "--vote", vote.id)[0] == 0
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         attack(conn, vote.id)
+        conn.commit()
     code, _, err = cli(capsys, "vote", "audit", "--vote", vote.id)
     assert code == 1 and "Verification failed" in err
     code, _, err = cli(capsys, "vote", "bundle", "--vote", vote.id, "--out", tmp_path / "bundle.json")
@@ -89,7 +90,7 @@ def test_every_vote_step_is_an_audit_entry_on_the_votes_chain(catalog, private_d
     votes.cast(catalog, vote.id, codes[0], {"projects": ["housing"]})
     votes.import_paper(catalog, vote.id, "paper_id,safety,parks,housing\nP1,,x,\n", PASS)
     votes.close_vote(vote.id, PASS)
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         actions = [a for (a,) in conn.execute("SELECT action FROM audit_log WHERE workshop_id = ? ORDER BY seq", [vote.id])]
     assert actions == ["vote.create", "voter_code.issue", "voter_code.issue", "vote.open", "ballot.cast", "ballot.replace", "ballot.revote",
                        "ballot.paper", "vote.close"]
@@ -143,7 +144,7 @@ def test_purging_a_closed_vote_forgets_codes_and_unpublished_why_and_everything_
     votes.close_vote(vote.id, PASS)
     code, out, _ = cli(capsys, "vote", "purge", "--vote", vote.id, "--passcode-file", tmp_path / "pass.txt")
     assert code == 0 and json.loads(out)["ballots_changed"] == 2
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM ballots WHERE code_hash IS NOT NULL").fetchone()[0] == 0
         assert sorted(w for (w,) in conn.execute("SELECT why FROM ballots")) == ["", "shared reason"]
         assert b"my secret reason" not in b"".join(str(r).encode() for r in conn.execute("SELECT * FROM ballots"))

@@ -50,8 +50,9 @@ def test_the_report_reads_one_connection_not_six(catalog, workshop, status_quo, 
     with unit_of_work() as db:  # the database is created and migrated before counting
         report_record(db, workshop["workshop"].id)
     opened = []
-    real = sqlite3.connect
+    real, real_server = sqlite3.connect, storage.postgres.connect
     monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: opened.append(a) or real(*a, **k))
+    monkeypatch.setattr(storage.postgres, "connect", lambda *a, **k: opened.append(a) or real_server(*a, **k))  # one from the pool
     with unit_of_work() as db:
         page = workshop_report(db, catalog, workshop["workshop"].id)
     assert "First (v1)" in page and len(opened) == 1

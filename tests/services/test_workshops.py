@@ -1,12 +1,11 @@
 """Verifying a workshop's record through the service the Facilitate page and 'audit verify' share."""
 
-import sqlite3
-
 import pytest
 
 from portfolio_engine.errors import NotFound
 from portfolio_engine.services.unit_of_work import unit_of_work
 from portfolio_engine.services.workshops import chain_head, verify_workshop
+from tests.postgres import raw_connection
 
 
 def test_an_intact_record_verifies_up_to_its_head(workshop):
@@ -17,7 +16,7 @@ def test_an_intact_record_verifies_up_to_its_head(workshop):
 
 
 def test_a_row_changed_behind_the_application_is_caught(workshop, private_database):
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         conn.execute("UPDATE participants SET name = 'Mallory' WHERE name = 'Ana'")
     with unit_of_work() as db:
         check = verify_workshop(db, workshop["workshop"].id)

@@ -1,7 +1,6 @@
 """The schema as a contract: named migrations, audit chains that survive a new column, and all SQL in storage/."""
 
 import io
-import sqlite3
 import tokenize
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
+from tests.postgres import raw_connection
 
 SHIPPED = (  # a migration once shipped never changes: neither its name nor its place
     "create meta",
@@ -25,6 +25,7 @@ SHIPPED = (  # a migration once shipped never changes: neither its name nor its 
     "participants' drafts: their current sliders, overwritten, outside the record",
     "funders: who brings a workshop's money, how much to each element today, under which mandate",
     "shared ends: the outcomes a workshop's room agrees matter and how much, each revision with its reason",
+    "local menus: a workshop's words for the elements, its local programs and its word for well-being, each version with its reason",
 )
 LATER = (storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT")),
          storage.Migration("test: ballots get a language", storage.migrations.script("ALTER TABLE ballots ADD COLUMN language TEXT")))
@@ -64,10 +65,11 @@ def test_shipped_migrations_keep_their_names_and_places():
 
 def test_a_ledger_of_versions_only_still_migrates_and_then_records_names(private_database, next_schema):
     storage.migrate()
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         conn.execute("UPDATE schema_migrations SET name = '' WHERE version <= ?", [storage.migrations.LEDGER_BY_POSITION])  # such ledgers ended at 7
+        conn.commit()
     next_schema()  # runs only the two new migrations: re-running the first would fail (table meta exists)
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
     assert names[len(SHIPPED):] == [m.name for m in LATER]
     assert storage.schema_version() == len(SHIPPED) + len(LATER)

@@ -4,17 +4,25 @@ import pytest
 
 from portfolio_engine import storage
 from portfolio_engine.errors import StorageError, UnknownColumn
+from tests.postgres import raw_connection
 
 
 def test_migrate_creates_the_database_and_is_idempotent(private_database):
     assert storage.migrate() == len(storage.MIGRATIONS)
     assert storage.migrate() == len(storage.MIGRATIONS)
     assert storage.schema_version() == len(storage.MIGRATIONS)
-    with sqlite3.connect(private_database) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with raw_connection(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(storage.MIGRATIONS)
 
 
+@pytest.mark.engines("sqlite")
+def test_a_sqlite_file_is_in_wal_mode(private_database):
+    storage.migrate()
+    with sqlite3.connect(private_database) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.engines("sqlite")
 def test_portfolio_db_variable_chooses_the_file(private_database, tmp_path, monkeypatch):
     other = tmp_path / "sub" / "other.db"
     monkeypatch.setenv("PORTFOLIO_DB", str(other))
@@ -22,6 +30,7 @@ def test_portfolio_db_variable_chooses_the_file(private_database, tmp_path, monk
     assert other.exists() and not private_database.exists()
 
 
+@pytest.mark.engines("sqlite")
 def test_a_corrupt_file_gives_a_clear_message_and_is_left_alone(private_database):
     private_database.write_bytes(b"this is not a database" * 100)
     before = private_database.read_bytes()

@@ -1,7 +1,6 @@
 """Resident votes: one ballot per code, frozen rules, receipts, paper ballots, results and bundles."""
 
 import json
-import sqlite3
 
 import pytest
 
@@ -10,6 +9,7 @@ from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import as_allocations, bundle, results, verify_bundle
+from tests.postgres import raw_connection, stored_bytes
 
 PASS = "vote-passcode"
 PROJECTS = [
@@ -36,7 +36,7 @@ def cast_split(catalog, vote_id, code, housing, care, **extra):
 def test_codes_are_random_unambiguous_and_only_hashed(catalog, split, private_database):
     vote_id, codes = split
     assert len(set(codes)) == 12 and all(len(c) >= 8 and set(c) <= set(ALPHABET) for c in codes)
-    stored = private_database.read_bytes()
+    stored = stored_bytes(private_database)
     assert not any(c.encode() in stored for c in codes)
 
 
@@ -48,7 +48,7 @@ def test_one_ballot_per_code_last_counts_and_history_is_kept(catalog, split, pri
     assert "replaced by a later ballot" in votes.check_receipt(vote_id, first)
     assert "This ballot is counted" in votes.check_receipt(vote_id, second)
     assert "No ballot with this receipt" in votes.check_receipt(vote_id, "NOTARECEIPT")
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM ballots").fetchone()[0] == 2
 
 
