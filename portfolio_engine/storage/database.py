@@ -23,7 +23,11 @@ from portfolio_engine.storage.schema import TABLES, Handle, rows
 
 BUSY_TIMEOUT_MS = 10_000
 Location = Path | str  # a SQLite file, or a postgresql:// URL
-ENGINE_ERRORS = (sqlite3.Error, postgres.Error)
+
+
+def engine_errors() -> tuple[type[Exception], ...]:
+    """The errors either engine raises (psycopg's only once a server was used); evaluated when an exception is matched."""
+    return (sqlite3.Error, *postgres.errors())
 
 
 def location(path: Location | None = None) -> Location:
@@ -51,7 +55,7 @@ def _storage_error(path: Location | None, err: Exception) -> NoReturn:
 
     Errors of our own making (a wrong statement) are raised as they are: they are bugs, not damaged files."""
     where = location(path)
-    explained = postgres.explained(where, err) if isinstance(where, str) and isinstance(err, postgres.Error) else \
+    explained = postgres.explained(where, err) if isinstance(where, str) and isinstance(err, postgres.errors()) else \
         _explained(Path(where), err) if isinstance(err, sqlite3.Error) else None
     if explained is None:
         raise err
@@ -84,7 +88,7 @@ def in_transaction(db: Handle) -> bool:
 def _rollback(db: Handle) -> None:
     """Roll back if a transaction is still open: SQLite ends it by itself after some errors (a full disk), and the original error must show."""
     if in_transaction(db):
-        with suppress(*ENGINE_ERRORS):  # the error that brought us here is the one to report
+        with suppress(*engine_errors()):  # the error that brought us here is the one to report
             db.execute("ROLLBACK")
 
 
@@ -146,7 +150,7 @@ def migrate(path: Location | None = None) -> int:
             _rollback(db)
             raise
         return version
-    except ENGINE_ERRORS as err:
+    except engine_errors() as err:
         _storage_error(path, err)
     finally:
         release(db)
@@ -157,7 +161,7 @@ def schema_version(path: Location | None = None) -> int:
     db = connect(path)
     try:
         return migrations.version(db)
-    except ENGINE_ERRORS as err:
+    except engine_errors() as err:
         _storage_error(path, err)
     finally:
         release(db)
@@ -187,7 +191,7 @@ def writing(path: Location | None = None) -> Iterator[Any]:
         except BaseException:
             _rollback(db)
             raise
-    except ENGINE_ERRORS as err:
+    except engine_errors() as err:
         _storage_error(path, err)
     finally:
         release(db)
@@ -199,7 +203,7 @@ def reading(path: Location | None = None) -> Iterator[Any]:
     db = ready(path)
     try:
         yield db
-    except ENGINE_ERRORS as err:
+    except engine_errors() as err:
         _storage_error(path, err)
     finally:
         release(db)
@@ -280,7 +284,7 @@ def has_keyed_records(path: Location | None = None) -> bool:
     if isinstance(path, str):
         try:
             return postgres.has_keyed_records(path, BUSY_TIMEOUT_MS / 1000)
-        except postgres.Error as err:
+        except postgres.errors() as err:
             _storage_error(path, err)
     if not Path(path).exists():
         return False

@@ -7,26 +7,31 @@ migration runs on both engines unchanged. Every table but a WITHOUT ROWID one ge
 
 Writers queue on one advisory lock per transaction, as SQLite's BEGIN IMMEDIATE makes them: every check-then-write of
 the record (one ballot per code, the audit chain's next entry) holds on both engines without retries. Readers never wait.
+psycopg is imported on first use of a server, so a SQLite installation never loads it (command-line start-up stays as fast).
 """
 
 import re
-from functools import lru_cache
-from typing import Any
-
-import psycopg
-from psycopg import errors
-from psycopg.adapt import Dumper
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.types.numeric import FloatDumper
-from psycopg_pool import ConnectionPool, PoolTimeout
+import sys
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from portfolio_engine.errors import DatabaseBusy, DiskFull, StorageError
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg_pool import ConnectionPool
 
 SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = 0x436F6D6D6F6E  # the advisory lock every write transaction takes first ("Common" in ASCII)
 CONNECT_TIMEOUT_S = 5
 POOL_SIZE = 8  # connections per process: a Streamlit process serves its sessions from a few threads
-Error = psycopg.Error
+
+
+def errors() -> tuple[type[Exception], ...]:
+    """psycopg's error class once a server was used (nothing else can raise it); evaluated when an exception is matched."""
+    module = sys.modules.get("psycopg")
+    return (module.Error,) if module is not None else ()
 
 
 def is_url(location: object) -> bool:
@@ -37,27 +42,32 @@ def is_url(location: object) -> bool:
 def label(url: str) -> str:
     """The server and database a URL names, without its password: what messages show."""
     try:
-        parts = conninfo_to_dict(url)
-    except psycopg.Error:
+        parts = urlsplit(url)
+        port = parts.port or 5432
+    except ValueError:
         return "the PostgreSQL server in DATABASE_URL"
-    return f"postgresql://{parts.get('user', '')}{'@' if parts.get('user') else ''}{parts.get('host', 'localhost')}:" \
-           f"{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+    user = f"{unquote(parts.username)}@" if parts.username else ""
+    return f"postgresql://{user}{parts.hostname or 'localhost'}:{port}{parts.path or '/'}"
 
 
-class _BoolAsInteger(Dumper):
-    """True and False stored as 1 and 0, as SQLite stores them (the columns are INTEGER on both engines)."""
+@cache
+def _dumpers() -> tuple[type, type]:
+    """How Python values are sent as SQLite stores them: True and False as 1 and 0 (INTEGER columns), NaN as NULL (missing)."""
+    import psycopg
+    from psycopg.adapt import Dumper
+    from psycopg.types.numeric import FloatDumper
 
-    oid = psycopg.postgres.types["int8"].oid
+    class BoolAsInteger(Dumper):
+        oid = psycopg.postgres.types["int8"].oid
 
-    def dump(self, obj: bool) -> bytes:
-        return b"1" if obj else b"0"
+        def dump(self, obj: bool) -> bytes:
+            return b"1" if obj else b"0"
 
+    class NanAsNull(FloatDumper):
+        def dump(self, obj: float) -> Any:
+            return None if obj != obj else super().dump(obj)
 
-class _NanAsNull(FloatDumper):
-    """NaN stored as NULL, as SQLite stores it: a missing value, never a number."""
-
-    def dump(self, obj: float) -> Any:
-        return None if obj != obj else super().dump(obj)
+    return BoolAsInteger, NanAsNull
 
 
 # --- the SQL dialect -------------------------------------------------------------------------------------------------
@@ -102,11 +112,11 @@ def translate(sql: str) -> str:
 class PgDatabase:
     """One pooled connection, offering what the storage layer calls on SQLite's handle (execute, executemany, table_names)."""
 
-    def __init__(self, pool: ConnectionPool, conn: psycopg.Connection) -> None:
+    def __init__(self, pool: "ConnectionPool", conn: "psycopg.Connection") -> None:
         self.pool = pool
         self.conn = conn
 
-    def execute(self, sql: str, parameters: Any = None) -> psycopg.Cursor:
+    def execute(self, sql: str, parameters: Any = None) -> "psycopg.Cursor":
         return self.conn.execute(translate(sql), list(parameters or ()))
 
     def executemany(self, sql: str, records: Any) -> None:
@@ -128,18 +138,22 @@ class PgDatabase:
         self.pool.putconn(self.conn)
 
 
-_POOLS: dict[str, ConnectionPool] = {}
+_POOLS: dict[str, "ConnectionPool"] = {}
 
 
-def _configure(conn: psycopg.Connection) -> None:
-    conn.adapters.register_dumper(bool, _BoolAsInteger)
-    conn.adapters.register_dumper(float, _NanAsNull)
+def _configure(conn: "psycopg.Connection") -> None:
+    as_integer, nan_as_null = _dumpers()
+    conn.adapters.register_dumper(bool, as_integer)
+    conn.adapters.register_dumper(float, nan_as_null)
 
 
-def _pool(url: str, timeout_s: float) -> ConnectionPool:
+def _pool(url: str, timeout_s: float) -> "ConnectionPool":
     """The process's pool for a server, opened on first use after one plain connection proves the URL works."""
     pool = _POOLS.get(url)
     if pool is None:
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
         try:
             psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
         except psycopg.Error as err:
@@ -154,6 +168,8 @@ def _pool(url: str, timeout_s: float) -> ConnectionPool:
 
 def connect(url: str, timeout_s: float) -> PgDatabase:
     """A connection from the pool (checked alive first, so a restarted server is reconnected to without restarting the app)."""
+    from psycopg_pool import PoolTimeout
+
     pool = _pool(url, timeout_s)
     try:
         return PgDatabase(pool, pool.getconn())
@@ -181,11 +197,16 @@ def begin_snapshot(db: PgDatabase) -> None:
 
 
 def in_transaction(db: PgDatabase) -> bool:
-    return db.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    from psycopg.pq import TransactionStatus
+
+    return db.conn.info.transaction_status != TransactionStatus.IDLE
 
 
-def explained(url: str, err: psycopg.Error) -> StorageError | None:
+def explained(url: str, err: Exception) -> StorageError | None:
     """The error a person can act on (busy, unreachable, full, refused, conflicting), or None for a bug."""
+    import psycopg
+    from psycopg import errors
+
     if isinstance(err, errors.LockNotAvailable | errors.SerializationFailure | errors.DeadlockDetected | errors.QueryCanceled):
         return DatabaseBusy("The database is busy; please try again in a moment. Nothing was changed.")
     if isinstance(err, errors.DiskFull | errors.OutOfMemory):
