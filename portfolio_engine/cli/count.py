@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+from portfolio_engine.cli.pipes import emit
 from portfolio_engine.errors import InputFormatError, PortfolioError
 from portfolio_engine.limits import MAX_AMOUNT, read_text
 from portfolio_engine.voting import rules
@@ -114,5 +115,4 @@ def main(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
     except PortfolioError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2
-    print(output)
-    return 0
+    return emit(output)  # quiet when piped into head (cli/pipes.py)

@@ -17,6 +17,7 @@ import pandas as pd
 from portfolio_engine import storage
 from portfolio_engine.cli import access, count, indicators, votes, workshop
 from portfolio_engine.cli import projection as projection_options
+from portfolio_engine.cli.pipes import emit
 from portfolio_engine.demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
 from portfolio_engine.errors import PortfolioError, UsageError, VerificationFailed
 from portfolio_engine.model.assumptions import default_assumptions, read_assumptions
@@ -255,6 +256,4 @@ def main(argv: list[str] | None = None) -> int:
     except PortfolioError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 2
-    if output:
-        print(output)
-    return 0
+    return emit(output) if output else 0  # quiet when piped into head (cli/pipes.py)

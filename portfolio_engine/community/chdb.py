@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from portfolio_engine.community.indicators import Summary, Upload, csv_chunks, import_frames, read_source
+from portfolio_engine.community.indicators import FILE_COLUMNS, Summary, Upload, csv_chunks, import_frames, read_source
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.security import access
@@ -52,6 +52,10 @@ def _number(series: pd.Series) -> pd.Series:
     return series.str.strip().where(~series.str.strip().isin([NOT_APPLICABLE, ""]), "")
 
 
+FROM_FILE = {"value": "est", "lci": "lci", "uci": "uci", "numerator": "num", "denominator": "denom", "period_label": "data_yr_type",
+             "geo_level": "geo_level", "group_name": "group_name", "indicator_name": "metric_name", "geo_name": "city_name"}
+
+
 def to_long(chunk: pd.DataFrame, metric_map: pd.DataFrame, first_line: int = 2) -> pd.DataFrame:
     """One CHDB chunk (its first row on `first_line`) as long-format rows (validated later like any long file)."""
     chunk = chunk.fillna("")
@@ -65,7 +69,7 @@ def to_long(chunk: pd.DataFrame, metric_map: pd.DataFrame, first_line: int = 2) 
     mapped = metric_map.reindex(chunk["metric_number"].str.strip())
     group = chunk["group_name"].str.strip()
     version = chunk["version"].str.strip() if "version" in chunk else pd.Series("", index=chunk.index)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "geo_id": place.where(~tract, _pad(chunk["stcotr_fips"], 11)),
         "geo_name": chunk["city_name"].str.strip().where(~tract, "Tract " + _pad(chunk.get("tract_code", pd.Series("", index=chunk.index)), 6)),
         "geo_level": level,
@@ -89,6 +93,8 @@ def to_long(chunk: pd.DataFrame, metric_map: pd.DataFrame, first_line: int = 2) 
         "source": ("City Health Dashboard v" + version).where(version != "", "City Health Dashboard"),
         "notes": "",
     })
+    frame.attrs[FILE_COLUMNS] = FROM_FILE  # messages name the CHDB file's columns
+    return frame
 
 
 def _long_chunks(data: bytes, metric_map: pd.DataFrame) -> Iterator[pd.DataFrame]:

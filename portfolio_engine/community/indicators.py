@@ -91,6 +91,9 @@ def period_bounds(label: str) -> tuple[str, str]:
     return "", ""
 
 
+FILE_COLUMNS = "file_columns"  # a frame's attrs key: {long column: the column of the imported file it came from}, for messages
+
+
 class _FirstError:
     """Keeps the earliest problem in file order across vectorized checks."""
 
@@ -104,7 +107,8 @@ class _FirstError:
             line = int(frame.loc[index, "_line"])
             if self.line is None or line < self.line:
                 value = frame.loc[index, column] if column in frame else ""
-                self.line, self.message = line, f"Line {line}, column '{column}': got {str(value)!r}, expected {expected}."
+                named = frame.attrs.get(FILE_COLUMNS, {}).get(column, column)  # the file's own column (a CHDB 'est', not 'value')
+                self.line, self.message = line, f"Line {line}, column '{named}': got {str(value)!r}, expected {expected}."
 
     def raise_if_any(self) -> None:
         if self.line is not None:

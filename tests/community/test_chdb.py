@@ -75,3 +75,12 @@ def test_a_mapping_listing_a_metric_twice_is_refused(catalog):
     doubled = pd.concat([mapping(), mapping().iloc[:1]])
     with pytest.raises(InputFormatError, match="more than once"):
         import_chdb(catalog, BUFFALO, metric_map=doubled, grant=OPERATOR)
+
+
+def test_a_bad_estimate_is_named_by_the_files_own_column(catalog, tmp_path):
+    lines = BUFFALO.read_text().splitlines()
+    changed = lines[1].split(",")
+    changed[14] = "twelve"  # est
+    (tmp_path / "one.csv").write_text("\n".join([lines[0], ",".join(changed)]) + "\n")
+    with pytest.raises(InputFormatError, match="Line 2, column 'est': got 'twelve', expected a number"):
+        import_chdb(catalog, tmp_path / "one.csv", grant=OPERATOR)
