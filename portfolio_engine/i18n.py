@@ -45,7 +45,7 @@ def _catalog(language: str) -> dict[str, str]:
         return {}
     with path.open("rb") as handle:
         catalog = read_po(handle)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    return {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string and not m.fuzzy}
 
 
 @cache
@@ -97,7 +97,7 @@ def message(text: str, language: str) -> str:
     for pattern, translated in _patterns(language):
         match = pattern.match(text)
         if match:
-            return translated.format(**match.groupdict())
+            return translated.format(**{k: gettext(v, language) for k, v in match.groupdict().items()})  # a field's name too
     return text
 
 

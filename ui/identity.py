@@ -30,6 +30,7 @@ from portfolio_engine.record.workshops import (
 )
 from portfolio_engine.security.access import Grant
 from ui import keep
+from ui.i18n import _, message
 from ui.text import plain
 
 KEY = "identity"
@@ -173,15 +174,15 @@ def _signed_in(me: dict) -> None:
     """Who you are, your private link to come back, and how to leave."""
     person = me["participant"]
     with st.sidebar:
-        st.markdown("**Workshop**")
-        st.text(f"{me['workshop'].name}\n{person['name']}, {person['organization'] or 'no organization'} ({person['role']})")
-        st.markdown(f"Your rejoin code: **`{rejoin_code(person['id'])}`**",
-                    help="With the join code and your name, it brings you back as yourself on any device. Keep it private.")
-        with st.expander("Your private link to come back"):
+        st.markdown(_("**Workshop**"))
+        st.text(f"{me['workshop'].name}\n{person['name']}, {person['organization'] or _('no organization')} ({_(person['role'])})")
+        st.markdown(_("Your rejoin code: **`{code}`**").format(code=rejoin_code(person["id"])),
+                    help=_("With the join code and your name, it brings you back as yourself on any device. Keep it private."))
+        with st.expander(_("Your private link to come back")):
             st.code(private_link(me["workshop"].id, me["token"]), language=None, wrap_lines=True)
-            st.warning("This link signs you in as yourself: keep it (bookmark it) but never share it. "
-                       "To share an allocation, share the page's address instead.")
-        if st.button("Leave this workshop", key="leave"):
+            st.warning(_("This link signs you in as yourself: keep it (bookmark it) but never share it. "
+                         "To share an allocation, share the page's address instead."))
+        if st.button(_("Leave this workshop"), key="leave"):
             st.session_state.pop(KEY, None)
             st.session_state[LEFT] = True
             st.rerun()
@@ -190,21 +191,21 @@ def _signed_in(me: dict) -> None:
 def _join_form() -> None:
     """The join form: on the page itself when arriving by a join link or QR code (phones do not see a hidden sidebar)."""
     arriving = "join" in st.query_params
-    with st.container(border=True) if arriving else st.sidebar.expander("Join a workshop"):
+    with st.container(border=True) if arriving else st.sidebar.expander(_("Join a workshop")):
         if arriving:
-            st.markdown("**Join the workshop**")
+            st.markdown(_("**Join the workshop**"))
         with st.form("join"):
-            join_code = st.text_input("Join code", value=st.query_params.get("join", ""), max_chars=6)
-            name = st.text_input("Your name", max_chars=120)
-            organization = st.text_input("Organization", max_chars=200)
-            sector = st.text_input("Sector (health, housing, business, residents...)", max_chars=80)
-            role = st.radio("Role", [r for r in ROLES if r != "facilitator"], horizontal=True)
-            if st.form_submit_button("Join"):
+            join_code = st.text_input(_("Join code"), value=st.query_params.get("join", ""), max_chars=6)
+            name = st.text_input(_("Your name"), max_chars=120)
+            organization = st.text_input(_("Organization"), max_chars=200)
+            sector = st.text_input(_("Sector (health, housing, business, residents...)"), max_chars=80)
+            role = st.radio(_("Role"), [r for r in ROLES if r != "facilitator"], horizontal=True, format_func=_)
+            if st.form_submit_button(_("Join")):
                 try:
                     workshop = find_by_join_code(join_code)
                     person, token = join(workshop.id, name, organization, sector, role)
                 except PortfolioError as err:
-                    st.error(plain(str(err)))
+                    st.error(plain(message(str(err))))
                 else:
                     st.query_params.pop("join", None)
                     signed_in(workshop, person, token)
@@ -214,15 +215,15 @@ def _join_form() -> None:
 def _rejoin_form() -> None:
     """Come back as oneself (a new device, a lost link): join code, name and personal rejoin code, never the name alone."""
     with st.form("rejoin"):
-        join_code = st.text_input("Join code", value=st.query_params.get("join", ""), max_chars=6, key="rejoin_join_code")
-        name = st.text_input("Your name, as you joined", max_chars=120, key="rejoin_name")
-        personal = st.text_input("Your rejoin code", max_chars=12, key="rejoin_code",
-                                 help="Shown in the sidebar after you joined, under your name.")
-        if st.form_submit_button("Rejoin"):
+        join_code = st.text_input(_("Join code"), value=st.query_params.get("join", ""), max_chars=6, key="rejoin_join_code")
+        name = st.text_input(_("Your name, as you joined"), max_chars=120, key="rejoin_name")
+        personal = st.text_input(_("Your rejoin code"), max_chars=12, key="rejoin_code",
+                                 help=_("Shown in the sidebar after you joined, under your name."))
+        if st.form_submit_button(_("Rejoin")):
             try:
                 workshop, person, token = rejoin(join_code, name, personal)
             except PortfolioError as err:
-                st.error(plain(str(err)))
+                st.error(plain(message(str(err))))
             else:
                 st.query_params.pop("join", None)
                 signed_in(workshop, person, token)
@@ -236,7 +237,7 @@ def sidebar() -> None:
         _signed_in(me)
     else:
         _join_form()
-        with (st.expander if "join" in st.query_params else st.sidebar.expander)("I joined before"):  # beside the join form
+        with (st.expander if "join" in st.query_params else st.sidebar.expander)(_("I joined before")):  # beside the join form
             _rejoin_form()
     with st.sidebar:
         _keep_in_browser(me)

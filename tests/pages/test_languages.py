@@ -17,7 +17,7 @@ from portfolio_engine.voting.code_sheet import sheet_html
 
 ROOT = Path(__file__).resolve().parents[2]
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
-RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py")
+RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py", "ui/identity.py")
 TEXT_ARGUMENTS = {"label", "help", "placeholder", "body", "caption"}
 SHOWING = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "write", "metric", "button", "link_button",
            "download_button", "text_input", "number_input", "text_area", "checkbox", "toggle", "radio", "selectbox", "segmented_control",
