@@ -12,18 +12,20 @@ from typing import Any
 
 import numpy as np
 
-from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
+from portfolio_engine.errors import InfeasibleConstraints, InputFormatError, InvalidConstraints
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.assumptions import default_assumptions, with_overrides
 from portfolio_engine.model.catalog import FAMILIES, Catalog, load_catalog
 from portfolio_engine.model.communities import start_from_dict
 from portfolio_engine.model.dynamics import Model, Start, build_model
 from portfolio_engine.model.portfolio import load_status_quo, parse_amount, portfolio_from_dict, require_positive_total
+from portfolio_engine.model.targeting import targeting_from_dict
+from portfolio_engine.model.uncertainty import DEFAULT_DRAWS, MAX_DRAWS
 from portfolio_engine.optimizer.funders import Funder, check_splittable, element_limits, parse_funders
 
 ELEMENT_CONSTRAINTS = ("floors", "ceilings", "locks")
 FAMILY_CONSTRAINTS = ("family_floors", "family_ceilings")
-KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label", "funders"}
+KEYS = {"budget", "status_quo", "objective", "max_change", "owners", "assumptions", "communities", "label", "funders", "robust", "draws", "targeting"}
 KEYS |= set(ELEMENT_CONSTRAINTS) | set(FAMILY_CONSTRAINTS)
 DEFAULT_YEARS = 20
 WEIGHT_RANGE = (0.001, 1000.0)  # wider ratios say nothing more and only strain the solver's arithmetic
@@ -99,6 +101,9 @@ class Problem:
     start: Start | None = None
     document: dict[str, Any] = field(default_factory=dict)
     funders: tuple[Funder, ...] = ()  # who brings the money, under which mandates (optimizer/funders.py)
+    robust: bool = False  # optimize the 10th percentile of the objective across assumption draws
+    draws: int = DEFAULT_DRAWS  # assumption draws for robustness (and the robust objective)
+    targeting: np.ndarray | None = None  # (communities, elements): where the proposals' money goes
 
     @property
     def catalog(self) -> Catalog:
@@ -276,8 +281,29 @@ def problem_from_dict(raw: Any, catalog: Catalog | None = None) -> Problem:
         tighten(i, floor, None, f"funder_floors.{catalog.ids[i]}")
         tighten(i, None, ceiling, f"mandates.{catalog.ids[i]}")
         owners = {**owners, f"funder_floors.{catalog.ids[i]}": keeping, f"mandates.{catalog.ids[i]}": outside}
+    robust, draws, targeting = _uncertainty_and_places(raw, catalog, start)
     return Problem(model, budget, sq, lower, upper, tuple(lower_source), tuple(upper_source),
-                   families["family_floors"], families["family_ceilings"], terms, dict(owners), start, raw, funders)
+                   families["family_floors"], families["family_ceilings"], terms, dict(owners), start, raw, funders,
+                   robust, draws, targeting)
+
+
+def _uncertainty_and_places(raw: dict, catalog: Catalog, start: Start | None) -> tuple[bool, int, np.ndarray | None]:
+    """`robust` (true/false), `draws` (1 to MAX_DRAWS) and an inline `targeting` (needs communities)."""
+    robust = raw.get("robust", False)
+    if not isinstance(robust, bool):
+        raise InvalidConstraints(f"'robust' must be true or false, got {robust!r}.")
+    draws = raw.get("draws", DEFAULT_DRAWS)
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
+        raise InvalidConstraints(f"'draws' must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}.")
+    targeting = None
+    if raw.get("targeting") is not None:
+        if start is None:
+            raise InvalidConstraints("'targeting' says where money goes among communities: give 'communities' too.")
+        try:
+            targeting = targeting_from_dict({"targeting": raw["targeting"]}, catalog, start, "targeting")
+        except InputFormatError as err:
+            raise InvalidConstraints(str(err)) from None
+    return robust, draws, targeting
 
 
 def read_document(path: Path) -> Any:

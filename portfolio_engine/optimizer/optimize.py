@@ -14,6 +14,7 @@ from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints
 from portfolio_engine.model.dynamics import simulate
 from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, Problem, Term, check_feasible
 from portfolio_engine.optimizer.funders import group_floors, split
+from portfolio_engine.optimizer.robust import robust_scorer, robustness
 
 STEP = 1e-6  # finite-difference step, as a share of the budget
 BINDING = 1e-5  # a bound within this share of the budget is binding
@@ -56,6 +57,8 @@ class Proposal:
     marginal_values: dict[str, float]
     budget_marginal_value: float
     allocations_by_funder: dict[str, dict[str, float]] = field(default_factory=dict)  # {funder: {element id: amount}} with funders
+    robustness: float | None = None  # share of assumption draws in which it beats the status quo on the objective
+    robust: bool = False  # the objective was its 10th percentile across draws
 
     def to_dict(self) -> dict:
         return {
@@ -68,30 +71,41 @@ class Proposal:
             "marginal_values": self.marginal_values,
             "budget_marginal_value": self.budget_marginal_value,
             **({"allocations_by_funder": self.allocations_by_funder} if self.allocations_by_funder else {}),
+            "robust": self.robust,
+            "robustness": self.robustness,
         }
 
 
-def term_values(problem: Problem, amounts: np.ndarray, terms: tuple[Term, ...] | None = None) -> np.ndarray:
-    """Raw value of each term (columns) for each portfolio (rows), in one simulate call."""
+def term_values(problem: Problem, amounts: np.ndarray, terms: tuple[Term, ...] | None = None, targeted: bool = True) -> np.ndarray:
+    """Raw value of each term (columns) for each portfolio (rows), in one simulate call.
+
+    Proposals go to places as the problem's targeting says; the status quo (targeted=False) as it does today.
+    """
     terms = terms or problem.terms
     amounts = np.atleast_2d(amounts)
     horizon = max(t.years for t in terms)
-    outputs = simulate(problem.model, amounts, horizon, problem.start).outputs
+    targeting = problem.targeting if targeted else None
+    outputs = simulate(problem.model, amounts, horizon, problem.start, targeting=targeting).outputs
     return np.column_stack([OBJECTIVE_KINDS[term.kind].value(outputs, amounts, term) for term in terms])
 
 
 def _scales(problem: Problem, terms: tuple[Term, ...]) -> np.ndarray:
     """Each term's status-quo magnitude (the budget for a zero distance), so weights are comparable."""
-    base = np.abs(term_values(problem, problem.status_quo, terms)[0])
+    base = np.abs(term_values(problem, problem.status_quo, terms, targeted=False)[0])
     fallback = np.array([problem.budget if t.kind == "closeness_to_vote" else 1.0 for t in terms])
     return np.where(base > 0, base, fallback)
 
 
-def scorer(problem: Problem, terms: tuple[Term, ...] | None = None):
+def factors(problem: Problem, terms: tuple[Term, ...]) -> np.ndarray:
+    """Each term's weight x sense over its status-quo magnitude."""
+    return np.array([t.weight * t.sense for t in terms]) / _scales(problem, terms)
+
+
+def scorer(problem: Problem, terms: tuple[Term, ...] | None = None, targeted: bool = True):
     """score(amounts) -> higher is better: Σ weight × sense × value / |status-quo value|."""
     terms = terms or problem.terms
-    factors = np.array([t.weight * t.sense for t in terms]) / _scales(problem, terms)
-    return lambda amounts: term_values(problem, amounts, terms) @ factors
+    weights = factors(problem, terms)
+    return lambda amounts: term_values(problem, amounts, terms, targeted) @ weights
 
 
 def _linear_constraints(problem: Problem) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -234,23 +248,30 @@ def _owner(problem: Problem, name: str) -> str | None:
 def optimize(problem: Problem, starts: int = STARTS) -> Proposal:
     """The best portfolio found under the constraints, with its explanation."""
     check_feasible(problem)
-    score = scorer(problem)
-    best = to_cents(problem, _solve(problem, score, _starts(problem, starts)))
+    score, status_quo_score = scorer(problem), scorer(problem, targeted=False)
+    best = _solve(problem, score, _starts(problem, starts))
+    weights = factors(problem, problem.terms)
+    if problem.robust:  # from the central optimum, the portfolio whose unkind draws are kindest
+        score, status_quo_score = robust_scorer(problem, weights), robust_scorer(problem, weights, targeted=False)
+        best = _solve(problem, score, [best])
+    best = to_cents(problem, best)
     value, grad = _gradients(score, best, STEP * problem.budget)
     binding, budget_value = _explain(problem, best, grad)
     ids = problem.catalog.ids
     labels = [t.label() for t in problem.terms]
-    values = term_values(problem, np.vstack([best, problem.status_quo]))
+    values = np.vstack([term_values(problem, best), term_values(problem, problem.status_quo, targeted=False)])
     return Proposal(
         allocations={i: float(a) for i, a in zip(ids, best, strict=True)},
         objective=value,
-        status_quo_objective=float(score(problem.status_quo)[0]),
+        status_quo_objective=float(status_quo_score(problem.status_quo)[0]),
         terms=dict(zip(labels, map(float, values[0]), strict=True)),
         status_quo_terms=dict(zip(labels, map(float, values[1]), strict=True)),
         binding=binding,
         marginal_values={i: float(g * PER) for i, g in zip(ids, grad, strict=True)},
         budget_marginal_value=budget_value * PER,
         allocations_by_funder=split(problem.catalog, problem.funders, best) if problem.funders else {},
+        robustness=robustness(problem, best, weights),
+        robust=problem.robust,
     )
 
 
