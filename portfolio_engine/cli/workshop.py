@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from portfolio_engine.cli import ends, funders, statement
+from portfolio_engine.cli import ends, funders, menu, statement
 from portfolio_engine.cli.parsing import group
 from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError, VerificationFailed
 from portfolio_engine.jsonfile import read_json
@@ -204,6 +204,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
         sub[name] = group(commands, name, text, parser_class)
     funders.register(sub["workshop"], parser_class)
     ends.register(sub["workshop"], parser_class)
+    menu.register(sub["workshop"], parser_class)
     statement.register(sub["proposal"])
 
     p = sub["workshop"].add_parser("create", help="Create a workshop (prints id and join code).", description="Create a workshop.")

@@ -48,6 +48,7 @@ ENTITIES: dict[str, Entity] = {
     "decision": Entity("decisions", "id", "workshop_id"),
     "funder": Entity("funders", "id", "workshop_id"),
     "shared_end": Entity("shared_ends", "id", "workshop_id"),
+    "menu": Entity("menus", "id", "workshop_id"),
     "vote": Entity("votes", "id", "id"),
     "ballot": Entity("ballots", "id", "vote_id"),
     "voter_code": Entity("voter_codes", "code_hash", "vote_id"),

@@ -25,6 +25,7 @@ from portfolio_engine.model.catalog import Catalog, Element, load_catalog
 from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
 from portfolio_engine.record.decisions import decisions_in
+from portfolio_engine.record.menu import parse_menu
 from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, proposals_in, stances_in, tally
 from portfolio_engine.record.report_chart import bars_svg
 from portfolio_engine.record.times import readable
@@ -36,9 +37,9 @@ from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
 FORMAT = "commons-portfolio-workshop/2"
 FORMATS = ("commons-portfolio-workshop/1", FORMAT)  # /1 exports carried credential hashes: accepted, never imported
 UNVERSIONED = 7  # the schema version of exports written before they stated one
-TABLES = ("participants", "proposals", "stances", "decisions", "funders", "shared_ends")
+TABLES = ("participants", "proposals", "stances", "decisions", "funders", "shared_ends", "menus")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d", "funders": "f", "shared_ends": "e"}
+PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d", "funders": "f", "shared_ends": "e", "menus": "m"}
 CREDENTIALS = ("passcode_hash", "token_hash")
 
 
@@ -197,6 +198,14 @@ def _json_list(value: Any, where: str) -> str | None:
     return value
 
 
+def _json_text(value: Any, where: str) -> str:
+    """Any JSON value stored as text (its content is checked with the workshop's catalog: _check_content)."""
+    if not isinstance(value, str):
+        raise _fail(where, "must be JSON written as text")
+    parse_json(value, where)
+    return value
+
+
 def _hex64(value: Any, where: str) -> str:
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise _fail(where, "must be a chain head (64 hex characters)")
@@ -225,6 +234,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
                 "withdrawn_at": lambda v, where: None if v is None else _time(v, where), "created_at": _time},
     "shared_ends": {"id": _id("e"), "workshop_id": _id("w"), "weights": _json_object(values=_number(0, 1000)), "years": _count,
                     "reason": _text("reason", False), "created_at": _time},
+    "menus": {"id": _id("m"), "workshop_id": _id("w"), "word": _text("name"), "elements": _json_object(), "line_items": _json_text,
+              "reason": _text("reason", False), "created_at": _time},
 }
 TOP_LEVEL = ("format", "schema_version", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
 
@@ -323,6 +334,12 @@ def _check_content(catalog: Catalog, data: dict) -> None:
         unknown = [e for e in named if e not in catalog.ids]
         if unknown:
             raise _fail(f"funders[{n}]", f"names an element this catalog lacks ({str(unknown[0])[:40]})")
+    for n, menu in enumerate(data["menus"]):
+        try:
+            parse_menu(catalog, {"word": menu["word"], "elements": json.loads(menu["elements"]), "line_items": json.loads(menu["line_items"])},
+                       status_quo)
+        except PortfolioError as err:
+            raise _fail(f"menus[{n}]", f"is not a menu of this workshop ({err})") from None
 
 
 def _check_references(data: dict) -> None:
@@ -391,7 +408,7 @@ def csv_tables(catalog: Catalog, data: dict) -> dict[str, str]:
     files = {"proposals.csv": proposals_csv(catalog, data)}
     files["workshop.csv"] = csv_text([data["workshop"]], list(data["workshop"]))
     files["participants.csv"] = csv_text(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
-    for table in ("stances", "decisions", "funders", "shared_ends", "audit_log"):
+    for table in ("stances", "decisions", "funders", "shared_ends", "menus", "audit_log"):
         rows = data[table]
         files[f"{table}.csv"] = csv_text(rows, list(rows[0]) if rows else ["id"])
     return files

@@ -214,9 +214,21 @@ class SharedEndsRow(TypedDict):
     created_at: str
 
 
+class MenuRow(TypedDict):
+    """One version of a workshop's local menu: elements as JSON {id: {name, definition, items}}, line_items a JSON list of programs."""
+
+    id: str
+    workshop_id: str
+    word: str
+    elements: str
+    line_items: str
+    reason: str | None
+    created_at: str
+
+
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
     "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
-    "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow,
+    "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow, "menus": MenuRow,
 }
