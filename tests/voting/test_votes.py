@@ -252,3 +252,15 @@ def test_results_are_public_only_after_closing_unless_the_set_up_shows_them_live
     assert votes.get_vote(live.id).options["live_results"] is True
     votes.close_vote(hidden.id, PASS)
     assert public_now(votes.get_vote(hidden.id))
+
+
+def test_vote_create_live_results_from_the_command_line(catalog, tmp_path, capsys):
+    from portfolio_engine.cli.main import main
+
+    (tmp_path / "pass.txt").write_text("vote-passcode\n")
+    ids = []
+    for extra in ([], ["--live-results"]):
+        assert main(["vote", "create", "--ballot", "split", "--rule", "mean", "--budget", "1000", "--passcode-file", str(tmp_path / "pass.txt"),
+                     *extra]) == 0
+        ids.append(json.loads(capsys.readouterr().out)["id"])
+    assert [votes.get_vote(i).options["live_results"] for i in ids] == [False, True]
