@@ -24,6 +24,7 @@ from portfolio_engine.model.communities import communities_from_values, start_fr
 from portfolio_engine.model.dynamics import build_model, simulate
 from portfolio_engine.model.milestones import headline, milestones
 from portfolio_engine.record.funders import list_funders, who_moves_what
+from portfolio_engine.record.menu import WORD, current_menu, localized
 from portfolio_engine.record.proposals import STANCE_WORDS, current_stances, get_proposal
 from portfolio_engine.record.workshops import get_workshop
 
@@ -49,7 +50,8 @@ def _funders(catalog: Catalog, workshop_id: str, allocations: dict[str, float], 
         rows = who_moves_what(catalog, stewards, allocations)
     except PortfolioError as err:
         return {"rows": [], "note": str(err)}
-    return {"rows": rows, "note": "The proposal gives element totals only: each funder is shown moving as little money as it can from today, within its mandate and floors."}
+    return {"rows": rows, "note": "The proposal gives element totals only: each funder is shown moving as little money as it can from today, "
+                                  "within its mandate and floors."}
 
 
 def _at(frame: pd.DataFrame, year: int) -> dict[str, float]:
@@ -109,8 +111,11 @@ def _indicators(catalog: Catalog, funds: list[dict], data: pd.DataFrame) -> list
 
 
 def statement(catalog: Catalog, workshop_id: str, proposal_id: str, path: Path | None = None) -> dict[str, Any]:
-    """The statement's content for one proposal of a workshop (every number in currency units or population shares)."""
+    """The statement's content for one proposal of a workshop, in the workshop's words (its menu: element names, definitions, its
+    word for well-being); every number in currency units or population shares."""
     workshop = get_workshop(workshop_id, path)
+    menu = current_menu(workshop_id, path)
+    catalog = localized(catalog, menu)
     proposal = get_proposal(workshop_id, proposal_id, path)
     status_quo = workshop.status_quo_portfolio(catalog)
     funds = _funds(catalog, proposal["allocations"], status_quo.allocations)
@@ -121,7 +126,7 @@ def statement(catalog: Catalog, workshop_id: str, proposal_id: str, path: Path |
     vital = set(catalog.in_family("vital_conditions"))
     stances = [s for s in current_stances(workshop_id, path) if s["proposal_id"] == proposal_id]
     return {
-        "workshop": workshop.name, "currency": workshop.currency,
+        "workshop": workshop.name, "currency": workshop.currency, "word": menu.word if menu else WORD,
         "proposal": {k: proposal[k] for k in ("id", "title", "author", "organization", "version", "rationale", "created_at")},
         "funds": funds,
         "funders": _funders(catalog, workshop_id, proposal["allocations"], path),
@@ -146,7 +151,7 @@ def to_html(content: dict[str, Any]) -> str:
     """The statement as one printable page; every text from people or data is escaped."""
     e = html.escape
     p = content["proposal"]
-    parts = [f"<h1>Well-being impact statement: {e(p['title'])}</h1>",
+    parts = [f"<h1>{e(content['word'].capitalize())} impact statement: {e(p['title'])}</h1>",
              f"<p>{e(content['workshop'])} · proposed by {e(p['author'])}{' (' + e(p['organization']) + ')' if p['organization'] else ''}, "
              f"version {p['version']}</p>", f"<h2>Why</h2><p>{e(p['rationale'])}</p>",
              "<h2>What it funds, against today</h2>",

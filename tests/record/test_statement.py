@@ -4,6 +4,7 @@ import json
 
 from portfolio_engine.cli.main import main
 from portfolio_engine.record.funders import read_csv, set_funders, with_mandates
+from portfolio_engine.record.menu import set_menu
 from portfolio_engine.record.proposals import add_stance, save_proposal
 from portfolio_engine.record.statement import statement, to_html
 
@@ -53,3 +54,14 @@ def test_the_command_line_prints_json_or_html(capsys, catalog, workshop, status_
     assert capsys.readouterr().out.startswith("<!doctype html>")
     assert main(["proposal", "statement", "--workshop", workshop["workshop"].id, "--proposal", "p-0000000000"]) == 2
     assert "No proposal 'p-0000000000'" in capsys.readouterr().err
+
+
+def test_the_statement_speaks_the_workshops_menu(catalog, workshop, status_quo):
+    set_menu(catalog, workshop["workshop"].id, {"word": "flourishing", "elements": {"humane_housing": {"name": "Homes for all",
+                                                                                                     "definition": "A safe home for everyone."}}},
+             None, workshop["passcode"])
+    proposal = _proposal(catalog, workshop, status_quo)
+    content = statement(catalog, workshop["workshop"].id, proposal["id"])
+    housing = next(r for r in content["funds"] if r["element"] == "humane_housing")
+    assert (housing["name"], housing["definition"]) == ("Homes for all", "A safe home for everyone.") and content["word"] == "flourishing"
+    assert to_html(content).count("<h1>Flourishing impact statement: ") == 1
