@@ -25,6 +25,7 @@ from ui import downloads, identity
 from ui.decision import decision_section
 from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
+from ui.menu import facilitate_section as menu_section
 from ui.presentation import join_panel, presentation
 from ui.text import plain
 
@@ -164,6 +165,7 @@ st.markdown("**Participants**")
 live_dashboard()
 funders_section(catalog, workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
 ends_section(workshop, signed)  # shared ends first: what the room agrees matters (ui/ends.py)
+menu_section(catalog, workshop, signed)  # the workshop's local menu (ui/menu.py)
 
 st.markdown("**Lifecycle**")
 moves = sorted(TRANSITIONS[workshop.state])

@@ -1,0 +1,51 @@
+"""ui/menu.py through AppTest: the facilitator renames an element and adds a local program; two elements named alike are refused."""
+
+from streamlit.testing.v1 import AppTest
+
+from portfolio_engine.record.menu import current_menu, workshop_catalog
+from portfolio_engine.record.workshops import authenticate
+
+
+def _script():
+    from portfolio_engine.model.catalog import load_catalog
+    from ui import identity
+    from ui.menu import facilitate_section
+
+    facilitate_section(load_catalog(), identity.facilitated(), identity.grant())
+
+
+def _page(workshop) -> AppTest:
+    at = AppTest.from_function(_script, default_timeout=60)
+    at.session_state["grant"] = authenticate(workshop["workshop"].id, workshop["passcode"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_facilitator_sets_the_word_and_a_local_program(catalog, workshop):
+    at = _page(workshop)
+    at.text_input(key="menu_word").input("flourishing")
+    at.text_area(key="menu_programs").input('[{"element": "humane_housing", "name": "Eastside repair fund", "cost": 2000000, "neighborhood": "Eastside"}]')
+    at.button(key="save_menu").click().run()
+    assert [s.value for s in at.success] == ["Menu saved."], [e.value for e in at.error]
+    assert current_menu(workshop["workshop"].id).word == "flourishing" and current_menu(workshop["workshop"].id).elements == {}
+    housing = workshop_catalog(catalog, workshop["workshop"].id).elements[catalog.index("humane_housing")]
+    assert housing.items[-1] == "Eastside repair fund (Eastside)"
+
+
+def test_programs_costing_more_than_their_element_are_refused_on_the_page(catalog, workshop):
+    at = _page(workshop)
+    at.text_area(key="menu_programs").input('[{"element": "homeless_services", "name": "Big shelter", "cost": 9000000}]')
+    at.button(key="save_menu").click().run()
+    assert "more than the element" in at.error[0].value and current_menu(workshop["workshop"].id) is None
+
+
+def test_pages_get_the_catalog_in_the_workshops_words(catalog, workshop):
+    from ui.menu import catalog_for
+
+    assert catalog_for(catalog, None) is catalog and catalog_for(catalog, workshop["workshop"]) is catalog  # no menu yet
+    at = _page(workshop)
+    at.text_input(key="menu_word").input("flourishing")
+    at.button(key="save_menu").click().run()
+    local = catalog_for(catalog, workshop["workshop"])
+    assert local is not catalog and local.ids == catalog.ids
