@@ -17,8 +17,8 @@ from ui.text import plain
 catalog = load_catalog()
 state = st.session_state
 BALLOT_KEYS = ("voter_code", "neighborhood", "group", "why", "publish_why", "reviewing", "replace_offered")
-COUNTER_STYLE = ("<style>.st-key-ballot_counter{position:sticky;top:3.5rem;z-index:990;background:#fff;"
-                 "padding:.25rem 0;border-bottom:1px solid #767676}</style>")
+COUNTER_STYLE = ("<style>[data-testid=stLayoutWrapper]:has(> .st-key-ballot_counter){position:sticky;top:3.5rem;z-index:990;background:#fff}"
+                 ".st-key-ballot_counter{padding:.25rem 0;border-bottom:1px solid #767676}</style>")  # sticky on its wrapper: the counter fills it
 
 
 def next_voter() -> None:
