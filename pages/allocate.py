@@ -1,5 +1,7 @@
 """Allocate: budget sliders across the well-being portfolio and a live projection against the status quo."""
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +22,7 @@ from portfolio_engine.model.portfolio import (
     to_query,
 )
 from portfolio_engine.model.studio import compare_with_status_quo, display_unit
+from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import charts, drafts, identity, session
 from ui.text import plain
@@ -27,7 +30,8 @@ from ui.text import plain
 HORIZONS = (10, 15, 20, 30)
 KNOWN = "allocate:drawn"
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
-VIEWS = ("People", "Difference", "Urgent-service cost", "Does the shift hold?")
+VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
+BAND_OUTPUTS = ("thriving", "suffering")
 
 catalog = load_catalog()
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
@@ -112,13 +116,23 @@ if "link_problem" in state:
 defaults = default_assumptions(catalog)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shared_model(overrides: str, allocations: str) -> Model:
+    """One model per assumptions and status quo for every session of this process: the uncertainty draws are cached
+    per model, so a slider's move reuses them instead of building 200 models."""
+    edited = with_overrides(defaults, catalog, json.loads(overrides))
+    return build_model(catalog, make_portfolio(catalog, json.loads(allocations), status_quo.budget, status_quo.currency), edited)
+
+
 def session_model() -> tuple[Assumptions, Model, str | None]:
     """The session's assumptions and model; the defaults, with the reason, when its edits cannot be used."""
+    allocations = json.dumps(status_quo.allocations, sort_keys=True)
     try:
-        edited = with_overrides(defaults, catalog, state.get("assumption_overrides", {}))
-        return edited, build_model(catalog, status_quo, edited), None
+        overrides = json.dumps(state.get("assumption_overrides", {}), sort_keys=True)
+        model = shared_model(overrides, allocations)
+        return model.assumptions, model, None
     except PortfolioError as err:
-        return defaults, build_model(catalog, status_quo, defaults), f"The edited assumptions cannot be used ({err}); showing the defaults."
+        return defaults, shared_model("{}", allocations), f"The edited assumptions cannot be used ({err}); showing the defaults."
 
 
 def city_data_start():
@@ -151,7 +165,15 @@ def sliders(current: dict[str, float], summary: str) -> None:
         st.caption(f":material/insights: {summary}")  # feedback beside the sliders: on a phone the charts are far below
 
 
-def projection(comparison, horizon: int, start) -> None:
+def certainty(result: Band) -> str:
+    """How sure the projection is, in one sentence a room can read."""
+    share = result.share_better
+    if share >= 0.5:
+        return f"Better than the status quo for thriving in {share:.0%} of {result.draws} plausible sets of assumptions."
+    return f"Better than the status quo for thriving in only {share:.0%} of {result.draws} plausible sets of assumptions."
+
+
+def projection(comparison, horizon: int, start, result: Band) -> None:
     """Horizon and start, the headline figures, and the chosen view of the run against the status quo."""
     numbers = comparison.headline()
     st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
@@ -162,6 +184,8 @@ def projection(comparison, horizon: int, start) -> None:
                        f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
                        "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
     st.markdown(f"**{headline(milestones(comparison.chosen, comparison.status_quo))}**")  # from the two runs already made
+    if comparison.chosen["thriving"].iloc[-1] != comparison.status_quo["thriving"].iloc[-1]:
+        st.caption(certainty(result) + " The band on the Difference view shows the range.")
     a, b, c = st.columns(3)
     a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
     b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", f"{numbers['suffering_change'] * 100:+.2f} pts",
@@ -172,10 +196,13 @@ def projection(comparison, horizon: int, start) -> None:
     if view == "People":
         figure = charts.population(comparison.chosen, comparison.status_quo)
     elif view == "Difference":
-        figure = charts.difference(comparison.difference)
-    elif view == "Urgent-service cost":
-        st.caption(f"Total change over the run: {numbers['urgent_cost_change_total'] / scale:+,.1f} {unit}.")
-        figure = charts.urgent_cost(comparison.chosen, comparison.status_quo, scale, unit)
+        st.caption("Shaded: where 8 in 10 plausible sets of assumptions put the change (the line is the central assumptions).")
+        figure = charts.difference(comparison.difference, result.table)
+    elif view == "Cost of harm":
+        st.caption(f"Urgent services people draw on, plus need left unmet (it costs more later). Total change over the run: "
+                   f"{numbers['cost_of_harm_change_total'] / scale:+,.1f} {unit}; unmet need "
+                   f"{numbers['unmet_need_total'] * 100:,.2f} person-years per 100 residents.")
+        figure = charts.cost_of_harm(comparison.chosen, comparison.status_quo, scale, unit)
     else:
         st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
                    "back toward the status quo.")
@@ -255,7 +282,9 @@ def studio() -> None:
     start = city_data_start()
     current = amounts()
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
-    comparison = compare_with_status_quo(model, [current[i] for i in catalog.ids], horizon, start)
+    vector = [current[i] for i in catalog.ids]
+    comparison = compare_with_status_quo(model, vector, horizon, start)
+    result = band(model, vector, horizon, start=start, outputs=BAND_OUTPUTS)  # the assumption draws are cached per model
     numbers = comparison.headline()
     summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
                f"suffering {numbers['suffering']:.2%} ({numbers['suffering_change'] * 100:+.2f} pts) vs status quo")
@@ -268,7 +297,7 @@ def studio() -> None:
     with projection_area:
         if assumptions_problem:
             st.error(plain(assumptions_problem))
-        projection(comparison, horizon, start)
+        projection(comparison, horizon, start, result)
         assumptions_editor(assumptions)
         downloads(portfolio)
         save_form(current)

@@ -40,18 +40,32 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
     return _figure(traces, 520, "", **layout)
 
 
-def difference(diff: pd.DataFrame) -> go.Figure:
-    """Change against the status quo, in percentage points of the population."""
-    traces = [line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
+BAND_FILL = {"thriving": "rgba(27, 120, 55, 0.18)", "suffering": "rgba(178, 24, 43, 0.15)"}
+
+
+def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> go.Figure:
+    """Change against the status quo, in percentage points of the population; with draws, the 10th-90th percentile band
+    of thriving's and suffering's change behind the central lines."""
+    traces = []
+    if band is not None:
+        for name in ("thriving", "suffering"):
+            low, high = band[f"{name}_change_p10"].to_numpy() * 100, band[f"{name}_change_p90"].to_numpy() * 100
+            traces.append(go.Scatter(x=np.asarray(band["year"]), y=high, mode="lines", line={"width": 0}, showlegend=False,
+                                     hoverinfo="skip", legendgroup=f"band-{name}"))
+            traces.append(go.Scatter(x=np.asarray(band["year"]), y=low, mode="lines", line={"width": 0}, fill="tonexty",
+                                     fillcolor=BAND_FILL[name], name=f"{name}: 8 in 10 plausible assumptions", legendgroup=f"band-{name}",
+                                     hoverinfo="skip"))
+    traces += [line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
-    return _figure(traces, 340, "percentage points vs status quo", shapes=[zero])
+    return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])
 
 
-def urgent_cost(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> go.Figure:
-    """Cost of the urgent services people draw on each year."""
+def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> go.Figure:
+    """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
-        line(status_quo["year"], status_quo["urgent_cost"] / scale, "status quo", BASELINE, True),
-        line(chosen["year"], chosen["urgent_cost"] / scale, "this mix", "#2166ac"),
+        line(status_quo["year"], status_quo["cost_of_harm"] / scale, "status quo: cost of harm", BASELINE, True),
+        line(chosen["year"], chosen["cost_of_harm"] / scale, "this mix: cost of harm", "#2166ac"),
+        line(chosen["year"], chosen["urgent_cost"] / scale, "this mix: services drawn (no unmet need)", "#762a83", True),
     ], 340, f"{unit} per year".strip())
 
 

@@ -32,6 +32,8 @@ class Comparison:
             "suffering": float(last["suffering"]),
             "suffering_change": float(last["suffering"] - base["suffering"]),
             "urgent_cost_change_total": float((self.chosen["urgent_cost"] - self.status_quo["urgent_cost"]).sum()),
+            "cost_of_harm_change_total": float((self.chosen["cost_of_harm"] - self.status_quo["cost_of_harm"]).sum()),
+            "unmet_need_total": float(self.chosen["unmet_need"].sum()),
             "realized_vital_share": float(last["realized_vital_share"]),
             "chosen_vital_share": float(self.chosen["realized_vital_share"].iloc[0]),
         }

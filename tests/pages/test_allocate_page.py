@@ -1,5 +1,9 @@
 """The Allocate page through Streamlit's own AppTest (page script run directly, see README)."""
 
+import base64
+import json
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -123,7 +127,7 @@ def test_entrypoint_runs_and_prepares_the_database(private_database):
 
 
 def test_each_view_draws_one_chart(page):
-    for view in ("People", "Difference", "Urgent-service cost", "Does the shift hold?"):
+    for view in ("People", "Difference", "Cost of harm", "Does the shift hold?"):
         page.segmented_control(key="view").set_value(view).run()
         assert not page.exception
         assert len(page.get("plotly_chart")) == 1
@@ -190,3 +194,28 @@ def test_stale_values_sent_with_a_move_are_not_taken_as_moves(page):
     assert page.slider(key="amount:humane_housing").value < 8.0 and slider_total(page) == pytest.approx(100.0)
     page.slider(key="amount:humane_housing").set_value(9.0).run()  # a real move is still a move
     assert page.slider(key="amount:humane_housing").value == 9.0 and slider_total(page) == pytest.approx(100.0)
+
+
+def test_the_room_reads_how_sure_the_projection_is_and_sees_the_band(page):
+    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    sentence = next(c.value for c in page.caption if c.value.startswith("Better than the status quo for thriving in"))
+    assert "of 200 plausible sets of assumptions" in sentence
+    page.segmented_control(key="view").set_value("Difference").run()
+    figure = json.loads(page.get("plotly_chart")[0].proto.spec)
+    assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2, "a band for thriving and for suffering"
+
+
+def _values(encoded):
+    """Plotly's JSON carries numpy arrays as base64 with their dtype."""
+    return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]) if isinstance(encoded, dict) else np.asarray(encoded)
+
+
+def test_the_cost_of_harm_view_counts_unmet_need(page):
+    for element in ("acute_care", "public_safety", "addiction_recovery"):
+        page.slider(key=f"amount:{element}").set_value(1.0).run()
+    page.segmented_control(key="view").set_value("Cost of harm").run()
+    figure = json.loads(page.get("plotly_chart")[0].proto.spec)
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["status quo: cost of harm", "this mix: cost of harm", "this mix: services drawn (no unmet need)"]
+    harm, drawn = (_values(figure["data"][n]["y"]) for n in (1, 2))
+    assert harm[-1] > drawn[-1], "cutting services leaves need unmet, which the cost of harm counts"
