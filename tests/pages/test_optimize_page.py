@@ -118,3 +118,14 @@ def test_equity_is_offered_with_neighborhood_data_and_the_proposal_can_be_saved(
     next(b for b in at.button if b.label == "Save as a proposal in the workshop").click().run()
     (saved,) = list_proposals(workshop["workshop"].id)
     assert saved["origin"] == "optimizer" and saved["origin_details"]["constraints"]["objective"]["terms"][0]["kind"] == "equity"
+
+
+def test_every_proposal_says_how_sure_it_is_and_the_room_can_ask_for_a_robust_one(page):
+    page.button(key="run_optimizer").click().run()
+    central = next(m.value for m in page.markdown if m.value.startswith("Beats the status quo on this objective in"))
+    assert "optimized for the central assumptions" in central
+    page.toggle(key="robust").set_value(True).run()
+    page.button(key="run_optimizer").click().run()
+    assert not page.exception and not page.error
+    robust = next(m.value for m in page.markdown if m.value.startswith("Beats the status quo on this objective in"))
+    assert "its 10th percentile across 200" in robust
