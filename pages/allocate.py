@@ -24,7 +24,7 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import compare_with_status_quo, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import charts, drafts, identity, session
+from ui import charts, drafts, identity, places, session
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
@@ -298,6 +298,7 @@ def studio() -> None:
         if assumptions_problem:
             st.error(plain(assumptions_problem))
         projection(comparison, horizon, start, result)
+        places.neighborhoods(catalog, model, vector, horizon, names)
         assumptions_editor(assumptions)
         downloads(portfolio)
         save_form(current)

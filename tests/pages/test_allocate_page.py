@@ -219,3 +219,24 @@ def test_the_cost_of_harm_view_counts_unmet_need(page):
     assert names == ["status quo: cost of harm", "this mix: cost of harm", "this mix: services drawn (no unmet need)"]
     harm, drawn = (_values(figure["data"][n]["y"]) for n in (1, 2))
     assert harm[-1] > drawn[-1], "cutting services leaves need unmet, which the cost of harm counts"
+
+
+def test_neighborhoods_from_the_data_hold_their_place_and_show_this_mix_place_by_place(catalog, open_page):
+    from pathlib import Path
+
+    from portfolio_engine.community.indicators import import_long
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.security.access import OPERATOR
+
+    demo = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city"
+    import_long(catalog, demo / "indicators.csv", grant=OPERATOR)
+    import_survey(catalog, demo / "survey.csv", "2024", "riverside", "Riverside", grant=OPERATOR)
+    at = open_page(PAGE)
+    at.toggle(key="show_places").set_value(True).run()
+    table = next(d.value for d in at.dataframe if "Neighborhood" in d.value.columns)
+    assert set(table["Neighborhood"]) == {"Eastside", "Harbor", "Hillcrest", "Northgate", "Old Town"}
+    assert (table["Thriving today"] == table["Year 20, status quo"]).all(), "gaps do not close by themselves"
+    at.slider(key="amount:humane_housing").set_value(20.0).run()
+    table = next(d.value for d in at.dataframe if "Neighborhood" in d.value.columns)
+    assert table["Change"].tolist() != ["+0.0 pts"] * 5, f"a mix moves the places: {table['Change'].tolist()}"
+    assert any(c.value.startswith("Gap in thriving between neighborhoods") for c in at.caption)
