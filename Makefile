@@ -32,9 +32,11 @@ run: db
 
 # A room on one machine: WORKERS Streamlit processes (one per core) behind nginx; see docs/serving.md.
 # HTTPS with TLS_CERT=cert.pem TLS_KEY=key.pem (HTTP_PORT=80 redirects plain HTTP); RUN_DIR keeps the logs; see docs/deploy.md.
+# DATABASE_URL=postgresql://... shares a PostgreSQL server; APP_HOSTS="10.0.0.2 10.0.0.3" starts WORKERS processes on each address.
 serve: db nginx
 	$(PY) -m serving.room --host $(HOST) --port $(PORT) --workers $(WORKERS) $(if $(TLS_CERT),--tls-cert "$(TLS_CERT)") \
-		$(if $(TLS_KEY),--tls-key "$(TLS_KEY)") $(if $(HTTP_PORT),--http-port $(HTTP_PORT)) $(if $(RUN_DIR),--runtime "$(RUN_DIR)")
+		$(if $(TLS_KEY),--tls-key "$(TLS_KEY)") $(if $(HTTP_PORT),--http-port $(HTTP_PORT)) $(if $(RUN_DIR),--runtime "$(RUN_DIR)") \
+		$(if $(APP_HOSTS),--app-hosts "$(APP_HOSTS)")
 
 # Participants and residents over Streamlit's websocket, against one process and against `make serve`.
 load: $(VENV)/.dev nginx

@@ -1,11 +1,13 @@
-"""Serve a room from one machine: several Streamlit processes behind nginx (`make serve`).
+"""Serve a room: several Streamlit processes behind nginx (`make serve`), on one app host or several.
 
 One Streamlit process runs one script at a time per core at best (Python's lock), so a room of
 150 people needs several processes. nginx keeps each browser on one process (a route cookie
-hashed to a backend) and all processes share the one SQLite database, which is safe for
-concurrent writers (WAL, BEGIN IMMEDIATE; see portfolio_engine/storage.py). Backends listen on
-127.0.0.1 only; nginx listens on HOST:PORT, over HTTPS when given a certificate and key, and sends
-the security headers (a Content-Security-Policy Streamlit works under, no server banner; docs/deploy.md).
+hashed to a backend) and all processes share one database: the SQLite file (WAL, BEGIN IMMEDIATE), or a
+PostgreSQL server named by DATABASE_URL, which app hosts on several addresses share (`--app-hosts`; each
+host's processes listen on its address only). Hosts sharing a database read the installation key from one
+place (PORTFOLIO_SECRET or PORTFOLIO_SECRET_FILE), never a key file only one of them has. nginx listens on
+HOST:PORT, over HTTPS when given a certificate and key, and sends the security headers (a
+Content-Security-Policy Streamlit works under, no server banner; docs/deploy.md).
 """
 
 import argparse
@@ -25,7 +27,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit
@@ -50,12 +52,20 @@ class Room:
     url: str
     backends: list[str]
     pids: list[int]  # nginx's master first, then the Streamlit processes
+    hosts: dict[str, list[subprocess.Popen]] = field(default_factory=dict)  # each app host's Streamlit processes
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def check_shared_key(env: dict[str, str], hosts: list[str]) -> None:
+    """Hosts sharing a database server read one key from one place: refuse a setup where each would make or keep its own."""
+    if (env.get("DATABASE_URL") or len(hosts) > 1) and not (env.get("PORTFOLIO_SECRET") or env.get("PORTFOLIO_SECRET_FILE")):
+        raise RuntimeError("app hosts sharing a database need the installation key from one place every host reads: set PORTFOLIO_SECRET "
+                           "or PORTFOLIO_SECRET_FILE (a file on storage every host mounts), see docs/deploy.md.")
 
 
 def check_free(host: str, port: int) -> None:
@@ -170,10 +180,10 @@ def prepare(env: dict[str, str]) -> None:
     sys.stderr.write(done.stderr)  # "Database ready at ..."
 
 
-def start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """One Streamlit process serving the app on 127.0.0.1:port (as `make run` starts it); its output is appended to `log`."""
+def start_streamlit(port: int, env: dict[str, str], log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
+    """One Streamlit process serving the app on host:port (as `make run` starts it); its output is appended to `log`."""
     with open(log, "a") as out:
-        return subprocess.Popen([sys.executable, "-m", "ui.serve", "run", "app.py", "--server.address", "127.0.0.1",
+        return subprocess.Popen([sys.executable, "-m", "ui.serve", "run", "app.py", "--server.address", host,
                                  "--server.port", str(port), "--server.headless", "true"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -190,11 +200,13 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 @contextmanager
 def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = None, env: dict[str, str] | None = None,
-               runtime: Path | None = None, tls: Tls | None = None) -> Iterator[Room]:
-    """Start `workers` Streamlit processes and nginx in front (HTTPS with `tls`); stop them all on exit."""
+               runtime: Path | None = None, tls: Tls | None = None, app_hosts: list[str] | None = None) -> Iterator[Room]:
+    """Start `workers` Streamlit processes on each app host (default 127.0.0.1) and nginx in front (HTTPS with `tls`); stop them all on exit."""
     workers = workers or os.cpu_count() or 1
+    app_hosts = app_hosts or ["127.0.0.1"]
     env = {**os.environ, **(env or {})}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one secret: any process accepts the browser's cookies
+    check_shared_key(env, app_hosts)
     nginx = nginx_binary()
     if tls:
         check_tls_files(tls)
@@ -206,14 +218,17 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
         if runtime is None:
             runtime = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="portfolio-room-")))
         runtime.mkdir(parents=True, exist_ok=True)
-        processes, backends = [], []
-        for n in range(workers):
-            backend_port = free_port()
-            log = runtime / f"streamlit-{n + 1}.log"
-            process = start_streamlit(backend_port, env, log)
-            stack.callback(stop, process)
-            processes.append((process, log))
-            backends.append(f"127.0.0.1:{backend_port}")
+        processes, backends, by_host = [], [], {}
+        for app_host in app_hosts:
+            by_host[app_host] = []
+            for _ in range(workers):
+                backend_port = free_port(app_host)
+                log = runtime / f"streamlit-{len(processes) + 1}.log"
+                process = start_streamlit(backend_port, env, log, app_host)
+                stack.callback(stop, process)
+                processes.append((process, log))
+                by_host[app_host].append(process)
+                backends.append(address(app_host, backend_port))
         for (process, log), backend in zip(processes, backends, strict=True):
             wait_until_up(f"http://{backend}/_stcore/health", process, log)
         conf = runtime / "nginx.conf"
@@ -223,14 +238,16 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
         stack.callback(stop, proxy)
         url = f"{'https' if tls else 'http'}://{address(host, port)}"
         wait_until_up(f"{url}/_stcore/health", proxy, log)
-        yield Room(url, backends, [proxy.pid, *(p.pid for p, _ in processes)])
+        yield Room(url, backends, [proxy.pid, *(p.pid for p, _ in processes)], by_host)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m serving.room", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8501)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes (default: one per core)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes per app host (default: one per core)")
+    parser.add_argument("--app-hosts", default="127.0.0.1", help="addresses the Streamlit processes listen on, separated by commas or spaces "
+                        "(several need DATABASE_URL's server and a shared key; default 127.0.0.1)")
     parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
     parser.add_argument("--tls-key", type=Path, help="the certificate's PEM private key, without a passphrase")
     parser.add_argument("--http-port", type=int, help="with TLS, also answer plain HTTP on this port with a redirect to HTTPS")
@@ -243,11 +260,15 @@ def main(argv: list[str] | None = None) -> None:
     if (args.tls_cert is None) != (args.tls_key is None) or (args.http_port is not None and args.tls_cert is None):
         parser.error("HTTPS needs both --tls-cert and --tls-key (TLS_CERT and TLS_KEY for make serve); --http-port only goes with them")
     tls = Tls(args.tls_cert.resolve(), args.tls_key.resolve(), args.http_port) if args.tls_cert else None
+    hosts = [h for h in re.split(r"[,\s]+", args.app_hosts) if h]
+    if not hosts:
+        parser.error("--app-hosts needs at least one address (APP_HOSTS for make serve)")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with serve_room(args.host, args.port, args.workers, runtime=args.runtime and args.runtime.resolve(), tls=tls) as room:
+        with serve_room(args.host, args.port, args.workers, runtime=args.runtime and args.runtime.resolve(), tls=tls, app_hosts=hosts) as room:
             logs = f"; logs in {args.runtime.resolve()}" if args.runtime else ""
-            print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes{logs}; Ctrl+C stops it.", flush=True)
+            print(f"Serving the room at {room.url} with {len(room.backends)} Streamlit processes on {', '.join(hosts)}{logs}; Ctrl+C stops it.",
+                  flush=True)
             with suppress(KeyboardInterrupt):
                 signal.pause()
     except RuntimeError as err:  # a process did not start: say which, with its log (the port may be taken)

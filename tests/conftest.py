@@ -40,6 +40,7 @@ def private_database(tmp_path, monkeypatch, database_engine, request):
     if database_engine == "postgresql":
         urls = postgres.schema_url(request.getfixturevalue("postgres_cluster"))
         monkeypatch.setenv("DATABASE_URL", next(urls))
+        monkeypatch.setenv("PORTFOLIO_SECRET_FILE", str(path.with_name("secret.key")))  # a server's key is named, never guessed
         request.addfinalizer(lambda: next(urls, None))
     return path
 

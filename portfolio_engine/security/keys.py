@@ -1,7 +1,8 @@
 """Secrets kept outside the database: the HMAC key, passcode hashing, one-time tokens and codes.
 
 The key comes from `PORTFOLIO_SECRET` or, failing that, a `secret.key` file beside the database
-(created with owner-only permissions on first use). Someone holding only the database file can
+(created with owner-only permissions on first use). With a PostgreSQL server (DATABASE_URL) the key file is never
+guessed: it must be named (PORTFOLIO_SECRET_FILE), a place every app host reads. Someone holding only the database file can
 neither rewrite the audit chain unnoticed nor recover voter codes or participant tokens.
 
 A key is made only for a database that holds nothing keyed yet: once there are audit entries,
@@ -41,6 +42,9 @@ def secret_key() -> bytes:
     setting = settings.key_setting()  # no Path built on the hot path
     known = _checked.get(setting)
     if known is None:
+        if setting[2] and not setting[0]:
+            raise KeyMissing("DATABASE_URL names a server that other app hosts may share, so the key must come from one place every host reads: "
+                             "set PORTFOLIO_SECRET or PORTFOLIO_SECRET_FILE (docs/deploy.md). Nothing was changed.")
         known = _checked[setting] = _file_key(key_file(), storage.location())
     return known
 

@@ -103,3 +103,18 @@ def _environ() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+
+
+@pytest.mark.engines("sqlite")
+def test_a_server_needs_its_key_named_never_a_key_file_guessed_beside_one_host(monkeypatch, tmp_path):
+    from portfolio_engine.errors import KeyMissing
+    from portfolio_engine.security.keys import secret_key
+
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    monkeypatch.delenv("PORTFOLIO_SECRET", raising=False)
+    monkeypatch.delenv("PORTFOLIO_SECRET_FILE", raising=False)
+    with pytest.raises(KeyMissing, match="set PORTFOLIO_SECRET or PORTFOLIO_SECRET_FILE"):
+        secret_key()
+    assert not (tmp_path / "secret.key").exists()
+    monkeypatch.setenv("PORTFOLIO_SECRET", "one key every host reads")
+    assert secret_key() == b"one key every host reads"
