@@ -81,6 +81,39 @@ def engine_figures() -> list[tuple[str, float, str, float]]:
     ]
 
 
+def model_revision_figures() -> list[tuple[str, float, str, float]]:
+    """Issue 11's targets: one central run against the model before the revision (numpy, bench/before_revision.py);
+    200 assumption draws and Allocate's band against one central run; the robust optimizer against the plain one."""
+    import before_revision
+
+    from portfolio_engine.model.dynamics import simulate_draws
+    from portfolio_engine.model.uncertainty import band, draws
+    from portfolio_engine.optimizer.constraints import problem_from_dict
+    from portfolio_engine.optimizer.optimize import optimize
+
+    catalog = load_catalog()
+    status_quo = load_status_quo(catalog)
+    assumptions = default_assumptions(catalog)
+    model = build_model(catalog, status_quo, assumptions)
+    old = before_revision.build_model(catalog, status_quo, assumptions)
+    amounts = status_quo.vector(catalog) * np.random.default_rng(11).uniform(0.7, 1.3, len(catalog.ids))
+    simulate(model, amounts, YEARS)  # compile (or load the compiled loop) before timing
+    central = median_seconds(lambda: simulate(model, amounts, YEARS), 300)
+    before = median_seconds(lambda: before_revision.simulate(old, amounts, YEARS), 300)
+    ensemble = draws(model, 200)
+    many = median_seconds(lambda: simulate_draws(model, ensemble, amounts, YEARS), 30)
+    shown = median_seconds(lambda: band(model, amounts, YEARS, 100, outputs=("thriving", "suffering")), 30)
+    document = {"budget": 100e6, "objective": {"thriving_at_year": 20}}
+    plain = median_seconds(lambda: optimize(problem_from_dict(document)), 3)
+    robust = median_seconds(lambda: optimize(problem_from_dict({**document, "robust": True})), 3)
+    return [
+        ("one portfolio, 20 years, central assumptions", central, "the model before issue 11 (numpy)", before),
+        ("200 assumption draws of one portfolio, 20 years", many, "one central run", central),
+        ("Allocate's band (100 draws, percentiles, share better)", shown, "one central run", central),
+        ("optimize, robust objective (200 draws)", robust, "optimize, central assumptions", plain),
+    ]
+
+
 def optimizer_figures() -> list[tuple[str, float, str, float]]:
     """The issue's constraints with a 20-year horizon; baseline: SLSQP with scipy's own finite differences."""
     from scipy.optimize import minimize
@@ -284,7 +317,7 @@ def server_figures() -> list[tuple[str, float, str, float]]:
 
 
 def main() -> None:
-    rows = (engine_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
+    rows = (engine_figures() + model_revision_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
             + voting_figures() + submission_figures())
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")

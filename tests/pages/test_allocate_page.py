@@ -199,7 +199,7 @@ def test_stale_values_sent_with_a_move_are_not_taken_as_moves(page):
 def test_the_room_reads_how_sure_the_projection_is_and_sees_the_band(page):
     page.slider(key="amount:humane_housing").set_value(20.0).run()
     sentence = next(c.value for c in page.caption if c.value.startswith("Better than the status quo for thriving in"))
-    assert "of 200 plausible sets of assumptions" in sentence
+    assert "of 100 plausible sets of assumptions" in sentence
     page.segmented_control(key="view").set_value("Difference").run()
     figure = json.loads(page.get("plotly_chart")[0].proto.spec)
     assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2, "a band for thriving and for suffering"
