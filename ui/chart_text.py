@@ -28,3 +28,11 @@ def ranking_summary(values: dict[str, float], shown: dict[str, str]) -> str:
     if len(order) > 2:
         sentence += " " + _("Least goes to {last} ({amount}).").format(last=order[-1], amount=shown[order[-1]])
     return sentence
+
+
+def against_status_quo(at: str, shown: dict[str, tuple[str, str]]) -> str:
+    """'In year 20: thriving 42% (status quo 38%); suffering 9% (status quo 11%).' for a projection against the status quo,
+    from each series' name and its two values already written (numbers, shares or millions)."""
+    parts = [_("{name} {value} (status quo {status_quo})").format(name=name, value=value, status_quo=status_quo)
+             for name, (value, status_quo) in shown.items()]
+    return _("{at}: {values}.").format(at=at, values="; ".join(parts))

@@ -153,3 +153,13 @@ def test_the_printed_sheet_is_in_the_chosen_language_and_its_links_carry_it(cata
     page = sheet_html(vote, ["7KM3QX9PTA"], "http://127.0.0.1:8501", language="es")
     assert "<html lang='es'>" in page and "Su código de votante" in page and "Escanee el código" in page
     assert "Your one-time voter code" not in sheet_html(vote, ["7KM3QX9PTA"], "http://x", language="es")
+
+
+def test_chart_text_summaries_read_as_sentences():
+    from ui import chart_text
+
+    shown = {"Housing": "6.0 million USD", "Care": "3.0 million USD", "Belonging": "1.0 million USD"}
+    assert chart_text.ranking_summary({"Housing": 6.0, "Care": 3.0, "Belonging": 1.0}, shown) == (
+        "Most goes to Housing (6.0 million USD). Next comes Care (3.0 million USD). Least goes to Belonging (1.0 million USD).")
+    assert chart_text.against_status_quo("In year 20", {"thriving": ("42%", "38%"), "suffering": ("9%", "11%")}) == (
+        "In year 20: thriving 42% (status quo 38%); suffering 9% (status quo 11%).")
