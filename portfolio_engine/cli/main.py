@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from portfolio_engine import storage
-from portfolio_engine.cli import access, count, indicators, votes, workshop
+from portfolio_engine.cli import access, backup, count, indicators, votes, workshop
 from portfolio_engine.cli import projection as projection_options
 from portfolio_engine.cli.pipes import emit
 from portfolio_engine.demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
@@ -24,7 +24,7 @@ from portfolio_engine.model.assumptions import default_assumptions, read_assumpt
 from portfolio_engine.model.batch import read_batch
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import read_start
-from portfolio_engine.model.dynamics import Projection, build_model, simulate
+from portfolio_engine.model.dynamics import Projection, Start, build_model, simulate
 from portfolio_engine.model.milestones import milestones
 from portfolio_engine.model.portfolio import apply_move, load_status_quo, make_portfolio, parse_amount, read_portfolio
 from portfolio_engine.model.xmile import to_xmile
@@ -81,10 +81,12 @@ def cmd_move(args: argparse.Namespace) -> str:
     return json.dumps(make_portfolio(catalog, {**after, **updates}, None, portfolio.currency).to_dict(), indent=2)
 
 
-def _rows_and_milestones(frame: pd.DataFrame, projection: Projection, by_community: bool) -> str:
-    """The rows and, next to them, the milestones of run 0 against the status quo (run 1): one object, or one per community."""
-    reached = {name: milestones(projection.frame(0, c), projection.frame(1, c)).to_dict() for c, name in enumerate(projection.communities)}
-    return json.dumps({"rows": frame.to_dict("records"), "milestones": reached if by_community else reached[projection.communities[0]]}, indent=2)
+def _rows_and_milestones(frame: pd.DataFrame, projection: Projection, start: Start | None) -> str:
+    """The rows and, next to them, the milestones of run 0 against the status quo (run 1): one object, or one per community
+    (in people too when the communities file gives populations)."""
+    people = start.population if start is not None and start.population is not None else [None] * len(projection.communities)
+    reached = {name: milestones(projection.frame(0, c), projection.frame(1, c), people[c]).to_dict() for c, name in enumerate(projection.communities)}
+    return json.dumps({"rows": frame.to_dict("records"), "milestones": reached if start is not None else reached[projection.communities[0]]}, indent=2)
 
 
 def cmd_simulate(args: argparse.Namespace) -> str:
@@ -102,7 +104,7 @@ def cmd_simulate(args: argparse.Namespace) -> str:
         if start is None:
             frame = frame.drop(columns="community")
         if args.format == "json":
-            return _rows_and_milestones(frame, projection, by_community=start is not None)
+            return _rows_and_milestones(frame, projection, start)
     else:
         if args.draws or targeting is not None:
             raise UsageError("--draws and --targeting work with --portfolio, one portfolio at a time")
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.register(commands, _Parser)
     votes.register(commands, _Parser)
     access.register(commands, _Parser)
+    backup.register(commands)
     return parser
 
 

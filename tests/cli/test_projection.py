@@ -89,3 +89,13 @@ def test_a_bad_population_exits_2(capsys, files):
     files["start"].write_text(json.dumps(bad))
     code, _, err = run(capsys, "simulate", "--portfolio", files["moved"], "--start", files["start"])
     assert code == 2 and "population 0 must be above 0" in err
+
+
+def test_milestones_are_read_in_people_when_the_communities_give_populations(capsys, files, tmp_path, catalog, status_quo):
+    cut = status_quo.vector(catalog)
+    cut[catalog.index("acute_care")] /= 2
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps({"budget": float(cut.sum()), "allocations": dict(zip(catalog.ids, map(float, cut), strict=True))}))
+    result = json.loads(run(capsys, "simulate", "--portfolio", path, "--start", files["start"], "--years", 10, "--format", "json")[1])
+    low = result["milestones"]["Low"]
+    assert low["extra_suffering_peak_people"] == pytest.approx(low["extra_suffering_peak_points"] / 100 * 30000)
