@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from portfolio_engine import storage
-from portfolio_engine.cli import access, count, indicators, votes, workshop
+from portfolio_engine.cli import access, backup, count, indicators, votes, workshop
 from portfolio_engine.cli import projection as projection_options
 from portfolio_engine.cli.pipes import emit
 from portfolio_engine.demo import DEMO_PASSCODE, DEMO_STEWARD, seed_demo, seed_demo_city, seed_demo_steward
@@ -242,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.register(commands, _Parser)
     votes.register(commands, _Parser)
     access.register(commands, _Parser)
+    backup.register(commands)
     return parser
 
 

@@ -7,7 +7,7 @@ queries.py and indicators.py the named queries. Callers use `from portfolio_engi
 """
 
 from portfolio_engine.settings import database_path
-from portfolio_engine.storage import database, indicators, migrations, postgres
+from portfolio_engine.storage import backup, database, indicators, migrations, postgres
 from portfolio_engine.storage.database import (
     BUSY_TIMEOUT_MS,
     Handle,
@@ -43,7 +43,7 @@ from portfolio_engine.storage.queries import (
 from portfolio_engine.storage.schema import TABLES
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Handle", "Location", "Migration", "clear_signin", "column_defaults",
+    "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Handle", "Location", "Migration", "backup", "clear_signin", "column_defaults",
     "connect", "database", "database_path", "describe", "has_keyed_records", "location", "postgres", "snapshot",
     "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
     "migrations", "reading", "ready", "save_draft", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",

@@ -221,6 +221,14 @@ def explained(url: str, err: Exception) -> StorageError | None:
     return None
 
 
+def resync_identities(db: PgDatabase, table: str) -> None:
+    """Move each identity column's sequence (an AUTOINCREMENT key) past the largest value stored, after rows were copied in with their keys."""
+    for (column,) in db.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? "
+                                "AND is_identity = 'YES' AND column_name <> 'rowid'", [table]).fetchall():
+        db.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), GREATEST(COALESCE(MAX({column}), 0), 1), MAX({column}) IS NOT NULL) FROM {table}",
+                   [table, column])
+
+
 def has_keyed_records(url: str, timeout_s: float) -> bool:
     """Whether the server's database holds anything made under the installation key (audit entries, participants, voter codes)."""
     db = connect(url, timeout_s)
