@@ -118,3 +118,14 @@ def test_a_server_needs_its_key_named_never_a_key_file_guessed_beside_one_host(m
     assert not (tmp_path / "secret.key").exists()
     monkeypatch.setenv("PORTFOLIO_SECRET", "one key every host reads")
     assert secret_key() == b"one key every host reads"
+
+
+def test_init_db_and_seed_demo_work_on_either_engine(capsys):
+    from portfolio_engine.cli.main import main
+
+    assert main(["init-db"]) == 0 and main(["seed-demo"]) == 0
+    err = capsys.readouterr().err
+    assert "Database ready at" in err and "Demo workshop" in err and "Demo city" in err
+    with storage.reading() as db:
+        assert db.execute("SELECT COUNT(*) FROM indicator_values").fetchone()[0] > 0
+    assert main(["seed-demo"]) == 0 and "no demo added" in capsys.readouterr().err
