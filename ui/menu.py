@@ -22,7 +22,7 @@ def catalog_for(catalog: Catalog, workshop: Workshop | None) -> Catalog:
 def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> None:
     """Facilitate: the workshop's word for well-being, its words for the elements and its local programs; a change needs its reason."""
     menu = current_menu(workshop.id)
-    with st.expander("Local menu: your words for the elements and your programs"):
+    if st.toggle("Local menu: your words for the elements and your programs", key="menu_open"):  # a toggle stays open across reruns
         st.caption("The shipped menu stays the default. Rename an element, rewrite its definition or items, and list local programs under "
                    "an element (they count toward it in the model). The ids stay the same.")
         word = st.text_input("Your word for well-being", value=menu.word if menu else WORD, key="menu_word", max_chars=120)

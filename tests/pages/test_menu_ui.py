@@ -17,6 +17,7 @@ def _script():
 def _page(workshop) -> AppTest:
     at = AppTest.from_function(_script, default_timeout=60)
     at.session_state["grant"] = authenticate(workshop["workshop"].id, workshop["passcode"])
+    at.session_state["menu_open"] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
