@@ -4,6 +4,7 @@ import streamlit as st
 
 from portfolio_engine import storage
 from ui import accessibility, busy, client, i18n, identity
+from ui.i18n import _
 
 st.set_page_config(page_icon="⚖️", layout="wide")  # an emoji: Streamlit would fetch a material icon from Google  # each page's title comes from its st.Page
 
@@ -22,14 +23,14 @@ i18n.switcher()  # every page: the language (from the address, the session or th
 identity.sidebar()
 me = identity.current()
 pages = [
-    st.Page("pages/allocate.py", title="Allocate", icon=":material/tune:", default=True),
-    st.Page("pages/optimize.py", title="Optimize", icon=":material/auto_graph:"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-    st.Page("pages/data.py", title="Data", icon=":material/monitoring:"),
-    st.Page("pages/vote.py", title="Vote", icon=":material/how_to_vote:"),
-    st.Page("pages/results.py", title="Results", icon=":material/ballot:"),
+    st.Page("pages/allocate.py", title=_("Allocate"), icon=":material/tune:", default=True),
+    st.Page("pages/optimize.py", title=_("Optimize"), icon=":material/auto_graph:"),
+    st.Page("pages/compare.py", title=_("Compare"), icon=":material/compare_arrows:"),
+    st.Page("pages/data.py", title=_("Data"), icon=":material/monitoring:"),
+    st.Page("pages/vote.py", title=_("Vote"), icon=":material/how_to_vote:"),
+    st.Page("pages/results.py", title=_("Results"), icon=":material/ballot:"),
 ]
 if me is None or me["participant"]["role"] == "facilitator":  # participants never see the facilitator pages
-    pages.append(st.Page("pages/facilitate.py", title="Facilitate", icon=":material/groups:"))
-    pages.append(st.Page("pages/room.py", title="Room", icon=":material/groups_3:"))  # facilitators, and the projector's read-only link
+    pages.append(st.Page("pages/facilitate.py", title=_("Facilitate"), icon=":material/groups:"))
+    pages.append(st.Page("pages/room.py", title=_("Room"), icon=":material/groups_3:"))  # facilitators, and the projector's read-only link
 st.navigation(pages).run()

@@ -1,6 +1,8 @@
 """The page's language: from the address (`?lang=es`, as vote links carry it), else this session's choice, else the
 browser's preference; a switcher on every page; `_()` to show a text in it and helpers for numbers, money and dates."""
 
+import json
+
 import streamlit as st
 
 from portfolio_engine import i18n
@@ -61,7 +63,9 @@ def _label(code: str) -> str:
 
 
 def switcher() -> None:
-    """A language menu in the sidebar of every page (app.py)."""
+    """A language menu in the sidebar of every page (app.py); the page's <html lang> follows, so screen readers pronounce it right."""
+    with st.sidebar:  # the script takes no room in the sidebar's flow
+        st.html(f"<script>document.documentElement.lang = {json.dumps(language())};</script>", unsafe_allow_javascript=True)
     st.session_state["language_menu"] = language()
     st.sidebar.selectbox("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_menu",
                          on_change=_switched, args=("language_menu",))

@@ -72,6 +72,8 @@ def test_a_spanish_reader_joins_votes_and_checks_the_receipt_on_a_small_phone(br
     expect(page.get_by_role("heading", name="Votar")).to_be_visible(timeout=60_000)
     settled(page)
     assert english_left(page) == []
+    assert page.evaluate("() => document.documentElement.lang") == "es"  # a screen reader reads the page as Spanish
+    expect(page.get_by_role("link", name="Resultados")).to_have_count(1)  # the pages' menu too
     page.get_by_text("Qué incluye").first.click()
     expect(page.get_by_text("comida nutritiva")).to_be_visible()
     page.get_by_label("Vivienda digna").fill("100")
