@@ -9,7 +9,17 @@ from portfolio_engine.jsonfile import read_json
 from portfolio_engine.limits import read_text
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.record import exports
-from portfolio_engine.record.funders import CSV_COLUMNS, list_funders, read_csv, set_funders, to_csv_rows, to_json, with_mandates
+from portfolio_engine.record.funders import (
+    CSV_COLUMNS,
+    commitments_of,
+    list_funders,
+    read_csv,
+    record_commitments,
+    set_funders,
+    to_csv_rows,
+    to_json,
+    with_mandates,
+)
 from portfolio_engine.record.workshops import get_workshop
 
 
@@ -26,7 +36,9 @@ def funders_show(args: argparse.Namespace) -> str:
     get_workshop(args.workshop)
     stewards = list_funders(args.workshop)
     if args.format == "json":
-        return json.dumps(to_json(stewards), indent=2, ensure_ascii=False)
+        committed = commitments_of(args.workshop)
+        return json.dumps({name: {**shown, **({"committed": committed[name]} if name in committed else {})} for name, shown in to_json(stewards).items()},
+                          indent=2, ensure_ascii=False)
     return exports.csv_text(to_csv_rows(load_catalog(), stewards), list(CSV_COLUMNS)).rstrip("\n")
 
 
@@ -42,3 +54,19 @@ def register(workshop: argparse._SubParsersAction, parser_class: type) -> None:
                                                   "a funder not named may fund any element")
     p = action(sub, "show", "Show the workshop's funders.", funders_show, "--workshop")
     p.add_argument("--format", choices=["json", "csv"], default="json")
+
+
+def commitments_record(args: argparse.Namespace) -> str:
+    from portfolio_engine.cli.workshop import read_passcode  # here, not at the top: cli/workshop registers this module
+
+    given = read_json(args.file) if args.file else None
+    return json.dumps(record_commitments(load_catalog(), args.workshop, given, read_passcode(args.passcode_file)), indent=2, ensure_ascii=False)
+
+
+def register_commitments(decision: argparse._SubParsersAction) -> None:
+    """`decision commitments` under the decision group."""
+    p = action(decision, "commitments", "Record each funder's commitment under the latest decision (facilitator).", commitments_record, "--workshop",
+               "--passcode-file", description="Record what each funder commits under the latest decision: from --file {funder: {element id: "
+                                              "amount}}, or else the split that moves the least money from today. They must fund exactly the "
+                                              "decided portfolio, each funder its own amount within its mandate and floors.")
+    p.add_argument("--file", type=Path, help="JSON {funder: {element id: amount}}")

@@ -205,6 +205,7 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     funders.register(sub["workshop"], parser_class)
     ends.register(sub["workshop"], parser_class)
     menu.register(sub["workshop"], parser_class)
+    funders.register_commitments(sub["decision"])
     statement.register(sub["proposal"])
 
     p = sub["workshop"].add_parser("create", help="Create a workshop (prints id and join code).", description="Create a workshop.")

@@ -49,6 +49,7 @@ ENTITIES: dict[str, Entity] = {
     "funder": Entity("funders", "id", "workshop_id"),
     "shared_end": Entity("shared_ends", "id", "workshop_id"),
     "menu": Entity("menus", "id", "workshop_id"),
+    "commitment": Entity("commitments", "id", "workshop_id"),
     "vote": Entity("votes", "id", "id"),
     "ballot": Entity("ballots", "id", "vote_id"),
     "voter_code": Entity("voter_codes", "code_hash", "vote_id"),

@@ -37,9 +37,10 @@ from portfolio_engine.security.keys import ALPHABET, code, hash_passcode, new_id
 FORMAT = "commons-portfolio-workshop/2"
 FORMATS = ("commons-portfolio-workshop/1", FORMAT)  # /1 exports carried credential hashes: accepted, never imported
 UNVERSIONED = 7  # the schema version of exports written before they stated one
-TABLES = ("participants", "proposals", "stances", "decisions", "funders", "shared_ends", "menus")
+TABLES = ("participants", "proposals", "stances", "decisions", "funders", "shared_ends", "menus", "commitments")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d", "funders": "f", "shared_ends": "e", "menus": "m"}
+PREFIXES = {"workshop": "w", "participants": "u", "proposals": "p", "stances": "s", "decisions": "d", "funders": "f", "shared_ends": "e", "menus": "m",
+            "commitments": "c"}
 CREDENTIALS = ("passcode_hash", "token_hash")
 
 
@@ -94,7 +95,7 @@ def import_document(document: Any, passcode: str, path: Path | None = None, *, g
     data = _checked_export(load_catalog(), document)
     renamed = {data["workshop"]["id"]: new_id("w")}
     renamed.update({row["id"]: new_id(PREFIXES[table]) for table in TABLES for row in data[table]})
-    references = ("id", "workshop_id", "participant_id", "proposal_id", "parent_id")
+    references = ("id", "workshop_id", "participant_id", "proposal_id", "parent_id", "decision_id")
     with storage.writing(path) as db:
         workshop = {**data["workshop"], "id": renamed[data["workshop"]["id"]], "passcode_hash": hash_passcode(passcode)}
         while storage.select_one(db, "workshops", join_code=workshop["join_code"]):
@@ -236,6 +237,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
                     "reason": _text("reason", False), "created_at": _time},
     "menus": {"id": _id("m"), "workshop_id": _id("w"), "word": _text("name"), "elements": _json_object(), "line_items": _json_text,
               "reason": _text("reason", False), "created_at": _time},
+    "commitments": {"id": _id("c"), "workshop_id": _id("w"), "decision_id": _id("d"), "funder": _text("name"),
+                    "amounts": _json_object(values=_number(0, MAX_AMOUNT)), "created_at": _time},
 }
 TOP_LEVEL = ("format", "schema_version", "exported_at", "chain_head", "head", "workshop", *TABLES, "audit_log")
 
@@ -347,7 +350,7 @@ def _check_references(data: dict) -> None:
     workshop_id = data["workshop"]["id"]
     seen = {workshop_id}
     known: dict[str, set] = {table: set() for table in TABLES}
-    links = {"participant_id": "participants", "proposal_id": "proposals", "parent_id": "proposals"}
+    links = {"participant_id": "participants", "proposal_id": "proposals", "parent_id": "proposals", "decision_id": "decisions"}
     for table in TABLES:
         for n, row in enumerate(data[table]):
             where = f"{table}[{n}]"
@@ -408,7 +411,7 @@ def csv_tables(catalog: Catalog, data: dict) -> dict[str, str]:
     files = {"proposals.csv": proposals_csv(catalog, data)}
     files["workshop.csv"] = csv_text([data["workshop"]], list(data["workshop"]))
     files["participants.csv"] = csv_text(data["participants"], ["id", "name", "organization", "sector", "role", "created_at"])
-    for table in ("stances", "decisions", "funders", "shared_ends", "menus", "audit_log"):
+    for table in ("stances", "decisions", "funders", "shared_ends", "menus", "commitments", "audit_log"):
         rows = data[table]
         files[f"{table}.csv"] = csv_text(rows, list(rows[0]) if rows else ["id"])
     return files

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from portfolio_engine import storage
-from portfolio_engine.errors import InputFormatError, NotAllowed
+from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
@@ -255,3 +255,75 @@ def who_moves_what(catalog: Catalog, stewards: list[Steward], allocations: dict[
                 rows.append({"funder": s.name, "element": element.name, "today": today, "proposed": proposed, "change": round(proposed - today, 2),
                              "with": ", ".join(n for n in together.get(element.id, []) if n != s.name)})
     return rows
+
+
+def _check_commitments(catalog: Catalog, stewards: list[Steward], commitments: Any, allocations: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Commitments that fund exactly the decided totals, each funder its own amount within its mandate and floors (else a clear refusal)."""
+    by_name = {s.name: s for s in stewards}
+    if not isinstance(commitments, dict) or set(commitments) != set(by_name):
+        raise InputFormatError(f"Give a commitment for each funder ({', '.join(by_name)}), as {{funder: {{element id: amount}}}}. Nothing was saved.")
+    checked: dict[str, dict[str, float]] = {}
+    funders = {f.name: f for f in parse_funders(catalog, {s.name: s.mandate() for s in stewards}, sum(s.amount for s in stewards))}
+    for name, amounts in commitments.items():
+        if not isinstance(amounts, dict):
+            raise InputFormatError(f"{name}: its commitment must be an object of element id: amount. Nothing was saved.")
+        checked[name] = {}
+        for element, value in amounts.items():
+            catalog.index(element)
+            amount = _amount(str(value), f"{name} ({element})")
+            if amount > 0 and not funders[name].allows(element):
+                raise InputFormatError(f"{name} commits {_money(amount)} to {element}, which its mandate does not allow. Nothing was saved.")
+            checked[name][element] = amount
+        for element, floor in funders[name].floors.items():
+            if checked[name].get(element, 0.0) < floor - 0.01:
+                raise InputFormatError(f"{name} commits less to {element} than its floor ({_money(floor)}). Nothing was saved.")
+        if abs(sum(checked[name].values()) - by_name[name].amount) > 1.0:
+            raise InputFormatError(f"{name} commits {_money(sum(checked[name].values()))}, not its {_money(by_name[name].amount)}. Nothing was saved.")
+    for element in catalog.ids:
+        total = sum(c.get(element, 0.0) for c in checked.values())
+        if abs(total - allocations.get(element, 0.0)) > 1.0:
+            raise InputFormatError(f"{element}: the commitments add up to {_money(total)}, the decision funds {_money(allocations.get(element, 0.0))}. "
+                                   "Nothing was saved.")
+    return checked
+
+
+def record_commitments(catalog: Catalog, workshop_id: str, commitments: dict | None, passcode: str | None, path: Path | None = None, *,
+                       grant: Grant | None = None) -> dict[str, dict[str, float]]:
+    """Record what each funder commits under the latest decision (facilitator only): the given {funder: {element id: amount}}, or else
+    the split that moves the least money from today. They must fund exactly the decided portfolio, each within its mandate."""
+    if grant is not None:
+        access.require(grant, "facilitator", workshop_id)
+    else:
+        authenticate(workshop_id, passcode or "", path)
+    with storage.writing(path) as db:
+        intact_workshop(db, workshop_id)
+        decisions = storage.select(db, "decisions", workshop_id=workshop_id)
+        if not decisions:
+            raise NotFound("No decision is recorded yet: record the decision first, then the funders' commitments.")
+        decision = intact(db, workshop_id, "decision", decisions[-1])
+        assert decision is not None
+        proposal = intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=decision["proposal_id"]))
+        assert proposal is not None
+        stewards = funders_in(db, workshop_id)
+        if not stewards:
+            raise InputFormatError("The workshop has no funders: enter them first. Nothing was saved.")
+        allocations = json.loads(proposal["allocations"])
+        checked = _check_commitments(catalog, stewards, commitments if commitments is not None else by_funder(catalog, stewards, allocations),
+                                     allocations)
+        now = audit.now()
+        for name, amounts in checked.items():
+            row = {"id": new_id("c"), "workshop_id": workshop_id, "decision_id": decision["id"], "funder": name,
+                   "amounts": audit.canonical(amounts), "created_at": now}
+            storage.insert(db, "commitments", row)
+            audit.append(db, workshop_id, "facilitator", "commitment.record", "commitment", row["id"], None, row)
+    return checked
+
+
+def commitments_of(workshop_id: str, path: Path | None = None) -> dict[str, dict[str, float]]:
+    """What each funder committed under the latest decision that has commitments ({} when none are recorded)."""
+    with storage.reading(path) as db:
+        rows = storage.select(db, "commitments", workshop_id=workshop_id)
+    if not rows:
+        return {}
+    latest = rows[-1]["decision_id"]
+    return {r["funder"]: json.loads(r["amounts"]) for r in rows if r["decision_id"] == latest}

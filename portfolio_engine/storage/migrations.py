@@ -71,6 +71,10 @@ MIGRATIONS: tuple[Migration, ...] = (
               script("CREATE TABLE menus (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), word TEXT NOT NULL, "
                      "elements TEXT NOT NULL, line_items TEXT NOT NULL, reason TEXT, created_at TEXT NOT NULL); "
                      "CREATE INDEX menus_workshop ON menus (workshop_id)")),
+    Migration("funders' commitments: what each funder commits under a recorded decision",
+              script("CREATE TABLE commitments (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), "
+                     "decision_id TEXT NOT NULL REFERENCES decisions(id), funder TEXT NOT NULL, amounts TEXT NOT NULL, created_at TEXT NOT NULL); "
+                     "CREATE INDEX commitments_workshop ON commitments (workshop_id)")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -226,9 +226,20 @@ class MenuRow(TypedDict):
     created_at: str
 
 
+class CommitmentRow(TypedDict):
+    """What one funder commits under a recorded decision: amounts as JSON {element id: amount}."""
+
+    id: str
+    workshop_id: str
+    decision_id: str
+    funder: str
+    amounts: str
+    created_at: str
+
+
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
     "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
-    "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow, "menus": MenuRow,
+    "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow, "menus": MenuRow, "commitments": CommitmentRow,
 }

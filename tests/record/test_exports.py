@@ -93,7 +93,7 @@ def test_csv_neutralizes_formulas_and_keeps_numbers(catalog, decided):
 def test_csv_tables_are_written_without_credentials(catalog, decided, tmp_path):
     written = exports.write_csv_tables(catalog, decided, tmp_path / "out")
     assert {p.name for p in written} == {"proposals.csv", "workshop.csv", "participants.csv", "stances.csv", "decisions.csv", "funders.csv",
-                                         "shared_ends.csv", "menus.csv", "audit_log.csv"}
+                                         "shared_ends.csv", "menus.csv", "commitments.csv", "audit_log.csv"}
     assert "token_hash" not in (tmp_path / "out" / "participants.csv").read_text()
     assert "passcode_hash" not in (tmp_path / "out" / "workshop.csv").read_text()
     assert "'@everyone: housing" in (tmp_path / "out" / "stances.csv").read_text()

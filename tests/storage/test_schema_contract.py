@@ -26,6 +26,7 @@ SHIPPED = (  # a migration once shipped never changes: neither its name nor its 
     "funders: who brings a workshop's money, how much to each element today, under which mandate",
     "shared ends: the outcomes a workshop's room agrees matter and how much, each revision with its reason",
     "local menus: a workshop's words for the elements, its local programs and its word for well-being, each version with its reason",
+    "funders' commitments: what each funder commits under a recorded decision",
 )
 LATER = (storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT")),
          storage.Migration("test: ballots get a language", storage.migrations.script("ALTER TABLE ballots ADD COLUMN language TEXT")))
