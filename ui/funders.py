@@ -10,7 +10,19 @@ import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
-from portfolio_engine.record.funders import CSV_COLUMNS, from_rows, list_funders, read_csv, set_funders, to_csv_rows, who_moves_what, with_mandates
+from portfolio_engine.record.decisions import decisions
+from portfolio_engine.record.funders import (
+    CSV_COLUMNS,
+    commitments_of,
+    from_rows,
+    list_funders,
+    read_csv,
+    record_commitments,
+    set_funders,
+    to_csv_rows,
+    who_moves_what,
+    with_mandates,
+)
 from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from ui import identity
@@ -76,6 +88,23 @@ def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None
         frame = pd.DataFrame(to_csv_rows(catalog, stored), columns=list(CSV_COLUMNS))
         download.download_button("Download the funders (CSV)", frame.to_csv(index=False), "funders.csv", "text/csv", on_click="ignore",
                                  key="download_funders")
+    if stored and decisions(workshop.id):
+        _commitments(catalog, workshop, grant)
+
+
+def _commitments(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> None:
+    """After the decision: record what each funder commits (the split that moves the least money from today) and show it."""
+    if st.button("Record each funder's commitment under the decision", key="record_commitments"):
+        try:
+            record_commitments(catalog, workshop.id, None, None, grant=grant)
+        except PortfolioError as err:
+            st.error(plain(str(err)))
+    committed = commitments_of(workshop.id)
+    if committed:
+        names = {e.id: e.name for e in catalog.elements}
+        st.dataframe(pd.DataFrame([{"Funder": funder, "Element": names[e], "Committed (millions)": amount / 1e6}
+                                   for funder, amounts in committed.items() for e, amount in amounts.items() if amount]),
+                     hide_index=True, width="stretch")
 
 
 def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:

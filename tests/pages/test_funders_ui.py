@@ -76,3 +76,21 @@ def test_allocate_by_funder_shows_who_moves_what_within_mandates(catalog, worksh
     at.session_state["sliders"] = dict(status_quo.allocations, acute_care=16e6, humane_housing=10e6)  # the hospital's 18 cannot fit
     at.run()
     assert at.warning[0].value == plain("County hospital must spend 18.0 million on Acute care, but these totals put only 16.0 million there.")
+
+
+def test_after_the_decision_the_facilitator_records_each_funders_commitment(catalog, workshop, status_quo):
+    from portfolio_engine.record.decisions import record_decision
+    from portfolio_engine.record.proposals import save_proposal
+    from portfolio_engine.record.workshops import change_state
+
+    workshop_id = workshop["workshop"].id
+    set_funders(catalog, workshop_id, read_csv(catalog, _csv(status_quo)), workshop["passcode"])
+    chosen = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Keep", "Stable", status_quo.allocations)
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    record_decision(workshop_id, chosen["id"], "Stable", workshop["passcode"])
+    at = _session(_facilitate_script, workshop)
+    at.run()
+    at.button(key="record_commitments").click().run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    committed = at.dataframe[1].value
+    assert committed[committed["Funder"] == "County hospital"]["Committed (millions)"].tolist() == [18.0]
