@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
@@ -97,8 +97,15 @@ def message(text: str, language: str) -> str:
     for pattern, translated in _patterns(language):
         match = pattern.match(text)
         if match:
-            return translated.format(**{k: gettext(v, language) for k, v in match.groupdict().items()})  # a field's name too
+            return translated.format(**{k: _value(v, language) for k, v in match.groupdict().items()})
     return text
+
+
+def _value(text: str, language: str) -> str:
+    """A value inside an engine message, in the language: a time as the language writes it, a word (a field's name) translated."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text):
+        return when(text, language)
+    return gettext(text, language)
 
 
 def _locale(language: str) -> Locale:
@@ -133,12 +140,11 @@ def share(value: float, language: str) -> str:
 
 
 def when(value: datetime | date | str, language: str) -> str:
-    """A date or time written in the language ('Nov 30, 2026, 2:05 PM' / '30 nov 2026, 14:05')."""
+    """A date or time written in the language ('Nov 30, 2026, 2:05 PM' / '30 nov 2026, 14:05'), in the time it was written in."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(value, datetime):
-        return format_datetime(value, format="medium", locale=_locale(language))
-    return format_date(value, format="medium", locale=_locale(language))
+    day = format_date(value, format="medium", locale=_locale(language))
+    return f"{day}, {format_time(value, format='short', locale=_locale(language))}" if isinstance(value, datetime) else day
 
 
 def extract_catalog(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, None, str, list[str]]]:

@@ -145,7 +145,9 @@ def test_the_browser_preference_picks_the_language():
 def test_numbers_money_and_dates_follow_the_language():
     assert i18n.number(12_500.5, "es", 1) == "12.500,5" and i18n.number(12_500.5, "en", 1) == "12,500.5"
     assert i18n.millions(12_500_000, "es", "USD") == "12,5 millones USD" and i18n.money(48_000, "en", "USD") == "48,000 USD"
-    assert i18n.when("2026-11-30T14:05:00", "es").startswith("30 nov 2026")
+    assert i18n.when("2026-11-30T14:05:00", "es") == "30 nov 2026, 14:05" and i18n.when("2026-11-30T14:05:00", "en") == "Nov 30, 2026, 2:05\u202fPM"
+    assert i18n.message("This ballot is counted (recorded 2026-11-30 14:05 UTC).", "es") == "Este voto se cuenta (guardado el 30 nov 2026, 14:05 UTC)."
+    assert i18n.message("The name is required.", "es") == "Falta un dato obligatorio: nombre."  # the field's name in Spanish too
 
 
 def test_the_printed_sheet_is_in_the_chosen_language_and_its_links_carry_it(catalog):
