@@ -25,6 +25,8 @@ from portfolio_engine.model.catalog import Catalog, Element, load_catalog
 from portfolio_engine.model.portfolio import make_portfolio, portfolio_from_dict, require_positive_total
 from portfolio_engine.record import audit
 from portfolio_engine.record.decisions import decisions_in
+from portfolio_engine.record.funders import commitments_in, funders_in
+from portfolio_engine.record.funders import report_section as funders_section
 from portfolio_engine.record.menu import parse_menu
 from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, proposals_in, stances_in, tally
 from portfolio_engine.record.report_chart import bars_svg
@@ -431,7 +433,8 @@ def report_record(db: storage.Handle, workshop_id: str) -> dict:
     """What the printable report shows, read through the caller's handle: workshop, proposals, stances, tallies, decisions, head."""
     stances = stances_in(db, workshop_id)
     return {"workshop": workshop_in(db, workshop_id), "proposals": proposals_in(db, workshop_id), "stances": stances,
-            "tallies": tally(stances), "decisions": decisions_in(db, workshop_id), "head": audit.head_label(db, workshop_id)}
+            "tallies": tally(stances), "decisions": decisions_in(db, workshop_id), "head": audit.head_label(db, workshop_id),
+            "funders": funders_in(db, workshop_id), "commitments": commitments_in(db, workshop_id)}
 
 
 def decision_chart(catalog: Catalog, status_quo: dict, proposals: list[dict], chosen: str, titles: dict, budget: float, unit: str) -> str:
@@ -506,6 +509,7 @@ def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, t
         parts.append("</tr>")
     parts.append("</table></section>")
     parts.append(constraints_section(catalog, workshop, money, unit))
+    parts.append(funders_section(catalog, record.get("funders", []), record.get("commitments", {})))  # record/funders.py
     parts.append("<section><h2>Projections (illustrative)</h2><table><tr><th>Portfolio</th>")
     years = list(next(iter(projected.values())))
     parts += [f"<th>thriving, year {y}</th>" for y in years] + [f"<th>suffering, year {y}</th>" for y in years] + ["</tr>"]

@@ -8,6 +8,7 @@ left out is withdrawn (its row stays, marked, so the record keeps it), never del
 """
 
 import csv
+import html
 import io
 import json
 from collections.abc import Iterable
@@ -322,8 +323,31 @@ def record_commitments(catalog: Catalog, workshop_id: str, commitments: dict | N
 def commitments_of(workshop_id: str, path: Path | None = None) -> dict[str, dict[str, float]]:
     """What each funder committed under the latest decision that has commitments ({} when none are recorded)."""
     with storage.reading(path) as db:
-        rows = storage.select(db, "commitments", workshop_id=workshop_id)
+        return commitments_in(db, workshop_id)
+
+
+def commitments_in(db, workshop_id: str) -> dict[str, dict[str, float]]:
+    """commitments_of through the caller's handle."""
+    rows = storage.select(db, "commitments", workshop_id=workshop_id)
     if not rows:
         return {}
     latest = rows[-1]["decision_id"]
     return {r["funder"]: json.loads(r["amounts"]) for r in rows if r["decision_id"] == latest}
+
+
+def report_section(catalog: Catalog, stewards: list[Steward], committed: dict[str, dict[str, float]]) -> str:
+    """The printable report's section: each funder's amounts today, its mandate, and what it committed under the decision (escaped)."""
+    if not stewards:
+        return ""
+    e = html.escape
+    names = {el.id: el.name for el in catalog.elements}
+    rows = []
+    for s in stewards:
+        mandate = "any element" if s.may_fund is None else ", ".join(names[i] for i in s.may_fund)
+        for element in catalog.ids:
+            today, promised = s.amounts.get(element, 0.0), committed.get(s.name, {}).get(element)
+            if today or promised:
+                rows.append(f"<tr><td>{e(s.name)} ({e(s.sector)})</td><td>{e(names[element])}</td><td>{today / 1e6:,.2f} million</td>"
+                            f"<td>{f'{promised / 1e6:,.2f} million' if promised is not None else 'not recorded'}</td><td>{e(mandate)}</td></tr>")
+    return ("<section><h2>Funders: today and their commitments</h2><table><tr><th>Funder</th><th>Element</th><th>Today</th>"
+            "<th>Committed under the decision</th><th>May fund</th></tr>" + "".join(rows) + "</table></section>")

@@ -71,3 +71,19 @@ def test_the_command_line_records_and_shows_commitments(capsys, tmp_path, catalo
     capsys.readouterr()
     assert main(["workshop", "funders", "show", "--workshop", workshop_id]) == 0
     assert json.loads(capsys.readouterr().out)["County hospital"]["committed"] == {"acute_care": 16e6, "humane_housing": 2e6}
+
+
+def test_the_printable_report_shows_each_funders_amounts_today_and_commitment(catalog, workshop, decided):
+    from portfolio_engine.services.reports import workshop_report
+    from portfolio_engine.services.unit_of_work import unit_of_work
+
+    workshop_id, chosen = decided
+    record_decision(workshop_id, chosen["id"], "Homes first", workshop["passcode"])
+    with unit_of_work() as db:
+        before = workshop_report(db, catalog, workshop_id)
+    assert "Funders: today and their commitments" in before and "not recorded" in before
+    record_commitments(catalog, workshop_id, None, workshop["passcode"])
+    with unit_of_work() as db:
+        page = workshop_report(db, catalog, workshop_id)
+    assert ("<tr><td>County hospital (health)</td><td>Humane housing</td><td>0.00 million</td><td>2.00 million</td>"
+            "<td>Humane housing, Acute care</td></tr>") in page
