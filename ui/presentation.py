@@ -41,7 +41,7 @@ def join_panel(workshop: Workshop) -> None:
         st.markdown(f"<div style='{CODE_STYLE.format(size=3)}'>{workshop.join_code}</div>",
                     unsafe_allow_html=True)  # the code is generated from a fixed alphabet, never typed by people
         st.text(f"Or open {join_link(workshop)}")
-    qr_col.image(qr_png(join_link(workshop)), caption="Scan to join", width=180)
+    qr_col.image(qr_png(join_link(workshop)), caption="Scan to join", width=180, alt="QR code that opens the join page")
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -65,13 +65,13 @@ def presentation(workshop: Workshop) -> None:
         with column:
             if panel == "join":
                 st.markdown("## Join the workshop")
-                st.image(qr_png(join_link(workshop)), width=480)
+                st.image(qr_png(join_link(workshop)), width=480, alt="QR code that opens the join page")
                 st.markdown(f"<div style='{CODE_STYLE.format(size=4)}'>{workshop.join_code}</div>", unsafe_allow_html=True)
                 st.text(join_link(workshop))
             else:
                 vote = next(v for v in open_votes if v["id"] == panel)
                 st.markdown(f"## Vote: {plain(vote['title'])}")
-                st.image(qr_png(vote_link(vote["id"])), width=480)
+                st.image(qr_png(vote_link(vote["id"])), width=480, alt="QR code that opens this vote")
                 st.text(vote_link(vote["id"]))
                 st.caption("Scan, then type the code on your voter card.")
     turnout(workshop.id)

@@ -1,5 +1,5 @@
 """Accessibility checked by a machine (issue 17 item 2): axe-core finds no serious or critical violation on Vote, Results,
-Allocate, Compare, Data, Facilitate and the join form, on a phone (390x844) and a laptop (1366x768), including the Vote
+Allocate, Compare, Data, Facilitate (signed out and signed in) and the join form, on a phone (390x844) and a laptop (1366x768), including the Vote
 page's review and receipt steps and the Results page's table view of its chart."""
 
 import pytest
@@ -7,10 +7,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.portfolio import load_status_quo
+from portfolio_engine.record.workshops import create_workshop
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 
 PASS = "browser-axe-pass"
+FACILITATOR = "browser-axe-facilitator"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
 PAGES = {"Allocate": "/", "Compare": "/compare", "Data": "/data", "Facilitate": "/facilitate", "join": "/?join=ABC234"}
 
@@ -46,6 +49,7 @@ def split_vote(server_db):
         codes = votes.generate_codes(vote.id, 4, PASS)
         votes.open_vote(vote.id, PASS)
         votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 60, "urgent_services": 30, "civic_muscle": 10}})
+        create_workshop(catalog, "Riverside 2027", 10_000_000, FACILITATOR, load_status_quo(catalog), grant=OPERATOR)
     finally:
         os.environ.pop("PORTFOLIO_DB", None)
     return vote, codes[1:]
@@ -60,6 +64,13 @@ def test_no_serious_violation_on_any_page(browser, server, split_vote, viewport)
         page.goto(server + path)
         settle(page)
         problems[name] = serious(page)
+
+    page.goto(f"{server}/facilitate")
+    page.get_by_label("Facilitator passcode", exact=True).fill(FACILITATOR)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Facilitator passcode", exact=True)).to_have_count(0, timeout=30_000)
+    settle(page)
+    problems["Facilitate, signed in"] = serious(page)
 
     page.goto(f"{server}/results?vote={vote.id}")
     expect(page.get_by_text("Ballots counted")).to_be_visible(timeout=60_000)
