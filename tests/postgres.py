@@ -65,8 +65,9 @@ def _as_server_user(command: list[str]) -> list[str]:
 class Cluster:
     """A throwaway PostgreSQL cluster: its own data folder and loopback port, trust authentication, stopped by stop()."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable  # fsync and synchronous commit as in production (measurements); off for tests: faster
         self.folder = Path(tempfile.mkdtemp(prefix="portfolio-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
@@ -84,7 +85,8 @@ class Cluster:
 
     def _pg_ctl(self, action: str, *extra: str) -> None:
         """pg_ctl with the server's options; its output goes to a log file (a pipe would stay open as long as the server runs)."""
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c synchronous_commit=off -c max_connections=200"
+        speed = "" if self.durable else " -c fsync=off -c synchronous_commit=off"
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}{speed} -c max_connections=200"
         self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "-t", "30",
                    *extra, action])
 
