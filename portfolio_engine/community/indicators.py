@@ -214,9 +214,9 @@ def _imported_before(db, content_hash: str, kind: str) -> bool:
     return bool(storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind))
 
 
-def _write(scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> bool:
-    """Store the staged rows and their provenance in one transaction; False when the same file was imported meanwhile."""
-    with storage.writing(path) as db:
+def _write(shared, scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> bool:
+    """Store the staged rows and their provenance in one transaction on `shared`; False when the same file was imported meanwhile."""
+    with storage.writing(path, on=shared) as db:
         if _imported_before(db, provenance["content_hash"], provenance["kind"]):
             return False
         storage.insert(db, "provenance", provenance)
@@ -232,12 +232,12 @@ def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: s
     with storage.reading(path) as db:
         known = _imported_before(db, content_hash, kind)
     provenance_id = new_id("f")
-    with storage.indicators.scratch() as scratch:  # staged while checked: no lock on the shared database
+    with storage.reading(path) as shared, storage.indicators.scratch(shared) as scratch:  # staged while checked: no lock held
         stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
         if not known:
             provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
                           "content_hash": content_hash, "rows": stats["rows"]}
-            known = not _write(scratch, provenance, path)
+            known = not _write(shared, scratch, provenance, path)
     return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
                    stats["missing"], changed=not known)
 

@@ -180,9 +180,10 @@ def ready(path: Location | None = None) -> Any:
 
 
 @contextmanager
-def writing(path: Location | None = None) -> Iterator[Any]:
-    """One write transaction (writers queue instead of failing), committed or rolled back."""
-    db = ready(path)
+def writing(path: Location | None = None, *, on: Any = None) -> Iterator[Any]:
+    """One write transaction (writers queue instead of failing), committed or rolled back; on a connection of its own, or
+    `on` one the caller holds (and keeps open: say one holding a staged import in its temporary tables)."""
+    db = ready(path) if on is None else on
     try:
         begin_write(db)
         try:
@@ -194,7 +195,8 @@ def writing(path: Location | None = None) -> Iterator[Any]:
     except engine_errors() as err:
         _storage_error(path, err)
     finally:
-        release(db)
+        if on is None:
+            release(db)
 
 
 @contextmanager
