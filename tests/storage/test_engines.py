@@ -129,3 +129,46 @@ def test_init_db_and_seed_demo_work_on_either_engine(capsys):
     with storage.reading() as db:
         assert db.execute("SELECT COUNT(*) FROM indicator_values").fetchone()[0] > 0
     assert main(["seed-demo"]) == 0 and "no demo added" in capsys.readouterr().err
+
+
+@pytest.mark.engines("postgresql")
+def test_a_server_restarted_while_residents_vote_loses_nothing_acknowledged(catalog, postgres_cluster):
+    """In-flight ballots fail with the retry-able message (never a traceback); on retry, without restarting anything, all count once."""
+    import threading
+    import time
+
+    from portfolio_engine.errors import PortfolioError
+    from portfolio_engine.record import audit
+    from portfolio_engine.security.access import OPERATOR
+    from portfolio_engine.voting import votes
+
+    vote = votes.create_vote(catalog, "Restart", "split", "mean", 1_000, passcode="vote-passcode", grant=OPERATOR)
+    codes = votes.generate_codes(vote.id, 60, "vote-passcode")
+    votes.open_vote(vote.id, "vote-passcode")
+    outcome: list[tuple[str, str | None, Exception | None]] = []
+
+    def resident(mine: list[str]) -> None:
+        for code in mine:
+            try:
+                outcome.append((code, votes.cast(catalog, vote.id, code, {"allocations": {"humane_housing": 40, "acute_care": 60}}), None))
+            except Exception as err:  # noqa: BLE001 - every failure is collected and checked below
+                outcome.append((code, None, err))
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=resident, args=(codes[n::3],)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    postgres_cluster.restart()
+    for thread in threads:
+        thread.join()
+    failed = [(code, err) for code, receipt, err in outcome if receipt is None]
+    assert all(isinstance(err, DatabaseBusy) and "try again" in str(err) for _, err in failed), failed
+    for code, _ in failed:  # the resident presses Submit again: the app answers without having been restarted
+        votes.cast(catalog, vote.id, code, {"allocations": {"humane_housing": 40, "acute_care": 60}})
+    acknowledged = [receipt for _, receipt, _ in outcome if receipt]
+    assert all("This ballot is counted" in votes.check_receipt(vote.id, r) for r in acknowledged)
+    assert len(votes.current_ballots(vote.id)) == 60
+    with storage.reading() as db:
+        assert audit.verify(db, vote.id).ok
+    assert not [e for _, e in failed if not isinstance(e, PortfolioError)]
