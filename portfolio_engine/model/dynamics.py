@@ -114,10 +114,10 @@ class Projection:
 
 def build_model(catalog: Catalog, status_quo: Portfolio, assumptions: Assumptions) -> Model:
     """Precompute weights, equilibrium and unit cost; the status quo must fund every element."""
-    return _build(catalog, status_quo.vector(catalog), assumptions)
+    return build_from_amounts(catalog, status_quo.vector(catalog), assumptions)
 
 
-def _build(catalog: Catalog, sq: np.ndarray, assumptions: Assumptions) -> Model:
+def build_from_amounts(catalog: Catalog, sq: np.ndarray, assumptions: Assumptions) -> Model:
     """build_model from the status quo's amounts (catalog order): also how uncertainty draws are built."""
     unfunded = [i for i, amount in zip(catalog.ids, sq, strict=True) if amount <= 0]
     if unfunded:

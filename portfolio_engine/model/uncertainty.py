@@ -15,7 +15,7 @@ from scipy.stats import qmc
 
 from portfolio_engine.errors import InvalidAmount
 from portfolio_engine.model.assumptions import ELEMENT_FIELDS
-from portfolio_engine.model.dynamics import OUTPUTS, Ensemble, Model, Start, _build, ensemble, simulate_draws
+from portfolio_engine.model.dynamics import OUTPUTS, Ensemble, Model, Start, build_from_amounts, ensemble, simulate_draws
 
 MAX_DRAWS = 10_000
 DEFAULT_DRAWS = 200
@@ -52,7 +52,7 @@ def draws(model: Model, count: int = DEFAULT_DRAWS, seed: int = SEED) -> Ensembl
             for i, factor in zip(ids, per_element, strict=True):
                 elements[i][f] *= factor
         assumptions = replace(base, constants={**base.constants, **drawn}, elements=elements)
-        models.append(_build(model.catalog, model.status_quo, assumptions))
+        models.append(build_from_amounts(model.catalog, model.status_quo, assumptions))
     return ensemble(models)
 
 

@@ -74,14 +74,19 @@ def own_modules(tree: ast.AST) -> dict[str, str]:
     return bound
 
 
+def _private(name: str) -> bool:
+    """A leading underscore, except dunders and gettext's `_` (the translation function's conventional name)."""
+    return name.startswith("_") and not name.startswith("__") and name != "_"
+
+
 def private_uses(path: Path) -> list[str]:
     """`from our.module import _name`, and `module._name` on one of our modules."""
     tree = ast.parse(path.read_text())
     found = [f"from {n.module} import {a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
-             and n.module.startswith(OWN) for a in n.names if a.name.startswith("_") and not a.name.startswith("__")]
+             and n.module.startswith(OWN) for a in n.names if _private(a.name)]
     modules = own_modules(tree)
     found += [f"{n.value.id}.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-              and n.value.id in modules and n.attr.startswith("_") and not n.attr.startswith("__")]
+              and n.value.id in modules and _private(n.attr)]
     return found
 
 
