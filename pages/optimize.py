@@ -12,6 +12,8 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import communities_from_values
 from portfolio_engine.model.studio import display_unit
 from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables
+from portfolio_engine.record.ends import current_ends
+from portfolio_engine.record.funders import constraints_funders, list_funders
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.services.optimizer import frontier_view, optimizer_view
 from ui import charts, identity, session
@@ -38,14 +40,20 @@ st.title("Propose a portfolio")
 st.caption("The optimizer finds the best mix it can under the constraints the room sets, on the same illustrative dynamics "
            "as the Allocate page. It is a fair starting point for discussion, not an answer.")
 
+workshop = identity.workshop_in_view()
+agreed = current_ends(workshop.id) if workshop else None  # the ends the room agreed, when it has
+stewards = list_funders(workshop.id) if workshop else []
+
 st.subheader("What to aim for")
+if agreed:
+    st.caption("Ticked and weighted as the room agreed on Facilitate (its shared ends); change them here for this proposal only.")
 objectives = st.data_editor(
     pd.DataFrame({
-        "use": [kind == "thriving_at_year" for kind in LABELS],
+        "use": [kind in agreed.weights if agreed else kind == "thriving_at_year" for kind in LABELS],
         "kind": list(LABELS),
         "objective": list(LABELS.values()),
-        "years": [10 if kind in ("suffering_years", "urgent_cost") else 20 for kind in LABELS],
-        "weight": [1.0] * len(LABELS),
+        "years": [agreed.years if agreed else 10 if kind in ("suffering_years", "urgent_cost") else 20 for kind in LABELS],
+        "weight": [agreed.weights.get(kind, 1.0) if agreed else 1.0 for kind in LABELS],
     }),
     column_config={
         "use": st.column_config.CheckboxColumn("Use"),
@@ -91,6 +99,10 @@ families = st.data_editor(
     hide_index=True, key="families_editor", width="stretch",
 )
 document = document_from_tables(status_quo, objectives, elements, families, scale, max_change, current, state.neighborhoods)
+if stewards:
+    document["funders"] = constraints_funders(stewards)
+    st.caption(f"The workshop's {len(stewards)} funders bring the budget under their mandates: money lands only where its funder may "
+               "spend it, and the proposal says who funds what.")
 if st.toggle("Robust: choose the mix that does best when the assumptions are unkind (takes a few seconds)", key="robust",
              help="Optimizes the objective's 10th percentile across 200 plausible sets of assumptions instead of the central ones."):
     document["robust"] = True

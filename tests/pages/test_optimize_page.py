@@ -129,3 +129,28 @@ def test_every_proposal_says_how_sure_it_is_and_the_room_can_ask_for_a_robust_on
     assert not page.exception and not page.error
     robust = next(m.value for m in page.markdown if m.value.startswith("Beats the status quo on this objective in"))
     assert "its 10th percentile across 200" in robust
+
+
+def test_in_a_workshop_the_agreed_ends_are_the_default_objective_and_its_funders_constrain(catalog, workshop):
+    from portfolio_engine.record.ends import Ends, set_ends
+    from portfolio_engine.record.funders import read_csv, set_funders
+    from portfolio_engine.record.workshops import join
+
+    workshop_id = workshop["workshop"].id
+    set_ends(workshop_id, Ends({"suffering_years": 2.0, "thriving_at_year": 1.0}, 15), None, workshop["passcode"])
+    rows = ["funder,sector,element,amount"]
+    amounts = workshop["workshop"].status_quo_portfolio(catalog).allocations
+    rows += [f"County hospital,health,acute_care,{amounts['acute_care']}"]
+    rows += [f"City,government,{element},{amount}" for element, amount in amounts.items() if element != "acute_care"]
+    set_funders(catalog, workshop_id, read_csv(catalog, "\n".join(rows)), workshop["passcode"])
+    _, token = join(workshop_id, "Cleo", "Tenants union", "residents")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"w": workshop_id, "me": token})
+    at.run()
+    table = at.data_editor[0].value.set_index("kind")
+    assert table.loc["suffering_years", "use"] and table.loc["thriving_at_year", "use"] and not table.loc["urgent_cost", "use"]
+    assert table.loc["suffering_years", "weight"] == 2.0 and table.loc["suffering_years", "years"] == 15
+    at.button(key="run_optimizer").click().run()
+    assert not at.exception and not at.error
+    by_funder = at.session_state["optimize_result"].proposal.allocations_by_funder
+    assert set(by_funder) == {"County hospital", "City"}
