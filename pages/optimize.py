@@ -159,6 +159,12 @@ if "optimize_result" in state:
     st.plotly_chart(charts.allocations(table, ["status quo", "your sliders", "proposal"], unit), config=charts.CONFIG, key="proposal_bars")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         c: st.column_config.NumberColumn(f"{c} ({unit})", format="%.2f") for c in ("status quo", "your sliders", "proposal")})
+    if result.allocations_by_funder:
+        st.markdown("**Who funds what** (each funder within its mandate)")
+        st.dataframe(pd.DataFrame({"element": [names[i] for i in catalog.ids],
+                                   **{funder: [split.get(i, 0.0) / scale for i in catalog.ids] for funder, split in result.allocations_by_funder.items()}}),
+                     hide_index=True, width="stretch",
+                     column_config={f: st.column_config.NumberColumn(f"{f} ({unit})", format="%.2f") for f in result.allocations_by_funder})
     st.plotly_chart(charts.population(view.projection, view.status_quo_projection), config=charts.CONFIG, key="proposal_projection")
     st.markdown("**What one more million would do in each element**")
     st.plotly_chart(charts.marginal_values(result.marginal_values, names), config=charts.CONFIG, key="marginal_values")

@@ -154,3 +154,5 @@ def test_in_a_workshop_the_agreed_ends_are_the_default_objective_and_its_funders
     assert not at.exception and not at.error
     by_funder = at.session_state["optimize_result"].proposal.allocations_by_funder
     assert set(by_funder) == {"County hospital", "City"}
+    shown = next(d.value for d in at.dataframe if "County hospital" in d.value.columns)
+    assert shown.set_index("element").loc["Acute care", "County hospital"] > 0
