@@ -10,7 +10,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import SHARE_IDS, city_start
-from portfolio_engine.model.dynamics import Model, build_model
+from portfolio_engine.model.dynamics import Model, build_model, simulate
 from portfolio_engine.model.milestones import headline, milestones
 from portfolio_engine.model.portfolio import (
     amounts_from_query,
@@ -21,7 +21,7 @@ from portfolio_engine.model.portfolio import (
     portfolio_json,
     to_query,
 )
-from portfolio_engine.model.studio import compare_with_status_quo, display_unit
+from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import charts, drafts, identity, places, session
@@ -29,6 +29,7 @@ from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
 KNOWN = "allocate:drawn"
+STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the session's status-quo run, made once
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
 BAND_OUTPUTS = ("thriving", "suffering")
@@ -45,6 +46,15 @@ state = st.session_state
 
 def key(element_id: str) -> str:
     return f"amount:{element_id}"
+
+
+def lock_key(family: str) -> str:
+    """One lock control per family (pills), not one checkbox per element: fewer elements for Streamlit on every move."""
+    return f"locks:{family}"
+
+
+def locked() -> set[str]:
+    return {i for family in catalog.family_names for i in state.get(lock_key(family)) or ()}
 
 
 def amounts() -> dict[str, float]:
@@ -64,8 +74,8 @@ def remember() -> None:
 
 def reset() -> None:
     set_amounts(status_quo.allocations)
-    for i in catalog.ids:
-        state[f"lock:{i}"] = False
+    for family in catalog.family_names:
+        state[lock_key(family)] = []
     remember()
 
 
@@ -74,9 +84,8 @@ def reconcile() -> None:
     known = state.get(KNOWN)
     if known is None:
         return
-    locked = {i for i in catalog.ids if state.get(f"lock:{i}")}
     sent = {i: state[key(i)] for i in catalog.ids}
-    _, updates = apply_move(known, sent, budget / scale, locked, state.get("keep_total", True))
+    _, updates = apply_move(known, sent, budget / scale, locked(), state.get("keep_total", True))
     for i, value in updates.items():
         state[key(i)] = value
 
@@ -146,6 +155,15 @@ def city_data_start():
     return state.data_start if state.get("start_choice") == START_FROM_DATA else None
 
 
+def compare(model: Model, vector: list[float], horizon: int, start) -> Comparison:
+    """This mix against the status quo. The status quo's run does not depend on the move: it is made once per
+    session for its model, horizon and start, and only this mix is run on a move."""
+    held = state.get(STATUS_QUO_RUN)
+    if not (held and held[0] is model and held[1] == horizon and held[2] is start):
+        held = state[STATUS_QUO_RUN] = (model, horizon, start, simulate(model, model.status_quo, horizon, start).frame(0))
+    return Comparison(simulate(model, vector, horizon, start).frame(0), held[3])
+
+
 def sliders(current: dict[str, float], summary: str) -> None:
     """Keep-the-total, what remains, reset, and per family: lock, slider and share for each element."""
     st.toggle("Keep the total at the budget", key="keep_total",
@@ -155,15 +173,27 @@ def sliders(current: dict[str, float], summary: str) -> None:
     left.metric("Remaining to allocate", f"{(budget - sum(current.values())) / scale:,.2f} {unit}")
     right.button("Reset to status quo", on_click=reset, width="stretch")
     for family, family_name in catalog.family_names.items():
+        members = [e for e in catalog.elements if e.family == family]
         st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({totals[family] / budget:.0%})", divider="gray")
-        for element in (e for e in catalog.elements if e.family == family):
-            locked = st.checkbox(f"Lock {element.name}", key=f"lock:{element.id}")
+        held = set(st.pills(f"Lock in {family_name} (a locked element keeps its amount while you move the others)",
+                            [e.id for e in members], selection_mode="multi", format_func=names.__getitem__, key=lock_key(family)) or ())
+        for element in members:
             st.slider(f"{element.name} ({unit} {status_quo.currency})", min_value=0.0, max_value=budget / scale, step=step,
-                      key=key(element.id), disabled=locked, format="%.2f",
-                      help=f"{element.description} Includes: {', '.join(element.items)}.")
-            st.caption(f"{current[element.id] / budget:.1%} of the budget · status quo "
-                       f"{status_quo.allocations[element.id] / scale:,.1f} {unit}")
-        st.caption(f":material/insights: {summary}")  # feedback beside the sliders: on a phone the charts are far below
+                      key=key(element.id), disabled=element.id in held, format="%.2f", help=slider_help(element))
+        st.caption(family_caption(members, current, summary))
+
+
+def slider_help(element) -> str:
+    """What the element holds and its status-quo amount: the same on every move, so it is not redrawn as text."""
+    return (f"{element.description} Includes: {', '.join(element.items)}. "
+            f"Status quo: {status_quo.allocations[element.id] / scale:,.1f} {unit} ({status_quo.allocations[element.id] / budget:.1%}).")
+
+
+def family_caption(members, current: dict[str, float], summary: str) -> str:
+    """One caption per family: each element's share of the budget against the status quo, then the projection's summary
+    (feedback beside the sliders: on a phone the charts are far below)."""
+    shares = " · ".join(f"{e.name} {current[e.id] / budget:.1%} (status quo {status_quo.allocations[e.id] / budget:.1%})" for e in members)
+    return f"{shares}  \n:material/insights: {summary}"
 
 
 def certainty(result: Band) -> str:
@@ -174,9 +204,9 @@ def certainty(result: Band) -> str:
     return f"Better than the status quo for thriving in only {share:.0%} of {result.draws} plausible sets of assumptions."
 
 
-def projection(comparison, horizon: int, start, result: Band) -> None:
-    """Horizon and start, the headline figures, and the chosen view of the run against the status quo."""
-    numbers = comparison.headline()
+def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> None:
+    """Horizon and start, the headline figures (computed once per move, by the caller), and the chosen view of the run
+    against the status quo."""
     st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
     if state.data_start is not None:
         st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
@@ -284,7 +314,7 @@ def studio() -> None:
     current = amounts()
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     vector = [current[i] for i in catalog.ids]
-    comparison = compare_with_status_quo(model, vector, horizon, start)
+    comparison = compare(model, vector, horizon, start)
     result = band(model, vector, horizon, BAND_DRAWS, start=start, outputs=BAND_OUTPUTS)  # the assumption draws are cached per model
     numbers = comparison.headline()
     summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
@@ -298,7 +328,7 @@ def studio() -> None:
     with projection_area:
         if assumptions_problem:
             st.error(plain(assumptions_problem))
-        projection(comparison, horizon, start, result)
+        projection(comparison, numbers, horizon, start, result)
         places.neighborhoods(catalog, model, vector, horizon, names)
         assumptions_editor(assumptions)
         downloads(portfolio)
@@ -306,7 +336,7 @@ def studio() -> None:
 
     state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
     remember()  # what this run drew
-    session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(f"lock:{i}" for i in catalog.ids)])
+    session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(lock_key(f) for f in catalog.family_names)])
 
 
 studio()

@@ -1,5 +1,7 @@
 """Plotly figures for the projection, built in one shot (no make_subplots or update calls: they cost
-more than the simulation itself on every slider move)."""
+more than the simulation itself on every slider move). The projection's traces are plain dicts in a figure
+built without plotly's property validation: validating a dozen traces cost more than the run on every move
+(issue 18); the figure is the same JSON."""
 
 import numpy as np
 import pandas as pd
@@ -11,19 +13,20 @@ CONFIG = {"displaylogo": False, "responsive": True}
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
-def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> go.Scatter:
-    """One line; numpy arrays, not pandas Series, which plotly converts at a cost."""
+def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> dict:
+    """One line as a scatter trace dict; numpy arrays, not pandas Series, which plotly converts at a cost."""
     x, y = np.asarray(x), np.asarray(y)
     style = {"color": color, "dash": "dot", "width": 2} if dashed else {"color": color, "width": 3}
-    return go.Scatter(x=x, y=y, name=name, mode="lines", line=style, **extra)
+    return {"type": "scatter", "x": x, "y": y, "name": name, "mode": "lines", "line": style, **extra}
 
 
-def _figure(traces: list[go.Scatter], height: int, y_title: str, **layout) -> go.Figure:
+def _figure(traces: list[dict], height: int, y_title: str, **layout) -> go.Figure:
+    """A figure from trace dicts, not validated property by property (the traces are built here, from known keys)."""
     return go.Figure(data=traces, layout={
         "height": height, "margin": MARGIN, "hovermode": "x unified",
         "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": {"text": "year"}},
         "yaxis": {"title": {"text": y_title}}, **layout,
-    })
+    }, _validate=False)
 
 
 def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
@@ -50,11 +53,11 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> go.Figur
     if band is not None:
         for name in ("thriving", "suffering"):
             low, high = band[f"{name}_change_p10"].to_numpy() * 100, band[f"{name}_change_p90"].to_numpy() * 100
-            traces.append(go.Scatter(x=np.asarray(band["year"]), y=high, mode="lines", line={"width": 0}, showlegend=False,
-                                     hoverinfo="skip", legendgroup=f"band-{name}"))
-            traces.append(go.Scatter(x=np.asarray(band["year"]), y=low, mode="lines", line={"width": 0}, fill="tonexty",
-                                     fillcolor=BAND_FILL[name], name=f"{name}: 8 in 10 plausible assumptions", legendgroup=f"band-{name}",
-                                     hoverinfo="skip"))
+            traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": high, "mode": "lines", "line": {"width": 0},
+                           "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}"})
+            traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": low, "mode": "lines", "line": {"width": 0},
+                           "fill": "tonexty", "fillcolor": BAND_FILL[name], "name": f"{name}: 8 in 10 plausible assumptions",
+                           "legendgroup": f"band-{name}", "hoverinfo": "skip"})
     traces += [line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
     return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])

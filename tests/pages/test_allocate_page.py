@@ -56,7 +56,7 @@ def test_free_mode_shows_what_remains_to_allocate(page):
 
 
 def test_locked_element_is_disabled_and_kept(page):
-    page.checkbox(key="lock:acute_care").check().run()
+    page.pills(key="locks:urgent_services").set_value(["acute_care"]).run()
     assert page.slider(key="amount:acute_care").disabled
     page.slider(key="amount:public_safety").set_value(10.0).run()
     assert page.slider(key="amount:acute_care").value == 18.0
@@ -72,12 +72,36 @@ def test_reset_returns_to_the_status_quo(page):
 
 def test_reset_after_several_moves_and_a_lock_restores_every_element(page):
     page.slider(key="amount:basic_needs").set_value(30.0).run()
-    page.checkbox(key="lock:basic_needs").check().run()
+    page.pills(key="locks:vital_conditions").set_value(["basic_needs"]).run()
     page.slider(key="amount:acute_care").set_value(5.0).run()
     page.button[0].click().run()
     expected = {"basic_needs": 6.0, "acute_care": 18.0, "public_safety": 20.0, "belonging_civic_muscle": 5.0}
     assert {i: page.slider(key=f"amount:{i}").value for i in expected} == pytest.approx(expected)
-    assert not page.checkbox(key="lock:basic_needs").value
+    assert page.pills(key="locks:vital_conditions").value == []
+
+
+def test_locks_and_shares_are_one_control_and_one_caption_per_family(page):
+    """Fewer elements for Streamlit on every move (issue 18): no checkbox per element, one lock control and one
+    caption per family naming each element's share against the status quo, whose amount is in the slider's help."""
+    assert not page.checkbox
+    locks = {p.key: p.options for p in page.pills}
+    assert sorted(locks) == ["locks:civic_muscle", "locks:urgent_services", "locks:vital_conditions"]
+    assert sum(len(options) for options in locks.values()) == 13
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    family = next(c.value for c in page.caption if c.value.startswith("Basic needs"))
+    assert "Basic needs for health and safety 16.0% (status quo 6.0%)" in family and "Year 20: thriving" in family
+    assert "Status quo: 6.0 million" in page.slider(key="amount:basic_needs").help
+    assert len(page.caption) < 13
+
+
+def test_the_status_quo_run_is_made_once_per_session_not_on_every_move(page):
+    held = page.session_state["allocate:status_quo_run"][3]
+    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    page.slider(key="amount:acute_care").set_value(10.0).run()
+    assert page.session_state["allocate:status_quo_run"][3] is held
+    assert metric(page, "Thriving in year 20") != "52.6%"
+    page.segmented_control(key="horizon").set_value(10).run()
+    assert len(page.session_state["allocate:status_quo_run"][3]) == 11, "another horizon: a new status-quo run"
 
 
 def test_allocation_is_encoded_in_the_url(page):
