@@ -41,6 +41,7 @@ def private_database(tmp_path, monkeypatch, database_engine, request):
         urls = postgres.schema_url(request.getfixturevalue("postgres_cluster"))
         monkeypatch.setenv("DATABASE_URL", next(urls))
         monkeypatch.setenv("PORTFOLIO_SECRET_FILE", str(path.with_name("secret.key")))  # a server's key is named, never guessed
+        postgres.guard_file(monkeypatch, path)
         request.addfinalizer(lambda: next(urls, None))
     return path
 

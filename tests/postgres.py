@@ -151,6 +151,19 @@ def schema_url(cluster: Cluster | None) -> Iterator[str]:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def guard_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """On PostgreSQL, opening the test's SQLite file behind the app's back is a mistake of the test: say what to use instead."""
+    real = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        if Path(str(database)) == path:
+            raise RuntimeError("This test runs on both engines (tests/postgres.py): use raw_connection(private_database) or stored_bytes(), "
+                               "or mark it @pytest.mark.engines('sqlite') if it tests SQLite's own file.")
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
 class _Result:
     """A statement's rows, fetched at once (the connection that ran it is already closed)."""
 
