@@ -118,12 +118,42 @@ def run(rate: float, seconds: float, workers: int) -> dict:
     }
 
 
+def count_only(ballots: int) -> dict:
+    """Seconds each split rule takes to count `ballots` synthetic split ballots (the count alone: no database, no record check)."""
+    import random
+
+    from portfolio_engine import storage
+    from portfolio_engine.errors import PortfolioError
+    from portfolio_engine.model.catalog import load_catalog
+    from portfolio_engine.security.access import OPERATOR
+    from portfolio_engine.voting import votes
+    from portfolio_engine.voting.rules import names
+
+    catalog = load_catalog()
+    storage.migrate()
+    vote = votes.create_vote(catalog, "Counting", "split", "mean", 100_000_000, passcode=secrets.token_urlsafe(12), grant=OPERATOR)
+    elements = vote.categories(catalog)
+    rng = random.Random(1)
+    contents = []
+    for _ in range(ballots):
+        chosen = rng.sample(elements, rng.randint(len(elements) // 2, len(elements)))
+        contents.append({"allocations": {e: 100 / len(chosen) for e in chosen}})
+    seconds = {}
+    for rule in names("split"):
+        started = time.perf_counter()
+        with suppress(PortfolioError):  # a rule that gives no allocation for these ballots has still counted them
+            votes.count(vote, contents, catalog, rule)
+        seconds[rule] = round(time.perf_counter() - started, 3)
+    return {"ballots": ballots, "seconds_per_rule": seconds, "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m serving.city_vote", description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=30.0, help="ballots per second (default 30)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the peak lasts (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="processes casting ballots, as app processes would (default 4)")
     parser.add_argument("--database-url", help="a PostgreSQL server's empty database (default: a fresh SQLite file)")
+    parser.add_argument("--count-only", type=int, metavar="BALLOTS", help="only time counting this many synthetic split ballots with each rule")
     args = parser.parse_args(argv)
     if not (0 < args.rate <= 1000 and 0 < args.seconds <= 3600 and 1 <= args.workers <= 64 and args.rate * args.seconds <= 200_000):
         parser.error("rate 0-1000 per second, seconds 0-3600, workers 1-64, and at most 200,000 ballots")
@@ -133,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.pop("DATABASE_URL", None)
         if args.database_url:
             os.environ["DATABASE_URL"] = args.database_url
-        print(json.dumps(run(args.rate, args.seconds, args.workers), indent=2))
+        report = count_only(args.count_only) if args.count_only else run(args.rate, args.seconds, args.workers)
+        print(json.dumps(report, indent=2))
     sys.stdout.flush()
 
 

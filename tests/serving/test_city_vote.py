@@ -1,6 +1,6 @@
 """The city-vote load scenario itself: every ballot it casts is acknowledged, stored once, found by its receipt and counted."""
 
-from serving.city_vote import percentile, run
+from serving.city_vote import count_only, percentile, run
 
 
 def test_a_short_evening_stores_every_ballot_once_and_counts_it():
@@ -13,3 +13,8 @@ def test_a_short_evening_stores_every_ballot_once_and_counts_it():
 
 def test_percentiles_are_read_off_the_sorted_values():
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0 and percentile([1.0, 2.0], 99) == 2.0
+
+
+def test_counting_alone_times_every_split_rule():
+    report = count_only(50)
+    assert report["ballots"] == 50 and {"mean", "independent-markets"} <= set(report["seconds_per_rule"])
