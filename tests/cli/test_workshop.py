@@ -1,11 +1,11 @@
 """The workshop command line: the documented flow, exit codes 0 / 1 / 2, data on stdout only."""
 
 import json
-import sqlite3
 
 import pytest
 
 from portfolio_engine.cli.main import main
+from tests.postgres import raw_connection
 
 
 def cli(capsys, *args):
@@ -43,7 +43,7 @@ def test_the_whole_flow_from_creation_to_verified_decision(capsys, files, privat
     head = json.loads(cli(capsys, "workshop", "show", "--workshop", w)[1])["head"]
     assert head == json.loads(out)["head"] and head.startswith(f"{json.loads(out)['entries']}:")
     assert cli(capsys, "audit", "verify", "--workshop", w, "--head", head)[0] == 0
-    with sqlite3.connect(private_database) as conn:
+    with raw_connection(private_database) as conn:
         conn.execute("UPDATE proposals SET rationale = 'Changed in the sqlite3 shell'")
     code, out, err = cli(capsys, "audit", "verify", "--workshop", w)
     assert code == 1 and out == "" and err.startswith("Verification failed: Audit entry ")
