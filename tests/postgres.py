@@ -22,7 +22,7 @@ import pytest
 ENGINES = ("sqlite", "postgresql")
 BOTH_ENGINES = ("tests/storage/", "tests/record/", "tests/services/test_unit_of_work.py", "tests/services/test_workshops.py",
                 "tests/voting/test_votes.py", "tests/community/test_indicators.py", "tests/security/test_votes_security.py",
-                "tests/test_concurrency.py", "tests/cli/test_workshop.py")  # the suites that run once per engine
+                "tests/test_concurrency.py", "tests/cli/test_workshop.py", "tests/cli/test_indicators.py")  # the suites that run once per engine
 _schemas = count(1)
 
 
