@@ -59,7 +59,8 @@ def _free_port() -> int:
 
 def _as_server_user(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: run it as the `postgres` user then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"  # util-linux; /usr/sbin may be missing from a CI job's PATH
+    return [runuser, "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 class Cluster:
