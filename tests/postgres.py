@@ -132,10 +132,10 @@ def start_cluster() -> Iterator[Cluster | None]:
 def schema_url(cluster: Cluster | None) -> Iterator[str]:
     """A fresh schema on the cluster for one test, as a DATABASE_URL; dropped (and its pool closed) afterwards."""
     if cluster is None:
-        _unavailable("PostgreSQL tests skipped: no PostgreSQL server binaries (apt-get install postgresql)")
+        _unavailable("PostgreSQL tests cannot run: no PostgreSQL server binaries (apt-get install postgresql)")
     assert cluster is not None
     if getattr(cluster, "error", None):
-        _unavailable(f"PostgreSQL tests skipped: the throwaway cluster did not start ({cluster.error})")  # type: ignore[attr-defined]
+        _unavailable(f"PostgreSQL tests cannot run: the throwaway cluster did not start ({cluster.error})")  # type: ignore[attr-defined]
     import psycopg
 
     from portfolio_engine.storage import postgres
