@@ -3,7 +3,8 @@ against `make serve` (several processes behind nginx), side by side, on loopback
 
 Each setup gets its own temporary database with an open vote and one voter code per resident.
 Participants open Allocate and move a slider every 5 to 10 seconds; residents arrive spread over
-the window, type their code, tick projects and submit. The report gives latencies, reruns per
+the window, type their code, tick projects and submit: after the room phase by default, during it
+in the `evening` scenarios (participants arriving over 10 s, residents voting while the room moves). The report gives latencies, reruns per
 second, server CPU and memory per session, errors and crossed results, and checks every ballot
 was stored exactly once.
 """
@@ -51,6 +52,13 @@ MODES = {  # name: (several processes behind nginx?, extra environment)
     "single-gc": (False, {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}),
 }
 LIMITS = {"users": 1000, "residents": 2000, "seconds": 1800, "window": 1800}
+DEFAULTS = {"users": 150, "ramp": 30.0, "residents": 300, "window": 300.0, "together": False}
+SCENARIOS = {  # name: what it changes from DEFAULTS; options given on the command line still win
+    "default": {},
+    # A harsher evening: everyone arrives within 10 s and residents vote while the room moves its sliders.
+    "evening": {"ramp": 10.0, "residents": 150, "window": 50.0, "together": True},
+    "evening-300": {"users": 300, "ramp": 10.0, "residents": 300, "window": 50.0, "together": True},
+}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -184,11 +192,22 @@ def measure(mode: str, args: argparse.Namespace) -> dict:
         with server(mode, args.workers, env, Path(folder)) as (url, pids, backends):
             asyncio.run(warm_up(backends, vote_id))
             result = {"mode": mode, "processes": args.workers if MODES[mode][0] else 1}
+            if args.together and args.users and args.residents:
+                result["room"], result["vote"] = asyncio.run(together(url, pids, args, db, workshop, vote_id, codes))
+                return result
             if args.users:
                 result["room"] = asyncio.run(room_phase(url, pids, args, db, workshop))
             if args.residents:
                 result["vote"] = asyncio.run(vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
         return result
+
+
+async def together(url: str, pids: list[int], args: argparse.Namespace, db: Path, workshop: Workshop, vote_id: str,
+                   codes: list[str]) -> tuple[dict, dict]:
+    """The room phase and the vote at the same time: residents arrive over the window while participants move sliders."""
+    room, vote = await asyncio.gather(room_phase(url, pids, args, db, workshop),
+                                      vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
+    return room, vote
 
 
 def ms(value: float | None) -> str:
@@ -237,27 +256,40 @@ def bounded(name: str, kind=float):
     return parse
 
 
-def main(argv: list[str] | None = None) -> None:
+def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """The command line with the scenario's values filled in where no option was given, and the modes to run."""
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=bounded("users", int), default=150, help="participants on Allocate (default 150)")
+    parser.add_argument("--scenario", choices=list(SCENARIOS), default="default",
+                        help="default: residents vote after the room phase; evening: 150 participants arriving over 10 s and 150 "
+                             "residents voting during the room phase; evening-300: the same with 300 participants and 300 residents")
+    parser.add_argument("--users", type=bounded("users", int), help="participants on Allocate (default 150)")
     parser.add_argument("--seconds", type=bounded("seconds"), default=60, help="how long they move sliders after the ramp")
-    parser.add_argument("--ramp", type=float, default=30, help="seconds over which participants arrive")
+    parser.add_argument("--ramp", type=float, help="seconds over which participants arrive (default 30; 10 in the evening scenarios)")
     parser.add_argument("--think", type=float, nargs=2, default=(5, 10), help="seconds between a participant's moves")
     parser.add_argument("--proposers", type=bounded("users", int), default=30,
                         help="participants who join the workshop and save a proposal after their second move (default 30)")
-    parser.add_argument("--residents", type=bounded("residents", int), default=300, help="residents who vote (default 300)")
-    parser.add_argument("--window", type=bounded("window"), default=300, help="seconds over which residents arrive (default 300)")
+    parser.add_argument("--residents", type=bounded("residents", int), help="residents who vote (default 300; 150 in the evening scenario)")
+    parser.add_argument("--window", type=bounded("window"), help="seconds over which residents arrive (default 300; 50 in the evening scenarios)")
     parser.add_argument("--resident-think", type=float, nargs=2, default=(1, 4), help="seconds between a resident's actions")
     parser.add_argument("--modes", default="single,room", help=f"comma-separated, from: {', '.join(MODES)}")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes in the room")
     parser.add_argument("--out", type=Path, default=Path("var/load"), help="folder for report.md and report.json")
     args = parser.parse_args(argv)
+    for name, value in {**DEFAULTS, **SCENARIOS[args.scenario]}.items():
+        if getattr(args, name, None) is None:
+            setattr(args, name, value)
     modes = [m.strip() for m in args.modes.split(",")]
     if unknown := [m for m in modes if m not in MODES]:
         parser.error(f"unknown mode {', '.join(unknown)}; modes: {', '.join(MODES)}")
+    return args, modes
+
+
+def main(argv: list[str] | None = None) -> None:
+    args, modes = arguments(argv)
     results = [measure(mode, args) for mode in modes]
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    report = table(results, usage.ru_utime + usage.ru_stime)
+    report = f"Scenario: {args.scenario}{' (residents vote during the room phase)' if args.together else ''}.\n\n"
+    report += table(results, usage.ru_utime + usage.ru_stime)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(results, indent=2))
     (args.out / "report.md").write_text(report + "\n")

@@ -146,7 +146,7 @@ async def participant(url: str, seed: int, until: float, think: tuple[float, flo
 
 async def resident(url: str, seed: int, vote_id: str, code: str, projects: list[str], arrive: float,
                    think: tuple[float, float], ballots: Tally, receipts: dict[str, str]) -> None:
-    """Arrive at `arrive` seconds, open the Vote page, type the code, tick projects, submit; keep the receipt."""
+    """Arrive at `arrive` seconds, open the Vote page, type the code, tick projects, review, submit; keep the receipt."""
     rng = random.Random(seed)
     await asyncio.sleep(arrive)
     tab = Tab(url)
@@ -160,6 +160,7 @@ async def resident(url: str, seed: int, vote_id: str, code: str, projects: list[
             await asyncio.sleep(rng.uniform(*think) / 2)
             await tab.change(f"project:{project}", True)
         await asyncio.sleep(rng.uniform(*think))
+        await tab.click("review")  # the ballot has a review step before it is submitted
         run = await tab.click("submit")
         ballots.latencies.append(run.seconds)
         receipt = next(iter(run.find("code")), None)

@@ -4,12 +4,12 @@ import argparse
 
 import pytest
 
-from loadtest.__main__ import main, measure, table
+from loadtest.__main__ import arguments, main, measure, table
 
 
 def small(**changes) -> argparse.Namespace:
     values = {"users": 3, "proposers": 2, "seconds": 3.0, "ramp": 1.0, "think": (0.3, 0.6), "residents": 4, "window": 2.0,
-              "resident_think": (0.05, 0.1), "workers": 2}
+              "resident_think": (0.05, 0.1), "workers": 2, "together": False}
     return argparse.Namespace(**{**values, **changes})
 
 
@@ -37,6 +37,23 @@ def test_a_room_behind_nginx_answers_every_move_and_stores_every_ballot_once(ngi
     result = measure("room", small(users=4))
     assert result["processes"] == 2
     assert_clean(result, 4)
+
+
+def test_residents_can_vote_while_the_room_moves_its_sliders(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTFOLIO_DB", str(tmp_path / "unused.db"))
+    result = measure("single", small(together=True, window=1.0))
+    assert_clean(result, 4)
+
+
+def test_the_evening_scenarios_arrive_in_10_seconds_and_vote_during_the_room_phase():
+    args, _ = arguments(["--scenario", "evening"])
+    assert (args.users, args.ramp, args.residents, args.together) == (150, 10.0, 150, True)
+    args, _ = arguments(["--scenario", "evening-300", "--seconds", "30"])
+    assert (args.users, args.residents, args.seconds, args.together) == (300, 300, 30.0, True)
+    args, _ = arguments(["--scenario", "evening", "--users", "20"])
+    assert args.users == 20, "an option given on the command line wins over the scenario"
+    args, _ = arguments([])
+    assert (args.users, args.ramp, args.residents, args.window, args.together) == (150, 30.0, 300, 300.0, False)
 
 
 def test_the_load_test_refuses_unbounded_runs(capsys):
