@@ -3,6 +3,7 @@
 
 import json
 
+import charts_before as charts  # the charts as they were too (bench/ is the script's folder)
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +26,7 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import compare_with_status_quo, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import charts, drafts, identity, places, session
+from ui import drafts, identity, places, session
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)

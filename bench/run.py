@@ -3,14 +3,17 @@
 - Engine: one portfolio over 20 years, and 1,000 portfolios in one call, against PySD running the
   exported XMILE on the same portfolios (PySD takes one portfolio per run; allocations are passed
   as run parameters, so the model is translated once).
-- Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page; and on a
-  real server over the websocket, against the same server with Streamlit's default post-run GC.
+- Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page and against the page
+  before issue 18 (bench/allocate_before.py); and on a real server over the websocket, against the same server with
+  Streamlit's default post-run GC and against the page before issue 18 served the same way (the two alternating).
+- First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` against Streamlit alone.
 """
 
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +29,7 @@ from portfolio_engine.model.portfolio import load_status_quo  # noqa: E402
 from portfolio_engine.model.xmile import to_xmile  # noqa: E402
 
 YEARS = 20
+ALLOCATE_BEFORE = ROOT / "bench" / "allocate_before.py"  # today's Allocate page before issue 18, the baseline for its figures
 TRIVIAL_PAGE = """
 import streamlit as st
 value = st.slider("x", 0.0, 100.0, 5.0, step=0.5, key="x")
@@ -281,7 +285,49 @@ def page_figures() -> list[tuple[str, float, str, float]]:
         trivial.write_text(TRIVIAL_PAGE)
         baseline = page_cpu_per_change(trivial, "x", values)
     allocate = page_cpu_per_change(ROOT / "pages" / "allocate.py", "amount:basic_needs", values)
-    return [("Allocate page, CPU per slider change", allocate, "one-slider page", baseline)]
+    paired, before = paired_page_cpu([ROOT / "pages" / "allocate.py", ALLOCATE_BEFORE], "amount:basic_needs", values)
+    return [("Allocate page, CPU per slider change", allocate, "one-slider page", baseline),
+            ("Allocate page, CPU per slider change (alternating)", paired, "the page before issue 18 (bench/allocate_before.py)", before)]
+
+
+def paired_page_cpu(scripts: list[Path], key: str, values: list[float]) -> list[float]:
+    """CPU per slider change (AppTest reruns) for each page script, the changes alternating between them so a busy
+    shared machine weighs on each alike; the median per script."""
+    from streamlit.testing.v1 import AppTest
+
+    apps = [AppTest.from_file(str(script), default_timeout=60) for script in scripts]
+    for app in apps:
+        app.run()
+    cpu: list[list[float]] = [[] for _ in apps]
+    for n, value in enumerate(values):
+        order = list(zip(apps, cpu, strict=True))
+        for app, found in order if n % 2 == 0 else reversed(order):
+            start = time.process_time()
+            app.slider(key=key).set_value(value).run()
+            found.append(time.process_time() - start)
+    return [statistics.median(found) for found in cpu]
+
+
+
+@contextmanager
+def served_page(script: Path, env: dict[str, str], folder: Path):
+    """(url, pids) of one Streamlit process serving one page script on its own (same config as the app)."""
+    import subprocess
+
+    from serving.room import free_port, prepare, stop, wait_until_up
+
+    prepare(env)
+    port, log = free_port(), folder / f"{script.stem}.log"
+    with open(log, "a") as out:
+        process = subprocess.Popen([sys.executable, "-m", "ui.serve", "run", str(script), "--server.address", "127.0.0.1",
+                                    "--server.port", str(port), "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/_stcore/health", process, log)
+        yield url, [process.pid]
+    finally:
+        stop(process)
 
 
 def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
@@ -309,11 +355,47 @@ def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
             return asyncio.run(move(url, pids))
 
 
+def paired_cpu_per_move(scripts: list[Path], rounds: int = 15, moves: int = 8) -> list[float]:
+    """Server CPU per Allocate slider move for each page script, each served alone by its own Streamlit process, all at
+    once: the rounds alternate between them, so a busy shared machine weighs on each alike; the median round per script."""
+    import asyncio
+    import os
+    from contextlib import ExitStack
+
+    from loadtest.__main__ import cpu_seconds
+    from loadtest.protocol import Tab
+
+    async def alternate(urls: list[str], pids: list[list[int]]) -> list[float]:
+        tabs = [Tab(url) for url in urls]
+        for tab in tabs:
+            await tab.connect()
+            await tab.open()
+            await tab.change("amount:basic_needs", [7.0])  # warm
+        per_round: list[list[float]] = [[] for _ in tabs]
+        for n in range(rounds):
+            for tab, own, found in (zip(tabs, pids, per_round, strict=True) if n % 2 == 0 else
+                                    reversed(list(zip(tabs, pids, per_round, strict=True)))):
+                start = cpu_seconds(own)
+                for m in range(moves):
+                    await tab.change("amount:basic_needs", [5.0 + (n * moves + m) % 10])
+                found.append((cpu_seconds(own) - start) / moves)
+        for tab in tabs:
+            await tab.close()
+        return [statistics.median(found) for found in per_round]
+
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "portfolio.db")}
+        served = [stack.enter_context(served_page(script, env, Path(folder))) for script in scripts]
+        return asyncio.run(alternate([url for url, _ in served], [pids for _, pids in served]))
+
+
 def server_figures() -> list[tuple[str, float, str, float]]:
     product = server_cpu_per_move({})
     baseline = server_cpu_per_move({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"})
+    alone, before = paired_cpu_per_move([ROOT / "pages" / "allocate.py", ALLOCATE_BEFORE])
     return [("Allocate over the websocket, server CPU per slider move", product,
-             "same page with Streamlit's default full GC after each run", baseline)]
+             "same page with Streamlit's default full GC after each run", baseline),
+            ("Allocate page served alone, server CPU per slider move", alone, "the page before issue 18, served alone", before)]
 
 
 def main() -> None:
@@ -323,6 +405,26 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:
         print(f"| {name} | {value * 1000:.2f} ms | {baseline_name} | {baseline * 1000:.2f} ms | {baseline / value:.2f}x |")
+    print()
+    print(first_load_table())
+
+
+def first_load_table() -> str:
+    """Allocate's and Vote's first load in Chromium, through `make serve` (nginx) against Streamlit alone (what `make serve`
+    sent before issue 18: nothing compressed), in the same run: bytes transferred by kind and seconds to the first control."""
+    import first_load
+
+    (room_name, room), (alone_name, alone) = first_load.report()
+    lines = [f"| first load | {room_name} | {alone_name} (baseline) | ratio (baseline / product) |", "|---|---|---|---|"]
+    for page in room:
+        (sent, _, seconds), (sent_before, _, seconds_before) = room[page], alone[page]
+        lines.append(f"| {page}: transferred | {sum(sent.values()) / 2**20:.2f} MiB | {sum(sent_before.values()) / 2**20:.2f} MiB | "
+                     f"{sum(sent_before.values()) / sum(sent.values()):.2f}x |")
+        for what in sorted(sent_before, key=sent_before.get, reverse=True):
+            lines.append(f"| {page}: {what} | {sent[what] / 2**20:.2f} MiB | {sent_before[what] / 2**20:.2f} MiB | "
+                         f"{sent_before[what] / max(sent[what], 1):.2f}x |")
+        lines.append(f"| {page}: first control drawn | {seconds:.1f} s | {seconds_before:.1f} s | {seconds_before / seconds:.2f}x |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
