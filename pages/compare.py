@@ -7,7 +7,8 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.studio import display_unit
 from portfolio_engine.optimizer.constraints import problem_from_dict
-from portfolio_engine.record.comparison import agreement, constraint_checks, constraint_words, distance, side_by_side
+from portfolio_engine.optimizer.wording import constraint_words
+from portfolio_engine.record.comparison import agreement, constraint_checks, distance, side_by_side
 from portfolio_engine.record.decisions import resident_aggregate
 from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop

@@ -11,7 +11,8 @@ from portfolio_engine.jsonfile import parse_json
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import communities_from_values
 from portfolio_engine.model.studio import display_unit
-from portfolio_engine.optimizer.constraints import FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables
+from portfolio_engine.optimizer.constraints import DEFAULT_YEARS, FRONTIER_KINDS, OBJECTIVE_KINDS, document_from_tables, parse_terms
+from portfolio_engine.optimizer.reading import relative, term_sentence, value_words
 from portfolio_engine.record.ends import current_ends
 from portfolio_engine.record.funders import constraints_funders, list_funders
 from portfolio_engine.record.proposals import save_proposal
@@ -134,20 +135,22 @@ if "optimize_result" in state:
     view = state.optimize_result
     result, raw = view.proposal, view.document
     st.subheader("Proposal")
+    weight = sum(t.weight for t in parse_terms(catalog, raw.get("objective", {"thriving_at_year": DEFAULT_YEARS})))
     a, b = st.columns(2)
-    a.metric(f"Objective (status quo = {result.status_quo_objective:.2f})", f"{result.objective:.4f}",
-             f"{result.objective - result.status_quo_objective:+.4f}")
-    b.metric("Budget's marginal value", f"{result.budget_marginal_value:.4f}", "per extra million", delta_color="off")
+    a.metric("Better than the status quo by", relative(result.objective - result.status_quo_objective, weight),
+             help="The weighted average of each objective's change from its status-quo value (higher is better).")
+    b.metric("One more million would add", relative(result.budget_marginal_value, weight), delta_color="off",
+             help="How much the objective would improve with a million more in the budget, spent where it does most.")
     if result.robustness is not None:
         how = "its 10th percentile across" if result.robust else "the central assumptions; it was checked against"
         st.markdown(f"Beats the status quo on this objective in **{result.robustness:.0%}** of the plausible sets of assumptions "
                     f"(optimized for {how} 200 of them).")
     for label, value in result.terms.items():
-        st.text(f"{label}: {value:.4g} (status quo {result.status_quo_terms[label]:.4g})")
+        st.text(term_sentence(label, value, result.status_quo_terms[label], (scale, unit)))
     if result.binding:
         st.markdown("**What holds the proposal back**")
         for binding in result.binding:
-            st.text(binding.sentence(names))  # plain text: owners are typed by people
+            st.text(binding.sentence(names, weight))  # plain text: owners are typed by people
     else:
         st.text("No constraint binds: the proposal is the unconstrained best on this budget.")
     table = pd.DataFrame({
@@ -186,8 +189,8 @@ if "optimize_result" in state:
 
 st.subheader("Trade-offs")
 left, right, points_col = st.columns([2, 2, 1])
-first = left.selectbox("First objective", FRONTIER_KINDS, index=1, key="frontier_first")
-second = right.selectbox("Second objective", FRONTIER_KINDS, index=0, key="frontier_second")
+first = left.selectbox("First objective", FRONTIER_KINDS, index=1, key="frontier_first", format_func=lambda k: OBJECTIVE_KINDS[k].words)
+second = right.selectbox("Second objective", FRONTIER_KINDS, index=0, key="frontier_second", format_func=lambda k: OBJECTIVE_KINDS[k].words)
 points = points_col.number_input("Points", 10, 20, 15, key="frontier_points")
 if st.button("Trace the frontier", key="run_frontier"):
     traced = run(lambda raw: (frontier_view(raw, (first, second), int(points)), (first, second)), "Tracing the frontier...")
@@ -197,9 +200,10 @@ if st.button("Trace the frontier", key="run_frontier"):
 if "frontier_result" in state:
     found, kinds = state.frontier_result
     options = list(range(len(found)))
-    label = {i: f"Point {i + 1}: {kinds[0]} {p['objectives'][kinds[0]]:.4g}, {kinds[1]} {p['objectives'][kinds[1]]:.4g}"
+    label = {i: f"Point {i + 1}: " + "; ".join(f"{OBJECTIVE_KINDS[k].words} {value_words(k, p['objectives'][k], (scale, unit))}" for k in kinds)
              for i, p in enumerate(found)}
-    event = st.plotly_chart(charts.frontier(found, kinds, state.get("frontier_point")), config=charts.CONFIG,
+    axes = tuple(f"{OBJECTIVE_KINDS[k].words} ({'higher' if OBJECTIVE_KINDS[k].sense > 0 else 'lower'} is better)" for k in kinds)
+    event = st.plotly_chart(charts.frontier(found, kinds, state.get("frontier_point"), axes), config=charts.CONFIG,
                             key="frontier_chart", on_select="rerun", selection_mode="points")
     picked = [p["point_index"] for p in (event.selection.points if event else []) if "point_index" in p]
     if picked:

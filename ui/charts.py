@@ -99,15 +99,16 @@ def marginal_values(values: dict[str, float], names: dict[str, str]) -> go.Figur
                              "yaxis": {"autorange": "reversed"}})
 
 
-def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None) -> go.Figure:
-    """The trade-off between two objectives; the chosen point is highlighted."""
+def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None, axes: tuple[str, str] | None = None) -> go.Figure:
+    """The trade-off between two objectives (axes titled in words when given); the chosen point is highlighted."""
+    titles = axes or kinds
     x = [p["objectives"][kinds[0]] for p in points]
     y = [p["objectives"][kinds[1]] for p in points]
     sizes = [16 if i == chosen else 10 for i in range(len(points))]
     trace = go.Scatter(x=x, y=y, mode="lines+markers", marker={"size": sizes, "color": "#762a83"},
                        text=[f"point {i + 1}" for i in range(len(points))], hovertemplate="%{text}<br>%{x:.4g}, %{y:.4g}<extra></extra>")
-    return go.Figure(data=[trace], layout={"height": 380, "margin": MARGIN, "xaxis": {"title": {"text": kinds[0]}},
-                                           "yaxis": {"title": {"text": kinds[1]}}, "clickmode": "event+select"})
+    return go.Figure(data=[trace], layout={"height": 380, "margin": MARGIN, "xaxis": {"title": {"text": titles[0]}},
+                                           "yaxis": {"title": {"text": titles[1]}}, "clickmode": "event+select"})
 
 
 def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:

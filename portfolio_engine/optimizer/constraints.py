@@ -22,6 +22,7 @@ from portfolio_engine.model.portfolio import load_status_quo, parse_amount, port
 from portfolio_engine.model.targeting import targeting_from_dict
 from portfolio_engine.model.uncertainty import DEFAULT_DRAWS, MAX_DRAWS
 from portfolio_engine.optimizer.funders import Funder, check_splittable, element_limits, parse_funders
+from portfolio_engine.optimizer.wording import constraint_words
 
 ELEMENT_CONSTRAINTS = ("floors", "ceilings", "locks")
 FAMILY_CONSTRAINTS = ("family_floors", "family_ceilings")
@@ -326,13 +327,12 @@ def _money(value: float) -> str:
 def check_feasible(problem: Problem) -> None:
     """Raise InfeasibleConstraints naming the conflicting constraints (before any solver runs)."""
     check_splittable(problem.catalog, problem.funders, problem.lower, problem.upper)  # first: it names the funders
-    ids, budget = problem.catalog.ids, problem.budget
-    for i, element in enumerate(ids):
+    budget = problem.budget
+    for i in range(len(problem.catalog.ids)):
         if problem.lower[i] > problem.upper[i] + 0.01:
-            raise InfeasibleConstraints(
-                f"{problem.lower_source[i]} ({_money(problem.lower[i])}) is above {problem.upper_source[i]} "
-                f"({_money(problem.upper[i])}) for {element}."
-            )
+            lower, upper = (constraint_words(problem.catalog, str(source), limit, (1e6, "million"))
+                            for source, limit in ((problem.lower_source[i], problem.lower[i]), (problem.upper_source[i], problem.upper[i])))
+            raise InfeasibleConstraints(f"These cannot both hold. {lower}. {upper}.")
     low_total, high_total = problem.lower.sum(), problem.upper.sum()
     if low_total > budget + 0.01:
         named = sorted({s.split(".")[0] for s in problem.lower_source if s})

@@ -24,7 +24,7 @@ def test_runs_the_default_problem_and_explains_it(page):
     page.button(key="run_optimizer").click().run()
     assert not page.exception and not page.error
     texts = [t.value for t in page.text]
-    assert texts[0].startswith("thriving_at_year (20 years): ")
+    assert texts[0].startswith("More people thriving at the horizon (year 20): ") and "(status quo 52.6%)" in texts[0]
     assert any(t.startswith("Binding: the limit on change for") for t in texts)
     assert len(page.get("plotly_chart")) == 3
 

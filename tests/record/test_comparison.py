@@ -46,6 +46,6 @@ def test_constraint_checks_say_which_are_met_and_by_how_much_they_miss(portfolio
     ("something.else", 1.0, "something.else"),
 ])
 def test_constraints_read_as_sentences_with_names(catalog, constraint, limit, words):
-    from portfolio_engine.record.comparison import constraint_words
+    from portfolio_engine.optimizer.wording import constraint_words
 
     assert constraint_words(catalog, constraint, limit, (1e6, "million")) == words
