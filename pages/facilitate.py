@@ -21,7 +21,7 @@ from portfolio_engine.services.workshops import verify_workshop
 from portfolio_engine.voting import rules
 from portfolio_engine.voting.code_sheet import sheet_html
 from portfolio_engine.voting.votes import close_vote, create_vote, generate_codes, import_paper, list_votes, open_vote, purge, read_projects
-from ui import downloads, identity
+from ui import downloads, i18n, identity
 from ui.decision import decision_section
 from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
@@ -271,7 +271,7 @@ for vote in workshop_votes:
         a, b = st.columns(2)
         a.download_button("Codes (CSV)", "code\n" + "\n".join(codes) + "\n", f"codes-{vote.id}.csv", "text/csv", on_click="ignore",
                           key=f"csv_{vote.id}")
-        downloads.prepared("printable sheet with QR codes", f"sheet_{vote.id}", lambda v=vote, c=codes: sheet_html(v, c, root),
+        downloads.prepared("printable sheet with QR codes", f"sheet_{vote.id}", lambda v=vote, c=codes: sheet_html(v, c, root, language=i18n.language()),
                            f"codes-{vote.id}.html", "text/html", b)
 with st.expander("Set up a resident vote"), st.form("new_vote"):
     title = st.text_input("Title", max_chars=200)
@@ -283,13 +283,16 @@ with st.expander("Set up a resident vote"), st.form("new_vote"):
     points = st.number_input("Points per voter (cumulative)", 1, 1000, 10)
     revote = st.radio("A voter code...", ["may change its vote until the vote closes", "votes once"], horizontal=True,
                       help="Frozen with the rules when the vote opens. Either way a code that voted is told so before anything is replaced.")
+    live = st.checkbox("Show results while the vote is open", value=False,
+                       help="Off by default: results shown during a vote invite voting for what is already winning.")
     if st.form_submit_button("Create the vote (draft)"):
         try:
             split = kind.startswith("split")
             projects = None if split or projects_file is None else read_projects(catalog, projects_file.getvalue().decode("utf-8-sig"))
             create_vote(catalog, title or kind, "split" if split else kind, split_rule if split else project_rule, budget, workshop.id,
                         None, workshop.currency, projects, "families" if "families" in kind else "elements",
-                        points=points if kind == "cumulative" else None, allow_revote=revote != "votes once", grant=signed)
+                        points=points if kind == "cumulative" else None, allow_revote=revote != "votes once", grant=signed,
+                        live_results=live)
         except (PortfolioError, UnicodeDecodeError) as err:
             st.error(plain(f"The vote was not created: {err}"))
         else:

@@ -149,3 +149,14 @@ def test_facilitator_purges_a_closed_vote_from_the_page(workshop, catalog):
     submit(at, "Purge codes and private free text")
     assert any(s.value.startswith("Purged: 1 ballot no longer points") for s in at.success)
     assert votes.purge_expired(access.OPERATOR, days=0) == []  # already purged
+
+
+def test_a_vote_can_be_set_up_to_show_results_while_open(workshop):
+    from portfolio_engine.voting.votes import list_votes
+
+    at = signed_in(workshop)
+    next(t for t in at.text_input if t.label == "Title").input("Live count")
+    next(c for c in at.checkbox if c.label == "Show results while the vote is open").check()
+    submit(at, "Create the vote (draft)")
+    (vote,) = list_votes()
+    assert vote.rules()["live_results"] is True
