@@ -159,4 +159,4 @@ def test_a_vote_can_be_set_up_to_show_results_while_open(workshop):
     next(c for c in at.checkbox if c.label == "Show results while the vote is open").check()
     submit(at, "Create the vote (draft)")
     (vote,) = list_votes()
-    assert vote.rules()["live_results"] is True
+    assert vote.options["live_results"] is True
