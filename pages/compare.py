@@ -13,7 +13,7 @@ from portfolio_engine.record.decisions import resident_aggregate
 from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop
 from portfolio_engine.services.projection import project_portfolios
-from ui import charts, identity
+from ui import chart_text, charts, identity
 from ui.ends import compare_lens
 from ui.funders import compare_section as funders_section
 from ui.statement import compare_section as statement_section
@@ -64,6 +64,7 @@ picked = {label: options[label] for label in chosen}
 table = side_by_side(catalog, picked)
 bars = pd.DataFrame({"element": [names[i] for i in catalog.ids], **{label: table[f"{label}: amount"] / scale for label in chosen}})
 st.plotly_chart(charts.allocations(bars, chosen, unit), config=charts.CONFIG, key="compare_bars")
+st.markdown(f"Amounts per element for {', '.join(chosen)}, in {unit}; the table below has every number.")
 money = [c for c in table.columns if c.endswith(": amount") or ": vs " in c]
 shown = table.drop(columns="family").assign(element=[names[i] for i in catalog.ids], **{c: table[c] / scale for c in money})
 formats = {c: st.column_config.NumberColumn(f"{c} ({unit})" if c in money else c, format="percent" if c.endswith("share") else "%,.2f")
@@ -73,6 +74,11 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={"element": 
 st.subheader("Projections (illustrative)")
 runs = project_portfolios(catalog, status_quo, [picked[label] for label in chosen])
 st.plotly_chart(charts.overlay(runs, chosen), config=charts.CONFIG, key="compare_projection")
+chart_text.alternative(
+    f"In year {int(runs[0]['year'].iloc[-1])}: " + "; ".join(f"{label} thriving {run['thriving'].iloc[-1]:.1%}, suffering {run['suffering'].iloc[-1]:.1%}"
+                                                          for label, run in zip(chosen, runs, strict=True)) + ".",
+    pd.DataFrame({"year": runs[0]["year"], **{f"{label}: thriving": run["thriving"].map("{:.1%}".format) for label, run in zip(chosen, runs, strict=True)}}),
+    "compare_projection")
 
 st.subheader("Where they agree and where they diverge")
 spread = agreement(catalog, picked).assign(element=lambda t: t["element"].map(names))

@@ -12,7 +12,7 @@ from portfolio_engine.errors import PortfolioError
 from portfolio_engine.limits import MAX_UPLOAD_BYTES
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.security import access
-from ui import charts
+from ui import chart_text, charts
 from ui.text import plain
 
 catalog = load_catalog()
@@ -106,6 +106,12 @@ city = trend(rows, city_id) if city_id and city_id != place_id else None
 unit = rows["unit"].iloc[0] if len(rows) else ""
 st.plotly_chart(charts.indicator_trend(series, place_labels[place_id], unit, city, place_labels.get(city_id, "")), config=charts.CONFIG,
                 key="data_trend")
+measured = series[series["value_status"] == "ok"]
+if len(measured):
+    chart_text.alternative(
+        f"{labels[indicator_id]}, {place_labels[place_id]}: {measured['value'].iloc[0]:,.2f} {unit} in {measured['period_label'].iloc[0]}, "
+        f"{measured['value'].iloc[-1]:,.2f} {unit} in {measured['period_label'].iloc[-1]}.",
+        measured[["period_label", "value", "lci", "uci"]].rename(columns={"period_label": "period", "lci": "low", "uci": "high"}), "data_trend")
 missing = series[series["value_status"] != "ok"]
 for row in missing.itertuples():
     st.caption(f"{row.period_label}: {row.value_status.replace('_', ' ')}{' (' + row.notes + ')' if row.notes else ''}")

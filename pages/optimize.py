@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +18,7 @@ from portfolio_engine.record.ends import current_ends
 from portfolio_engine.record.funders import constraints_funders, list_funders
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.services.optimizer import frontier_view, optimizer_view
-from ui import charts, identity, session
+from ui import chart_text, charts, identity, session
 from ui.text import plain
 
 catalog = load_catalog()
@@ -160,6 +161,10 @@ if "optimize_result" in state:
         "proposal": [result.allocations[i] / scale for i in catalog.ids],
     })
     st.plotly_chart(charts.allocations(table, ["status quo", "your sliders", "proposal"], unit), config=charts.CONFIG, key="proposal_bars")
+    moves = (table["proposal"] - table["status quo"]).to_numpy()
+    biggest = [int(i) for i in np.argsort(-np.abs(moves))[:2]]
+    st.markdown("The proposal's biggest changes from the status quo: "
+                + "; ".join(f"{table['element'][i]} {moves[i]:+,.1f} {unit}" for i in biggest) + " (the table below has every element).")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         c: st.column_config.NumberColumn(f"{c} ({unit})", format="%.2f") for c in ("status quo", "your sliders", "proposal")})
     if result.allocations_by_funder:
@@ -169,8 +174,19 @@ if "optimize_result" in state:
                      hide_index=True, width="stretch",
                      column_config={f: st.column_config.NumberColumn(f"{f} ({unit})", format="%.2f") for f in result.allocations_by_funder})
     st.plotly_chart(charts.population(view.projection, view.status_quo_projection), config=charts.CONFIG, key="proposal_projection")
+    last, base = view.projection.iloc[-1], view.status_quo_projection.iloc[-1]
+    chart_text.alternative(
+        chart_text.against_status_quo(f"In year {int(last['year'])}",
+                                      {name: (f"{last[name]:.1%}", f"{base[name]:.1%}") for name in ("thriving", "struggling", "suffering")}),
+        pd.DataFrame({"year": view.projection["year"], **{f"{n} (proposal)": view.projection[n].map("{:.1%}".format) for n in ("thriving", "suffering")},
+                      **{f"{n} (status quo)": view.status_quo_projection[n].map("{:.1%}".format) for n in ("thriving", "suffering")}}),
+        "proposal_projection")
     st.markdown("**What one more million would do in each element**")
     st.plotly_chart(charts.marginal_values(result.marginal_values, names), config=charts.CONFIG, key="marginal_values")
+    worth = {names[i]: v for i, v in result.marginal_values.items()}
+    chart_text.alternative(chart_text.ranking_summary(worth, {k: relative(v, weight) for k, v in worth.items()}),
+                           pd.DataFrame({"element": list(worth), "one more million would add": [relative(v, weight) for v in worth.values()]}),
+                           "marginal_values")
     if st.button("Load the proposal into the Allocate sliders", key="load_proposal"):
         session.send_to_allocate(result.allocations)
     saver = identity.author()
@@ -205,6 +221,9 @@ if "frontier_result" in state:
     axes = tuple(f"{OBJECTIVE_KINDS[k].words} ({'higher' if OBJECTIVE_KINDS[k].sense > 0 else 'lower'} is better)" for k in kinds)
     event = st.plotly_chart(charts.frontier(found, kinds, state.get("frontier_point"), axes), config=charts.CONFIG,
                             key="frontier_chart", on_select="rerun", selection_mode="points")
+    chart_text.alternative(f"{len(found)} portfolios from the best for {OBJECTIVE_KINDS[kinds[0]].words.lower()} "
+                           f"to the best for {OBJECTIVE_KINDS[kinds[1]].words.lower()}; each point is one of them.",
+                           pd.DataFrame({"point": [label[i] for i in options]}), "frontier")
     picked = [p["point_index"] for p in (event.selection.points if event else []) if "point_index" in p]
     if picked:
         state.frontier_point = picked[0]

@@ -31,6 +31,10 @@ def test_demo_city_shows_trend_places_strengths_and_gaps(catalog):
     assert not at.exception
     assert any("Strengths" in m.value for m in at.markdown) and any("Gaps" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) == 1
+    summary = next(m.value for m in at.markdown if m.value.startswith("Children in poverty") and "Eastside" in m.value)
+    assert "in 2021" in summary and "in 2024" in summary, "the chart in words, for those who cannot see it"
+    at.toggle(key="chart_table:data_trend").set_value(True).run()
+    assert list(at.table[0].value["period"]) == ["2021", "2022", "2024"], "the suppressed year stays out of the numbers"
 
 
 def test_anonymous_visitors_are_invited_to_sign_in_when_no_steward_is_set_up():

@@ -26,6 +26,8 @@ def test_runs_the_default_problem_and_explains_it(page):
     texts = [t.value for t in page.text]
     assert texts[0].startswith("More people thriving at the horizon (year 20): ") and "(status quo 52.6%)" in texts[0]
     assert any(t.startswith("Binding: the limit on change for") for t in texts)
+    assert any(m.value.startswith("In year 20: thriving") for m in page.markdown), "the projection in words"
+    assert {t.key for t in page.toggle} >= {"chart_table:proposal_projection", "chart_table:marginal_values"}
     assert len(page.get("plotly_chart")) == 3
 
 
