@@ -80,3 +80,20 @@ def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
         expected += 4 * 500_000
         expect(page).to_have_url(re.compile(f"humane_housing={expected}&"), timeout=20_000)
     page.close()
+
+
+def test_a_lock_is_set_with_the_keyboard_and_holds_its_element(browser, server):
+    """The locks are one row of toggle buttons per family (issue 18): Space on a focused one locks its element."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(server)
+    expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
+    lock = page.get_by_test_id("stButtonGroup").filter(has_text="Basic needs for health and safety").get_by_role("button").first
+    lock.focus()
+    page.keyboard.press("Space")
+    expect(lock).to_have_attribute("aria-pressed", "true", timeout=20_000)
+    slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile("humane_housing=8500000"), timeout=20_000)
+    assert "basic_needs=6000000&" in page.url, "the locked element keeps its amount while the others make room"
+    page.close()
