@@ -276,6 +276,23 @@ def optimize(problem: Problem, starts: int = STARTS) -> Proposal:
     )
 
 
+def _shared_scorers(problem: Problem, pair: tuple[Term, Term]):
+    """Scorers for two terms that share one simulation per batch: the frontier asks for the objective, the constraint and
+    their gradients at the same point, so the last batch's values are kept and reused."""
+    weights = factors(problem, pair)
+    last: dict[bytes, np.ndarray] = {}
+
+    def values(amounts: np.ndarray) -> np.ndarray:
+        amounts = np.atleast_2d(amounts)
+        key = amounts.tobytes()
+        if key not in last:
+            last.clear()
+            last[key] = term_values(problem, amounts, pair) * weights
+        return last[key]
+
+    return (lambda amounts: values(amounts)[:, 0]), (lambda amounts: values(amounts)[:, 1])
+
+
 def frontier(problem: Problem, kinds: tuple[str, str], points: int = 15) -> list[dict]:
     """Efficient portfolios trading two objectives (epsilon-constraint method).
 
@@ -291,18 +308,19 @@ def frontier(problem: Problem, kinds: tuple[str, str], points: int = 15) -> list
         raise InvalidConstraints(f"A frontier has 2 to 50 points, got {points}.")
     check_feasible(problem)
     pair = tuple(replace(next((t for t in problem.terms if t.kind == k), Term(k, 20, 1.0)), weight=1.0) for k in kinds)
-    first, second = scorer(problem, pair[:1]), scorer(problem, pair[1:])
+    first, second = _shared_scorers(problem, pair)
     starts = _starts(problem, 2)
     low_end = _solve(problem, second, starts)   # best for the second objective: the first at its lowest
     high_end = _solve(problem, first, starts)   # best for the first objective
     low, high = float(first(low_end)[0]), float(first(high_end)[0])
     budget, h = problem.budget, STEP * problem.budget
+    inside = (problem.lower / budget, problem.upper / budget)  # the same clipping as _solve's objective: one simulation serves both
     found, previous = [low_end], low_end
     for level in np.linspace(low, high, points)[1:-1]:
         keep_level = {"type": "ineq",
-                      "fun": lambda y, level=level: float(first(np.clip(y, 0, None) * budget)[0]) - level,
-                      "jac": lambda y: _gradients(first, np.clip(y, 0, None) * budget, h)[1] * budget}
-        previous = _solve(problem, second, [previous, high_end], [keep_level])
+                      "fun": lambda y, level=level: _gradients(first, np.clip(y, *inside) * budget, h)[0] - level,
+                      "jac": lambda y: _gradients(first, np.clip(y, *inside) * budget, h)[1] * budget}
+        previous = _solve(problem, second, [previous], [keep_level])  # warm start from the neighbouring point
         found.append(previous)
     found.append(high_end)
     amounts = np.array([to_cents(problem, x) for x in found])
