@@ -235,6 +235,7 @@ def test_vote_again_starts_with_an_empty_code_and_a_clean_address(catalog):
     assert at.text_input(key="voter_code").value == codes[0]
     at.number_input(key="split:vital_conditions").set_value(100)
     at.text_area(key="why").input("first voter's reason").run()
+    at.button(key="review").click().run()
     at.button(key="submit").click().run()
     assert at.success and "code" not in at.query_params
     at.button(key="vote_again").click().run()
