@@ -33,6 +33,8 @@ from pathlib import Path
 import streamlit
 
 from ui.busy import SCRIPT as BUSY_SCRIPT
+from ui.i18n import LANG_SCRIPT
+from ui.keep import SCRIPT as KEEP_SCRIPT
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf")
@@ -109,12 +111,13 @@ def check_tls_files(tls: Tls) -> None:
 
 
 def inline_script_hashes() -> list[str]:
-    """CSP sources for the only inline scripts the app runs: Streamlit's index.html and the busy banner (ui/busy.py).
+    """CSP sources for the only inline scripts the app runs: Streamlit's index.html, the busy banner (ui/busy.py), the
+    sign-in cookie (ui/keep.py) and the page's language (ui/i18n.py): each a fixed body.
 
     Hashed from the installed files at start, so an upgrade of either keeps working without 'unsafe-inline'.
     """
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text()
-    bodies = re.findall(r"<script>(.*?)</script>", index + BUSY_SCRIPT, re.S)
+    bodies = re.findall(r"<script>(.*?)</script>", index + BUSY_SCRIPT, re.S) + [KEEP_SCRIPT, LANG_SCRIPT]
     return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'" for body in bodies]
 
 

@@ -1,7 +1,7 @@
 """The page's language: from the address (`?lang=es`, as vote links carry it), else this session's choice, else the
 browser's preference; a switcher on every page; `_()` to show a text in it and helpers for numbers, money and dates."""
 
-import json
+from html import escape
 
 import streamlit as st
 
@@ -58,6 +58,13 @@ def _switched(key: str) -> None:
     st.query_params[PARAM] = chosen
 
 
+# A fixed body (the language travels in a data attribute), so the Content-Security-Policy allows it by its hash (serving/room.py).
+LANG_SCRIPT = """(() => {
+  const el = document.querySelector("[data-portfolio-lang]");
+  if (el) { document.documentElement.lang = el.getAttribute("data-portfolio-lang"); }
+})();"""
+
+
 def _label(code: str) -> str:
     return i18n.languages()[code].capitalize()
 
@@ -65,7 +72,7 @@ def _label(code: str) -> str:
 def switcher() -> None:
     """A language menu in the sidebar of every page (app.py); the page's <html lang> follows, so screen readers pronounce it right."""
     with st.sidebar:  # the script takes no room in the sidebar's flow
-        st.html(f"<script>document.documentElement.lang = {json.dumps(language())};</script>", unsafe_allow_javascript=True)
+        st.html(f'<span data-portfolio-lang="{escape(language())}" hidden></span><script>{LANG_SCRIPT}</script>', unsafe_allow_javascript=True)
     st.session_state["language_menu"] = language()
     st.sidebar.selectbox("Language · Idioma", list(i18n.languages()), format_func=_label, key="language_menu",
                          on_change=_switched, args=("language_menu",))
