@@ -50,7 +50,7 @@ def latest_by_place(frame: pd.DataFrame, level: str) -> pd.DataFrame:
         previous = known.iloc[-2] if len(known) >= 2 else None
         latest_ok = known.iloc[-1] if len(known) else None
         compared = previous is not None and latest_ok is not None
-        change = latest_ok["value"] - previous["value"] if compared else np.nan
+        change = latest_ok["value"] - previous["value"] if previous is not None and latest_ok is not None else np.nan
         rows.append({"place": name, "period": last["period_label"], "value": last["value"] if last["value_status"] == "ok" else np.nan,
                      "status": last["value_status"].replace("_", " "), "change since previous": change,
                      "compared with its own past": verdict(change, last["higher_is_better"], margin(latest_ok, previous) if compared else 0.0)})

@@ -307,7 +307,8 @@ def frontier(problem: Problem, kinds: tuple[str, str], points: int = 15) -> list
     if not 2 <= points <= 50:
         raise InvalidConstraints(f"A frontier has 2 to 50 points, got {points}.")
     check_feasible(problem)
-    pair = tuple(replace(next((t for t in problem.terms if t.kind == k), Term(k, 20, 1.0)), weight=1.0) for k in kinds)
+    first_term, second_term = (replace(next((t for t in problem.terms if t.kind == k), Term(k, 20, 1.0)), weight=1.0) for k in kinds)
+    pair = (first_term, second_term)
     first, second = _shared_scorers(problem, pair)
     starts = _starts(problem, 2)
     low_end = _solve(problem, second, starts)   # best for the second objective: the first at its lowest
