@@ -169,9 +169,9 @@ def sliders(current: dict[str, float], summary: str) -> None:
     st.toggle("Keep the total at the budget", key="keep_total",
               help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
     totals = family_totals(catalog, current)
-    left, right = st.columns(2)
-    left.metric("Remaining to allocate", f"{(budget - sum(current.values())) / scale:,.2f} {unit}")
-    right.button("Reset to status quo", on_click=reset, width="stretch")
+    row = st.container(horizontal=True, vertical_alignment="center")  # one block, not three (columns)
+    row.metric("Remaining to allocate", f"{(budget - sum(current.values())) / scale:,.2f} {unit}")
+    row.button("Reset to status quo", on_click=reset)
     for family, family_name in catalog.family_names.items():
         members = [e for e in catalog.elements if e.family == family]
         st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({totals[family] / budget:.0%})", divider="gray")
@@ -270,11 +270,9 @@ def downloads(portfolio) -> None:
     download can be lost on a busy server (ui/downloads.py)."""
     if abs(portfolio.budget - budget) > 0.01:
         st.caption("The download holds the amounts as they are; its budget is their total.")
-    down_json, down_csv = st.columns(2)
-    down_json.download_button("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", on_click="ignore",
-                              width="stretch")
-    down_csv.download_button("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", on_click="ignore",
-                             width="stretch")
+    row = st.container(horizontal=True)  # one block, not three (columns)
+    row.download_button("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", on_click="ignore")
+    row.download_button("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", on_click="ignore")
 
 
 def save_form(current: dict[str, float]) -> None:
