@@ -55,7 +55,7 @@ class Model:
         return ensemble([self])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity, not array equality: a start can key a cache
 class Start:
     """Each community's starting state: population shares and structural vital-conditions level (1 = status quo).
 

@@ -66,8 +66,14 @@ class Band:
     seed: int
 
 
-def _status_quo_runs(model: Model, ensemble_: Ensemble, years: int) -> dict[str, np.ndarray]:
-    """The status quo from each draw's own equilibrium stays there (reference behaviour 1): its year 0, held."""
+@lru_cache(maxsize=32)
+def _status_quo_runs(model: Model, count: int, seed: int, years: int, start: Start | None) -> dict[str, np.ndarray]:
+    """The status quo under every draw, once per model, draws, horizon and start (a slider's move reuses it).
+
+    From each draw's own equilibrium it stays there (reference behaviour 1): its year 0, held."""
+    ensemble_ = draws(model, count, seed)
+    if start is not None:
+        return simulate_draws(model, ensemble_, model.status_quo, years, start)
     first = simulate_draws(model, ensemble_, model.status_quo, 0)
     return {name: np.repeat(value, years + 1, axis=-1) for name, value in first.items()}
 
@@ -81,8 +87,7 @@ def band(model: Model, amounts: np.ndarray, years: int, count: int = DEFAULT_DRA
     """
     ensemble_ = draws(model, check_draws(count), seed)
     chosen_runs = simulate_draws(model, ensemble_, amounts, years, start, None if targeting is None else targeting[None])
-    held = start is None  # from each draw's own equilibrium the status quo does not move
-    base_runs = _status_quo_runs(model, ensemble_, years) if held else simulate_draws(model, ensemble_, model.status_quo, years, start)
+    base_runs = _status_quo_runs(model, count, seed, years, start)
     data: dict[str, np.ndarray] = {"year": np.arange(years + 1)}
     for name in outputs:
         chosen, base = chosen_runs[name][0, community], base_runs[name][0, community]  # (draws, years + 1)
