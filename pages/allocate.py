@@ -24,7 +24,8 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import charts, drafts, identity, places, session
+from ui import chart_text, charts, drafts, identity, places, session
+from ui import funders as funders_view
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
@@ -185,7 +186,7 @@ def sliders(current: dict[str, float], summary: str) -> None:
 
 def slider_help(element) -> str:
     """What the element holds and its status-quo amount: the same on every move, so it is not redrawn as text."""
-    return (f"{element.description} Includes: {', '.join(element.items)}. "
+    return (f"{element.definition or element.description} Includes: {', '.join(element.items)}. "
             f"Status quo: {status_quo.allocations[element.id] / scale:,.1f} {unit} ({status_quo.allocations[element.id] / budget:.1%}).")
 
 
@@ -239,6 +240,17 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
                    "back toward the status quo.")
         figure = charts.realized(comparison.chosen, comparison.status_quo)
     st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
+    shown = {name: (f"{numbers[name]:.{digits}%}", f"{numbers[name] - numbers[name + '_change']:.{digits}%}")
+             for name, digits in (("thriving", 1), ("suffering", 2))}
+    chart_text.alternative(chart_text.against_status_quo(f"In year {horizon}", shown), lambda: projection_table(comparison), "projection")
+
+
+def projection_table(comparison) -> pd.DataFrame:
+    """The projection's numbers by year, this mix beside the status quo (built only when someone opens the table)."""
+    chosen, base = comparison.chosen, comparison.status_quo
+    return pd.DataFrame({"year": chosen["year"], **{f"{name}, this mix": chosen[name].map("{:.1%}".format) for name in ("thriving", "suffering")},
+                         **{f"{name}, status quo": base[name].map("{:.1%}".format) for name in ("thriving", "suffering")},
+                         "cost of harm, this mix": (chosen["cost_of_harm"] / scale).map(f"{{:,.1f}} {unit}".format)})
 
 
 def assumptions_editor(assumptions: Assumptions) -> None:
@@ -330,6 +342,7 @@ def studio() -> None:
         places.neighborhoods(catalog, model, vector, horizon, names)
         assumptions_editor(assumptions)
         downloads(portfolio)
+        funders_view.by_funder(catalog, current)
         save_form(current)
 
     state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")

@@ -4,17 +4,20 @@ A page calls `alternative(summary, table, key)` right under its chart; `ranking_
 of amounts per category (largest first). Screen readers read both; nobody needs to see the colours to read them.
 """
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from ui.i18n import _
 
 
-def alternative(summary: str, table: pd.DataFrame, key: str) -> None:
-    """The chart in words: its summary sentence, then its numbers as a plain table when the toggle is on."""
+def alternative(summary: str, table: pd.DataFrame | Callable[[], pd.DataFrame], key: str) -> None:
+    """The chart in words: its summary sentence, then its numbers as a plain table when the toggle is on (a callable table
+    is built only then: a slider's move does not pay for a table nobody opened)."""
     st.markdown(summary)
     if st.toggle(_("Show the chart as a table"), key=f"chart_table:{key}"):
-        st.table(table, hide_index=True)
+        st.table(table() if callable(table) else table, hide_index=True)
 
 
 def ranking_summary(values: dict[str, float], shown: dict[str, str]) -> str:

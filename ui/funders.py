@@ -110,10 +110,15 @@ def _commitments(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> N
 def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
     """Allocate's "by funder" view: who would move what under these sliders, each funder within its mandate (for a workshop with funders)."""
     workshop = identity.workshop_in_view()
-    stewards = list_funders(workshop.id) if workshop else []
-    if not stewards:
+    if workshop is None:
         return
-    with st.expander("By funder: who moves what"):
+    read = f"allocate:funders:{workshop.id}"  # once per session: never a database read on a slider's move
+    if read not in st.session_state:
+        st.session_state[read] = list_funders(workshop.id)
+    stewards = st.session_state[read]
+    if not stewards or not st.toggle("By funder: who moves what", key="by_funder"):
+        return
+    with st.container():
         try:
             rows = who_moves_what(catalog, stewards, allocations)
         except PortfolioError as err:

@@ -264,3 +264,17 @@ def test_neighborhoods_from_the_data_hold_their_place_and_show_this_mix_place_by
     table = next(d.value for d in at.dataframe if "Neighborhood" in d.value.columns)
     assert table["Change"].tolist() != ["+0.0 pts"] * 5, f"a mix moves the places: {table['Change'].tolist()}"
     assert any(c.value.startswith("Gap in thriving between neighborhoods") for c in at.caption)
+
+
+def test_the_projection_reads_in_words_and_opens_as_a_table(page):
+    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    assert any(m.value.startswith("In year 20: thriving") and "(status quo 52.6%)" in m.value for m in page.markdown)
+    assert not page.table, "the table is built only when someone opens it"
+    page.toggle(key="chart_table:projection").set_value(True).run()
+    table = page.table[0].value
+    assert len(table) == 21 and table["thriving, status quo"].iloc[-1] == "52.6%"
+
+
+def test_slider_help_gives_the_sources_definition(page):
+    help_text = next(s for s in page.slider if s.key == "amount:addiction_recovery").help
+    assert help_text.startswith("Services to address mental health and recovery needs.")

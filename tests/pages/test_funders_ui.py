@@ -66,6 +66,8 @@ def test_allocate_by_funder_shows_who_moves_what_within_mandates(catalog, worksh
     at = _session(_allocate_script, workshop)
     at.session_state["sliders"] = dict(status_quo.allocations, acute_care=20e6, humane_housing=6e6)
     at.run()
+    assert not at.dataframe, "behind a toggle: nothing computed on a slider's move until someone asks"
+    at.toggle(key="by_funder").set_value(True).run()
     assert not at.exception and not at.warning, [e.value for e in [*at.exception, *at.warning]]
     table = at.dataframe[0].value
     hospital = table[table["Funder"] == "County hospital"]
