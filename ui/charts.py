@@ -58,7 +58,9 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> go.Figur
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": low, "mode": "lines", "line": {"width": 0},
                            "fill": "tonexty", "fillcolor": BAND_FILL[name], "name": f"{name}: 8 in 10 plausible assumptions",
                            "legendgroup": f"band-{name}", "hoverinfo": "skip"})
-    traces += [line(diff["year"], diff[name] * 100, name, COLORS[name]) for name in ("thriving", "struggling", "suffering")]
+    dashes = {"thriving": "solid", "struggling": "dash", "suffering": "dot"}  # told apart without colour, too
+    traces += [{**line(diff["year"], diff[name] * 100, name, COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
+               for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
     return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])
 
@@ -85,7 +87,9 @@ def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
 def allocations(table: pd.DataFrame, columns: list[str], unit: str) -> go.Figure:
     """Grouped bars: one group per element, one bar per portfolio."""
     palette = ["rgba(90, 90, 90, 0.55)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
-    traces = [go.Bar(x=np.asarray(table["element"]), y=np.asarray(table[c]), name=c, marker={"color": palette[n % len(palette)]})
+    patterns = ["", "/", "x", ".", "\\", "+"]  # each portfolio's bars carry a pattern as well as a colour
+    traces = [go.Bar(x=np.asarray(table["element"]), y=np.asarray(table[c]), name=c,
+                     marker={"color": palette[n % len(palette)], "pattern": {"shape": patterns[n % len(patterns)]}})
               for n, c in enumerate(columns)]
     return go.Figure(data=traces, layout={"height": 380, "margin": MARGIN, "barmode": "group",
                                           "legend": {"orientation": "h", "y": -0.45}, "yaxis": {"title": {"text": unit}}})
@@ -111,14 +115,18 @@ def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None, axe
                                            "yaxis": {"title": {"text": titles[1]}}, "clickmode": "event+select"})
 
 
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
+
+
 def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
     """Thriving (solid) and suffering (dotted, right axis) for several portfolios on one chart."""
     palette = ["rgba(90, 90, 90, 0.8)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
     traces = []
     for n, (run, label) in enumerate(zip(runs, labels, strict=True)):
         color = palette[n % len(palette)]
-        traces.append(line(run["year"], run["thriving"] * 100, f"{label}: thriving", color))
-        traces.append(line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2"))
+        marker = {"symbol": SYMBOLS[n % len(SYMBOLS)], "size": 7, "color": color}  # each portfolio has its own marker, not only a colour
+        traces.append(line(run["year"], run["thriving"] * 100, f"{label}: thriving", color, mode="lines+markers", marker=marker))
+        traces.append(line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2", mode="lines+markers", marker=marker))
     return _figure(traces, 420, "% thriving (solid)", yaxis2={"title": {"text": "% suffering (dotted)"}, "overlaying": "y", "side": "right"},
                    legend={"orientation": "h", "y": -0.3})
 
