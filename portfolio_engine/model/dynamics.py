@@ -4,8 +4,11 @@ See docs/model.md for every equation. All arrays are numpy; one call simulates P
 C communities at once (N = P x C rows), so a page, the optimizer and a batch file share one path.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +18,10 @@ from portfolio_engine.model import kernel
 from portfolio_engine.model.assumptions import CHANNELS, Assumptions
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
+
+CORES = os.cpu_count() or 1
+ROWS_PER_THREAD = 32  # below this a thread's start costs more than it saves
+_THREADS = ThreadPoolExecutor(max_workers=CORES, thread_name_prefix="model")
 
 OUTPUTS = (
     "thriving",
@@ -273,10 +280,24 @@ def _run(model: Model, alloc: np.ndarray, years: int, start: Start | None, draws
     v, c = np.repeat(v, n_communities * n_draws), np.repeat(c, n_communities * n_draws)
     draw = np.tile(np.arange(n_draws), n_portfolios * n_communities)
     fall_scale = np.ones(years * per_year + 1) if shock is None else shock.fall_scale(years, per_year)
-    out = kernel.integrate(d, f, v, c, shares, capacity0, capacity0 - 1.0, np.full(rows, anchored), draw, draws.params, draws.weights, draws.gain,
-                           model.vital_weights, model.civic, fall_scale, years, per_year)
-    assert out.shape[1] == rows
+    per_row = (d, f, v, c, shares, capacity0, capacity0 - 1.0, np.full(rows, anchored), draw)
+    shared = (draws.params, draws.weights, draws.gain, model.vital_weights, model.civic, fall_scale, years, per_year)
+    out = _integrate(per_row, shared)
     return out.reshape(len(OUTPUTS), n_portfolios, n_communities, n_draws, years + 1)
+
+
+def _integrate(per_row: tuple[Any, ...], shared: tuple[Any, ...]) -> np.ndarray:
+    """The kernel over every row; many rows (assumption draws, optimizer batches) split across the cores.
+
+    The compiled loop releases the GIL, so threads run it in parallel; each call is independent serial code, safe however
+    many sessions call at once (a numba parallel kernel is not, with its default threading layer)."""
+    rows = len(per_row[0])
+    parts = min(CORES, rows // ROWS_PER_THREAD)
+    if parts <= 1:
+        return kernel.integrate(*per_row, *shared)
+    edges = np.linspace(0, rows, parts + 1).astype(int)
+    futures = [_THREADS.submit(kernel.integrate, *(a[start:end] for a in per_row), *shared) for start, end in zip(edges[:-1], edges[1:], strict=True)]
+    return np.concatenate([future.result() for future in futures], axis=1)
 
 
 def simulate(model: Model, allocations: np.ndarray, years: int, start: Start | None = None, shock: Shock | None = None,

@@ -24,7 +24,7 @@ N_OUTPUTS = 11
 ANCHOR_LIMITS = (0.2, 5.0)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start: np.ndarray, capacity0: np.ndarray,
               offset: np.ndarray, anchored: np.ndarray, draw: np.ndarray, params: np.ndarray, weights: np.ndarray, gain: np.ndarray,
               vital_weights: np.ndarray, civic: int, fall_scale: np.ndarray, years: int, per_year: int) -> np.ndarray:
@@ -62,24 +62,29 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
         perceived = suffering
         efficiency = 1.0
         advocacy = 0.0
+        inverse, unit = 1.0 / rho, 1.0 / (1.0 + floor)
+        lift_unit, restore_unit = unit ** p[LIFT_EXP], unit ** p[RESTORE_EXP]
         for step in range(last + 1):
-            # Channel indexes: CES aggregates of capacities (complements), 1 at the status quo.
+            # Channel indexes: CES aggregates of capacities (complements), 1 at the status quo. The lift and restore
+            # indexes are only ever used raised to their exponents, so each takes one power, not two.
             for i in range(elements):
                 powed[i] = (capacity[i] + floor) ** rho
             for k in range(4):
                 total = 0.0
                 for i in range(elements):
                     total += powed[i] * w[i, k]
-                index[k] = total ** (1.0 / rho) / (1.0 + floor)
+                index[k] = total
+            for k in (1, 2):
+                index[k] = index[k] ** inverse * unit
             civic_capacity = capacity[civic]
-            belonging = (1.0 + h) / (civic_capacity + h)
-            rise = min(index[0] ** p[LIFT_EXP] * belonging ** -be * p[RISE] * rise_anchor, 1.0)
-            slip = min(((1.0 + h) / (index[1] + h)) ** p[STEADY_EXP] * belonging ** be * p[SLIP], 1.0)
-            served_capacity = u0 * index[3] ** p[RESTORE_EXP] * efficiency
+            leaning = ((1.0 + h) / (civic_capacity + h)) ** be  # belonging: civic muscle lifts and steadies
+            rise = min(index[0] ** (p[LIFT_EXP] * inverse) * lift_unit / leaning * p[RISE] * rise_anchor, 1.0)
+            slip = min(((1.0 + h) / (index[1] + h)) ** p[STEADY_EXP] * leaning * p[SLIP], 1.0)
+            served_capacity = u0 * index[3] ** (p[RESTORE_EXP] * inverse) * restore_unit * efficiency
             restore = min(serve * served_capacity / (suffering + served_capacity), 1.0)
             unmet_share = max(1.0 - restore / restore_base, 0.0)
             spread = 1.0 + p[UNMET_SPREAD] * unmet_share  # unmet need pulls more households into crisis
-            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * belonging ** be * p[FALL] * fall_scale[step] * spread * fall_anchor, 1.0)
+            fall = min(((1.0 + h) / (index[2] + h)) ** p[PREVENT_EXP] * leaning * p[FALL] * fall_scale[step] * spread * fall_anchor, 1.0)
             if step == 0 and anchored[n] and struggling > 0:
                 # Balance the starting flows: rising = slipping and falling = restoring at the status quo.
                 rise_anchor = min(max(slip * thriving / (rise * struggling), ANCHOR_LIMITS[0]), ANCHOR_LIMITS[1]) if rise > 0 else 1.0
@@ -95,8 +100,8 @@ def integrate(d: np.ndarray, f: np.ndarray, v: np.ndarray, c: np.ndarray, start:
                 out[0, n, year] = thriving
                 out[1, n, year] = struggling
                 out[2, n, year] = suffering
-                out[3, n, year] = vital ** (1.0 / rho) / (1.0 + floor)
-                out[4, n, year] = index[3]
+                out[3, n, year] = vital ** inverse * unit
+                out[4, n, year] = index[3] ** inverse * unit
                 out[5, n, year] = civic_muscle
                 out[6, n, year] = realized
                 out[7, n, year] = p[UNIT_COST] * restore / p[DT] * suffering

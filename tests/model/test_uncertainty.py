@@ -77,3 +77,22 @@ def test_narrower_ranges_give_a_narrower_band(catalog, status_quo, assumptions, 
     model = build_model(catalog, status_quo, with_overrides(assumptions, catalog, narrow))
     table = band(model, shift(0.10, "urgent_services", "vital_conditions").vector(catalog), 10, 8).table
     assert np.allclose(table["thriving_p10"], table["thriving_p90"])
+
+
+def test_draws_split_across_threads_give_the_same_numbers_when_sessions_run_at_once(model, shift, catalog):
+    """Many rows run on several threads (dynamics._integrate); several sessions at once must not disturb each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portfolio_engine.model.dynamics import ROWS_PER_THREAD, Ensemble, _run
+
+    amounts = np.atleast_2d(shift(0.10, "urgent_services", "vital_conditions").vector(catalog))
+    ensemble = draws(model, SMALL)
+    split = _run(model, amounts, 10, None, ensemble)
+    serial = np.concatenate([_run(model, amounts, 10, None, Ensemble(*(part[a:a + 16] for part in
+                             (ensemble.params, ensemble.weights, ensemble.gain, ensemble.equilibria))))
+                             for a in range(0, SMALL, 16)], axis=3)
+    assert SMALL >= 2 * ROWS_PER_THREAD > 16, "the whole run is split, its pieces are not"
+    assert np.array_equal(split, serial)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: _run(model, amounts, 10, None, ensemble), range(4)))
+    assert all(np.array_equal(split, other) for other in together)
