@@ -23,8 +23,7 @@ from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.optimizer.constraints import DEFAULT_YEARS, OBJECTIVE_KINDS, WEIGHT_RANGE, Term
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact_workshop
-from portfolio_engine.record.workshops import authenticate, text
-from portfolio_engine.security import access
+from portfolio_engine.record.workshops import authorize, text
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
@@ -78,10 +77,7 @@ def parse_ends(raw: Any) -> Ends:
 def set_ends(workshop_id: str, ends: Ends, reason: str | None, passcode: str | None, path: Path | None = None, *,
              grant: Grant | None = None) -> dict:
     """Record the room's ends (facilitator only); a change after the first version is a revision and needs its reason."""
-    if grant is not None:
-        access.require(grant, "facilitator", workshop_id)
-    else:
-        authenticate(workshop_id, passcode or "", path)
+    authorize(workshop_id, passcode, grant, path)
     reason = text(reason, "reason", required=False) or None
     with storage.writing(path) as db:
         workshop = intact_workshop(db, workshop_id)

@@ -26,8 +26,7 @@ from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.optimizer.funders import Funder, parse_funders, split
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact, intact_workshop
-from portfolio_engine.record.workshops import authenticate, text
-from portfolio_engine.security import access
+from portfolio_engine.record.workshops import authorize, text
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
@@ -161,10 +160,7 @@ def set_funders(catalog: Catalog, workshop_id: str, stewards: list[Steward], pas
                 grant: Grant | None = None) -> list[Steward]:
     """Replace the workshop's funders (facilitator only: the session's grant, or else the passcode), checked against its status quo;
     one audit entry per funder changed."""
-    if grant is not None:
-        access.require(grant, "facilitator", workshop_id)
-    else:
-        authenticate(workshop_id, passcode or "", path)
+    authorize(workshop_id, passcode, grant, path)
     with storage.writing(path) as db:
         workshop = intact_workshop(db, workshop_id)
         if workshop.state == "archived":
@@ -292,10 +288,7 @@ def record_commitments(catalog: Catalog, workshop_id: str, commitments: dict | N
                        grant: Grant | None = None) -> dict[str, dict[str, float]]:
     """Record what each funder commits under the latest decision (facilitator only): the given {funder: {element id: amount}}, or else
     the split that moves the least money from today. They must fund exactly the decided portfolio, each within its mandate."""
-    if grant is not None:
-        access.require(grant, "facilitator", workshop_id)
-    else:
-        authenticate(workshop_id, passcode or "", path)
+    authorize(workshop_id, passcode, grant, path)
     with storage.writing(path) as db:
         intact_workshop(db, workshop_id)
         decisions = storage.select(db, "decisions", workshop_id=workshop_id)

@@ -19,8 +19,7 @@ from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.record import audit
 from portfolio_engine.record.proposals import intact_workshop
-from portfolio_engine.record.workshops import authenticate, text
-from portfolio_engine.security import access
+from portfolio_engine.record.workshops import authorize, text
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
@@ -139,10 +138,7 @@ def localized(catalog: Catalog, menu: Menu | None) -> Catalog:
 def set_menu(catalog: Catalog, workshop_id: str, raw: Any, reason: str | None, passcode: str | None, path: Path | None = None, *,
              grant: Grant | None = None) -> Menu:
     """Save the workshop's menu (facilitator only): a new audited version; a change after the first needs its reason."""
-    if grant is not None:
-        access.require(grant, "facilitator", workshop_id)
-    else:
-        authenticate(workshop_id, passcode or "", path)
+    authorize(workshop_id, passcode, grant, path)
     reason = text(reason, "reason", required=False) or None
     with storage.writing(path) as db:
         workshop = intact_workshop(db, workshop_id)
