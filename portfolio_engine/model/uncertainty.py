@@ -78,16 +78,27 @@ def _status_quo_runs(model: Model, count: int, seed: int, years: int, start: Sta
     return {name: np.repeat(value, years + 1, axis=-1) for name, value in first.items()}
 
 
-def band(model: Model, amounts: np.ndarray, years: int, count: int = DEFAULT_DRAWS, seed: int = SEED,
-         start: Start | None = None, community: int = 0, targeting: np.ndarray | None = None,
-         outputs: tuple[str, ...] = OUTPUTS) -> Band:
-    """Run the portfolio and the status quo under every draw and summarize one community's `outputs`.
+def bands(model: Model, amounts: np.ndarray, years: int, count: int = DEFAULT_DRAWS, seed: int = SEED,
+          start: Start | None = None, targeting: np.ndarray | None = None, outputs: tuple[str, ...] = OUTPUTS) -> tuple[Band, ...]:
+    """Run the portfolio and the status quo under every draw once and summarize each community's `outputs`.
 
     `targeting` (communities x elements) applies to the portfolio; the status quo keeps the default.
     """
     ensemble_ = draws(model, check_draws(count), seed)
     chosen_runs = simulate_draws(model, ensemble_, amounts, years, start, None if targeting is None else targeting[None])
     base_runs = _status_quo_runs(model, count, seed, years, start)
+    return tuple(_summary(chosen_runs, base_runs, community, years, outputs, count, seed) for community in range(chosen_runs["thriving"].shape[1]))
+
+
+def band(model: Model, amounts: np.ndarray, years: int, count: int = DEFAULT_DRAWS, seed: int = SEED,
+         start: Start | None = None, targeting: np.ndarray | None = None, outputs: tuple[str, ...] = OUTPUTS) -> Band:
+    """The first community's band (the whole city when there is no start): what Allocate draws."""
+    return bands(model, amounts, years, count, seed, start, targeting, outputs)[0]
+
+
+def _summary(chosen_runs: dict[str, np.ndarray], base_runs: dict[str, np.ndarray], community: int, years: int,
+             outputs: tuple[str, ...], count: int, seed: int) -> Band:
+    """One community's percentiles per year, of each output and of its change from the status quo in the same draw."""
     data: dict[str, np.ndarray] = {"year": np.arange(years + 1)}
     for name in outputs:
         chosen, base = chosen_runs[name][0, community], base_runs[name][0, community]  # (draws, years + 1)
