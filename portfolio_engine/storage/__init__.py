@@ -31,6 +31,7 @@ from portfolio_engine.storage.migrations import MIGRATIONS, Migration
 from portfolio_engine.storage.queries import (
     clear_signin,
     column_defaults,
+    counted_ballot_lines,
     last_audit,
     last_audit_of,
     log_signin,
@@ -44,7 +45,7 @@ from portfolio_engine.storage.schema import TABLES
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Handle", "Location", "Migration", "backup", "clear_signin", "column_defaults",
-    "connect", "database", "database_path", "describe", "has_keyed_records", "location", "postgres", "snapshot",
+    "counted_ballot_lines", "connect", "database", "database_path", "describe", "has_keyed_records", "location", "postgres", "snapshot",
     "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
     "migrations", "reading", "ready", "save_draft", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",
     "voter_codes_issued", "writing",

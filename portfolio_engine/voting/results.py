@@ -25,7 +25,8 @@ from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import Portfolio
 from portfolio_engine.record import audit
 from portfolio_engine.security.keys import keyed_hash
-from portfolio_engine.voting import pabulib, split_rules
+from portfolio_engine.voting import ballot_table, pabulib, split_rules
+from portfolio_engine.voting.ballot_table import BallotTable
 from portfolio_engine.voting.rules import names as rule_names
 from portfolio_engine.voting.votes import (
     BALLOTS,
@@ -41,22 +42,18 @@ from portfolio_engine.voting.votes import (
 )
 
 
-def _spread(vote: Vote, contents: list[dict], catalog: Catalog) -> dict:
+def _spread(vote: Vote, matrix: np.ndarray, catalog: Catalog) -> dict:
     """Per category: median and interquartile range of individual ballots, scaled to the budget."""
-    categories = vote.categories(catalog)
-    shares = split_rules.normalize(np.array([[c["allocations"].get(k, 0.0) for k in categories] for c in contents])) * vote.budget
+    shares = split_rules.normalize(matrix) * vote.budget
     q1, median, q3 = np.percentile(shares, [25, 50, 75], axis=0)
-    return {k: {"median": float(m), "q1": float(a), "q3": float(b)} for k, a, m, b in zip(categories, q1, median, q3, strict=True)}
+    return {k: {"median": float(m), "q1": float(a), "q3": float(b)} for k, a, m, b in zip(vote.categories(catalog), q1, median, q3, strict=True)}
 
 
-def _breakdown(vote: Vote, ballots: list[dict], catalog: Catalog, field: str) -> dict:
+def _breakdown(vote: Vote, ballots: BallotTable, catalog: Catalog, field: str) -> dict:
     """The frozen rule's outcome per self-reported neighborhood or group; groups under 5 voters suppressed."""
-    groups: dict[str, list[dict]] = {}
-    for ballot in ballots:
-        if ballot[field]:
-            groups.setdefault(ballot[field], []).append(ballot["content"])
-    return {name: (_safe_count(vote, contents, catalog, vote.rule) if len(contents) >= SMALL_GROUP else {"suppressed": f"fewer than {SMALL_GROUP} voters"})
-            for name, contents in sorted(groups.items())}
+    small = {"suppressed": f"fewer than {SMALL_GROUP} voters"}
+    return {name: _safe_count(vote, group.for_count(), catalog, vote.rule) if len(group) >= SMALL_GROUP else small
+            for name, group in sorted(ballots.groups(field).items())}
 
 
 def integrity(vote_id: str, path: Path | None = None, head: str | None = None) -> audit.Verification:
@@ -79,24 +76,24 @@ def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     """Turnout, the frozen rule's outcome, other rules, spread and breakdowns; the count is withheld when the record is broken."""
     vote = get_vote(vote_id, path)
     check = integrity(vote.id, path)
-    ballots = current_ballots(vote.id, path) if check.ok else []
-    contents = [b["content"] for b in ballots]
+    ballots = ballot_table.read(vote, catalog, path) if check.ok else ballot_table.parse(vote, catalog, "")
+    contents = ballots.for_count()
     with storage.reading(path) as db:
         codes = storage.voter_codes_issued(db, vote.id)
     others = rule_names(vote.ballot)
     outcome: dict[str, Any] = {
         "vote": vote.id, "title": vote.title, "state": vote.state, "rules_hash": vote.rules_hash,
         "record": {"ok": check.ok, "entries": check.entries, "head": check.label, "problem": check.problem},
-        "turnout": {"ballots": len(ballots), "online": sum(1 for b in ballots if not b["paper"]),
-                    "paper": sum(1 for b in ballots if b["paper"]), "codes_issued": codes},
+        "turnout": {"ballots": len(ballots), "online": len(ballots) - ballots.paper(), "paper": ballots.paper(), "codes_issued": codes},
         "result": _safe_count(vote, contents, catalog, vote.rule) if check.ok else {"rule": vote.rule, "no_result": _withheld(check.problem)},
         "other_rules": {r: _safe_count(vote, contents, catalog, r) for r in others if r != vote.rule} if check.ok else {},
         "by_neighborhood": _breakdown(vote, ballots, catalog, "neighborhood"),
-        "by_group": _breakdown(vote, ballots, catalog, "group_name"),
+        "by_group": _breakdown(vote, ballots, catalog, "group"),
     }
-    if vote.ballot == "split" and contents:
-        outcome["spread"] = _spread(vote, contents, catalog)
-    if vote.ballot != "split":
+    if isinstance(contents, np.ndarray):
+        if len(contents):
+            outcome["spread"] = _spread(vote, contents, catalog)
+    else:
         outcome["support"] = {p["id"]: sum(1 for c in contents if p["id"] in c.get("projects", c.get("points", {}))) for p in vote.projects}
         selected = set(outcome["result"].get("selected", []))
         by_element: dict[str, float] = {}
@@ -107,7 +104,7 @@ def results(vote_id: str, catalog: Catalog, path: Path | None = None) -> dict:
     return outcome
 
 
-def _safe_count(vote: Vote, contents: list[dict], catalog: Catalog, rule: str) -> dict:
+def _safe_count(vote: Vote, contents: list[dict] | np.ndarray, catalog: Catalog, rule: str) -> dict:
     try:
         return count(vote, contents, catalog, rule)
     except PortfolioError as err:

@@ -12,6 +12,7 @@ Every ballot is first divided by its own total. Results are scaled to the budget
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import cast
 
 import numpy as np
@@ -33,38 +34,47 @@ def normalize(ballots: np.ndarray) -> np.ndarray:
     return scaled / scaled.sum(axis=1, keepdims=True)
 
 
-def _phantom_median(sorted_votes: np.ndarray, phantoms: np.ndarray) -> np.ndarray:
-    """Per category, the median of its n sorted votes and the n + 1 phantoms.
+def _phantom_median(sorted_votes: np.ndarray, phantom: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Per category, the median of its n sorted votes and the n + 1 phantoms (phantom(i) for indices i = 0..n, non-increasing).
 
-    With votes ascending a_1..a_n and phantom_i the (n + 1 - i)-th smallest phantom, the (n + 1)-th
-    smallest of all 2n + 1 values is min over i = 0..n of max(a_i, phantom_i), with a_0 = -infinity.
+    With votes ascending a_1..a_n and a_0 = -infinity, the (n + 1)-th smallest of all 2n + 1 values is min over
+    i = 0..n of max(a_i, phantom(i)). The terms are phantom(i) up to the first i where a_i >= phantom(i) (a bisection
+    per category: a_i - phantom(i) never falls), then a_i, rising: so the minimum is at that crossing, found in
+    log2(n) steps instead of comparing all n values.
     """
-    terms = np.maximum(sorted_votes, phantoms[1:])
-    return np.minimum(terms.min(axis=1), phantoms[0])
+    categories, n = sorted_votes.shape
+    rows = np.arange(categories)
+    low, high = np.ones(categories, dtype=np.int64), np.full(categories, n + 1, dtype=np.int64)
+    while (searching := low < high).any():
+        middle = (low + high) // 2
+        reached = (middle <= n) & (sorted_votes[rows, np.minimum(middle, n) - 1] >= phantom(np.minimum(middle, n)))
+        high = np.where(searching & reached, middle, high)
+        low = np.where(searching & ~reached, middle + 1, low)
+    before = phantom(low - 1)
+    vote = sorted_votes[rows, np.minimum(low, n) - 1]
+    return np.where(low <= n, np.minimum(before, vote), before)
 
 
-def _moving_phantoms(shares: np.ndarray, phantom: Callable[[float, int], np.ndarray]) -> np.ndarray:
+def _moving_phantoms(shares: np.ndarray, phantom: Callable[[float, int, np.ndarray], np.ndarray]) -> np.ndarray:
     """Find t in [0, 1] where the medians sum to 1 (bisection: the sum never falls as t grows)."""
     n = shares.shape[0]
     sorted_votes = np.sort(shares.T, axis=1)  # (categories, n)
     low, high = 0.0, 1.0
     for _ in range(60):
         middle = (low + high) / 2
-        if _phantom_median(sorted_votes, phantom(middle, n)).sum() >= 1.0:
+        if _phantom_median(sorted_votes, partial(phantom, middle, n)).sum() >= 1.0:
             high = middle
         else:
             low = middle
-    medians = _phantom_median(sorted_votes, phantom(high, n))
+    medians = _phantom_median(sorted_votes, partial(phantom, high, n))
     return medians / medians.sum()
 
 
-def _independent_markets(t: float, n: int) -> np.ndarray:
-    i = np.arange(n + 1)
+def _independent_markets(t: float, n: int, i: np.ndarray) -> np.ndarray:
     return np.minimum(t * (n - i), 1.0)
 
 
-def _welfare(t: float, n: int) -> np.ndarray:
-    i = np.arange(n + 1)
+def _welfare(t: float, n: int, i: np.ndarray) -> np.ndarray:
     return np.clip((n + 1) * t - i, 0.0, 1.0)
 
 

@@ -608,16 +608,23 @@ def check_receipt(vote_id: str, receipt: str, path: Path | None = None) -> str:
     return "This ballot was replaced by a later ballot from the same voter code; the later one counts."
 
 
-def count(vote: Vote, contents: list[dict], catalog: Catalog, rule: str | None = None) -> dict:
-    """The outcome of a rule (the frozen one by default) on ballot contents."""
+def split_matrix(vote: Vote, catalog: Catalog, contents: list[dict]) -> np.ndarray:
+    """Split ballot contents as rows of amounts, one column per category (a category a ballot leaves out counts 0)."""
+    return np.array([[c["allocations"].get(k, 0.0) for k in vote.categories(catalog)] for c in contents])
+
+
+def count(vote: Vote, contents: list[dict] | np.ndarray, catalog: Catalog, rule: str | None = None) -> dict:
+    """The outcome of a rule (the frozen one by default) on ballot contents; a split vote's may come as their matrix
+    (split_matrix, or ballot_table's read straight from the database)."""
     rule = rule or vote.rule
     categories = vote.categories(catalog)
-    if not contents:
+    if len(contents) == 0:
         return {"rule": rule, "ballots": 0}
     if vote.ballot == "split":
-        matrix = np.array([[c["allocations"].get(k, 0.0) for k in categories] for c in contents])
+        matrix = contents if isinstance(contents, np.ndarray) else split_matrix(vote, catalog, contents)
         amounts = split_rules.aggregate(matrix, rule, vote.budget)
         return {"rule": rule, "ballots": len(contents), "allocations": dict(zip(categories, map(float, amounts), strict=True))}
+    assert isinstance(contents, list), "a project vote's ballots are counted from their contents"
     election = as_election(vote, contents)
     selected = rules.get(rule, vote.ballot).count(rules.Tally(election=election, satisfaction="points" if vote.ballot == "cumulative" else "cost"))
     return {"rule": rule, "ballots": len(contents), "selected": sorted(selected), "cost": float(sum(election.cost(p) for p in selected))}

@@ -1,11 +1,14 @@
 """Split-ballot aggregation: worked examples and the properties the rules promise."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portfolio_engine.errors import InputFormatError
+from portfolio_engine.voting import split_rules
 from portfolio_engine.voting.rules import names
 from portfolio_engine.voting.split_rules import aggregate
 
@@ -79,3 +82,15 @@ def test_bad_ballots_are_refused():
 def test_a_huge_ballot_counts_as_its_shares(rule):
     """Finding 12: [1e308, 1e308] overflowed its total and counted as (0, 0), moving the mean; it is a half-half split."""
     assert aggregate(np.array([[1e308, 1e308], [1, 1]]), rule, 100) == pytest.approx([50, 50])
+
+
+@pytest.mark.parametrize("phantom", [split_rules._independent_markets, split_rules._welfare])
+def test_phantom_medians_are_the_medians_of_votes_and_phantoms(phantom):
+    """The crossing search gives each category the plain median of its n votes and n + 1 phantoms, ties and ends included."""
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 40):
+        votes = np.sort(rng.choice([0.0, 0.1, 0.25, 0.5, 1.0], size=(4, n)), axis=1)
+        for t in (0.0, 0.003, 0.02, 0.4, 1.0, *rng.random(5)):
+            phantoms = phantom(t, n, np.arange(n + 1))
+            expected = [np.median(np.concatenate([row, phantoms])) for row in votes]
+            assert split_rules._phantom_median(votes, partial(phantom, t, n)).tolist() == expected

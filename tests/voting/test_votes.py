@@ -7,7 +7,7 @@ import pytest
 from portfolio_engine.errors import InputFormatError, NotAllowed, NotAuthorized, PortfolioError
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.security.keys import ALPHABET
-from portfolio_engine.voting import votes
+from portfolio_engine.voting import ballot_table, votes
 from portfolio_engine.voting.results import as_allocations, bundle, results, verify_bundle
 from tests.postgres import raw_connection, stored_bytes
 
@@ -264,3 +264,33 @@ def test_vote_create_live_results_from_the_command_line(catalog, tmp_path, capsy
                      *extra]) == 0
         ids.append(json.loads(capsys.readouterr().out)["id"])
     assert [votes.get_vote(i).options["live_results"] for i in ids] == [False, True]
+
+
+def test_counted_ballots_are_read_as_columns_exactly_as_stored(catalog, split):
+    """ballot_table reads the current ballots in one query: the same amounts, order, paper count and groups as row by row."""
+    vote_id, codes = split
+    places = ["Rue de l'Église \"Nord\"", "Eastside", "", "Eastside", "Harbor"]
+    for n, (code, place) in enumerate(zip(codes, places, strict=False)):
+        cast_split(catalog, vote_id, code, 1 + n, 3, neighborhood=place, group="Tenants" if n % 2 else "")
+    cast_split(catalog, vote_id, codes[1], 9, 1, neighborhood="Eastside")  # a re-vote: only the later ballot counts
+    votes.import_paper(catalog, vote_id, "paper_id,humane_housing,basic_needs\nA,30,70\n", PASS)
+    vote = votes.get_vote(vote_id)
+    table = ballot_table.read(vote, catalog)
+    stored = votes.current_ballots(vote_id)
+    assert table.matrix().tolist() == votes.split_matrix(vote, catalog, [b["content"] for b in stored]).tolist()
+    assert len(table) == 6 and table.paper() == 1
+    assert {name: len(group) for name, group in table.groups("neighborhood").items()} == {places[0]: 1, "Eastside": 2, "Harbor": 1}
+    assert table.groups("neighborhood")["Eastside"].matrix().tolist() == [[b["content"]["allocations"][k] for k in vote.categories(catalog)]
+                                                                          for b in stored if b["neighborhood"] == "Eastside"]
+    assert {name: len(group) for name, group in table.groups("group").items()} == {"Tenants": 1}  # the re-vote gave no group
+
+
+def test_project_ballots_read_as_columns_count_as_stored(catalog):
+    vote = votes.create_vote(catalog, "Points", "cumulative", "mes", 80_000, passcode=PASS, grant=OPERATOR, projects=PROJECTS, points=5)
+    codes = votes.generate_codes(vote.id, 3, PASS)
+    votes.open_vote(vote.id, PASS)
+    for code, points in zip(codes, [{"p3": 2, "p1": 3}, {"p2": 5}, {"p1": 1, "p2": 1, "p3": 3}], strict=True):
+        votes.cast(catalog, vote.id, code, {"points": points})
+    assert ballot_table.read(votes.get_vote(vote.id), catalog).contents() == [b["content"] for b in votes.current_ballots(vote.id)]
+    assert len(ballot_table.read(votes.get_vote(votes.create_vote(catalog, "Empty", "approval", "mes", 1, passcode=PASS, grant=OPERATOR,
+                                                                   projects=PROJECTS).id), catalog)) == 0
