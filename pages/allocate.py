@@ -26,6 +26,7 @@ from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import chart_text, charts, drafts, identity, places, session
 from ui import funders as funders_view
+from ui.menu import catalog_for
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
@@ -36,7 +37,7 @@ VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
 BAND_OUTPUTS = ("thriving", "suffering")
 BAND_DRAWS = 100  # enough for a share to the nearest few percent, at half the CPU per move of 200
 
-catalog = load_catalog()
+catalog = catalog_for(load_catalog(), identity.workshop_in_view())  # the workshop's words for the elements, in the page's language (ui/menu.py)
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
 budget = status_quo.budget
 scale, unit = display_unit(budget)

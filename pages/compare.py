@@ -13,9 +13,10 @@ from portfolio_engine.record.decisions import resident_aggregate
 from portfolio_engine.record.proposals import STANCE_WORDS, STANCES, add_stance, current_stances, list_proposals, tallies
 from portfolio_engine.record.workshops import find_by_join_code, get_workshop
 from portfolio_engine.services.projection import project_portfolios
-from ui import chart_text, charts, identity
+from ui import chart_text, charts, definitions, identity
 from ui.ends import compare_lens
 from ui.funders import compare_section as funders_section
+from ui.menu import catalog_for
 from ui.statement import compare_section as statement_section
 from ui.text import plain
 
@@ -41,6 +42,8 @@ if workshop is None:
         st.stop()
 
 workshop = get_workshop(workshop.id)  # its current state (the session's copy may be older)
+catalog = catalog_for(catalog, workshop)  # the workshop's words for the elements, in the page's language (ui/menu.py)
+names = {e.id: e.name for e in catalog.elements}
 scale, unit = display_unit(workshop.budget)
 status_quo = workshop.status_quo_portfolio(catalog)
 proposals = list_proposals(workshop.id)
@@ -70,6 +73,7 @@ shown = table.drop(columns="family").assign(element=[names[i] for i in catalog.i
 formats = {c: st.column_config.NumberColumn(f"{c} ({unit})" if c in money else c, format="percent" if c.endswith("share") else "%,.2f")
            for c in shown.columns if c != "element"}  # millions, as the chart beside it
 st.dataframe(shown, hide_index=True, width="stretch", column_config={"element": st.column_config.TextColumn("Element"), **formats})
+definitions.covers_table(catalog)  # each element's definition and items, in the workshop's words (ui/definitions.py)
 
 st.subheader("Projections (illustrative)")
 runs = project_portfolios(catalog, status_quo, [picked[label] for label in chosen])

@@ -25,6 +25,7 @@ from ui import downloads, i18n, identity
 from ui.decision import decision_section
 from ui.ends import facilitate_section as ends_section
 from ui.funders import facilitate_section as funders_section
+from ui.menu import catalog_for
 from ui.menu import facilitate_section as menu_section
 from ui.presentation import join_panel, presentation
 from ui.text import plain
@@ -163,7 +164,7 @@ def live_dashboard() -> None:
 
 st.markdown("**Participants**")
 live_dashboard()
-funders_section(catalog, workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
+funders_section(catalog_for(catalog, workshop), workshop, signed)  # the region's current portfolio by funder (ui/funders.py)
 ends_section(workshop, signed)  # shared ends first: what the room agrees matters (ui/ends.py)
 menu_section(catalog, workshop, signed)  # the workshop's local menu (ui/menu.py)
 
@@ -183,7 +184,7 @@ if workshop.state == "deciding":
 
 proposals = list_proposals(workshop.id)
 if workshop.state in ("deciding", "decided") and proposals:
-    decision_section(catalog, workshop, proposals, signed)  # ui/decision.py
+    decision_section(catalog_for(catalog, workshop), workshop, proposals, signed)  # ui/decision.py, in the workshop's words
 for decision in decisions(workshop.id):
     chosen = next(p for p in proposals if p["id"] == decision["proposal_id"])
     st.text(f"Decided {readable(decision['created_at'])}: {chosen['title']} v{chosen['version']}\n{decision['rationale']}")

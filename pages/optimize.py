@@ -19,6 +19,7 @@ from portfolio_engine.record.funders import constraints_funders, list_funders
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.services.optimizer import frontier_view, optimizer_view
 from ui import chart_text, charts, identity, session
+from ui.menu import catalog_for
 from ui.text import plain
 
 catalog = load_catalog()
@@ -43,6 +44,8 @@ st.caption("The optimizer finds the best mix it can under the constraints the ro
            "as the Allocate page. It is a fair starting point for discussion, not an answer.")
 
 workshop = identity.workshop_in_view()
+catalog = catalog_for(catalog, workshop)  # the workshop's words for the elements, in the page's language (ui/menu.py)
+names = {e.id: e.name for e in catalog.elements}
 agreed = current_ends(workshop.id) if workshop else None  # the ends the room agreed, when it has
 stewards = list_funders(workshop.id) if workshop else []
 

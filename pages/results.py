@@ -14,6 +14,7 @@ from portfolio_engine.voting.results import as_allocations, bundle, public_key, 
 from portfolio_engine.voting.votes import Vote, check_receipt, list_votes
 from ui import chart_text, charts, definitions, downloads, i18n, identity
 from ui.i18n import _
+from ui.menu import catalog_for_vote
 from ui.text import plain
 
 catalog = load_catalog()
@@ -126,6 +127,7 @@ wanted = st.query_params.get("vote")
 default = next((n for n, v in enumerate(shown_votes) if v.id == wanted), len(shown_votes) - 1)
 states = {"open": _("open"), "closed": _("closed"), "purged": _("closed")}
 vote = st.selectbox(_("Vote"), shown_votes, index=default, format_func=lambda v: f"{v.title} ({states.get(v.state, v.state)})", key="results_vote")
+catalog = catalog_for_vote(catalog, vote)  # the workshop's words for the elements, in the page's language (ui/menu.py)
 if not public_now(vote):
     st.info(_("The results are shown when the vote closes, so that no one is swayed by the count so far. "
               "You can already check that your ballot is counted."))

@@ -14,6 +14,7 @@ from portfolio_engine.record.workshops import get_workshop, room_key, room_key_v
 from portfolio_engine.services.room import room
 from portfolio_engine.services.unit_of_work import unit_of_work
 from ui import identity, room_charts
+from ui.menu import catalog_for
 from ui.text import plain
 
 REFRESH_SECONDS = 4
@@ -101,6 +102,8 @@ workshop = facilitated or projected
 if workshop is None:
     st.info("The room view is for the workshop's facilitator: sign in on the Facilitate page, or open the projector link it gives.")
     st.stop()
+catalog = catalog_for(catalog, workshop)  # the workshop's words for the elements, in the page's language (ui/menu.py)
+names = {e.id: e.name for e in catalog.elements}
 
 st.caption(f"{plain(workshop.name)}: updates every {REFRESH_SECONDS} seconds.")
 show_names = False

@@ -12,6 +12,7 @@ from portfolio_engine.voting import rules
 from portfolio_engine.voting.votes import Vote, cast, get_vote, list_votes, retry_delay
 from ui import definitions, i18n
 from ui.i18n import _
+from ui.menu import catalog_for_vote
 from ui.text import plain
 
 catalog = load_catalog()
@@ -132,6 +133,7 @@ def submit(vote: Vote, voter_code: str, ballot: dict, about: dict, replace: bool
 st.title(_("Vote"))
 i18n.inline_switcher()
 vote = chosen_vote()
+catalog = catalog_for_vote(catalog, vote)  # the workshop's words for the elements, in the page's language (ui/menu.py)
 st.subheader(plain(vote.title))
 st.caption(_("Budget: {budget}.").format(budget=i18n.money(vote.budget, vote.currency)) + " " + i18n.message(rules.get(vote.rule).words))
 if "receipt" in state:

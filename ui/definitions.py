@@ -1,5 +1,6 @@
 """What a ballot's category covers, read from the catalog (never written here) and shown in the page's language."""
 
+import pandas as pd
 import streamlit as st
 
 from portfolio_engine.model.catalog import FAMILIES, Catalog
@@ -23,3 +24,10 @@ def explain(catalog: Catalog, category: str) -> None:
     st.caption(_(element.definition or element.description))
     with st.expander(_("What it covers")):
         st.markdown("\n".join(f"- {_(item)}" for item in element.items))
+
+
+def covers_table(catalog: Catalog) -> None:
+    """Behind a toggle: each element's name, its one-line definition and what it covers (Compare, in the workshop's words)."""
+    with st.expander(_("What each element covers")):
+        st.table(pd.DataFrame([{_("Element"): e.name, _("Definition"): e.definition or e.description, _("What it covers"): "; ".join(e.items)}
+                               for e in catalog.elements]), hide_index=True)

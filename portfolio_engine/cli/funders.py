@@ -20,6 +20,7 @@ from portfolio_engine.record.funders import (
     to_json,
     with_mandates,
 )
+from portfolio_engine.record.menu import workshop_catalog
 from portfolio_engine.record.workshops import get_workshop
 
 
@@ -39,7 +40,10 @@ def funders_show(args: argparse.Namespace) -> str:
         committed = commitments_of(args.workshop)
         return json.dumps({name: {**shown, **({"committed": committed[name]} if name in committed else {})} for name, shown in to_json(stewards).items()},
                           indent=2, ensure_ascii=False)
-    return exports.csv_text(to_csv_rows(load_catalog(), stewards), list(CSV_COLUMNS)).rstrip("\n")
+    catalog = workshop_catalog(load_catalog(), args.workshop)  # ids for machines, the workshop's name beside each (set ignores the extra column)
+    names = {e.id: e.name for e in catalog.elements}
+    rows = [{**row, "element_name": names[row["element"]]} for row in to_csv_rows(catalog, stewards)]
+    return exports.csv_text(rows, [*CSV_COLUMNS[:3], "element_name", CSV_COLUMNS[3]]).rstrip("\n")
 
 
 def register(workshop: argparse._SubParsersAction, parser_class: type) -> None:
@@ -53,7 +57,7 @@ def register(workshop: argparse._SubParsersAction, parser_class: type) -> None:
     p.add_argument("--mandates", type=Path, help='JSON {"County hospital": {"may_fund": [element ids], "floors": {element id: amount}}}; '
                                                   "a funder not named may fund any element")
     p = action(sub, "show", "Show the workshop's funders.", funders_show, "--workshop")
-    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--format", choices=["json", "csv"], default="json", help="csv: funder,sector,element,element_name,amount: names in the workshop's words")
 
 
 def commitments_record(args: argparse.Namespace) -> str:

@@ -26,6 +26,8 @@ from portfolio_engine.record.proposals import intact_workshop
 from portfolio_engine.record.workshops import authorize, text
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
+from portfolio_engine.voting.results import results
+from portfolio_engine.voting.votes import get_vote
 
 ENDS = {  # the room's words for each end, keyed by the optimizer's objective kind
     "thriving_at_year": "More people thriving",
@@ -91,6 +93,43 @@ def set_ends(workshop_id: str, ends: Ends, reason: str | None, passcode: str | N
         storage.insert(db, "shared_ends", row)
         audit.append(db, workshop_id, "facilitator", "ends.revise" if earlier else "ends.set", "shared_end", row["id"], None, row)
     return row
+
+
+FAMILY_ENDS = {  # what residents who give a family more points ask for, as an end
+    "vital_conditions": "thriving_at_year",  # vital conditions: what everyone needs to thrive
+    "urgent_services": "suffering_years",  # urgent services: relief for people in crisis
+    "civic_muscle": "equity",  # belonging and civic muscle: no neighborhood left behind
+}
+VOTE_SCALE = 10  # a family's whole share is weight 10: the Facilitate fields' range
+
+
+def ends_from_vote(catalog: Catalog, workshop_id: str, vote_id: str, path: Path | None = None) -> tuple[Ends, str]:
+    """Ends proposed from a closed resident split vote of the workshop, and the reason to record with them (the vote's fingerprint).
+
+    Each family's share of the residents' points becomes the weight of the end it serves (FAMILY_ENDS), on a 0-10 scale."""
+
+    vote = get_vote(vote_id, path)
+    if vote.workshop_id != workshop_id:
+        raise InputFormatError(f"Vote {vote_id} is not one of this workshop's votes. Nothing was saved.")
+    if vote.ballot != "split":
+        raise InputFormatError(f"Vote {vote_id} ({vote.title}) chose projects: only a split vote says how much each part matters. Nothing was saved.")
+    if vote.state not in ("closed", "purged"):
+        raise InputFormatError(f"Vote {vote_id} ({vote.title}) is still {vote.state}: close it first, then propose the ends. Nothing was saved.")
+    outcome = results(vote_id, catalog, path)
+    if "allocations" not in outcome["result"]:
+        raise InputFormatError(f"Vote {vote_id} ({vote.title}) has no result to propose ends from "
+                               f"({outcome['result'].get('no_result', 'no ballots')}). Nothing was saved.")
+    amounts = outcome["result"]["allocations"]
+    families = {f: sum(v for k, v in amounts.items() if k == f or (k in catalog.ids and catalog.elements[catalog.index(k)].family == f))
+                for f in FAMILY_ENDS}
+    total = sum(families.values()) or 1.0
+    shares = {f: v / total for f, v in families.items()}
+    weights = {FAMILY_ENDS[f]: round(share * VOTE_SCALE, 1) for f, share in shares.items() if round(share * VOTE_SCALE, 1) > 0}
+    ends = parse_ends({"years": DEFAULT_YEARS, "weights": weights})
+    given = ", ".join(f"{catalog.family_names[f]} {share:.0%}" for f, share in shares.items())
+    reason = (f"Proposed from the residents' vote '{vote.title}' ({outcome['turnout']['ballots']} ballots, counted with {vote.rule}, "
+              f"rules fingerprint {(vote.rules_hash or '')[:12]}): {given}.")
+    return ends, reason
 
 
 def _ends(row: dict) -> Ends:

@@ -27,7 +27,7 @@ from portfolio_engine.record import audit
 from portfolio_engine.record.decisions import decisions_in
 from portfolio_engine.record.funders import commitments_in, funders_in
 from portfolio_engine.record.funders import report_section as funders_section
-from portfolio_engine.record.menu import parse_menu
+from portfolio_engine.record.menu import latest_menu, localized, menu_in, parse_menu
 from portfolio_engine.record.proposals import ORIGINS, STANCE_WORDS, STANCES, proposals_in, stances_in, tally
 from portfolio_engine.record.report_chart import bars_svg
 from portfolio_engine.record.times import readable
@@ -390,7 +390,9 @@ def element_column(element: Element) -> str:
 
 
 def proposals_csv(catalog: Catalog, data: dict) -> str:
-    """One row per proposal version, with its allocations as columns headed by element names (ids beside them) and a readable time."""
+    """One row per proposal version, with its allocations as columns headed by element names in the workshop's words (ids beside them)
+    and a readable time."""
+    catalog = localized(catalog, latest_menu(data.get("menus", [])))
     people = {p["id"]: p for p in data["participants"]}
     rows = []
     for p in data["proposals"]:
@@ -434,7 +436,7 @@ def report_record(db: storage.Handle, workshop_id: str) -> dict:
     stances = stances_in(db, workshop_id)
     return {"workshop": workshop_in(db, workshop_id), "proposals": proposals_in(db, workshop_id), "stances": stances,
             "tallies": tally(stances), "decisions": decisions_in(db, workshop_id), "head": audit.head_label(db, workshop_id),
-            "funders": funders_in(db, workshop_id), "commitments": commitments_in(db, workshop_id)}
+            "funders": funders_in(db, workshop_id), "commitments": commitments_in(db, workshop_id), "menu": menu_in(db, workshop_id)}
 
 
 def decision_chart(catalog: Catalog, status_quo: dict, proposals: list[dict], chosen: str, titles: dict, budget: float, unit: str) -> str:
@@ -467,10 +469,20 @@ def constraints_section(catalog: Catalog, workshop, money: Callable[[float], str
     return f"<section><h2>Constraints and who asked for them</h2><table><tr><th>Constraint</th><th>Asked by</th></tr>{body}</table></section>"
 
 
+def definitions_section(catalog: Catalog) -> str:
+    """Each element's name, one-line definition and what it covers (its items and local programs), so a reader knows what the money buys."""
+    e = html.escape
+    rows = "".join(f"<tr><td class='text'>{e(el.name)}</td><td class='text'>{e(el.definition or el.description)}</td>"
+                   f"<td class='text'>{e('; '.join(el.items))}</td></tr>" for el in catalog.elements)
+    return f"<section><h2>What each element covers</h2><table><tr><th>Element</th><th>Definition</th><th>What it covers</th></tr>{rows}</table></section>"
+
+
 def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, tuple[float, float]]]) -> str:
     """A self-contained printable page: allocations, projections, rationales, stances, decision, chain head.
 
-    `record` comes from report_record; `projected` holds (thriving, suffering) by year for "status quo" and each proposal id."""
+    `record` comes from report_record; `projected` holds (thriving, suffering) by year for "status quo" and each proposal id.
+    Elements are named in the workshop's words (its local menu), with what each covers."""
+    catalog = localized(catalog, record.get("menu"))
     workshop, proposals, stances, counts, decided, head = (record[k] for k in ("workshop", "proposals", "stances", "tallies", "decisions", "head"))
     e = html.escape
     money = (lambda v: f"{v / 1e6:,.2f}") if workshop.budget >= 1e7 else (lambda v: f"{v:,.0f}")
@@ -508,6 +520,7 @@ def html_report(catalog: Catalog, record: dict, projected: dict[str, dict[int, t
         parts += [f"<td{' class=chosen' if p['id'] == chosen else ''}>{money(p['allocations'][element])}</td>" for p in proposals]
         parts.append("</tr>")
     parts.append("</table></section>")
+    parts.append(definitions_section(catalog))
     parts.append(constraints_section(catalog, workshop, money, unit))
     parts.append(funders_section(catalog, record.get("funders", []), record.get("commitments", {})))  # record/funders.py
     parts.append("<section><h2>Projections (illustrative)</h2><table><tr><th>Portfolio</th>")

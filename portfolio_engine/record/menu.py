@@ -3,8 +3,10 @@
 ReThink Health calls its list "an initial menu of options"; NLC asks each place to choose its own word for well-being. The
 shipped catalog stays the default: a workshop's menu renames elements, rewrites their definitions and items, and lists local
 programs (name, cost, neighborhood) under an element, where they roll up to it for the model. The model keeps working on the
-catalog's ids; `localized` gives the catalog with the workshop's labels, for every page, ballot, report and export. Each
-change is a new audited version with its reason (after the first), and the versions are kept.
+catalog's ids; `localized` gives the catalog with the workshop's labels, for every page, ballot, report and export. An element's
+wording can be given per language too ("translations": {"es": {"name", "definition", "items"}}): a page in that language shows
+it, else the menu's own wording, else the catalog's text in the page's language. Each change is a new audited version with its
+reason (after the first), and the versions are kept.
 """
 
 import json
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from portfolio_engine import storage
+from portfolio_engine import i18n, storage
 from portfolio_engine.errors import InputFormatError, NotAllowed
 from portfolio_engine.limits import MAX_AMOUNT
 from portfolio_engine.model.catalog import Catalog
@@ -56,8 +58,23 @@ def _fail(where: str, problem: str) -> InputFormatError:
 
 
 def _element(catalog: Catalog, element_id: str, raw: Any) -> dict[str, Any]:
-    where = f"Element {element_id}"
+    """An element's own wording, and its wording per language under "translations" (each checked like the wording)."""
     catalog.index(element_id)
+    translations = raw.get("translations") if isinstance(raw, dict) else None
+    own = {k: v for k, v in raw.items() if k != "translations"} if isinstance(raw, dict) else raw
+    found = _wording(f"Element {element_id}", own) if own or translations is None else {}
+    if translations is not None:
+        if not isinstance(translations, dict) or not translations:
+            raise _fail(f"Element {element_id}", 'write its translations as {"es": {"name": ..., "definition": ..., "items": [...]}}')
+        for language in translations:
+            if language not in i18n.languages():
+                raise _fail(f"Element {element_id}", f"unknown language '{str(language)[:20]}' (languages: {', '.join(i18n.languages())})")
+        found["translations"] = {lang: _wording(f"Element {element_id} ({lang})", wording) for lang, wording in translations.items()}
+    return found
+
+
+def _wording(where: str, raw: Any) -> dict[str, Any]:
+    """{"name", "definition", "items"} (any of the three), each text checked."""
     if not isinstance(raw, dict) or not raw or set(raw) - ELEMENT_KEYS:
         raise _fail(where, 'write it as {"name": ..., "definition": ..., "items": [...]} (any of the three)')
     found: dict[str, Any] = {}
@@ -90,6 +107,17 @@ def _line_item(catalog: Catalog, number: int, raw: Any) -> LineItem:
                     float(cost), text(neighborhood, "name", required=False) if isinstance(neighborhood, str) else _bad(where, "the neighborhood must be text"))
 
 
+def _names_apart(catalog: Catalog, language: str | None) -> None:
+    """Refuse two elements a reader could not tell apart (the same name, ignoring case and spaces), in the menu's words or a language's."""
+    seen: dict[str, str] = {}
+    for element in catalog.elements:
+        key = " ".join(element.name.casefold().split())
+        if key in seen:
+            where = f"Element {element.id}" + (f" ({language})" if language else "")
+            raise _fail(where, f"its name '{element.name}' is the same as {seen[key]}'s: each element needs its own name")
+        seen[key] = element.id
+
+
 def parse_menu(catalog: Catalog, raw: Any, status_quo: Portfolio) -> Menu:
     """Check a menu document; two elements named alike, or local programs costing more than their element, are refused by name."""
     if not isinstance(raw, dict) or set(raw) - {"word", "elements", "line_items"}:
@@ -106,12 +134,8 @@ def parse_menu(catalog: Catalog, raw: Any, status_quo: Portfolio) -> Menu:
         raise InputFormatError(f"The menu's 'line_items' must be a list of up to {MAX_ITEMS} programs. Nothing was saved.")
     line_items = tuple(_line_item(catalog, n, v) for n, v in enumerate(items_raw, start=1))
     menu = Menu(word, elements, line_items)
-    seen: dict[str, str] = {}
-    for element in localized(catalog, menu).elements:
-        key = " ".join(element.name.casefold().split())
-        if key in seen:
-            raise _fail(f"Element {element.id}", f"its name '{element.name}' is the same as {seen[key]}'s: each element needs its own name")
-        seen[key] = element.id
+    for language in [None, *sorted({lang for e in elements.values() for lang in e.get("translations", {})})]:
+        _names_apart(localized(catalog, menu, language), language)
     for element_id in catalog.ids:
         inside = [i for i in line_items if i.element == element_id]
         budget = status_quo.allocations.get(element_id, 0.0)
@@ -122,17 +146,24 @@ def parse_menu(catalog: Catalog, raw: Any, status_quo: Portfolio) -> Menu:
     return menu
 
 
-def localized(catalog: Catalog, menu: Menu | None) -> Catalog:
-    """The catalog with the workshop's labels: same ids, families and order; local programs listed among the items."""
-    if menu is None:
+def localized(catalog: Catalog, menu: Menu | None, language: str | None = None) -> Catalog:
+    """The catalog with the workshop's labels: same ids, families and order; local programs listed among the items.
+
+    With a `language`, each text is the menu's wording in that language, else the menu's own wording, else the catalog's text
+    translated (i18n); without one, the menu's own wording over the catalog's English."""
+    if menu is None and language in (None, i18n.DEFAULT):
         return catalog
+    def shipped(words: str) -> str:
+        return i18n.gettext(words, language) if language else words
+
     elements = []
     for element in catalog.elements:
-        own = menu.elements.get(element.id, {})
-        programs = tuple(f"{i.name} ({i.neighborhood})" if i.neighborhood else i.name for i in menu.line_items if i.element == element.id)
-        elements.append(replace(element, name=own.get("name", element.name), definition=own.get("definition", element.definition),
-                                items=tuple(own.get("items", element.items)) + programs))
-    return Catalog(tuple(elements), dict(catalog.family_names))
+        given = menu.elements.get(element.id, {}) if menu else {}
+        own = {**given, **given.get("translations", {}).get(language, {})}
+        programs = tuple(f"{i.name} ({i.neighborhood})" if i.neighborhood else i.name for i in menu.line_items if i.element == element.id) if menu else ()
+        elements.append(replace(element, name=own.get("name", shipped(element.name)), definition=own.get("definition", shipped(element.definition)),
+                                description=shipped(element.description), items=tuple(own.get("items", map(shipped, element.items))) + programs))
+    return Catalog(tuple(elements), {family: shipped(name) for family, name in catalog.family_names.items()})
 
 
 def set_menu(catalog: Catalog, workshop_id: str, raw: Any, reason: str | None, passcode: str | None, path: Path | None = None, *,
@@ -158,13 +189,24 @@ def set_menu(catalog: Catalog, workshop_id: str, raw: Any, reason: str | None, p
 def current_menu(workshop_id: str, path: Path | None = None) -> Menu | None:
     """The workshop's latest menu, or None: the shipped catalog's words."""
     with storage.reading(path) as db:
-        rows = storage.select(db, "menus", workshop_id=workshop_id)
-    if not rows:
-        return None
-    row = rows[-1]
+        return menu_in(db, workshop_id)
+
+
+def workshop_catalog(catalog: Catalog, workshop_id: str, path: Path | None = None, language: str | None = None) -> Catalog:
+    """The catalog in the workshop's words (the shipped one when it has no menu), in `language` when given."""
+    return localized(catalog, current_menu(workshop_id, path), language)
+
+
+def menu_in(db: storage.Handle, workshop_id: str) -> Menu | None:
+    """current_menu through the caller's handle (the report reads one snapshot)."""
+    rows = storage.select(db, "menus", workshop_id=workshop_id)
+    return _menu(rows[-1]) if rows else None
+
+
+def latest_menu(rows: list[dict]) -> Menu | None:
+    """The menu of an export's "menus" rows (the latest), or None."""
+    return _menu(rows[-1]) if rows else None
+
+
+def _menu(row: dict) -> Menu:
     return Menu(row["word"], json.loads(row["elements"]), tuple(LineItem(**i) for i in json.loads(row["line_items"])))
-
-
-def workshop_catalog(catalog: Catalog, workshop_id: str, path: Path | None = None) -> Catalog:
-    """The catalog in the workshop's words (the shipped one when it has no menu)."""
-    return localized(catalog, current_menu(workshop_id, path))

@@ -40,7 +40,8 @@ def test_set_then_show_as_json_and_csv(capsys, tmp_path, status_quo):
                                         "may_fund": ["basic_needs", "acute_care"], "floors": {"acute_care": 1e7}}
     code, out, _ = cli(capsys, "workshop", "funders", "show", "--workshop", w, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and list(rows[0]) == ["funder", "sector", "element", "amount"]
+    assert code == 0 and list(rows[0]) == ["funder", "sector", "element", "element_name", "amount"]
+    assert rows[0]["element_name"] == "Basic needs for health and safety"  # the name beside the id
     assert sum(float(r["amount"]) for r in rows) == 100e6
 
 

@@ -50,3 +50,44 @@ def test_pages_get_the_catalog_in_the_workshops_words(catalog, workshop):
     at.button(key="save_menu").click().run()
     local = catalog_for(catalog, workshop["workshop"])
     assert local is not catalog and local.ids == catalog.ids
+
+
+def test_the_facilitator_gives_the_menu_in_spanish_and_a_spanish_page_shows_it(catalog, workshop):
+    from ui.menu import catalog_for
+
+    at = _page(workshop)
+    at.text_area(key="menu_translations").input('{"humane_housing": {"es": {"name": "Vivienda para todos", "definition": "Un techo seguro."}}}')
+    at.button(key="save_menu").click().run()
+    assert [s.value for s in at.success] == ["Menu saved."], [e.value for e in at.error]
+    housing = catalog.index("humane_housing")
+    assert catalog_for(catalog, workshop["workshop"], "es").elements[housing].name == "Vivienda para todos"
+    assert catalog_for(catalog, workshop["workshop"], "en").elements[housing].name == "Humane housing"
+    at.run()  # the reason field opens once a menu exists
+    at.text_area(key="menu_translations").input('{"humane_housing": {"es": {"name": "Atención médica urgente"}}}')
+    at.text_input(key="menu_reason").input("A clash")
+    at.button(key="save_menu").click().run()
+    assert "acute\\_care \\(es\\)" in at.error[0].value and "is the same as humane" in at.error[0].value  # nothing saved
+    assert catalog_for(catalog, workshop["workshop"], "es").elements[housing].name == "Vivienda para todos"
+
+
+def test_the_ballot_and_its_results_speak_the_workshops_words_in_the_residents_language(catalog, workshop, open_page):
+    from portfolio_engine.record.menu import set_menu
+    from portfolio_engine.voting import votes
+
+    workshop_id, passcode = workshop["workshop"].id, workshop["passcode"]
+    set_menu(catalog, workshop_id, {"elements": {"addiction_recovery": {
+        "name": "Recovery and mental health", "definition": "Care for minds and for recovery.",
+        "translations": {"es": {"name": "Recuperación y salud mental", "definition": "Cuidado de la mente y de la recuperación."}}}}}, None, passcode)
+    vote = votes.create_vote(catalog, "Priorities", "split", "mean", 1_000_000, workshop_id, passcode)
+    code = votes.generate_codes(vote.id, 1, passcode)[0]
+    votes.open_vote(vote.id, passcode)
+    spanish = open_page("../../pages/vote.py", vote=vote.id, lang="es")
+    assert spanish.number_input(key="split:addiction_recovery").label == "Recuperación y salud mental"
+    assert "Cuidado de la mente y de la recuperación." in [c.value for c in spanish.caption]
+    assert spanish.number_input(key="split:acute_care").label == "Atención médica urgente"  # no local words: the catalog's Spanish
+    english = open_page("../../pages/vote.py", vote=vote.id, lang="en")
+    assert english.number_input(key="split:addiction_recovery").label == "Recovery and mental health"
+    votes.cast(catalog, vote.id, code, {"allocations": {"addiction_recovery": 100}})
+    votes.close_vote(vote.id, passcode)
+    results = open_page("../../pages/results.py", vote=vote.id, lang="es")
+    assert "Recuperación y salud mental" in [str(v) for t in results.table for v in t.value.iloc[:, 0]]

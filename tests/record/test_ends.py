@@ -1,8 +1,11 @@
 """Shared ends: parsed with clear refusals, recorded and revised with a reason, and turned into the optimizer's objective."""
 
+import json
+
 import pytest
 
 from portfolio_engine import storage
+from portfolio_engine.cli.main import main
 from portfolio_engine.errors import InputFormatError, NotAuthorized
 from portfolio_engine.optimizer.constraints import OBJECTIVE_KINDS, problem_from_dict
 from portfolio_engine.record import audit
@@ -69,3 +72,47 @@ def test_the_lens_reads_each_portfolio_against_the_status_quo_on_each_end(catalo
                                                          ("Lower cost of harm", "Same"), ("Lower cost of harm", "Housing first")]
     assert rows[0]["verdict"] == "about the same as the status quo" and rows[0]["value"].endswith("population-years suffering")
     assert rows[1]["verdict"] in ("better than the status quo", "worse than the status quo") and rows[3]["value"].endswith("million")
+
+
+def _closed_vote(catalog, workshop, ballots, close=True):
+    """A split vote of the workshop over elements with the given ballots, closed."""
+    from portfolio_engine.voting import votes
+
+    vote = votes.create_vote(catalog, "Our priorities", "split", "mean", 1_000_000, workshop["workshop"].id, workshop["passcode"])
+    codes = votes.generate_codes(vote.id, len(ballots), workshop["passcode"])
+    votes.open_vote(vote.id, workshop["passcode"])
+    for code, ballot in zip(codes, ballots, strict=True):
+        votes.cast(catalog, vote.id, code, {"allocations": ballot})
+    if close:
+        votes.close_vote(vote.id, workshop["passcode"])
+    return votes.get_vote(vote.id)
+
+
+def test_the_ends_are_proposed_from_a_closed_resident_vote_with_its_fingerprint_as_reason(catalog, workshop, capsys, tmp_path):
+    from portfolio_engine.record.ends import ends_from_vote
+
+    vote = _closed_vote(catalog, workshop, [{"humane_housing": 40, "lifelong_learning": 10, "acute_care": 30, "belonging_civic_muscle": 20},
+                                            {"humane_housing": 50, "acute_care": 30, "belonging_civic_muscle": 20}])
+    ends, reason = ends_from_vote(catalog, workshop["workshop"].id, vote.id)
+    assert ends == Ends({"thriving_at_year": 5.0, "suffering_years": 3.0, "equity": 2.0}, 20)
+    assert reason.startswith("Proposed from the residents' vote 'Our priorities' (2 ballots, counted with mean, rules fingerprint "
+                             f"{vote.rules_hash[:12]}): ")
+    (tmp_path / "pass.txt").write_text(workshop["passcode"] + "\n")
+    args = ["workshop", "ends", "set", "--workshop", workshop["workshop"].id, "--from-vote", vote.id, "--passcode-file", str(tmp_path / "pass.txt")]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["reason"] == reason == ends_history(workshop["workshop"].id)[-1]["reason"]
+    assert current_ends(workshop["workshop"].id) == ends
+
+
+def test_only_a_closed_split_vote_of_the_workshop_proposes_ends(catalog, workshop, capsys, tmp_path):
+    from portfolio_engine.record.ends import ends_from_vote
+
+    still_open = _closed_vote(catalog, workshop, [{"acute_care": 100}], close=False)
+    with pytest.raises(InputFormatError, match=f"Vote {still_open.id} \\(Our priorities\\) is still open: close it first"):
+        ends_from_vote(catalog, workshop["workshop"].id, still_open.id)
+    (tmp_path / "pass.txt").write_text(workshop["passcode"] + "\n")
+    assert main(["workshop", "ends", "set", "--workshop", workshop["workshop"].id, "--from-vote", still_open.id, "--passcode-file",
+                 str(tmp_path / "pass.txt")]) == 2
+    assert "is still open: close it first" in capsys.readouterr().err and current_ends(workshop["workshop"].id) is None
+    with pytest.raises(InputFormatError, match="is not one of this workshop's votes"):
+        ends_from_vote(catalog, "w-elsewhere", _closed_vote(catalog, workshop, [{"acute_care": 100}]).id)

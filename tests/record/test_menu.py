@@ -72,3 +72,53 @@ def test_menu_set_and_show_on_the_command_line(capsys, tmp_path, workshop):
     assert shown["word"] == "flourishing" and shown["elements"][7]["name"] == "Recovery and mental health"
     (tmp_path / "menu.json").write_text(json.dumps({**MENU, "word": "x"}))
     assert main(args) == 2 and "needs a reason" in capsys.readouterr().err
+
+
+SPANISH = {"elements": {"addiction_recovery": {"name": "Recovery and mental health",
+                                               "translations": {"es": {"name": "Recuperación y salud mental", "definition": "Cuidado de la mente."}}},
+                        "humane_housing": {"translations": {"es": {"items": ["protección de inquilinos"]}}}}}
+
+
+def test_a_menu_speaks_each_language_and_falls_back_to_its_own_words_then_the_catalogs(catalog, status_quo):
+    menu = parse_menu(catalog, SPANISH, status_quo)
+    spanish, english = localized(catalog, menu, "es"), localized(catalog, menu, "en")
+    recovery, housing, acute = (spanish.elements[catalog.index(i)] for i in ("addiction_recovery", "humane_housing", "acute_care"))
+    assert (recovery.name, recovery.definition) == ("Recuperación y salud mental", "Cuidado de la mente.")
+    assert housing.items == ("protección de inquilinos",) and housing.name == "Vivienda digna"  # the catalog's Spanish where the menu is silent
+    assert acute.name == "Atención médica urgente" and spanish.family_names != catalog.family_names
+    assert english.elements[catalog.index("addiction_recovery")].name == "Recovery and mental health"  # no English given: the menu's own words
+    assert english.elements[catalog.index("humane_housing")].items == catalog.elements[catalog.index("humane_housing")].items
+    assert localized(catalog, None, "en") is catalog and localized(catalog, None, "es").elements[catalog.index("acute_care")].name == acute.name
+
+
+@pytest.mark.parametrize("translations, message", [
+    ({"xx": {"name": "Zzz"}}, r"Element acute_care: unknown language 'xx' \(languages: en, es\)"),
+    ({"es": {"name": "Vivienda digna"}}, r"Element acute_care \(es\): its name 'Vivienda digna' is the same as humane_housing's"),
+    ({"es": {"nombre": "Urgencias"}}, r"Element acute_care \(es\): write it as"),
+    ({"es": {"name": 7}}, r"Element acute_care \(es\): the name must be text"),
+])
+def test_a_bad_translation_is_refused_naming_the_element_and_the_language(catalog, status_quo, translations, message):
+    with pytest.raises(InputFormatError, match=message):
+        parse_menu(catalog, {"elements": {"acute_care": {"translations": translations}}}, status_quo)
+
+
+def test_translations_are_saved_audited_and_exported(catalog, workshop):
+    workshop_id = workshop["workshop"].id
+    set_menu(catalog, workshop_id, SPANISH, None, workshop["passcode"])
+    assert workshop_catalog(catalog, workshop_id, language="es").elements[catalog.index("addiction_recovery")].name == "Recuperación y salud mental"
+    copy = exports.import_document(json.loads(exports.export_json(workshop_id)), "new-passcode-1", grant=OPERATOR)
+    assert current_menu(copy) == current_menu(workshop_id)
+    with storage.reading() as db:
+        assert audit.verify(db, copy).ok
+
+
+def test_the_report_and_the_csv_speak_the_workshops_words_with_ids_beside_in_machine_files(catalog, workshop):
+    from portfolio_engine.services import reports
+
+    workshop_id = workshop["workshop"].id
+    set_menu(catalog, workshop_id, MENU, None, workshop["passcode"])
+    with storage.reading() as db:
+        page, table = reports.workshop_report(db, catalog, workshop_id), reports.proposals_table(db, catalog, workshop_id)
+    assert "<h2>What each element covers</h2>" in page and "<td class='text'>Recovery and mental health</td>" in page
+    assert "Care for minds and for recovery." in page and "Eastside repair fund (Eastside)" in page
+    assert "Recovery and mental health (addiction_recovery)" in table.splitlines()[0]
