@@ -11,11 +11,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ui.i18n import _
+
 
 def prepared(label: str, key: str, make: Callable[[], str | bytes], file_name: str, mime: str, container=st) -> None:
     """A 'Prepare' button that makes the file once, then the download button for what was made."""
     slot = f"prepared:{key}"
-    if container.button(f"Prepare {label}", key=f"prepare:{key}", help="Makes the file from the record as it is now."):
+    if container.button(_("Prepare {what}").format(what=label), key=f"prepare:{key}", help=_("Makes the file from the record as it is now.")):
         st.session_state[slot] = make()
     if slot in st.session_state:
-        container.download_button(f"Download {label}", st.session_state[slot], file_name, mime, on_click="ignore", key=f"download:{key}")
+        container.download_button(_("Download {what}").format(what=label), st.session_state[slot], file_name, mime, on_click="ignore", key=f"download:{key}")

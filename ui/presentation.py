@@ -10,6 +10,7 @@ from portfolio_engine.record.workshops import ALLOWED, Workshop
 from portfolio_engine.services.room import dashboard
 from portfolio_engine.services.unit_of_work import unit_of_work
 from ui import identity
+from ui.i18n import _
 from ui.text import plain
 
 LIVE_SECONDS = 5
@@ -33,15 +34,15 @@ def vote_link(vote_id: str) -> str:
 def join_panel(workshop: Workshop) -> None:
     """The join code, link and QR, only while the workshop takes new participants (not once decided or archived)."""
     if workshop.state not in ALLOWED["join"]:
-        st.caption(f"The workshop is {workshop.state}: nobody can join any more, so the join code is not shown.")
+        st.caption(_("The workshop is {state}: nobody can join any more, so the join code is not shown.").format(state=_(workshop.state)))
         return
     code_col, qr_col = st.columns([2, 1])
     with code_col:
-        st.markdown("**Join code**")
+        st.markdown("**" + _("Join code") + "**")
         st.markdown(f"<div style='{CODE_STYLE.format(size=3)}'>{workshop.join_code}</div>",
                     unsafe_allow_html=True)  # the code is generated from a fixed alphabet, never typed by people
-        st.text(f"Or open {join_link(workshop)}")
-    qr_col.image(qr_png(join_link(workshop)), caption="Scan to join", width=180, alt="QR code that opens the join page")
+        st.text(_("Or open {link}").format(link=join_link(workshop)))
+    qr_col.image(qr_png(join_link(workshop)), caption=_("Scan to join"), width=180, alt=_("QR code that opens the join page"))
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -50,7 +51,7 @@ def turnout(workshop_id: str) -> None:
     with unit_of_work() as db:
         votes = [v for v in dashboard(db, workshop_id)["votes"] if v["state"] == "open"]
     for vote in votes:
-        st.markdown(f"### {plain(vote['title'])}: {vote['ballots']} of {vote['codes']} voter codes used")
+        st.markdown("### " + _("{vote}: {ballots} of {codes} voter codes used").format(vote=plain(vote["title"]), ballots=vote["ballots"], codes=vote["codes"]))
 
 
 def presentation(workshop: Workshop) -> None:
@@ -59,19 +60,19 @@ def presentation(workshop: Workshop) -> None:
         open_votes = [v for v in dashboard(db, workshop.id)["votes"] if v["state"] == "open"]
     panels = (["join"] if workshop.state in ALLOWED["join"] else []) + [v["id"] for v in open_votes]
     if not panels:
-        st.info("Nothing to show: the workshop takes no new participants and no vote is open.")
+        st.info(_("Nothing to show: the workshop takes no new participants and no vote is open."))
         return
     for column, panel in zip(st.columns(len(panels)), panels, strict=True):
         with column:
             if panel == "join":
-                st.markdown("## Join the workshop")
-                st.image(qr_png(join_link(workshop)), width=480, alt="QR code that opens the join page")
+                st.markdown("## " + _("Join the workshop"))
+                st.image(qr_png(join_link(workshop)), width=480, alt=_("QR code that opens the join page"))
                 st.markdown(f"<div style='{CODE_STYLE.format(size=4)}'>{workshop.join_code}</div>", unsafe_allow_html=True)
                 st.text(join_link(workshop))
             else:
                 vote = next(v for v in open_votes if v["id"] == panel)
-                st.markdown(f"## Vote: {plain(vote['title'])}")
-                st.image(qr_png(vote_link(vote["id"])), width=480, alt="QR code that opens this vote")
+                st.markdown("## " + _("Vote: {vote}").format(vote=plain(vote["title"])))
+                st.image(qr_png(vote_link(vote["id"])), width=480, alt=_("QR code that opens this vote"))
                 st.text(vote_link(vote["id"]))
-                st.caption("Scan, then type the code on your voter card.")
+                st.caption(_("Scan, then type the code on your voter card."))
     turnout(workshop.id)

@@ -3,6 +3,8 @@
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from ui.i18n import _
+
 PENDING_ALLOCATION = "pending_allocation"
 CURRENT_ALLOCATION = "current_allocation"
 
@@ -25,4 +27,4 @@ def send_to_allocate(amounts: dict[str, float]) -> None:
     try:
         st.switch_page("pages/allocate.py")
     except StreamlitPageNotFoundError:  # the page script runs on its own (tests), without the navigation
-        st.success("Loaded: open the Allocate page to see these amounts on the sliders.")
+        st.success(_("Loaded: open the Allocate page to see these amounts on the sliders."))

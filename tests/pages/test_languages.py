@@ -2,14 +2,18 @@
 every language; the engine's messages a resident meets are translated; the language follows the address and the browser."""
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
 
 from portfolio_engine import i18n
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.record.drafts import save_draft
+from portfolio_engine.record.workshops import authenticate
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.services.ballots import check_ballot
 from portfolio_engine.voting import rules, votes
@@ -18,6 +22,9 @@ from portfolio_engine.voting.code_sheet import sheet_html
 ROOT = Path(__file__).resolve().parents[2]
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
 RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py", "ui/identity.py")
+WORKSHOP_FILES = ("pages/optimize.py", "pages/compare.py", "pages/data.py", "pages/facilitate.py", "pages/room.py", "ui/decision.py", "ui/downloads.py",
+                  "ui/ends.py", "ui/funders.py", "ui/menu.py", "ui/presentation.py", "ui/statement.py", "ui/session.py")
+FACILITATE, ROOM, COMPARE, DATA, OPTIMIZE = (f"../../pages/{name}.py" for name in ("facilitate", "room", "compare", "data", "optimize"))
 TEXT_ARGUMENTS = {"label", "help", "placeholder", "body", "caption"}
 SHOWING = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "write", "metric", "button", "link_button",
            "download_button", "text_input", "number_input", "text_area", "checkbox", "toggle", "radio", "selectbox", "segmented_control",
@@ -47,10 +54,12 @@ def test_every_text_a_resident_reads_is_translated(language, tmp_path, monkeypat
 
 
 def _has_words(value: ast.expr) -> bool:
-    """A literal with letters in it, or an f-string whose literal parts have letters."""
+    """A literal with letters in it, or an f-string whose literal parts have letters (markup and JSON examples, which start
+    with '<', '{' or '[', are not words to translate)."""
     if isinstance(value, ast.JoinedStr):
         return any(_has_words(part) for part in value.values)
-    return isinstance(value, ast.Constant) and isinstance(value.value, str) and any(ch.isalpha() for ch in value.value)
+    return (isinstance(value, ast.Constant) and isinstance(value.value, str) and any(ch.isalpha() for ch in value.value)
+            and not value.value.lstrip().startswith(("<", "{", "[")))
 
 
 def _unwrapped(path: Path) -> list[str]:
@@ -67,9 +76,14 @@ def test_resident_pages_hand_no_english_literal_to_streamlit():
     assert [hit for name in RESIDENT_FILES for hit in _unwrapped(ROOT / name)] == []
 
 
+def test_workshop_pages_hand_no_english_literal_to_streamlit():
+    assert [hit for name in WORKSHOP_FILES for hit in _unwrapped(ROOT / name)] == []
+
+
 def test_the_unwrapped_check_finds_a_bare_label(tmp_path):
     page = tmp_path / "page.py"
-    page.write_text('import streamlit as st\nst.title("Vote")\nst.button(_("Submit"))\nst.text_input(label=f"Code {x}")\n')
+    page.write_text('import streamlit as st\nst.title("Vote")\nst.button(_("Submit"))\nst.text_input(label=f"Code {x}")\n'
+                    'st.text_area(_("Mandates"), placeholder=\'{"County": {"floors": {}}}\')\n')
     assert _unwrapped(page) == ["page.py:2", "page.py:4"]
 
 
@@ -107,10 +121,17 @@ def test_the_engine_messages_a_resident_meets_are_translated(catalog):
 
 
 def _shown(at) -> list[str]:
-    """Every text a page shows: headings, paragraphs, captions, notices, widget labels, buttons."""
-    texts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success") for e in getattr(at, kind)]
-    widgets = [w.label for kind in ("button", "text_input", "number_input", "checkbox", "text_area", "toggle", "selectbox") for w in getattr(at, kind)]
-    return texts + widgets + [e.label for e in at.expander]
+    """Every text a page shows: headings, paragraphs, captions, notices, widget labels, buttons, metrics, tabs and table headings."""
+    texts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success", "text") for e in getattr(at, kind)]
+    widgets = [w.label for kind in ("button", "text_input", "number_input", "checkbox", "text_area", "toggle", "selectbox", "radio", "multiselect",
+                                    "metric", "expander", "tabs") for w in getattr(at, kind)]
+    return texts + widgets + [heading for table in at.dataframe for heading in _headings(table)]
+
+
+def _headings(table) -> list[str]:
+    """A table's column headings as shown: the column configuration's label where it sets one, hidden columns left out."""
+    config = json.loads(table.proto.columns or "{}")
+    return [config.get(str(c), {}).get("label") or str(c) for c in table.value.columns if not config.get(str(c), {}).get("hidden")]
 
 
 def _english_left(at) -> list[str]:
@@ -127,7 +148,7 @@ def test_a_spanish_reader_votes_without_meeting_english(catalog, open_page):
     assert any(w.label == "Atención médica urgente" for w in at.number_input)
     at.number_input(key="split:acute_care").set_value(100).run()
     at.button(key="review").click().run()
-    assert _english_left(at) == []
+    assert _english_left(at) == [], at.title[0].value if at.title else ""
     at.button(key="submit").click().run()
     assert at.success[0].value == "Su voto quedó guardado. ¡Gracias!" and _english_left(at) == []
     votes.close_vote(vote.id, PASS)
@@ -165,3 +186,32 @@ def test_chart_text_summaries_read_as_sentences():
         "Most goes to Housing (6.0 million USD). Next comes Care (3.0 million USD). Least goes to Belonging (1.0 million USD).")
     assert chart_text.against_status_quo("In year 20", {"thriving": ("42%", "38%"), "suffering": ("9%", "11%")}) == (
         "In year 20: thriving 42% (status quo 38%); suffering 9% (status quo 11%).")
+
+
+def _spanish_page(at) -> AppTest:
+    """A page run in Spanish: no catalog text left in English."""
+    at.query_params["lang"] = "es"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _english_left(at) == [], at.title[0].value if at.title else ""
+    return at
+
+
+def test_a_spanish_facilitator_reads_the_workshop_pages_without_meeting_english(catalog, workshop, history):
+    """Facilitate after a decision, the Room with drafts, Compare with a proposal and its stance, and Data."""
+    w, grant = workshop["workshop"], authenticate(workshop["workshop"].id, workshop["passcode"])
+    for who, extra in (("ana", 5e6), ("ben", -5e6)):
+        amounts = dict(w.status_quo_portfolio(catalog).allocations)
+        amounts["humane_housing"] += extra
+        amounts["acute_care"] -= extra
+        save_draft(catalog, w.id, workshop[who]["id"], amounts)
+    signed = {page: AppTest.from_file(page, default_timeout=60) for page in (FACILITATE, ROOM)}
+    for at in signed.values():
+        at.session_state["grant"] = grant
+    facilitate, room = (_spanish_page(at) for at in signed.values())
+    assert facilitate.title[0].value == "Facilitar" and [m.label for m in facilitate.metric][0] == "Participantes"
+    assert room.title[0].value == "Sala" and "Personas" in room.dataframe[0].value.columns
+    compare = _spanish_page(AppTest.from_file(COMPARE, default_timeout=60))
+    compare.text_input(key="compare_code").input(w.join_code).run()
+    assert compare.title[0].value == "Comparar carteras" and "Situación actual" in compare.multiselect[0].value and _english_left(compare) == []
+    assert _spanish_page(AppTest.from_file(DATA, default_timeout=60)).title[0].value == "Datos de la comunidad"
