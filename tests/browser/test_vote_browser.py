@@ -57,3 +57,26 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     expect(again.get_by_text(re.compile("This ballot is counted"))).to_be_visible(timeout=20_000)
     expect(again.get_by_text(public_key(vote.id), exact=True)).to_be_visible()
     again.screenshot(path=shots / "results.png", full_page=True)
+
+
+def test_a_phone_ballot_shows_what_each_element_covers_readably(browser, server, server_db, monkeypatch):
+    """Issue 12 item 3: under every element of a split ballot, its one-line definition fits the phone's width in readable type,
+    and what it covers opens under it."""
+    monkeypatch.setenv("PORTFOLIO_DB", str(server_db))
+    catalog = load_catalog()
+    vote = votes.create_vote(catalog, "What matters to you", "split", "mean", 1_000_000, passcode=PASS, grant=OPERATOR)
+    votes.open_vote(vote.id, PASS)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    phone.goto(f"{server}/vote?vote={vote.id}")
+    expect(phone.get_by_role("heading", name="What matters to you")).to_be_visible(timeout=30_000)
+    for element in catalog.elements:
+        definition = phone.get_by_text(element.definition, exact=True)
+        definition.scroll_into_view_if_needed()
+        expect(definition).to_be_visible()
+        box = definition.bounding_box()
+        size = definition.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and size >= 14, (element.id, box, size)
+    housing = catalog.elements[catalog.index("humane_housing")]
+    phone.get_by_text("What it covers").nth(catalog.index("humane_housing")).click()
+    expect(phone.get_by_text(housing.items[0], exact=True)).to_be_visible(timeout=10_000)
+    assert phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

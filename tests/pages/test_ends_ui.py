@@ -35,3 +35,19 @@ def test_the_room_records_its_ends_then_a_change_needs_a_reason(workshop):
     at.button[0].click().run()
     assert current_ends(workshop["workshop"].id).weights == {"thriving_at_year": 1.0, "suffering_years": 2.0, "urgent_cost": 1.0}
     assert list(at.dataframe[0].value["Why"]) == ["first agreement", "The county asked to count the cost of harm"]
+
+
+def test_a_closed_resident_vote_proposes_the_ends_recorded_with_its_fingerprint(catalog, workshop):
+    from portfolio_engine.voting import votes
+
+    passcode = workshop["passcode"]
+    vote = votes.create_vote(catalog, "Our priorities", "split", "mean", 1_000_000, workshop["workshop"].id, passcode, split_over="families")
+    code = votes.generate_codes(vote.id, 1, passcode)[0]
+    votes.open_vote(vote.id, passcode)
+    votes.cast(catalog, vote.id, code, {"allocations": {"vital_conditions": 60, "urgent_services": 30, "civic_muscle": 10}})
+    votes.close_vote(vote.id, passcode)
+    at = _page(workshop)
+    at.button(key="ends_from_vote").click().run()
+    assert current_ends(workshop["workshop"].id) == Ends({"thriving_at_year": 6.0, "suffering_years": 3.0, "equity": 1.0}, 20)
+    assert at.success[0].value.startswith("Ends recorded from the residents' vote: More people thriving (weight 6)")
+    assert at.number_input(key="end:thriving_at_year").value == 6.0  # the fields show what was recorded
