@@ -1,6 +1,7 @@
 """Accessibility checked by a machine (issue 17 item 2): axe-core finds no serious or critical violation on Vote, Results,
 Allocate, Compare, Data, Facilitate (signed out and signed in) and the join form, on a phone (390x844) and a laptop (1366x768), including the Vote
-page's review and receipt steps and the Results page's table view of its chart."""
+page's review and receipt steps and the Results page's table view of its chart; and, on the laptop, the facilitator's Room and
+Optimize (before and after a proposal)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -8,7 +9,8 @@ from playwright.sync_api import expect
 
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo
-from portfolio_engine.record.workshops import create_workshop
+from portfolio_engine.record.drafts import save_draft
+from portfolio_engine.record.workshops import create_workshop, join
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 
@@ -31,7 +33,10 @@ def settle(page) -> None:
 
 def serious(page) -> list[str]:
     """axe's serious and critical violations on the page as it stands, each with where it is."""
-    found = Axe().run(page).response["violations"]
+    axe = Axe()
+    for frame in page.main_frame.child_frames:  # axe sees inside a frame (the Allocate board's) only when it runs there too
+        frame.evaluate(axe.axe_script)
+    found = axe.run(page).response["violations"]
     return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:160]}"
             for v in found if v["impact"] in ("serious", "critical")]
 
@@ -49,10 +54,32 @@ def split_vote(server_db):
         codes = votes.generate_codes(vote.id, 4, PASS)
         votes.open_vote(vote.id, PASS)
         votes.cast(catalog, vote.id, codes[0], {"allocations": {"vital_conditions": 60, "urgent_services": 30, "civic_muscle": 10}})
-        create_workshop(catalog, "Riverside 2027", 10_000_000, FACILITATOR, load_status_quo(catalog), grant=OPERATOR)
+        workshop, _ = create_workshop(catalog, "Riverside 2027", 10_000_000, FACILITATOR, load_status_quo(catalog), grant=OPERATOR)
+        for name, shift in (("Ana", 3e5), ("Ben", -3e5)):  # two participants' sliders, so the Room page draws its strips and groups
+            amounts = dict(workshop.status_quo_portfolio(catalog).allocations)
+            amounts["humane_housing"], amounts["acute_care"] = amounts["humane_housing"] + shift, amounts["acute_care"] - shift
+            save_draft(catalog, workshop.id, join(workshop.id, name, "Riverside", "residents")[0]["id"], amounts)
     finally:
         os.environ.pop("PORTFOLIO_DB", None)
     return vote, codes[1:]
+
+
+def room_and_optimize(page, server: str) -> dict[str, list[str]]:
+    """The signed-in facilitator's Room (two participants' sliders drawn as strips and groups) and Optimize before and after a proposal."""
+    found = {}
+    page.goto(f"{server}/room")
+    expect(page.get_by_text("Opinion groups")).to_be_visible(timeout=60_000)
+    settle(page)
+    found["Room"] = serious(page)
+    page.goto(f"{server}/optimize")
+    expect(page.get_by_role("button", name="Find the best portfolio")).to_be_visible(timeout=60_000)
+    settle(page)
+    found["Optimize"] = serious(page)
+    page.get_by_role("button", name="Find the best portfolio").click()
+    expect(page.get_by_text("What one more million would do in each element")).to_be_visible(timeout=90_000)
+    settle(page)
+    found["Optimize, with a proposal"] = serious(page)
+    return found
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -71,6 +98,8 @@ def test_no_serious_violation_on_any_page(browser, server, split_vote, viewport)
     expect(page.get_by_label("Facilitator passcode", exact=True)).to_have_count(0, timeout=30_000)
     settle(page)
     problems["Facilitate, signed in"] = serious(page)
+    if viewport == "laptop":  # Room and Optimize draw the same elements on a phone, stacked
+        problems |= room_and_optimize(page, server)
 
     page.goto(f"{server}/results?vote={vote.id}")
     expect(page.get_by_text("Ballots counted")).to_be_visible(timeout=60_000)
