@@ -47,12 +47,13 @@ def counted_ballot_lines(db: Handle, vote_id: str) -> str:
 
     Built by the database in one value, so counting 100,000 ballots reads one string rather than a row object per ballot
     (voting/ballot_table.py parses it with Arrow). Empty when there is no ballot."""
+    quote = "to_json({})::text" if isinstance(db, database.PgDatabase) else "json_quote({})"
+    line = (f"""'{{"content":' || content || ',"neighborhood":' || {quote.format('neighborhood')} || ',"group":' || """
+            f"""{quote.format('group_name')} || ',"paper":' || paper || '}}'""")  # content is stored as JSON: copied, not parsed
     if isinstance(db, database.PgDatabase):
-        sql = ("SELECT string_agg(json_build_object('content', content::json, 'neighborhood', neighborhood, 'group', group_name, "
-               "'paper', paper)::text, chr(10) ORDER BY created_at, rowid) FROM ballots WHERE vote_id = ? AND current = 1")
+        sql = f"SELECT string_agg({line}, chr(10) ORDER BY created_at, rowid) FROM ballots WHERE vote_id = ? AND current = 1"
     else:
-        sql = ("SELECT group_concat(line, char(10)) FROM (SELECT json_object('content', json(content), 'neighborhood', neighborhood, "
-               "'group', group_name, 'paper', paper) AS line FROM ballots WHERE vote_id = ? AND current = 1 ORDER BY created_at, rowid)")
+        sql = f"SELECT group_concat(line, char(10)) FROM (SELECT {line} AS line FROM ballots WHERE vote_id = ? AND current = 1 ORDER BY created_at, rowid)"
     return str(db.execute(sql, [vote_id]).fetchone()[0] or "")
 
 

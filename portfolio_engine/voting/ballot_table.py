@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from pyarrow import json as pa_json
 
 from portfolio_engine import storage
+from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.voting.votes import Vote
 
@@ -82,7 +83,10 @@ def parse(vote: Vote, catalog: Catalog, lines: str) -> BallotTable:
         table = schema.empty_table()
     else:
         options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
-        table = pa_json.read_json(io.BytesIO(lines.encode()), parse_options=options)
+        try:
+            table = pa_json.read_json(io.BytesIO(lines.encode()), parse_options=options)
+        except pa.ArrowInvalid as err:
+            raise PortfolioError(f"The stored ballots of this vote could not be read for counting ({str(err)[:200]}).") from None
     return BallotTable(vote, vote.categories(catalog), table)
 
 

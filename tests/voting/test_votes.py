@@ -283,6 +283,8 @@ def test_counted_ballots_are_read_as_columns_exactly_as_stored(catalog, split):
     assert table.groups("neighborhood")["Eastside"].matrix().tolist() == [[b["content"]["allocations"][k] for k in vote.categories(catalog)]
                                                                           for b in stored if b["neighborhood"] == "Eastside"]
     assert {name: len(group) for name, group in table.groups("group").items()} == {"Tenants": 1}  # the re-vote gave no group
+    with pytest.raises(PortfolioError, match="could not be read for counting"):
+        ballot_table.parse(vote, catalog, '{"content": {"allocations": ')
 
 
 def test_project_ballots_read_as_columns_count_as_stored(catalog):
