@@ -79,7 +79,7 @@ def test_a_spanish_reader_joins_votes_and_checks_the_receipt_on_a_small_phone(br
     page.get_by_label("Vivienda digna").fill("100")
     page.get_by_label("Vivienda digna").press("Tab")
     expect(page.get_by_text("Puntos dados: 100 de 100")).to_be_visible(timeout=20_000)
-    page.get_by_label("Ayuda por desempleo y para comida").scroll_into_view_if_needed()  # far down the ballot
+    page.get_by_label("Ayuda por desempleo y ayuda alimentaria").scroll_into_view_if_needed()  # far down the ballot
     counter = page.locator(".st-key-ballot_counter").bounding_box()
     assert counter and 0 <= counter["y"] < 120, counter  # the counter stays in view (issue 16, item 10)
     page.get_by_role("button", name="Revisar mi voto").click()
