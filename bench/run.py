@@ -6,7 +6,8 @@
 - Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page and against the page
   before issue 18 (bench/allocate_before.py); and on a real server over the websocket, against the same server with
   Streamlit's default post-run GC and against the page before issue 18 served the same way (the two alternating).
-- First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` against Streamlit alone.
+- First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` with its compressed static copy, and
+  with Allocate's chart from ui/components/light_chart, against `make serve` before that copy.
 """
 
 import statistics
@@ -410,21 +411,11 @@ def main() -> None:
 
 
 def first_load_table() -> str:
-    """Allocate's and Vote's first load in Chromium, through `make serve` (nginx) against Streamlit alone (what `make serve`
-    sent before issue 18: nothing compressed), in the same run: bytes transferred by kind and seconds to the first control."""
+    """Allocate's and Vote's first load in Chromium through `make serve`, each setup beside the room as it was before its
+    compressed static copy (bench/first_load.py), in the same run: bytes transferred by kind and seconds to the first control."""
     import first_load
 
-    (room_name, room), (alone_name, alone) = first_load.report()
-    lines = [f"| first load | {room_name} | {alone_name} (baseline) | ratio (baseline / product) |", "|---|---|---|---|"]
-    for page in room:
-        (sent, _, seconds), (sent_before, _, seconds_before) = room[page], alone[page]
-        lines.append(f"| {page}: transferred | {sum(sent.values()) / 2**20:.2f} MiB | {sum(sent_before.values()) / 2**20:.2f} MiB | "
-                     f"{sum(sent_before.values()) / sum(sent.values()):.2f}x |")
-        for what in sorted(sent_before, key=sent_before.get, reverse=True):
-            lines.append(f"| {page}: {what} | {sent[what] / 2**20:.2f} MiB | {sent_before[what] / 2**20:.2f} MiB | "
-                         f"{sent_before[what] / max(sent[what], 1):.2f}x |")
-        lines.append(f"| {page}: first control drawn | {seconds:.1f} s | {seconds_before:.1f} s | {seconds_before / seconds:.2f}x |")
-    return "\n".join(lines)
+    return first_load.table(first_load.report())
 
 
 if __name__ == "__main__":

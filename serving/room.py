@@ -32,6 +32,7 @@ from pathlib import Path
 
 import streamlit
 
+from serving import static_assets
 from ui.busy import SCRIPT as BUSY_SCRIPT
 from ui.i18n import LANG_SCRIPT
 from ui.keep import SCRIPT as KEEP_SCRIPT
@@ -121,8 +122,9 @@ def inline_script_hashes() -> list[str]:
     return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'" for body in bodies]
 
 
-def content_security_policy(tls: bool) -> str:
-    """What the browser may load: everything from this origin, inline styles, data: images and fonts, no framing.
+def content_security_policy(tls: bool, framed: bool = False) -> str:
+    """What the browser may load: everything from this origin, inline styles, data: images and fonts, no framing (`framed`:
+    by this origin only, for the components' pages the app shows in frames).
 
     Each source is needed by Streamlit 1.67 or the app (docs/deploy.md says why); tests/security/test_deploy.py
     opens every page in Chromium under it and requires no violation.
@@ -138,12 +140,22 @@ def content_security_policy(tls: bool) -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors 'self'" if framed else "frame-ancestors 'none'",
     ])
 
 
-def nginx_conf(host: str, port: int, backends: list[str], runtime: Path, tls: Tls | None = None) -> str:
-    """The repository's nginx.conf with this room's listen address, backends, runtime folder and TLS files."""
+def security_headers(tls: bool, framed: bool = False) -> str:
+    """The headers every answer carries (each location of nginx.conf repeats them: a location's add_header hides the others);
+    `framed`: a component's page, which the app's own pages frame (ui/components/)."""
+    lines = [f'add_header Content-Security-Policy "{content_security_policy(tls, framed)}" always;',
+             f"add_header X-Frame-Options {'SAMEORIGIN' if framed else 'DENY'} always;",
+             "add_header X-Content-Type-Options nosniff always;", "add_header Referrer-Policy no-referrer always;"]
+    return "\n            ".join(lines + ([HSTS] if tls else []))
+
+
+def nginx_conf(host: str, port: int, backends: list[str], runtime: Path, tls: Tls | None = None, static: Path | None = None) -> str:
+    """The repository's nginx.conf with this room's listen address, backends, runtime folder, TLS files and folder of
+    compressed static files (default: the run folder's, see serving/static_assets.py)."""
     servers = "\n".join(f"        server {b};" for b in backends)
     listen = address(host, port)
     if tls:
@@ -153,8 +165,9 @@ def nginx_conf(host: str, port: int, backends: list[str], runtime: Path, tls: Tl
         redirect = (f"server {{\n        listen {address(host, tls.redirect_port)};\n"
                     f"        return 301 https://$host:{port}$request_uri;\n    }}")
     return (TEMPLATE.read_text().replace("@runtime@", str(runtime)).replace("@backends@", servers)
-            .replace("@listen@", listen).replace("@redirect@", redirect).replace("@hsts@", HSTS if tls else "")
-            .replace("@secure@", "; Secure" if tls else "").replace("@csp@", content_security_policy(tls is not None)))
+            .replace("@listen@", listen).replace("@redirect@", redirect).replace("@static@", str(static or runtime / "static"))
+            .replace("@secure@", "; Secure" if tls else "").replace("@headers@", security_headers(tls is not None))
+            .replace("@framed_headers@", security_headers(tls is not None, framed=True)))
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
@@ -183,12 +196,12 @@ def prepare(env: dict[str, str]) -> None:
     sys.stderr.write(done.stderr)  # "Database ready at ..."
 
 
-def start_streamlit(port: int, env: dict[str, str], log: Path, host: str = "127.0.0.1") -> subprocess.Popen:
-    """One Streamlit process serving the app on host:port (as `make run` starts it); its output is appended to `log`."""
+def start_streamlit(port: int, env: dict[str, str], log: Path, host: str = "127.0.0.1", app: Path = ROOT) -> subprocess.Popen:
+    """One Streamlit process serving the app in folder `app` on host:port (as `make run` starts it); its output is appended to `log`."""
     with open(log, "a") as out:
         return subprocess.Popen([sys.executable, "-m", "ui.serve", "run", "app.py", "--server.address", host,
                                  "--server.port", str(port), "--server.headless", "true"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                                cwd=app, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -203,8 +216,11 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 @contextmanager
 def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = None, env: dict[str, str] | None = None,
-               runtime: Path | None = None, tls: Tls | None = None, app_hosts: list[str] | None = None) -> Iterator[Room]:
-    """Start `workers` Streamlit processes on each app host (default 127.0.0.1) and nginx in front (HTTPS with `tls`); stop them all on exit."""
+               runtime: Path | None = None, tls: Tls | None = None, app_hosts: list[str] | None = None, static: bool = True,
+               app: Path = ROOT) -> Iterator[Room]:
+    """Start `workers` Streamlit processes on each app host (default 127.0.0.1) and nginx in front (HTTPS with `tls`); stop them all on exit.
+
+    `static=False` leaves Streamlit's static files to Streamlit (nginx compresses them on the fly), as before issue 18: bench's baseline."""
     workers = workers or os.cpu_count() or 1
     app_hosts = app_hosts or ["127.0.0.1"]
     env = {**os.environ, **(env or {})}
@@ -227,15 +243,23 @@ def serve_room(host: str = "127.0.0.1", port: int = 8501, workers: int | None = 
             for _ in range(workers):
                 backend_port = free_port(app_host)
                 log = runtime / f"streamlit-{len(processes) + 1}.log"
-                process = start_streamlit(backend_port, env, log, app_host)
+                process = start_streamlit(backend_port, env, log, app_host, app)
                 stack.callback(stop, process)
                 processes.append((process, log))
                 by_host[app_host].append(process)
                 backends.append(address(app_host, backend_port))
+        folder = runtime / "static"  # built while the processes start
+        if not static:
+            folder = runtime / "no-static"  # an empty folder: every file goes to Streamlit
+            folder.mkdir(exist_ok=True)
+        else:
+            if not static_assets.reachable(runtime):
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="portfolio-static-"))) / "static"
+            static_assets.install(folder)
         for (process, log), backend in zip(processes, backends, strict=True):
             wait_until_up(f"http://{backend}/_stcore/health", process, log)
         conf = runtime / "nginx.conf"
-        conf.write_text(nginx_conf(host, port, backends, runtime, tls))
+        conf.write_text(nginx_conf(host, port, backends, runtime, tls, folder))
         log = runtime / "error.log"
         proxy = subprocess.Popen([nginx, "-p", str(runtime), "-c", str(conf), "-e", str(log)], cwd=runtime)
         stack.callback(stop, proxy)

@@ -1,11 +1,15 @@
-"""make serve compresses Streamlit's JavaScript (issue 18): Allocate's first load was 7.5 MB, sent uncompressed."""
+"""make serve compresses Streamlit's JavaScript (issue 18): Allocate's first load was 7.5 MB, sent uncompressed. nginx sends
+Streamlit's static files itself from the room's copy, compressed once at level 9 (serving/static_assets.py)."""
 
 import gzip
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import streamlit
 
+from serving import static_assets
 from serving.room import free_port, serve_room
 
 
@@ -13,17 +17,47 @@ def _largest_script() -> Path:
     return max((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("*.js"), key=lambda p: p.stat().st_size)
 
 
-def _get(url: str, **headers) -> tuple[str | None, bytes]:
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
-        return response.headers.get("Content-Encoding"), response.read()
+def _get(url: str, **headers):
+    """(headers, body) of a GET, a 404's too."""
+    try:
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
+    except urllib.error.HTTPError as error:
+        response = error
+    with response:
+        return response.headers, response.read()
 
 
-def test_the_room_sends_javascript_gzipped_to_a_browser_that_accepts_it(nginx, tmp_path):
+@pytest.fixture(scope="module")
+def room(nginx, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("compression")
+    with serve_room("127.0.0.1", free_port(), 1, {"PORTFOLIO_DB": str(folder / "portfolio.db")}, folder / "run") as room:
+        yield room
+
+
+def test_the_room_sends_javascript_gzipped_to_a_browser_that_accepts_it(room):
     script = _largest_script()
-    with serve_room("127.0.0.1", free_port(), 1, {"PORTFOLIO_DB": str(tmp_path / "portfolio.db")}, tmp_path / "run") as room:
-        url = f"{room.url}/static/js/{script.name}"
-        encoding, body = _get(url, **{"Accept-Encoding": "gzip"})
-        plain_encoding, plain = _get(url)
-    assert encoding == "gzip" and gzip.decompress(body) == script.read_bytes()
+    url = f"{room.url}/static/js/{script.name}"
+    headers, body = _get(url, **{"Accept-Encoding": "gzip"})
+    plain_headers, plain = _get(url)
+    assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == script.read_bytes()
     assert len(body) < len(plain) / 2, "JavaScript compresses to well under half its size"
-    assert plain_encoding is None and plain == script.read_bytes(), "a client that does not accept gzip gets the file as it is"
+    assert plain_headers["Content-Encoding"] is None and plain == script.read_bytes(), "a client that does not accept gzip gets the file as it is"
+
+
+def test_static_files_come_from_the_rooms_copy_compressed_at_the_best_level_and_cached_for_a_year(room):
+    script = _largest_script()
+    headers, body = _get(f"{room.url}/static/js/{script.name}", **{"Accept-Encoding": "gzip"})
+    assert body == (static_assets.built() / "static" / "js" / f"{script.name}.gz").read_bytes(), "the level-9 copy, not compressed per answer"
+    assert headers["Content-Type"] == "application/javascript" and headers["Vary"] == "Accept-Encoding"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"  # the name changes with the content
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+    font = next((Path(streamlit.__file__).parent / "static" / "static" / "media").glob("*.woff2"))
+    headers, body = _get(f"{room.url}/static/media/{font.name}", **{"Accept-Encoding": "gzip"})
+    assert headers["Content-Type"] == "font/woff2" and body == font.read_bytes()
+
+
+def test_a_components_page_may_be_framed_by_the_app_only(room):
+    headers, _ = _get(f"{room.url}/component/ui.components.light_chart.light_chart/index.html")
+    assert headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    headers, _ = _get(f"{room.url}/")
+    assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]

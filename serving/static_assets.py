@@ -1,0 +1,88 @@
+"""Streamlit's static files for nginx to send itself, each script and style sheet compressed once at gzip's best level (issue 18).
+
+Through the Streamlit processes, every first load made Python read 3 to 7 MB of files and nginx compress them at level 1 (its
+CPU on every load). Compressed here once, at level 9, nginx sends the ready `.gz` beside each file (`gzip_static`): smaller
+than level 1, no compression CPU per load, and no Python in the way. Streamlit's package folder is read-only package data,
+so the compressed copy is built once per Streamlit version under var/static/ (a few seconds) and linked into each room's
+run folder, readable by nginx's worker (which runs as an unprivileged user when nginx is started as root); a run folder
+the worker cannot reach gets its copy in a fresh folder of the system's temporary folder instead.
+"""
+
+import gzip
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "var" / "static"
+COMPRESSED = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".txt"})  # fonts and images are compressed already
+LEVEL = 9
+RECIPE = 1  # raise when the build below changes, so an older copy is not reused
+
+
+def streamlit_static() -> Path:
+    """The installed Streamlit's folder of static files (index.html and static/js, static/css, static/media)."""
+    return Path(streamlit.__file__).parent / "static"
+
+
+def _compress(folder: Path) -> None:
+    """Write `name.gz` beside every compressible file of `folder`, readable by everyone (the files are public)."""
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            path.chmod(0o755)
+            continue
+        path.chmod(0o644)
+        if path.suffix in COMPRESSED:
+            packed = path.with_name(path.name + ".gz")
+            packed.write_bytes(gzip.compress(path.read_bytes(), LEVEL, mtime=0))
+            packed.chmod(0o644)
+    folder.chmod(0o755)
+
+
+def built(source: Path | None = None, cache: Path = CACHE) -> Path:
+    """The compressed copy of `source` (default: Streamlit's static folder) for this Streamlit version, built once and reused.
+
+    Built in a temporary folder and renamed into place, so rooms starting at once never see half a copy."""
+    source = source or streamlit_static()
+    target = cache / f"streamlit-{streamlit.__version__}-{RECIPE}"
+    if target.is_dir():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
+    try:
+        shutil.copytree(source, building / "copy")
+        _compress(building / "copy")
+        try:
+            (building / "copy").rename(target)
+        except OSError:  # another room built it first
+            if not target.is_dir():
+                raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
+def reachable(folder: Path) -> bool:
+    """Whether nginx's worker can reach files in `folder`: nginx started as root serves files as an unprivileged user, who
+    needs every folder above to be open to others (a run folder inside a private folder is not)."""
+    return os.geteuid() != 0 or all(parent.stat().st_mode & 0o001 for parent in folder.resolve().parents)
+
+
+def install(folder: Path, source: Path | None = None) -> Path:
+    """Link the compressed copy into `folder` (a plain copy across file systems), for nginx's `root`; the folder above becomes
+    traversable (not listable) by nginx's worker."""
+    if folder.exists():
+        shutil.rmtree(folder)  # a run folder kept from an earlier room (RUN_DIR) may hold another version's copy
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(built(source), folder, copy_function=link)
+    folder.parent.chmod(folder.parent.stat().st_mode | 0o111)
+    return folder

@@ -1,0 +1,37 @@
+"""The room's copy of Streamlit's static files (serving/static_assets.py): scripts and styles compressed once at level 9,
+fonts left as they are, every file readable by nginx's unprivileged worker, built once and reused."""
+
+import gzip
+import stat
+
+from serving import static_assets
+
+
+def _source(tmp_path):
+    source = tmp_path / "source"
+    (source / "static" / "js").mkdir(parents=True)
+    (source / "static" / "media").mkdir()
+    (source / "static" / "js" / "main.abc123.js").write_text("function hello() { return 'hello'; }\n" * 500)
+    (source / "static" / "media" / "font.abc123.woff2").write_bytes(b"\x00woff2" * 100)
+    (source / "static" / "js").chmod(0o700)  # as a package folder may be: nginx's worker still reads the copy
+    return source
+
+
+def test_scripts_are_compressed_at_the_best_level_and_fonts_are_left_as_they_are(tmp_path):
+    copy = static_assets.built(_source(tmp_path), tmp_path / "cache")
+    script = copy / "static" / "js" / "main.abc123.js"
+    packed = (copy / "static" / "js" / "main.abc123.js.gz").read_bytes()
+    assert gzip.decompress(packed) == script.read_bytes()
+    assert len(packed) == len(gzip.compress(script.read_bytes(), 9)), "level 9, not nginx's level 1 on every answer"
+    assert not (copy / "static" / "media" / "font.abc123.woff2.gz").exists()
+    for path in [copy, *copy.rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o004, f"{path} is readable by nginx's worker"
+
+
+def test_the_copy_is_built_once_per_streamlit_version_and_reused(tmp_path):
+    source, cache = _source(tmp_path), tmp_path / "cache"
+    first = static_assets.built(source, cache)
+    (source / "static" / "js" / "main.abc123.js").write_text("changed")  # a rebuild would pick this up
+    assert static_assets.built(source, cache) == first
+    assert (first / "static" / "js" / "main.abc123.js").read_text() != "changed"
+    assert [p.name for p in cache.iterdir()] == [first.name], "no half-built folder left behind"
