@@ -197,9 +197,56 @@ def document_from_tables(status_quo, objectives, elements, families, scale: floa
             value = getattr(row, column)
             if value is None or (isinstance(value, float) and math.isnan(value)):  # a blank cell
                 continue
-            document.setdefault(kind, {})[row.id] = float(value) * scale
+            document.setdefault(kind, {})[row.id] = round(float(value) * scale, 2)  # cents: a typed 25.3 stays 25,300,000
             if isinstance(row.owner, str) and row.owner.strip():
                 owners[f"{kind}.{row.id}"] = row.owner.strip()
+    if owners:
+        document["owners"] = owners
+    return document
+
+
+TABLE_KEYS = {"objective", "max_change", "owners", "robust", *ELEMENT_CONSTRAINTS, *FAMILY_CONSTRAINTS}  # what the Optimize page shows
+
+
+def objective_rows(catalog: Catalog, document: dict, kinds: list[str], unused_years: dict[str, int] | None = None) -> list[dict]:
+    """The Optimize page's objectives table for a document: each offered kind, whether it is used, its years (`unused_years`
+    for a kind the document does not use) and weight."""
+    terms = {t.kind: t for t in parse_terms(catalog, document.get("objective", {"thriving_at_year": DEFAULT_YEARS}))}
+    return [{"use": kind in terms, "kind": kind, "years": terms[kind].years if kind in terms else (unused_years or {}).get(kind, DEFAULT_YEARS),
+             "weight": terms[kind].weight if kind in terms else 1.0} for kind in kinds]
+
+
+ELEMENT_COLUMNS = {"floors": "floor", "ceilings": "ceiling", "locks": "lock"}  # the Optimize page's table columns per kind
+FAMILY_COLUMNS = {"family_floors": "floor", "family_ceilings": "ceiling"}
+
+
+def table_rows(document: dict, ids: list[str], columns: dict[str, str], scale: float = 1.0) -> list[dict]:
+    """The rows the Optimize page's elements (ELEMENT_COLUMNS) or families (FAMILY_COLUMNS) table shows for a document: one
+    per id, amounts in display units (None when not set), and who asked for them. The inverse of `document_from_tables`;
+    two different owners of one row's limits share its one cell ('A and B')."""
+    owners = document.get("owners") or {}
+    rows = []
+    for item in ids:
+        row: dict = {"id": item}
+        who: list[str] = []
+        for kind, column in columns.items():
+            value = (document.get(kind) or {}).get(item)
+            row[column] = None if value is None else float(value) / scale
+            owner = owners.get(f"{kind}.{item}")
+            if value is not None and isinstance(owner, str) and owner.strip() and owner.strip() not in who:
+                who.append(owner.strip())
+        rows.append({**row, "owner": " and ".join(who)})
+    return rows
+
+
+def merged_document(base: dict, from_tables: dict) -> dict:
+    """The document the tables show on top of `base` (the last one pasted or the default): what the tables cannot show
+    (assumptions, communities, targeting, draws, a label, owners of other constraints) is kept from `base`."""
+    document = {**from_tables, **{k: v for k, v in base.items() if k not in TABLE_KEYS}}
+    shown = {f"{kind}.{item}" for kind in (*ELEMENT_CONSTRAINTS, *FAMILY_CONSTRAINTS) for item in from_tables.get(kind, {})}
+    kept = {k: v for k, v in (base.get("owners") or {}).items() if k.partition(".")[0] not in (*ELEMENT_CONSTRAINTS, *FAMILY_CONSTRAINTS)}
+    owners = kept | {k: v for k, v in (from_tables.get("owners") or {}).items() if k in shown}
+    document.pop("owners", None)
     if owners:
         document["owners"] = owners
     return document

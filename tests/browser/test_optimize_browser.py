@@ -16,7 +16,7 @@ def test_optimize_then_load_a_frontier_point_into_allocate(browser, server, shot
     page.goto(f"{server}/optimize")
     page.get_by_role("button", name="Find the best portfolio").click()
     expect(page.get_by_text("What holds the proposal back")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text(re.compile("Binding: the limit on change for")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("Binding: the 25% limit on change from the status quo holds")).first).to_be_visible()
     page.get_by_role("button", name="Trace the frontier").click()
     expect(page.get_by_text("Point to load")).to_be_visible(timeout=60_000)
     page.screenshot(path=shots / "optimize.png", full_page=True)
@@ -37,4 +37,33 @@ def test_a_page_opened_by_its_own_url_gets_the_app_navigation(browser, server):
     expect(navigation.get_by_text("Allocate", exact=True)).to_be_visible()
     expect(navigation.get_by_text("app", exact=True)).to_have_count(0)
     assert page.title() == "Optimize"
+    page.close()
+
+
+def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, server):
+    """Fix 8: at 1366x768 every element's row and its owner column show at once; a floor and its owner typed in the table (at a
+    person's pace, from the keyboard) are in the JSON view, on the right row."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server}/optimize")
+    expect(page.get_by_text("Who asked for a limit is kept with it")).to_be_visible(timeout=30_000)
+    grid = page.get_by_test_id("stDataFrame").nth(1)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box["height"] >= 35 * 14 and box["x"] + box["width"] <= 1366, box  # 13 rows and the header, no scrolling
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # Basic needs' name
+    for key in ["ArrowDown"] * 6 + ["ArrowRight", "Enter"]:  # Acute care's owner
+        page.keyboard.press(key, delay=60)
+        page.wait_for_timeout(120)
+    page.keyboard.type("County hospital", delay=80)
+    page.keyboard.press("Enter")  # committed: the tables rerun, the cursor moves down a row
+    page.wait_for_timeout(1000)
+    for key in ["ArrowUp", "ArrowRight", "Enter"]:  # back up, then its floor
+        page.keyboard.press(key, delay=60)
+        page.wait_for_timeout(120)
+    page.keyboard.type("20", delay=80)
+    page.keyboard.press("Enter")
+    page.get_by_text("Constraints as JSON").click()
+    area = page.get_by_label("Constraints document")
+    expect(area).to_have_value(re.compile(r'"floors": \{\s*"acute_care": 20000000\.0'), timeout=20_000)
+    expect(area).to_have_value(re.compile(r'"floors\.acute_care": "County hospital"'))
     page.close()
