@@ -31,6 +31,7 @@ from portfolio_engine.model.xmile import to_xmile  # noqa: E402
 
 YEARS = 20
 ALLOCATE_BEFORE = ROOT / "bench" / "allocate_before.py"  # today's Allocate page before issue 18, the baseline for its figures
+ALLOCATE_SLIDERS = ROOT / "bench" / "allocate_sliders.py"  # the page just before its sliders became one component (issue 18)
 TRIVIAL_PAGE = """
 import streamlit as st
 value = st.slider("x", 0.0, 100.0, 5.0, step=0.5, key="x")
@@ -274,9 +275,19 @@ def page_cpu_per_change(script: Path, key: str, values: list[float]) -> float:
     cpu = []
     for value in values:
         start = time.process_time()
-        app.slider(key=key).set_value(value).run()
+        set_slider(app, key, value).run()
         cpu.append(time.process_time() - start)
     return statistics.median(cpu)
+
+
+def set_slider(app, key: str, value: float):
+    """An AppTest slider move: on the allocation board (one component) the board's message, else the Streamlit slider."""
+    from loadtest.scenarios import BOARD, EVENTS
+
+    if app.get("component_instance"):
+        app.session_state[BOARD] = {"instance": "bench", "events": [[next(EVENTS), "amount", key.removeprefix("amount:"), value]]}
+        return app
+    return app.slider(key=key).set_value(value)
 
 
 def page_figures() -> list[tuple[str, float, str, float]]:
@@ -286,9 +297,10 @@ def page_figures() -> list[tuple[str, float, str, float]]:
         trivial.write_text(TRIVIAL_PAGE)
         baseline = page_cpu_per_change(trivial, "x", values)
     allocate = page_cpu_per_change(ROOT / "pages" / "allocate.py", "amount:basic_needs", values)
-    paired, before = paired_page_cpu([ROOT / "pages" / "allocate.py", ALLOCATE_BEFORE], "amount:basic_needs", values)
+    paired, sliders, before = paired_page_cpu([ROOT / "pages" / "allocate.py", ALLOCATE_SLIDERS, ALLOCATE_BEFORE], "amount:basic_needs", values)
     return [("Allocate page, CPU per slider change", allocate, "one-slider page", baseline),
-            ("Allocate page, CPU per slider change (alternating)", paired, "the page before issue 18 (bench/allocate_before.py)", before)]
+            ("Allocate page, CPU per slider change (alternating)", paired, "the page before issue 18 (bench/allocate_before.py)", before),
+            ("Allocate page, CPU per slider change (alternating)", paired, "the page with Streamlit sliders (bench/allocate_sliders.py)", sliders)]
 
 
 def paired_page_cpu(scripts: list[Path], key: str, values: list[float]) -> list[float]:
@@ -304,7 +316,7 @@ def paired_page_cpu(scripts: list[Path], key: str, values: list[float]) -> list[
         order = list(zip(apps, cpu, strict=True))
         for app, found in order if n % 2 == 0 else reversed(order):
             start = time.process_time()
-            app.slider(key=key).set_value(value).run()
+            set_slider(app, key, value).run()
             found.append(time.process_time() - start)
     return [statistics.median(found) for found in cpu]
 
@@ -338,15 +350,16 @@ def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
 
     from loadtest.__main__ import cpu_seconds, server
     from loadtest.protocol import Tab
+    from loadtest.scenarios import move as slider_move
 
     async def move(url: str, pids: list[int]) -> float:
         tab = Tab(url)
         await tab.connect()
         await tab.open()
-        await tab.change("amount:basic_needs", [7.0])  # warm
+        await slider_move(tab, "basic_needs", 7.0)  # warm
         start = cpu_seconds(pids)
         for n in range(moves):
-            await tab.change("amount:basic_needs", [5.0 + n % 10])
+            await slider_move(tab, "basic_needs", 5.0 + n % 10)
         await tab.close()
         return (cpu_seconds(pids) - start) / moves
 
@@ -365,20 +378,21 @@ def paired_cpu_per_move(scripts: list[Path], rounds: int = 15, moves: int = 8) -
 
     from loadtest.__main__ import cpu_seconds
     from loadtest.protocol import Tab
+    from loadtest.scenarios import move
 
     async def alternate(urls: list[str], pids: list[list[int]]) -> list[float]:
         tabs = [Tab(url) for url in urls]
         for tab in tabs:
             await tab.connect()
             await tab.open()
-            await tab.change("amount:basic_needs", [7.0])  # warm
+            await move(tab, "basic_needs", 7.0)  # warm
         per_round: list[list[float]] = [[] for _ in tabs]
         for n in range(rounds):
             for tab, own, found in (zip(tabs, pids, per_round, strict=True) if n % 2 == 0 else
                                     reversed(list(zip(tabs, pids, per_round, strict=True)))):
                 start = cpu_seconds(own)
                 for m in range(moves):
-                    await tab.change("amount:basic_needs", [5.0 + (n * moves + m) % 10])
+                    await move(tab, "basic_needs", 5.0 + (n * moves + m) % 10)
                 found.append((cpu_seconds(own) - start) / moves)
         for tab in tabs:
             await tab.close()
@@ -393,10 +407,11 @@ def paired_cpu_per_move(scripts: list[Path], rounds: int = 15, moves: int = 8) -
 def server_figures() -> list[tuple[str, float, str, float]]:
     product = server_cpu_per_move({})
     baseline = server_cpu_per_move({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"})
-    alone, before = paired_cpu_per_move([ROOT / "pages" / "allocate.py", ALLOCATE_BEFORE])
+    alone, sliders, before = paired_cpu_per_move([ROOT / "pages" / "allocate.py", ALLOCATE_SLIDERS, ALLOCATE_BEFORE])
     return [("Allocate over the websocket, server CPU per slider move", product,
              "same page with Streamlit's default full GC after each run", baseline),
-            ("Allocate page served alone, server CPU per slider move", alone, "the page before issue 18, served alone", before)]
+            ("Allocate page served alone, server CPU per slider move", alone, "the page before issue 18, served alone", before),
+            ("Allocate page served alone, server CPU per slider move", alone, "the page with Streamlit sliders, served alone", sliders)]
 
 
 def main() -> None:

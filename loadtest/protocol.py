@@ -8,6 +8,7 @@ keeps what it last sent.
 """
 
 import asyncio
+import json
 import time
 import urllib.error
 import urllib.request
@@ -98,6 +99,7 @@ class Tab:
         self.labels: dict[str, str] = {}  # id -> label, for every widget drawn (buttons included)
         self.fragments: dict[str, str] = {}  # widget id -> the fragment it lives in
         self.downloads: dict[str, object] = {}  # label -> the download button last drawn with it
+        self.components: dict[str, dict] = {}  # user key -> the arguments a custom component was last drawn with
         self.session_id = ""
 
     def load_index(self) -> None:
@@ -131,6 +133,12 @@ class Tab:
         """Change the widget with this user key to a value, as a person would; returns the run it caused."""
         self.fill(key, value)
         return await self._rerun(self.fragments.get(self.widget_id(key), ""))
+
+    async def send_component(self, key: str, value) -> Run:
+        """What a custom component's JavaScript sends (Streamlit.setComponentValue): a JSON value, then the run it causes."""
+        widget_id = self.widget_id(key)
+        self.widgets[widget_id] = ("json_value", json.dumps(value))
+        return await self._rerun(self.fragments.get(widget_id, ""))
 
     def fill(self, key_or_label: str, value) -> None:
         """Type into a widget inside a form: the browser holds the value and sends it with the form's submit."""
@@ -254,6 +262,8 @@ class Tab:
         run.elements.append((kind, element, delta.fragment_id))
         if kind == "download_button":
             self.downloads[element.label] = element
+        if kind == "component_instance":
+            self.components[widget_key(element.id)] = json.loads(element.json_args)
         widget_id = getattr(element, "id", "")
         if not isinstance(widget_id, str) or not widget_id.startswith("$$ID-"):
             return

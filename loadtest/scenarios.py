@@ -6,6 +6,7 @@ total makes of *their* move and the projection of *those* amounts, so a lost or 
 """
 
 import asyncio
+import itertools
 import random
 import time
 import urllib.parse
@@ -20,6 +21,23 @@ from portfolio_engine.model.studio import compare_with_status_quo, display_unit
 from .protocol import ProtocolError, Run, Tab
 
 HORIZON = 20
+BOARD = "allocation_board"  # Allocate's sliders, locks and meter: one custom component (ui/components/allocation_board)
+EVENTS = itertools.count(1)  # the board numbers its events; numbers only need to grow
+
+
+async def move(tab: Tab, element: str, value: float) -> Run:
+    """One slider move as the browser sends it: on the allocation board, one numbered event (the board's message); on a
+    page of Streamlit sliders (the earlier pages bench/ measures against), the slider's new value."""
+    if BOARD not in tab.components:
+        return await tab.change(f"amount:{element}", [value])
+    return await tab.send_component(BOARD, {"instance": tab.session_id or "load", "events": [[next(EVENTS), "amount", element, value]]})
+
+
+def amounts_drawn(tab: Tab, ids) -> dict[str, float]:
+    """The amounts the page last drew on its sliders, in the sliders' unit."""
+    if BOARD in tab.components:
+        return {i: tab.components[BOARD]["amounts"][i] for i in ids}
+    return {i: tab.value(f"amount:{i}")[0] for i in ids}
 
 
 @dataclass
@@ -42,7 +60,7 @@ class Expected:
 
     def held(self, tab: Tab) -> dict[str, float]:
         """The amounts on the tab's sliders, exactly as the server last set them (the address rounds to cents)."""
-        return {i: tab.value(f"amount:{i}")[0] * self.scale for i in self.catalog.ids}
+        return {i: value * self.scale for i, value in amounts_drawn(tab, self.catalog.ids).items()}
 
     def after_move(self, before: dict[str, float], element: str, value: float) -> dict[str, float]:
         moved = {**before, element: value * self.scale}
@@ -129,7 +147,7 @@ async def participant(url: str, seed: int, until: float, think: tuple[float, flo
             element = rng.choice(engine.catalog.ids)
             value = round(rng.randint(0, 60) * step, 6)  # 0 to 30% of the budget, on the slider's steps
             expected = engine.after_move(engine.held(tab), element, value)
-            run = await tab.change(f"amount:{element}", [value])
+            run = await move(tab, element, value)
             tally.moves.latencies.append(run.seconds)
             problem = check_move(run, expected, engine.thriving(expected))
             if problem:

@@ -14,8 +14,6 @@ from portfolio_engine.model.dynamics import Model, build_model, simulate
 from portfolio_engine.model.milestones import headline, milestones
 from portfolio_engine.model.portfolio import (
     amounts_from_query,
-    apply_move,
-    family_totals,
     make_portfolio,
     portfolio_csv,
     portfolio_json,
@@ -24,13 +22,18 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import chart_text, charts, drafts, identity, places, session
+from ui import chart_text, charts, drafts, identity, places, session, sticky
 from ui import funders as funders_view
+from ui.components import allocation_board
+from ui.components.allocation_board.events import Board, apply
+from ui.i18n import _, language
 from ui.menu import catalog_for
 from ui.text import plain
 
 HORIZONS = (10, 15, 20, 30)
-KNOWN = "allocate:drawn"
+BOARD = "allocate:board"  # the sliders as the server holds them (events.Board); the board component draws them
+PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
+BOARD_WORDS = "allocate:board_words"  # (language, status quo, the board's fixed arguments): built once per language
 STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the session's status-quo run, made once
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
@@ -42,80 +45,35 @@ status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shi
 budget = status_quo.budget
 scale, unit = display_unit(budget)
 names = {e.id: e.name for e in catalog.elements}
-step = round(budget * 0.005 / scale, 6)  # 0.5% of the budget: a few key presses move a slider far
 state = st.session_state
 
 
-def key(element_id: str) -> str:
-    return f"amount:{element_id}"
-
-
-def lock_key(family: str) -> str:
-    """One lock control per family (pills), not one checkbox per element: fewer elements for Streamlit on every move."""
-    return f"locks:{family}"
-
-
-def locked() -> set[str]:
-    return {i for family in catalog.family_names for i in state.get(lock_key(family)) or ()}
+def in_units(values: dict[str, float]) -> dict[str, float]:
+    """Amounts in the sliders' unit (millions for a large budget)."""
+    return {i: values.get(i, 0.0) / scale for i in catalog.ids}
 
 
 def amounts() -> dict[str, float]:
     """Current slider values in currency units."""
-    return {i: state[key(i)] * scale for i in catalog.ids}
+    return {i: value * scale for i, value in state[BOARD].amounts.items()}
 
 
-def set_amounts(values: dict[str, float]) -> None:
-    for i, value in values.items():
-        state[key(i)] = value / scale
-
-
-def remember() -> None:
-    """Note the slider values as set, so the next reconcile does not take them for a person's move."""
-    state[KNOWN] = {i: state[key(i)] for i in catalog.ids}
-
-
-def reset() -> None:
-    set_amounts(status_quo.allocations)
-    for family in catalog.family_names:
-        state[lock_key(family)] = []
-    remember()
-
-
-def reconcile() -> None:
-    """Apply the slider a person moved since the last drawing (portfolio.apply_move says which, and what follows)."""
-    known = state.get(KNOWN)
-    if known is None:
-        return
-    sent = {i: state[key(i)] for i in catalog.ids}
-    _, updates = apply_move(known, sent, budget / scale, locked(), state.get("keep_total", True))
-    for i, value in updates.items():
-        state[key(i)] = value
-
-
-def first_load() -> None:
+def first_load() -> Board:
     """Start from the shared link's allocation when there is one, else from the status quo."""
-    set_amounts(status_quo.allocations)
-    state.keep_total = True
     try:
         from_link = amounts_from_query(catalog, st.query_params)
     except PortfolioError as err:
         state.link_problem = f"The link's allocation could not be used ({err}); showing the status quo."
-        return
+        return Board(in_units(status_quo.allocations))
     if from_link:
-        set_amounts({i: min(from_link.get(i, 0.0), budget) for i in catalog.ids})
-        if abs(sum(from_link.values()) - budget) > 0.01:
-            state.keep_total = False
+        return Board(in_units({i: min(from_link.get(i, 0.0), budget) for i in catalog.ids}), keep_total=abs(sum(from_link.values()) - budget) <= 0.01)
+    return Board(in_units(status_quo.allocations))
 
 
-session.restore("allocate")
 if session.PENDING_ALLOCATION in state:
-    reset()
-    set_amounts(make_portfolio(catalog, state.pop(session.PENDING_ALLOCATION)).allocations)  # missing elements get 0
-    state.keep_total = True
-    remember()
-elif "keep_total" not in state:
-    first_load()
-    remember()
+    state[BOARD] = Board(in_units(make_portfolio(catalog, state.pop(session.PENDING_ALLOCATION)).allocations))  # missing elements get 0
+elif BOARD not in state:
+    state[BOARD] = first_load()
 
 st.title("Allocate the budget")
 st.caption(
@@ -166,36 +124,18 @@ def compare(model: Model, vector: list[float], horizon: int, start) -> Compariso
     return Comparison(simulate(model, vector, horizon, start).frame(0), held[3])
 
 
-def sliders(current: dict[str, float], summary: str) -> None:
-    """Keep-the-total, what remains, reset, and per family: lock, slider and share for each element."""
-    st.toggle("Keep the total at the budget", key="keep_total",
-              help="When on, moving one slider scales the other unlocked elements so the total stays on budget.")
-    totals = family_totals(catalog, current)
-    row = st.container(horizontal=True, vertical_alignment="center")  # one block, not three (columns)
-    row.metric("Remaining to allocate", f"{(budget - sum(current.values())) / scale:,.2f} {unit}")
-    row.button("Reset to status quo", on_click=reset)
-    for family, family_name in catalog.family_names.items():
-        members = [e for e in catalog.elements if e.family == family]
-        st.subheader(f"{family_name}: {totals[family] / scale:,.1f} {unit} ({totals[family] / budget:.0%})", divider="gray")
-        held = set(st.pills(f"Lock in {family_name} (a locked element keeps its amount while you move the others)",
-                            [e.id for e in members], selection_mode="multi", format_func=names.__getitem__, key=lock_key(family)) or ())
-        for element in members:
-            st.slider(f"{element.name} ({unit} {status_quo.currency})", min_value=0.0, max_value=budget / scale, step=step,
-                      key=key(element.id), disabled=element.id in held, format="%.2f", help=slider_help(element))
-        st.caption(family_caption(members, current, summary))
+def board_words() -> dict:
+    """The board's fixed arguments (names, definitions, status quo, words), built once per language and status quo."""
+    held = state.get(BOARD_WORDS)
+    if not (held and held[0] == language() and held[1] == status_quo.allocations):
+        held = state[BOARD_WORDS] = (language(), dict(status_quo.allocations),
+                                     allocation_board.static_args(catalog, status_quo.allocations, scale, unit, budget, status_quo.currency))
+    return held[2]
 
 
-def slider_help(element) -> str:
-    """What the element holds and its status-quo amount: the same on every move, so it is not redrawn as text."""
-    return (f"{element.definition or element.description} Includes: {', '.join(element.items)}. "
-            f"Status quo: {status_quo.allocations[element.id] / scale:,.1f} {unit} ({status_quo.allocations[element.id] / budget:.1%}).")
-
-
-def family_caption(members, current: dict[str, float], summary: str) -> str:
-    """One caption per family: each element's share of the budget against the status quo, then the projection's summary
-    (feedback beside the sliders: on a phone the charts are far below)."""
-    shares = " · ".join(f"{e.name} {current[e.id] / budget:.1%} (status quo {status_quo.allocations[e.id] / budget:.1%})" for e in members)
-    return f"{shares}  \n:material/insights: {summary}"
+def take_moves() -> None:
+    """Apply what the board sent since the last run (events.apply: each event once, in order, checked)."""
+    apply(state[BOARD], state.get(allocation_board.KEY), budget / scale, in_units(status_quo.allocations))
 
 
 def certainty(result: Band) -> str:
@@ -204,6 +144,19 @@ def certainty(result: Band) -> str:
     if share >= 0.5:
         return f"Better than the status quo for thriving in {share:.0%} of {result.draws} plausible sets of assumptions."
     return f"Better than the status quo for thriving in only {share:.0%} of {result.draws} plausible sets of assumptions."
+
+
+def points(change: float) -> str:
+    """A change in percentage points, signed, never "-0.00"."""
+    shown = round(change * 100, 2) + 0.0
+    return f"{shown:+.2f} pts" if shown else "0.00 pts"
+
+
+def change(value: float, words: str, color: str = "normal") -> dict:
+    """A metric's change against the status quo: no red or green arrow when it rounds to no change."""
+    if round(value * 100, 2) == 0:
+        return {"delta": points(value) + words, "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": points(value) + words, "delta_color": color}
 
 
 def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> None:
@@ -219,12 +172,11 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
     st.markdown(f"**{headline(milestones(comparison.chosen, comparison.status_quo))}**")  # from the two runs already made
     if comparison.chosen["thriving"].iloc[-1] != comparison.status_quo["thriving"].iloc[-1]:
         st.caption(certainty(result) + " The band on the Difference view shows the range.")
-    a, b, c = st.columns(3)
-    a.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", f"{numbers['thriving_change'] * 100:+.2f} pts vs status quo")
-    b.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", f"{numbers['suffering_change'] * 100:+.2f} pts",
-             delta_color="inverse")
-    c.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}", f"chosen {numbers['chosen_vital_share']:.1%}",
-             delta_color="off")
+    row = st.container(horizontal=True)  # one block, not four (columns)
+    row.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", **change(numbers["thriving_change"], " vs status quo"))
+    row.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", **change(numbers["suffering_change"], "", "inverse"))
+    row.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}", f"chosen {numbers['chosen_vital_share']:.1%}",
+               delta_color="off", delta_arrow="off")
     view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
     if view == "People":
         figure = charts.population(comparison.chosen, comparison.status_quo)
@@ -318,7 +270,7 @@ def save_form(current: dict[str, float]) -> None:
 @st.fragment
 def studio() -> None:
     """Sliders, projection and saving: a slider's move reruns only this, not the whole app (navigation, sidebar)."""
-    reconcile()
+    take_moves()
     assumptions, model, assumptions_problem = session_model()
     horizon = state.get("horizon") or 20
     start = city_data_start()
@@ -328,15 +280,16 @@ def studio() -> None:
     comparison = compare(model, vector, horizon, start)
     result = band(model, vector, horizon, BAND_DRAWS, start=start, outputs=BAND_OUTPUTS)  # the assumption draws are cached per model
     numbers = comparison.headline()
-    summary = (f"Year {horizon}: thriving {numbers['thriving']:.1%} ({numbers['thriving_change'] * 100:+.2f} pts), "
-               f"suffering {numbers['suffering']:.2%} ({numbers['suffering_change'] * 100:+.2f} pts) vs status quo")
+    summary = _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo").format(
+        year=horizon, thriving=f"{numbers['thriving']:.1%}", thriving_change=points(numbers["thriving_change"]),
+        suffering=f"{numbers['suffering']:.2%}", suffering_change=points(numbers["suffering_change"]))
     portfolio = make_portfolio(catalog, current, None, status_quo.currency)
     st.query_params.update(to_query(portfolio))
 
     controls, projection_area = st.columns([2, 3], gap="large")
     with controls:
-        sliders(current, summary)
-    with projection_area:
+        allocation_board.draw(board_words(), state[BOARD], summary)
+    with projection_area, st.container(key=PROJECTION):
         if assumptions_problem:
             st.error(plain(assumptions_problem))
         projection(comparison, numbers, horizon, start, result)
@@ -347,8 +300,7 @@ def studio() -> None:
         save_form(current)
 
     state[session.CURRENT_ALLOCATION] = current  # what other pages compare with ("your sliders")
-    remember()  # what this run drew
-    session.keep("allocate", ["keep_total", *(key(i) for i in catalog.ids), *(lock_key(f) for f in catalog.family_names)])
 
 
+sticky.keep_in_view(PROJECTION)  # drawn once, outside the fragment: a move does not send it again
 studio()

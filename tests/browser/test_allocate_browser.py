@@ -1,7 +1,9 @@
-"""End to end: a person moves a slider with the keyboard and sees the projection change."""
+"""End to end: a person moves a slider with the keyboard and sees the projection change. The sliders, locks and remaining
+meter are one component (ui/components/allocation_board), in its own frame."""
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 # Plotly sends arrays in binary form; the plotted (full) data holds them as typed arrays.
@@ -9,6 +11,19 @@ LAST_THRIVING = """() => {
     const trace = document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'thriving (this mix)');
     return trace.y[trace.y.length - 1];
 }"""
+
+
+BOARD = 'iframe[title="ui.components.allocation_board.allocation_board"]'
+# The focused element, inside the board's frame when the focus is there.
+FOCUSED = """() => { let e = document.activeElement;
+  while (e && e.tagName === 'IFRAME' && e.contentDocument) { e = e.contentDocument.activeElement; }
+  const s = getComputedStyle(e);
+  return {role: e.type === 'range' ? 'slider' : e.tagName, label: (e.getAttribute('aria-label') || e.innerText || e.id || '').trim().slice(0, 60),
+          framed: e.ownerDocument !== document, shown: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}; }"""
+
+
+def board(page):
+    return page.frame_locator(BOARD)
 
 
 def _thriving_metric(page):
@@ -27,7 +42,7 @@ def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
     page.wait_for_selector(".js-plotly-plot")
     before = _first_chart_data(page)
 
-    slider = page.get_by_role("slider", name=re.compile("Basic needs"))
+    slider = board(page).get_by_role("slider", name=re.compile("Basic needs"))
     slider.focus()
     for step in range(1, 7):  # one press per rerun, as a person would: each waits for the app to answer
         page.keyboard.press("ArrowRight")
@@ -40,18 +55,21 @@ def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
     page.close()
 
 
-def test_every_control_is_reachable_with_tab(browser, server):
+def test_every_control_is_reachable_with_tab_and_shows_the_focus(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server)
-    page.get_by_role("slider").first.wait_for(timeout=30_000)
-    reached = set()
+    board(page).get_by_role("slider").first.wait_for(timeout=30_000)
+    reached, unseen = set(), set()
     for _ in range(120):
         page.keyboard.press("Tab")
-        label = page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.innerText || ''")
-        role = page.evaluate("() => document.activeElement.type === 'range' ? 'slider' : document.activeElement.tagName")
-        reached.add((role, label.strip()[:60]))
+        focused = page.evaluate(FOCUSED)
+        reached.add((focused["role"], focused["label"]))
+        if focused["framed"] and not focused["shown"]:
+            unseen.add(focused["label"])
     sliders = {label for role, label in reached if role == "slider"}
     assert len(sliders) == 13, sliders
+    assert sum(1 for _, label in reached if label.startswith("Lock ")) == 13, "a lock per element"
+    assert not unseen, f"the focus is not visible on {unseen}"
     page.close()
 
 
@@ -61,6 +79,18 @@ def test_phone_width_has_no_horizontal_scroll(browser, server, shots):
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+    frame = page.frame(url=re.compile("allocation_board"))
+    board(page).get_by_role("slider").first.wait_for(timeout=30_000)
+    inside = frame.evaluate("""() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        ...[...document.querySelectorAll('.head, .foot, .remaining, h2')].map(e => e.scrollWidth - e.clientWidth)]""")
+    assert max(inside) <= 0, f"the board scrolls sideways on a phone (the lock row did, issue 18): {inside}"
+    remaining = board(page).get_by_role("status")
+    expect(remaining).to_have_text(re.compile("Remaining to allocate\\s*0[.,]00 million USD"))
+    axe = Axe()
+    frame.evaluate(axe.axe_script)  # axe sees inside the board's frame only when it runs there too
+    found = axe.run(page, options={"resultTypes": ["violations", "passes"]}).response
+    assert any(len(node["target"]) > 1 for rule in found["passes"] for node in rule["nodes"]), "axe looked inside the board"
+    assert [v["id"] for v in found["violations"] if v["impact"] in ("serious", "critical")] == []
     page.screenshot(path=shots / "allocate-phone.png", full_page=False)
     page.close()
 
@@ -70,7 +100,7 @@ def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
-    slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+    slider = board(page).get_by_role("slider", name=re.compile("Humane housing"))
     slider.focus()
     expected = 8_000_000
     for gap in (120, 200, 90, 150, 60):
@@ -83,15 +113,16 @@ def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
 
 
 def test_a_lock_is_set_with_the_keyboard_and_holds_its_element(browser, server):
-    """The locks are one row of toggle buttons per family (issue 18): Space on a focused one locks its element."""
+    """A lock is a toggle button beside its slider: Space on a focused one locks its element (and disables its slider)."""
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
-    lock = page.get_by_test_id("stButtonGroup").filter(has_text="Basic needs for health and safety").get_by_role("button").first
+    lock = board(page).get_by_role("button", name=re.compile("^Lock Basic needs for health and safety"))
     lock.focus()
     page.keyboard.press("Space")
     expect(lock).to_have_attribute("aria-pressed", "true", timeout=20_000)
-    slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+    expect(board(page).get_by_role("slider", name=re.compile("Basic needs"))).to_be_disabled()
+    slider = board(page).get_by_role("slider", name=re.compile("Humane housing"))
     slider.focus()
     page.keyboard.press("ArrowRight")
     expect(page).to_have_url(re.compile("humane_housing=8500000"), timeout=20_000)

@@ -17,7 +17,7 @@ def test_a_paused_server_shows_the_processing_banner_until_the_answer_arrives(br
     expect(banner).to_be_attached()
     expect(banner).to_be_hidden()
 
-    slider = page.get_by_role("slider", name=re.compile("Basic needs"))
+    slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Basic needs"))
     slider.focus()
     page.keyboard.press("ArrowRight")  # answered at once: no banner flashes on a quick answer
     expect(page).to_have_url(re.compile("basic_needs=6500000"), timeout=20_000)

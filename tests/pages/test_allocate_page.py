@@ -1,11 +1,14 @@
 """The Allocate page through Streamlit's own AppTest (page script run directly, see README)."""
 
 import base64
+import itertools
 import json
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from portfolio_engine.model.portfolio import rebalance
 
 PAGE = "../../pages/allocate.py"
 ENTRY = "../../app.py"
@@ -20,84 +23,158 @@ def metric(at, label_start):
     return next(m.value for m in at.metric if m.label.startswith(label_start))
 
 
+def board(at) -> dict:
+    """What the page drew on the allocation board (its one component): amounts, ranges, locks, words, the last event applied."""
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def amount(at, element: str) -> float:
+    return board(at)["amounts"][element]
+
+
 def slider_total(at):
-    return sum(s.value for s in at.slider if s.key.startswith("amount:"))
+    return sum(board(at)["amounts"].values())
+
+
+NUMBERS = itertools.count(1)  # the board numbers its events; only their order matters
+
+
+def send(at, *events, instance="test-board"):
+    """What the board sends after a person's actions: each event numbered, as its JavaScript does; then the run it causes."""
+    at.session_state["allocation_board"] = {"instance": instance, "events": [[next(NUMBERS), *event] for event in events]}
+    return at.run()
+
+
+def move(at, element: str, value: float):
+    return send(at, ["amount", element, value])
 
 
 def test_page_opens_with_thirteen_sliders_on_budget(page):
-    sliders = [s for s in page.slider if s.key.startswith("amount:")]
-    assert len(sliders) == 13
+    drawn = board(page)
+    assert len(drawn["elements"]) == len(drawn["amounts"]) == 13
     assert slider_total(page) == pytest.approx(100.0)
-    assert metric(page, "Remaining") == "0.00 million"
+    assert drawn["budget"] == 100.0 and drawn["unit"] == "million USD" and drawn["step"] == 0.5
     assert "illustrative" in page.caption[0].value
 
 
-def test_families_are_grouped_with_subtotals(page):
-    headers = [h.value for h in page.subheader]
-    assert headers == [
-        "Vital conditions: 35.0 million (35%)",
-        "Urgent services: 60.0 million (60%)",
-        "Belonging and civic muscle: 5.0 million (5%)",
-    ]
+def test_families_are_grouped_with_their_elements(page):
+    drawn = board(page)
+    assert [f["name"] for f in drawn["families"]] == ["Vital conditions", "Urgent services", "Belonging and civic muscle"]
+    in_family = {f["id"]: sum(drawn["amounts"][e["id"]] for e in drawn["elements"] if e["family"] == f["id"]) for f in drawn["families"]}
+    assert in_family == {"vital_conditions": 35.0, "urgent_services": 60.0, "civic_muscle": 5.0}
 
 
 def test_keep_total_rebalances_the_other_elements(page):
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    move(page, "basic_needs", 16.0)
     assert slider_total(page) == pytest.approx(100.0)
-    assert page.slider(key="amount:acute_care").value < 18.0
+    assert amount(page, "basic_needs") == 16.0 and amount(page, "acute_care") < 18.0
     assert metric(page, "Thriving in year 20") != "52.6%"
 
 
-def test_free_mode_shows_what_remains_to_allocate(page):
-    page.toggle(key="keep_total").set_value(False).run()
-    page.slider(key="amount:basic_needs").set_value(4.0).run()
-    assert metric(page, "Remaining") == "2.00 million"
-    assert page.slider(key="amount:acute_care").value == 18.0
+def test_free_mode_leaves_the_rest_unallocated(page):
+    send(page, ["keep", None, False], ["amount", "basic_needs", 4.0])
+    assert not board(page)["keep_total"]
+    assert slider_total(page) == pytest.approx(98.0)
+    assert amount(page, "acute_care") == 18.0
 
 
-def test_locked_element_is_disabled_and_kept(page):
-    page.pills(key="locks:urgent_services").set_value(["acute_care"]).run()
-    assert page.slider(key="amount:acute_care").disabled
-    page.slider(key="amount:public_safety").set_value(10.0).run()
-    assert page.slider(key="amount:acute_care").value == 18.0
+def test_locked_element_is_kept(page):
+    send(page, ["lock", "acute_care", True])
+    assert board(page)["locked"] == ["acute_care"]
+    move(page, "public_safety", 10.0)
+    assert amount(page, "acute_care") == 18.0
     assert slider_total(page) == pytest.approx(100.0)
+    move(page, "acute_care", 30.0)
+    assert amount(page, "acute_care") == 18.0, "a locked slider does not move"
 
 
 def test_reset_returns_to_the_status_quo(page):
-    page.slider(key="amount:basic_needs").set_value(30.0).run()
-    page.button[0].click().run()
-    assert page.slider(key="amount:basic_needs").value == 6.0
+    move(page, "basic_needs", 30.0)
+    send(page, ["reset", None, None])
+    assert amount(page, "basic_needs") == 6.0
     assert metric(page, "Thriving in year 20") == "52.6%"
 
 
 def test_reset_after_several_moves_and_a_lock_restores_every_element(page):
-    page.slider(key="amount:basic_needs").set_value(30.0).run()
-    page.pills(key="locks:vital_conditions").set_value(["basic_needs"]).run()
-    page.slider(key="amount:acute_care").set_value(5.0).run()
-    page.button[0].click().run()
+    send(page, ["amount", "basic_needs", 30.0], ["lock", "basic_needs", True], ["amount", "acute_care", 5.0])
+    assert amount(page, "basic_needs") == 30.0 and amount(page, "acute_care") == 5.0
+    send(page, ["reset", None, None])
     expected = {"basic_needs": 6.0, "acute_care": 18.0, "public_safety": 20.0, "belonging_civic_muscle": 5.0}
-    assert {i: page.slider(key=f"amount:{i}").value for i in expected} == pytest.approx(expected)
-    assert page.pills(key="locks:vital_conditions").value == []
+    assert {i: amount(page, i) for i in expected} == pytest.approx(expected)
+    assert board(page)["locked"] == []
 
 
-def test_locks_and_shares_are_one_control_and_one_caption_per_family(page):
-    """Fewer elements for Streamlit on every move (issue 18): no checkbox per element, one lock control and one
-    caption per family naming each element's share against the status quo, whose amount is in the slider's help."""
-    assert not page.checkbox
-    locks = {p.key: p.options for p in page.pills}
-    assert sorted(locks) == ["locks:civic_muscle", "locks:urgent_services", "locks:vital_conditions"]
-    assert sum(len(options) for options in locks.values()) == 13
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
-    family = next(c.value for c in page.caption if c.value.startswith("Basic needs"))
-    assert "Basic needs for health and safety 16.0% (status quo 6.0%)" in family and "Year 20: thriving" in family
-    assert "Status quo: 6.0 million" in page.slider(key="amount:basic_needs").help
-    assert len(page.caption) < 13
+def test_the_sliders_locks_and_remaining_meter_are_one_element(page):
+    """Fewer elements for Streamlit on every move (issue 18): no slider, lock, caption or metric per element or family;
+    one board, whose words (names, definitions, the status quo) are its arguments."""
+    assert not page.slider and not page.pills and not page.checkbox and not page.subheader
+    assert len(page.get("component_instance")) == 1
+    drawn = board(page)
+    basic = next(e for e in drawn["elements"] if e["id"] == "basic_needs")
+    assert basic["name"] == "Basic needs for health and safety" and basic["status_quo"] == 6.0
+    assert drawn["texts"]["remaining"] == "Remaining to allocate" and "Year 20: thriving" in drawn["summary"]
+
+
+def test_each_slider_spans_twice_its_status_quo_and_widens_to_follow_its_amount(page):
+    """Issue 16 fix 6: a sensible range per slider (not 0-100 million for all), and a way to go further."""
+    ranges = board(page)["ranges"]
+    assert ranges["acute_care"] == 36.0 and ranges["basic_needs"] == 12.0
+    assert ranges["belonging_civic_muscle"] == 10.0, "at least a tenth of the budget"
+    move(page, "basic_needs", 30.0)
+    assert board(page)["ranges"]["basic_needs"] >= 30.0 * 1.25
+
+
+def test_each_event_is_applied_once_and_in_order(page):
+    """The board sends every event not yet acknowledged: a message sent again, or overlapping the last, repeats nothing."""
+    message = {"instance": "tab", "events": [[1, "amount", "basic_needs", 10.0], [2, "amount", "humane_housing", 12.0]]}
+    page.session_state["allocation_board"] = message
+    page.run()
+    first = board(page)["amounts"]
+    assert board(page)["ack"] == {"instance": "tab", "seq": 2}
+    page.session_state["allocation_board"] = {**message, "sent": 2}  # sent again: no answer came in time
+    page.run()
+    assert board(page)["amounts"] == pytest.approx(first), "events already applied are not applied again"
+    page.session_state["allocation_board"] = {"instance": "tab", "events": [[2, "amount", "humane_housing", 12.0], [3, "amount", "basic_needs", 9.0]]}
+    page.run()
+    assert board(page)["amounts"] == pytest.approx(rebalance({**first, "basic_needs": 9.0}, "basic_needs", 100.0)), "only event 3 was new"
+    page.session_state["allocation_board"] = {"instance": "reloaded", "events": [[1, "amount", "basic_needs", 8.0]]}
+    page.run()
+    assert amount(page, "basic_needs") == 8.0, "a reloaded board numbers from 1 again"
+
+
+@pytest.mark.parametrize("message", [
+    "not a message", {"instance": 3, "events": []}, {"instance": "x", "events": "all"},
+    {"instance": "x", "events": [[1, "amount", "no_such_element", 5.0], [2, "amount", "basic_needs", "lots"], [3, "amount", "basic_needs", float("nan")],
+                                 [4, "lock", "basic_needs", "yes"], ["5", "reset", None, None], [6, "explode", None, None], [True, "reset", None, None]]},
+])
+def test_a_message_the_board_would_not_send_changes_nothing_and_breaks_nothing(page, message):
+    page.session_state["allocation_board"] = message
+    page.run()
+    assert not page.exception
+    assert board(page)["amounts"]["basic_needs"] == 6.0 and slider_total(page) == pytest.approx(100.0)
+
+
+def test_an_amount_beyond_the_budget_is_cut_to_it(page):
+    send(page, ["keep", None, False], ["amount", "basic_needs", 1e12])
+    assert amount(page, "basic_needs") == 100.0
+
+
+def test_no_arrow_at_no_change_and_never_minus_zero(page):
+    """Issue 16 fix 6: '+0.00 pts' at the status quo carried red and green arrows."""
+    thriving = next(m for m in page.metric if m.label.startswith("Thriving"))
+    assert thriving.proto.delta == "0.00 pts vs status quo"
+    assert thriving.proto.direction == thriving.proto.NONE and thriving.proto.color == thriving.proto.GRAY
+    assert "-0.00" not in board(page)["summary"]
+    move(page, "humane_housing", 20.0)
+    thriving = next(m for m in page.metric if m.label.startswith("Thriving"))
+    assert thriving.proto.delta != "0.00 pts vs status quo" and thriving.proto.direction != thriving.proto.NONE, "a change keeps its arrow"
 
 
 def test_the_status_quo_run_is_made_once_per_session_not_on_every_move(page):
     held = page.session_state["allocate:status_quo_run"][3]
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
-    page.slider(key="amount:acute_care").set_value(10.0).run()
+    move(page, "basic_needs", 16.0)
+    move(page, "acute_care", 10.0)
     assert page.session_state["allocate:status_quo_run"][3] is held
     assert metric(page, "Thriving in year 20") != "52.6%"
     page.segmented_control(key="horizon").set_value(10).run()
@@ -105,7 +182,7 @@ def test_the_status_quo_run_is_made_once_per_session_not_on_every_move(page):
 
 
 def test_allocation_is_encoded_in_the_url(page):
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    move(page, "basic_needs", 16.0)
     assert page.query_params["basic_needs"] == "16000000"
 
 
@@ -113,8 +190,8 @@ def test_a_shared_link_opens_its_allocation():
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.query_params.update({"basic_needs": "10000000", "acute_care": "14000000"})
     at.run()
-    assert at.slider(key="amount:basic_needs").value == 10.0
-    assert at.slider(key="amount:acute_care").value == 14.0
+    assert amount(at, "basic_needs") == 10.0
+    assert amount(at, "acute_care") == 14.0
 
 
 def test_a_broken_link_falls_back_to_the_status_quo_with_a_warning():
@@ -123,15 +200,15 @@ def test_a_broken_link_falls_back_to_the_status_quo_with_a_warning():
     at.run()
     assert not at.exception
     assert "could not be used" in at.warning[0].value
-    assert at.slider(key="amount:acute_care").value == 18.0
+    assert amount(at, "acute_care") == 18.0
 
 
 def test_session_assumptions_change_the_projection_and_bad_ones_are_explained(page):
     page.session_state["assumption_overrides"] = {"constants": {"pressure_weight": 0.0}}
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
+    move(page, "basic_needs", 16.0)
     with_pressure = AppTest.from_file(PAGE, default_timeout=30)
     with_pressure.run()
-    with_pressure.slider(key="amount:basic_needs").set_value(16.0).run()
+    move(with_pressure, "basic_needs", 16.0)
     assert metric(page, "Realized vital share") != metric(with_pressure, "Realized vital share")
     page.session_state["assumption_overrides"] = {"constants": {"rise_rate": -3}}
     page.run()
@@ -169,14 +246,13 @@ def milestone_headline(at):
 
 def test_headline_says_when_the_mix_pulls_ahead_of_the_status_quo(page):
     assert milestone_headline(page) == "**Not better than the status quo within 20 years.**"
-    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    move(page, "humane_housing", 20.0)
     assert milestone_headline(page) != "**Not better than the status quo within 20 years.**"
 
 
 def test_phone_feedback_sits_beside_the_sliders(page):
-    page.slider(key="amount:basic_needs").set_value(16.0).run()
-    summaries = [c.value for c in page.caption if "thriving" in c.value and "vs status quo" in c.value]
-    assert len(summaries) == 3 and "Year 20: thriving 5" in summaries[0]
+    move(page, "basic_needs", 16.0)
+    assert board(page)["summary"].startswith("Year 20: thriving 5") and "vs status quo" in board(page)["summary"]
 
 
 def test_assumptions_editor_opens_applies_and_resets(page):
@@ -207,21 +283,17 @@ def test_projection_can_start_from_the_citys_survey(catalog):
     assert metric(at, "Thriving in year 20") != "52.6%"
 
 
-def test_stale_values_sent_with_a_move_are_not_taken_as_moves(page):
-    page.slider(key="amount:basic_needs").set_value(6.5).run()  # one key press
-    assert page.slider(key="amount:humane_housing").value < 8.0
-    # A browser that missed that rebalance sends the next press with the other sliders at their old values.
-    page.slider(key="amount:basic_needs").set_value(7.0)
-    page.slider(key="amount:humane_housing").set_value(8.0)
-    page.run()
-    assert page.slider(key="amount:basic_needs").value == 7.0
-    assert page.slider(key="amount:humane_housing").value < 8.0 and slider_total(page) == pytest.approx(100.0)
-    page.slider(key="amount:humane_housing").set_value(9.0).run()  # a real move is still a move
-    assert page.slider(key="amount:humane_housing").value == 9.0 and slider_total(page) == pytest.approx(100.0)
+def test_presses_made_while_an_answer_is_on_its_way_all_count(page):
+    """The board sends the next message only when the last is answered, with every press made meanwhile, in order."""
+    move(page, "basic_needs", 6.5)  # one key press
+    assert amount(page, "humane_housing") < 8.0
+    send(page, ["amount", "basic_needs", 7.0], ["amount", "humane_housing", 9.0], ["amount", "basic_needs", 7.5])
+    assert amount(page, "basic_needs") == 7.5 and amount(page, "humane_housing") < 9.0, "the last press rebalanced the others"
+    assert slider_total(page) == pytest.approx(100.0)
 
 
 def test_the_room_reads_how_sure_the_projection_is_and_sees_the_band(page):
-    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    move(page, "humane_housing", 20.0)
     sentence = next(c.value for c in page.caption if c.value.startswith("Better than the status quo for thriving in"))
     assert "of 100 plausible sets of assumptions" in sentence
     page.segmented_control(key="view").set_value("Difference").run()
@@ -236,7 +308,7 @@ def _values(encoded):
 
 def test_the_cost_of_harm_view_counts_unmet_need(page):
     for element in ("acute_care", "public_safety", "addiction_recovery"):
-        page.slider(key=f"amount:{element}").set_value(1.0).run()
+        move(page, element, 1.0)
     page.segmented_control(key="view").set_value("Cost of harm").run()
     figure = json.loads(page.get("plotly_chart")[0].proto.spec)
     names = [trace["name"] for trace in figure["data"]]
@@ -260,14 +332,14 @@ def test_neighborhoods_from_the_data_hold_their_place_and_show_this_mix_place_by
     table = next(d.value for d in at.dataframe if "Neighborhood" in d.value.columns)
     assert set(table["Neighborhood"]) == {"Eastside", "Harbor", "Hillcrest", "Northgate", "Old Town"}
     assert (table["Thriving today"] == table["Year 20, status quo"]).all(), "gaps do not close by themselves"
-    at.slider(key="amount:humane_housing").set_value(20.0).run()
+    move(at, "humane_housing", 20.0)
     table = next(d.value for d in at.dataframe if "Neighborhood" in d.value.columns)
     assert table["Change"].tolist() != ["+0.0 pts"] * 5, f"a mix moves the places: {table['Change'].tolist()}"
     assert any(c.value.startswith("Gap in thriving between neighborhoods") for c in at.caption)
 
 
 def test_the_projection_reads_in_words_and_opens_as_a_table(page):
-    page.slider(key="amount:humane_housing").set_value(20.0).run()
+    move(page, "humane_housing", 20.0)
     assert any(m.value.startswith("In year 20: thriving") and "(status quo 52.6%)" in m.value for m in page.markdown)
     assert not page.table, "the table is built only when someone opens it"
     page.toggle(key="chart_table:projection").set_value(True).run()
@@ -276,5 +348,5 @@ def test_the_projection_reads_in_words_and_opens_as_a_table(page):
 
 
 def test_slider_help_gives_the_sources_definition(page):
-    help_text = next(s for s in page.slider if s.key == "amount:addiction_recovery").help
+    help_text = next(e for e in board(page)["elements"] if e["id"] == "addiction_recovery")["help"]
     assert help_text.startswith("Services to address mental health and recovery needs.")
