@@ -109,6 +109,11 @@ async def join(tab: Tab, join_code: str, name: str) -> Run:
     return await tab.click("Join")
 
 
+def joined(run: Run) -> bool:
+    """The join form's answer shows the participant's rejoin code (ui/identity.py) only when the join took."""
+    return any(text.startswith("Your rejoin code") for text in run.texts())
+
+
 async def save_proposal(tab: Tab, title: str, tally: RoomTally) -> None:
     """Open the save form, write a title and a rationale, save; the page must confirm it."""
     started = time.perf_counter()
@@ -133,8 +138,11 @@ async def participant(url: str, seed: int, until: float, think: tuple[float, flo
         await asyncio.to_thread(tab.load_index)
         await tab.connect()
         started = time.perf_counter()
-        await (join(tab, join_code, f"Participant {seed}") if join_code else tab.open())
+        run = await (join(tab, join_code, f"Participant {seed}") if join_code else tab.open())
         tally.loads.latencies.append(time.perf_counter() - started)
+        if join_code and not joined(run):  # said here with the page's words, not later as a missing save form
+            tally.loads.errors.append(f"join not effective: {' | '.join(run.texts())[-200:]}")
+            join_code = None
     except (TimeoutError, OSError, ProtocolError) as err:
         tally.loads.errors.append(f"{type(err).__name__}: {err}")
         await tab.close()

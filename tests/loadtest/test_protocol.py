@@ -4,7 +4,7 @@ import pytest
 from streamlit.proto.Element_pb2 import Element
 
 from loadtest.protocol import Run, _value, widget_key
-from loadtest.scenarios import Expected, check_move
+from loadtest.scenarios import Expected, check_move, joined
 
 
 def element(kind: str, **fields):
@@ -52,3 +52,11 @@ def test_keep_the_total_expectation_matches_the_engine_rebalance():
     after = engine.after_move(dict(engine.status_quo.allocations), "acute_care", 10.0)
     assert after["acute_care"] == 10_000_000
     assert sum(after.values()) == pytest.approx(engine.status_quo.budget)
+
+
+def test_a_join_that_did_not_take_is_told_apart_from_one_that_did():
+    """Under load a join can be refused (a busy database, a throttle); the load client says so at the join, not later as
+    'No widget saving' (issue 18: 7 such errors in an evening run)."""
+    took = Run(elements=[("markdown", element("markdown", body="Your rejoin code: **`K7PQ2M`**"), "")])
+    refused = Run(elements=[("alert", element("alert", body="Too many wrong attempts: please wait 2 seconds and try again."), "")])
+    assert joined(took) and not joined(refused)
