@@ -136,24 +136,28 @@ def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
                      hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f") for c in millions.values()})
 
 
-def compare_section(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]]) -> None:
-    """Compare: per portfolio, each funder's change from today by element and with whom each element is funded (workshops with funders)."""
+def compare_section(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]], tables: dict[str, dict] | None = None) -> None:
+    """Compare: per portfolio, each funder's change from today by element and with whom each element is funded (workshops with funders);
+    a proposal's own funding table (`tables`, by label) as it says, else an estimate from its element totals, marked as such."""
     stewards = list_funders(workshop.id)
     if not stewards:
         return
+    tables = tables or {}
     st.subheader(_("Who funds what: each funder's change from today"))
-    st.caption(_("Element totals only: each funder is shown moving as little money as it can from today, within its mandate and floors."))
+    st.caption(_("Marked (estimated): the proposal gives element totals only, so each funder is shown moving as little money as it can from "
+                 "today, within its mandate and floors. Marked (as proposed): the proposal says who funds what."))
     rows: dict[tuple[str, str], dict] = {}
     for label, allocations in picked.items():
         try:
-            moved = who_moves_what(catalog, stewards, allocations)
+            moved = who_moves_what(catalog, stewards, allocations, tables.get(label))
         except PortfolioError as err:
             st.warning(plain(f"{label}: {message(str(err))}"))
             continue
+        column = (_("{portfolio} (as proposed)") if label in tables else _("{portfolio} (estimated)")).format(portfolio=label)
         for row in moved:
             entry = rows.setdefault((row["funder"], row["element"]),
                                     {_("Funder"): row["funder"], _("Element"): _(row["element"]), _("Today (millions)"): row["today"] / 1e6})
-            entry[_("{portfolio}: change (millions)").format(portfolio=label)] = row["change"] / 1e6
-            entry[_("{portfolio}: funded with").format(portfolio=label)] = row["with"]
+            entry[_("{portfolio}: change (millions)").format(portfolio=column)] = row["change"] / 1e6
+            entry[_("{portfolio}: funded with").format(portfolio=column)] = row["with"]
     if rows:
         st.dataframe(pd.DataFrame(list(rows.values())), hide_index=True, width="stretch")

@@ -14,11 +14,13 @@ from portfolio_engine.cli import ends, funders, menu, statement
 from portfolio_engine.cli.parsing import group
 from portfolio_engine.errors import InputFormatError, NotFound, PortfolioError, VerificationFailed
 from portfolio_engine.jsonfile import read_json
+from portfolio_engine.limits import read_text
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo, read_portfolio
 from portfolio_engine.optimizer.constraints import read_document
 from portfolio_engine.record import exports
 from portfolio_engine.record.decisions import record_decision
+from portfolio_engine.record.funders import read_funding_csv
 from portfolio_engine.record.proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
 from portfolio_engine.record.room import QUANTILES
 from portfolio_engine.record.workshops import change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
@@ -125,13 +127,17 @@ def workshop_state(args) -> str:
 
 def proposal_save(args) -> str:
     catalog = load_catalog()
-    portfolio = read_portfolio(catalog, args.portfolio)
+    if args.portfolio is None and args.funding is None:
+        raise InputFormatError("Give the proposal's --portfolio (element totals), its --funding table (who funds what), or both.")
+    allocations = read_portfolio(catalog, args.portfolio).allocations if args.portfolio else None
+    funding = read_funding_csv(read_text(args.funding)) if args.funding else None
     person = participant_by_name(args.workshop, args.author)
     if person is None:
         get_workshop(args.workshop)
         person, _ = join(args.workshop, args.author, args.organization or "", args.sector or "")
-    proposal = save_proposal(catalog, args.workshop, person["id"], args.title, args.rationale, portfolio.allocations,
-                             origin=args.origin, origin_details=_json_file(args.origin_details), parent_id=args.parent, reason=args.reason)
+    proposal = save_proposal(catalog, args.workshop, person["id"], args.title, args.rationale, allocations,
+                             origin=args.origin, origin_details=_json_file(args.origin_details), parent_id=args.parent, reason=args.reason,
+                             funding=funding)
     return json.dumps({"id": proposal["id"], "version": proposal["version"]})
 
 
@@ -252,7 +258,9 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
         p.add_argument(flag, required=True)
     p.add_argument("--organization", default="")
     p.add_argument("--sector", default="")
-    p.add_argument("--portfolio", type=Path, required=True)
+    p.add_argument("--portfolio", type=Path, help="JSON portfolio: the element totals (optional with --funding, whose totals it must equal)")
+    p.add_argument("--funding", type=Path, help="CSV funder,element,amount: who funds what, each of the workshop's funders its own amount "
+                                                "within its mandate; the element totals are the portfolio")
     p.add_argument("--origin", choices=ORIGINS, default="manual")
     p.add_argument("--origin-details", type=Path, help="JSON file with the origin's inputs (optimizer constraints, vote and rule, merged ids)")
     p.add_argument("--parent", help="id of the proposal this is a new version of")

@@ -226,7 +226,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
     "proposals": {"id": _id("p"), "workshop_id": _id("w"), "participant_id": _id("u"), "title": _text("title"),
                   "rationale": _text("rationale"), "allocations": _json_object(), "notes": _json_object(values=_text("note")),
                   "origin": _choice(ORIGINS), "origin_details": _json_object(), "assumptions": _json_object(required=False),
-                  "parent_id": lambda v, where: None if v is None else _id("p")(v, where), "version": _count, "created_at": _time},
+                  "parent_id": lambda v, where: None if v is None else _id("p")(v, where), "version": _count, "created_at": _time,
+                  "by_funder": _json_object(required=False, values=lambda v, where: _json_object(values=_number(0, MAX_AMOUNT))(json.dumps(v), where))},
     "stances": {"id": _id("s"), "workshop_id": _id("w"), "proposal_id": _id("p"), "participant_id": _id("u"), "stance": _choice(STANCES),
                 "reason": _text("reason"), "created_at": _time},
     "decisions": {"id": _id("d"), "workshop_id": _id("w"), "proposal_id": _id("p"), "rationale": _text("rationale"),
@@ -314,6 +315,16 @@ def _origin_head(data: dict) -> str:
     return "unknown"
 
 
+def _check_funding(catalog: Catalog, table: dict[str, dict[str, float]], allocations: dict[str, float]) -> None:
+    """A proposal's own funding table (if any) names elements of the catalog and adds up, per element, to the proposal's amounts."""
+    for amounts in table.values():
+        for element in amounts:
+            catalog.index(element)
+    for element in catalog.ids if table else ():
+        if abs(sum(amounts.get(element, 0.0) for amounts in table.values()) - allocations.get(element, 0.0)) > 0.5:
+            raise PortfolioError(f"its funding table does not add up to its amount for {element}")
+
+
 def _check_content(catalog: Catalog, data: dict) -> None:
     """Portfolios of the catalog: a status quo with a positive total, proposals adding up to the budget, valid assumptions."""
     workshop = data["workshop"]
@@ -332,6 +343,7 @@ def _check_content(catalog: Catalog, data: dict) -> None:
                 catalog.index(element)
             if proposal["assumptions"]:
                 with_overrides(defaults, catalog, json.loads(proposal["assumptions"]))
+            _check_funding(catalog, json.loads(proposal.get("by_funder") or "{}"), json.loads(proposal["allocations"]))
         except PortfolioError as err:
             raise _fail(where, f"is not a proposal of this workshop ({err})") from None
     for n, funder in enumerate(data["funders"]):

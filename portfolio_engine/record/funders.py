@@ -31,6 +31,7 @@ from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
 
 CSV_COLUMNS = ("funder", "sector", "element", "amount")
+FUNDING_COLUMNS = ("funder", "element", "amount")  # a proposal's own table: who funds what
 MAX_FUNDERS = 50
 TOLERANCE = 0.5  # currency units: the funders' totals must match the status quo to within half a unit
 
@@ -97,6 +98,48 @@ def from_rows(catalog: Catalog, rows: list[dict], first: int = 1) -> list[Stewar
     if not amounts:
         raise InputFormatError("There are no funders: give at least one row. Nothing was saved.")
     return [Steward(name, sectors[name], values) for name, values in amounts.items()]
+
+
+def read_funding_csv(content: str) -> list[dict]:
+    """A proposal's funding table from CSV with columns funder,element,amount, each row numbered as a spreadsheet shows it."""
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    missing = [c for c in FUNDING_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputFormatError(f"The funding file needs the columns {','.join(FUNDING_COLUMNS)}; missing: {', '.join(missing)}. Nothing was saved.")
+    return [{**row, "row": number} for number, row in enumerate(reader, start=2)]  # the header is row 1
+
+
+def funding_table(catalog: Catalog, stewards: list[Steward], rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Who funds what in a proposal ({funder: {element id: amount}}) from rows funder, element, amount (and its row number): each of the
+    workshop's funders brings its own amount, within its mandate and floors. Every problem names its row; the element totals are the portfolio."""
+    if not stewards:
+        raise InputFormatError("The workshop has no funders yet: the facilitator enters them first. Nothing was saved.")
+    by_name = {s.name: s for s in stewards}
+    funders = {f.name: f for f in parse_funders(catalog, {s.name: s.mandate() for s in stewards}, sum(s.amount for s in stewards))}
+    table: dict[str, dict[str, float]] = {}
+    for number, row in enumerate(rows, start=1):
+        name, element = (str(row.get(c) or "").strip() for c in ("funder", "element"))
+        where = f"Row {row.get('row', number)} ({name}, {element})"
+        if name not in by_name:
+            raise InputFormatError(f"Row {row.get('row', number)}: unknown funder '{name[:60]}'. The workshop's funders: {', '.join(by_name)}. "
+                                   "Nothing was saved.")
+        if element not in catalog.ids:
+            raise InputFormatError(f"{where}: unknown element '{element[:60]}'. Elements: {', '.join(catalog.ids)}. Nothing was saved.")
+        if element in table.setdefault(name, {}):
+            raise InputFormatError(f"{where}: a second row for this funder and element. Nothing was saved.")
+        amount = _amount(str(row.get("amount") if row.get("amount") is not None else ""), where)
+        if amount > 0 and not funders[name].allows(element):
+            raise InputFormatError(f"{where}: {name}'s mandate does not allow it to fund {catalog.elements[catalog.index(element)].name}. Nothing was saved.")
+        table[name][element] = amount
+    for name, steward in by_name.items():
+        given = table.get(name, {})
+        short = [e for e, floor in funders[name].floors.items() if given.get(e, 0.0) < floor - 0.01]
+        if short:
+            floor = funders[name].floors[short[0]]
+            raise InputFormatError(f"{name} funds {_money(given.get(short[0], 0.0))} on {short[0]}, less than its floor ({_money(floor)}). Nothing was saved.")
+        if abs(sum(given.values()) - steward.amount) > TOLERANCE:
+            raise InputFormatError(f"{name} funds {_money(sum(given.values()))} in this table, not the {_money(steward.amount)} it brings. Nothing was saved.")
+    return table
 
 
 def with_mandates(stewards: list[Steward], raw: Any) -> list[Steward]:
@@ -239,10 +282,12 @@ def co_funded(split_amounts: dict[str, dict[str, float]]) -> dict[str, list[str]
     return {e: names for e, names in together.items() if len(names) > 1}
 
 
-def who_moves_what(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float]) -> list[dict]:
+def who_moves_what(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float], table: dict[str, dict[str, float]] | None = None
+                   ) -> list[dict]:
     """Rows funder, element (its name), today, proposed, change, with (the other funders of that element): what each funder would
-    move under element totals `allocations`, split within mandates (see by_funder). Elements a funder neither funds nor would fund are left out."""
-    split_amounts = by_funder(catalog, stewards, allocations)
+    move under element totals `allocations`, split within mandates (see by_funder), or as a proposal's own funding `table` says.
+    Elements a funder neither funds nor would fund are left out."""
+    split_amounts = {s.name: table.get(s.name, {}) for s in stewards} if table is not None else by_funder(catalog, stewards, allocations)
     together = co_funded(split_amounts)
     rows = []
     for s in stewards:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_engine import storage
-from portfolio_engine.errors import NotAllowed, NotFound, PortfolioError
+from portfolio_engine.errors import InputFormatError, NotAllowed, NotFound, PortfolioError
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.portfolio import make_portfolio
 from portfolio_engine.record import audit
@@ -20,7 +20,8 @@ STANCE_WORDS = {"support": "Support", "live_with": "Can live with it", "concerns
 
 def _proposal(row: dict) -> dict:
     return {**row, "allocations": json.loads(row["allocations"]), "notes": json.loads(row["notes"]),
-            "origin_details": json.loads(row["origin_details"]), "assumptions": json.loads(row["assumptions"]) if row["assumptions"] else None}
+            "origin_details": json.loads(row["origin_details"]), "assumptions": json.loads(row["assumptions"]) if row["assumptions"] else None,
+            "by_funder": json.loads(row["by_funder"]) if row.get("by_funder") else None}
 
 
 def intact(db, workshop_id: str, entity: str, row: dict | None) -> dict | None:
@@ -37,14 +38,15 @@ def intact_workshop(db, workshop_id: str) -> Workshop:
     return workshop
 
 
-def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title: str, rationale: str, allocations: dict,
+def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title: str, rationale: str, allocations: dict | None,
                   notes: dict | None = None, origin: str = "manual", origin_details: dict | None = None,
                   assumptions: dict | None = None, parent_id: str | None = None, reason: str | None = None,
-                  path: Path | None = None) -> dict:
+                  path: Path | None = None, funding: list[dict] | None = None) -> dict:
     """Save a new proposal, or a new version of the author's own proposal (`parent_id`).
 
     Allocations must add up to the workshop's budget; after the decision only new versions with a
-    reason are accepted.
+    reason are accepted. `funding` (rows funder, element, amount) says who funds what: its element totals
+    are the portfolio (allocations, when given too, must be the same), each funder within its mandate.
     """
     if origin not in ORIGINS:
         raise PortfolioError(f"Unknown origin '{origin}'. Origins: {', '.join(ORIGINS)}.")
@@ -61,7 +63,10 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
             raise NotFound("Only participants of this workshop can save proposals: join it first.")
         if author["role"] == "observer":
             raise NotAllowed("Observers follow the workshop; they do not save proposals.")
-        portfolio = make_portfolio(catalog, allocations, workshop.budget, workshop.currency)
+        table = _funding(db, catalog, workshop_id, funding, allocations) if funding is not None else None
+        if table is not None:
+            allocations = {e: sum(amounts.get(e, 0.0) for amounts in table.values()) for e in catalog.ids}
+        portfolio = make_portfolio(catalog, allocations or {}, workshop.budget, workshop.currency)
         version = 1
         if parent_id:
             parent = intact(db, workshop_id, "proposal", storage.select_one(db, "proposals", id=parent_id, workshop_id=workshop_id))
@@ -78,10 +83,23 @@ def save_proposal(catalog: Catalog, workshop_id: str, participant_id: str, title
                "rationale": rationale, "allocations": audit.canonical(portfolio.allocations), "notes": audit.canonical(notes),
                "origin": origin, "origin_details": audit.canonical(details),
                "assumptions": audit.canonical(assumptions) if assumptions else None, "parent_id": parent_id,
-               "version": version, "created_at": audit.now()}
+               "version": version, "created_at": audit.now(), "by_funder": audit.canonical(table) if table is not None else None}
         storage.insert(db, "proposals", row)
         audit.append(db, workshop_id, author["name"], "proposal.create", "proposal", row["id"], None, row)
     return _proposal(row)
+
+
+def _funding(db, catalog: Catalog, workshop_id: str, rows: list[dict], allocations: dict | None) -> dict[str, dict[str, float]]:
+    """A proposal's own funding table checked against the workshop's funders (record/funders.py); given allocations must be its totals."""
+    from portfolio_engine.record.funders import funders_in, funding_table  # here: record/funders builds on this module's helpers
+
+    table = funding_table(catalog, funders_in(db, workshop_id), rows)
+    for element in catalog.elements:
+        total, given = sum(amounts.get(element.id, 0.0) for amounts in table.values()), (allocations or {}).get(element.id)
+        if allocations and abs(total - float(given or 0.0)) > 0.5:
+            raise InputFormatError(f"{element.name} ({element.id}): the funders bring {total:,.0f} in the funding table, the portfolio gives "
+                                   f"{float(given or 0.0):,.0f}. Nothing was saved.")
+    return table
 
 
 def _with_people(db, workshop_id: str, table: str) -> tuple[list[dict], dict[str, dict]]:

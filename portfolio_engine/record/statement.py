@@ -42,14 +42,17 @@ def _funds(catalog: Catalog, allocations: dict[str, float], today: dict[str, flo
             for e in catalog.elements]
 
 
-def _funders(catalog: Catalog, workshop_id: str, allocations: dict[str, float], path: Path | None) -> dict[str, Any]:
+def _funders(catalog: Catalog, workshop_id: str, proposal: dict, path: Path | None) -> dict[str, Any]:
+    """Who funds the proposal: its own funding table when it has one, else an estimate from its element totals (said in the note)."""
     stewards = list_funders(workshop_id, path)
     if not stewards:
         return {"rows": [], "note": "No funders entered for this workshop yet."}
     try:
-        rows = who_moves_what(catalog, stewards, allocations)
+        rows = who_moves_what(catalog, stewards, proposal["allocations"], proposal.get("by_funder"))
     except PortfolioError as err:
         return {"rows": [], "note": str(err)}
+    if proposal.get("by_funder"):
+        return {"rows": rows, "note": "As the proposal says who funds what."}
     return {"rows": rows, "note": "The proposal gives element totals only: each funder is shown moving as little money as it can from today, "
                                   "within its mandate and floors."}
 
@@ -129,7 +132,7 @@ def statement(catalog: Catalog, workshop_id: str, proposal_id: str, path: Path |
         "workshop": workshop.name, "currency": workshop.currency, "word": menu.word if menu else WORD,
         "proposal": {k: proposal[k] for k in ("id", "title", "author", "organization", "version", "rationale", "created_at")},
         "funds": funds,
-        "funders": _funders(catalog, workshop_id, proposal["allocations"], path),
+        "funders": _funders(catalog, workshop_id, proposal, path),
         "projection": _projection(runs.frame(0), runs.frame(1)),
         "neighborhoods": _neighborhoods(model, rows, data, vital) if not data.empty else [],
         "indicators": _indicators(catalog, funds, data),

@@ -75,6 +75,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               script("CREATE TABLE commitments (id TEXT PRIMARY KEY, workshop_id TEXT NOT NULL REFERENCES workshops(id), "
                      "decision_id TEXT NOT NULL REFERENCES decisions(id), funder TEXT NOT NULL, amounts TEXT NOT NULL, created_at TEXT NOT NULL); "
                      "CREATE INDEX commitments_workshop ON commitments (workshop_id)")),
+    Migration("proposals: who funds what, when a proposal says it (a funder x element table whose element totals are the portfolio)",
+              script("ALTER TABLE proposals ADD COLUMN by_funder TEXT")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

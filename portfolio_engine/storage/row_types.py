@@ -49,6 +49,7 @@ class ProposalRow(TypedDict):
     parent_id: str | None
     version: int
     created_at: str
+    by_funder: str | None
 
 
 class StanceRow(TypedDict):

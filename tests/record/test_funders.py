@@ -122,3 +122,58 @@ def test_the_exported_record_of_funders_is_plain_json(catalog, workshop, status_
     with storage.reading() as db:
         row = storage.select_one(db, "funders", name="County hospital")
     assert json.loads(row["may_fund"]) == ["basic_needs", "acute_care", "addiction_recovery"] and row["withdrawn_at"] is None
+
+
+def _funding(stewards, moves=None) -> list[dict]:
+    """Rows funder, element, amount: today's amounts, with some changed ({(funder, element): amount})."""
+    today = {(s.name, e): a for s in stewards for e, a in s.amounts.items()}
+    return [{"funder": f, "element": e, "amount": a, "row": n} for n, ((f, e), a) in enumerate({**today, **(moves or {})}.items(), start=2)]
+
+
+def test_a_proposal_carries_its_own_funding_table_whose_totals_are_its_portfolio(catalog, workshop, status_quo, tmp_path, capsys):
+    from portfolio_engine.cli.main import main
+    from portfolio_engine.record import exports
+    from portfolio_engine.record.proposals import list_proposals, save_proposal
+    from portfolio_engine.security.access import OPERATOR
+
+    workshop_id = workshop["workshop"].id
+    stewards = set_funders(catalog, workshop_id, with_mandates(read_csv(catalog, region_csv(status_quo)), HOSPITAL_MANDATE), workshop["passcode"])
+    moves = {("County hospital", "acute_care"): 16e6, ("County hospital", "addiction_recovery"): 5e6}
+    saved = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Recovery first", "Treat addiction early", None,
+                          funding=_funding(stewards, moves))
+    assert saved["by_funder"]["County hospital"]["addiction_recovery"] == 5e6
+    assert saved["allocations"]["acute_care"] == status_quo.allocations["acute_care"] - 2e6
+    assert saved["allocations"]["addiction_recovery"] == status_quo.allocations["addiction_recovery"] + 2e6
+    assert list_proposals(workshop_id)[-1]["by_funder"] == saved["by_funder"]
+    copy = exports.import_document(json.loads(exports.export_json(workshop_id)), "new-passcode-1", grant=OPERATOR)
+    assert list_proposals(copy)[-1]["by_funder"] == saved["by_funder"]
+    with storage.reading() as db:
+        assert audit.verify(db, workshop_id).ok and audit.verify(db, copy).ok
+    lines = ["funder,element,amount"] + [f"{r['funder']},{r['element']},{r['amount']:.0f}" for r in _funding(stewards, moves)]
+    (tmp_path / "funding.csv").write_text("\n".join(lines) + "\n")
+    args = ["proposal", "save", "--workshop", workshop_id, "--author", "Ben", "--title", "Same, by file", "--rationale", "As the table says",
+            "--funding", str(tmp_path / "funding.csv")]
+    assert main(args) == 0 and list_proposals(workshop_id)[-1]["by_funder"] == saved["by_funder"]
+    (tmp_path / "funding.csv").write_text("\n".join([lines[0], "County hospital,humane_housing,1", *lines[1:]]) + "\n")
+    assert main(args) == 2
+    assert "Row 2 (County hospital, humane_housing): County hospital's mandate does not allow it to fund Humane housing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("moves, allocations, message", [
+    ({("County hospital", "acute_care"): -1}, None, r"Row \d+ \(County hospital, acute_care\): amount '-1' must be 0 or more"),
+    ({("County hospital", "parks"): 1}, None, r"Row \d+ \(County hospital, parks\): unknown element 'parks'"),
+    ({("Hospital", "acute_care"): 1}, None, r"Row \d+: unknown funder 'Hospital'"),
+    ({("County hospital", "acute_care"): 14e6, ("County hospital", "addiction_recovery"): 7e6}, None,
+     r"County hospital funds 14.0 million on acute_care, less than its floor \(15.0 million\)"),
+    ({("County hospital", "acute_care"): 19e6}, None, r"County hospital funds 24.0 million in this table, not the 23.0 million it brings"),
+    ({}, {"acute_care": 1.0}, r"Acute care \(acute_care\): the funders bring 18,000,000 in the funding table, the portfolio gives 1"),
+])
+def test_a_bad_funding_table_names_its_row_and_saves_nothing(catalog, workshop, status_quo, moves, allocations, message):
+    from portfolio_engine.record.proposals import list_proposals, save_proposal
+
+    workshop_id = workshop["workshop"].id
+    stewards = set_funders(catalog, workshop_id, with_mandates(read_csv(catalog, region_csv(status_quo)), HOSPITAL_MANDATE), workshop["passcode"])
+    given = {**status_quo.allocations, **allocations} if allocations else None
+    with pytest.raises(InputFormatError, match=message):
+        save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Bad table", "Why not", given, funding=_funding(stewards, moves))
+    assert list_proposals(workshop_id) == []

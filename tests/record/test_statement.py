@@ -65,3 +65,15 @@ def test_the_statement_speaks_the_workshops_menu(catalog, workshop, status_quo):
     housing = next(r for r in content["funds"] if r["element"] == "humane_housing")
     assert (housing["name"], housing["definition"]) == ("Homes for all", "A safe home for everyone.") and content["word"] == "flourishing"
     assert to_html(content).count("<h1>Flourishing impact statement: ") == 1
+
+
+def test_a_proposal_with_its_own_funding_table_is_stated_as_it_says(catalog, workshop, status_quo):
+    _funders(catalog, workshop, status_quo)
+    funding = [{"funder": "County hospital", "element": "acute_care", "amount": 15e6},
+               {"funder": "County hospital", "element": "humane_housing", "amount": 3e6}]
+    funding += [{"funder": "County", "element": e, "amount": a} for e, a in status_quo.allocations.items() if e != "acute_care"]
+    proposal = save_proposal(catalog, workshop["workshop"].id, workshop["ana"]["id"], "Hospital homes", "Discharge to a home", None, funding=funding)
+    content = statement(catalog, workshop["workshop"].id, proposal["id"])
+    moved = {(r["funder"], r["element"]): r["change"] for r in content["funders"]["rows"]}
+    assert moved[("County hospital", "Acute care")] == -3e6 and moved[("County hospital", "Humane housing")] == 3e6
+    assert content["funders"]["note"] == "As the proposal says who funds what."
