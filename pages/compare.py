@@ -151,7 +151,7 @@ if me and me["participant"]["role"] != "observer":
     st.subheader(_("Your stance"))
     with st.form("stance"):
         target = st.selectbox(_("Proposal"), list(by_label), key="stance_target")
-        stance = st.radio(_("Stance"), STANCES, format_func=lambda s: _(STANCE_WORDS[s]), horizontal=True, key="stance_choice")
+        stance = st.radio(_("Stance"), STANCES, format_func={s: _(STANCE_WORDS[s]) for s in STANCES}.get, horizontal=True, key="stance_choice")
         reason = st.text_area(_("Why"), max_chars=2000, key="stance_reason")
         if st.form_submit_button(_("Record my stance")):
             try:

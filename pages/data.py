@@ -51,7 +51,7 @@ def importer(grant: access.Grant) -> None:
     if st.button(_("Sign out (data steward)"), key="steward_sign_out"):
         state.pop(STEWARD, None)
         st.rerun()
-    kind = KINDS[st.radio(_("Kind of file"), list(KINDS), format_func=_, horizontal=True, key="import_kind")]
+    kind = KINDS[st.radio(_("Kind of file"), list(KINDS), format_func={words: _(words) for words in KINDS}.get, horizontal=True, key="import_kind")]
     upload = st.file_uploader(_("CSV file (UTF-8, up to {size} MB)").format(size=f"{MAX_UPLOAD_BYTES / 1e6:g}"), type=["csv"], key="import_file")
     if kind == "survey":
         a, b, c = st.columns(3)

@@ -50,7 +50,8 @@ def sign_in_form() -> None:
         st.info(_("No workshop yet: create one."))
         return
     with st.form("sign_in"):
-        chosen = st.selectbox(_("Workshop"), workshops, format_func=lambda w: f"{w.name} ({_(w.state)})")
+        states = {w.state: _(w.state) for w in workshops}
+        chosen = st.selectbox(_("Workshop"), workshops, format_func=lambda w: f"{w.name} ({states[w.state]})")
         passcode = st.text_input(_("Facilitator passcode"), type="password")
         if st.form_submit_button(_("Sign in")):
             try:

@@ -70,8 +70,9 @@ def decision_section(catalog: Catalog, workshop: Workshop, proposals: list[dict]
         st.success(st.session_state.pop(SAVED))
     aggregate = resident_aggregate(workshop.id)
     residents_note(workshop, aggregate)
+    by = _("{title} v{version} by {author}")  # translated once per run, not inside the menu's formatter
     chosen = st.selectbox(_("Chosen proposal (version)"), proposals, key="decision_proposal",
-                          format_func=lambda p: _("{title} v{version} by {author}").format(title=p["title"], version=p["version"], author=p["author"]))
+                          format_func=lambda p: by.format(title=p["title"], version=p["version"], author=p["author"]))
     st.dataframe(side_by_side(catalog, chosen, aggregate, workshop), hide_index=True, width="stretch")
     rationale = st.text_area(_("Why this portfolio"), max_chars=5000, key="decision_rationale")
     gaps = departures(chosen["allocations"], aggregate["allocations"], workshop.deviation_threshold * workshop.budget) if aggregate else {}

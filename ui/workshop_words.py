@@ -1,7 +1,8 @@
 """Words the engine writes that the workshop pages show (column names, kinds of file, stances, verdicts), declared for translation.
 
 The engine keeps them in English (the command line and the exports use them); a page shows them through `_()`, for
-example `table.rename(columns=_)` or `format_func=_`, and `make i18n` finds them here.
+example `table.rename(columns=_)`, or a menu's `format_func` from a dict translated once per run (a formatter that calls `_()` itself
+runs again outside the page's run, in AppTest, where the page's language is not known); `make i18n` finds them here.
 """
 
 from portfolio_engine.i18n import N_
