@@ -18,6 +18,7 @@ import streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "static"
+COMPONENTS = ROOT / "ui" / "components"  # each `name/frontend` is served by Streamlit at /component/ui.components.name.name/
 COMPRESSED = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".txt"})  # fonts and images are compressed already
 LEVEL = 9
 RECIPE = 1  # raise when the build below changes, so an older copy is not reused
@@ -71,9 +72,9 @@ def reachable(folder: Path) -> bool:
     return os.geteuid() != 0 or all(parent.stat().st_mode & 0o001 for parent in folder.resolve().parents)
 
 
-def install(folder: Path, source: Path | None = None) -> Path:
-    """Link the compressed copy into `folder` (a plain copy across file systems), for nginx's `root`; the folder above becomes
-    traversable (not listable) by nginx's worker."""
+def install(folder: Path, copy: Path | None = None, components: Path = COMPONENTS) -> Path:
+    """Link the compressed copy (default: built()) into `folder` (a plain copy across file systems) and add the app's components' files,
+    compressed too, for nginx's `root`; the folder above becomes traversable (not listable) by nginx's worker."""
     if folder.exists():
         shutil.rmtree(folder)  # a run folder kept from an earlier room (RUN_DIR) may hold another version's copy
 
@@ -83,6 +84,11 @@ def install(folder: Path, source: Path | None = None) -> Path:
         except OSError:
             shutil.copy2(src, dst)
 
-    shutil.copytree(built(source), folder, copy_function=link)
+    shutil.copytree(copy or built(), folder, copy_function=link)
+    for frontend in components.glob("*/frontend"):  # the repository's own: small, compressed on each start
+        name = frontend.parent.name
+        shutil.copytree(frontend, folder / "component" / f"ui.components.{name}.{name}")
+    if (folder / "component").exists():
+        _compress(folder / "component")
     folder.parent.chmod(folder.parent.stat().st_mode | 0o111)
     return folder

@@ -12,6 +12,8 @@ import streamlit
 from serving import static_assets
 from serving.room import free_port, serve_room
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _largest_script() -> Path:
     return max((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("*.js"), key=lambda p: p.stat().st_size)
@@ -56,8 +58,17 @@ def test_static_files_come_from_the_rooms_copy_compressed_at_the_best_level_and_
     assert headers["Content-Type"] == "font/woff2" and body == font.read_bytes()
 
 
-def test_a_components_page_may_be_framed_by_the_app_only(room):
-    headers, _ = _get(f"{room.url}/component/ui.components.light_chart.light_chart/index.html")
+def test_a_components_files_come_compressed_from_the_copy_and_its_page_may_be_framed_by_the_app_only(room):
+    frontend = ROOT / "ui" / "components" / "light_chart" / "frontend"
+    base = f"{room.url}/component/ui.components.light_chart.light_chart"
+    headers, body = _get(f"{base}/plotly-basic.min.js", **{"Accept-Encoding": "gzip"})
+    bundle = (frontend / "plotly-basic.min.js").read_bytes()
+    assert gzip.decompress(body) == bundle and len(body) == len(gzip.compress(bundle, 9)), "compressed once at level 9, not by Streamlit"
+    assert headers["Content-Type"].startswith("application/javascript")
+    headers, body = _get(f"{base}/index.html?streamlitUrl=x")
+    assert body == (frontend / "index.html").read_bytes() and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    headers, _ = _get(f"{room.url}/component/some.other.component/index.html")  # not the app's own: Streamlit answers, framed too
     assert headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in headers["Content-Security-Policy"]
     headers, _ = _get(f"{room.url}/")
     assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]

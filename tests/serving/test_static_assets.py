@@ -35,3 +35,17 @@ def test_the_copy_is_built_once_per_streamlit_version_and_reused(tmp_path):
     assert static_assets.built(source, cache) == first
     assert (first / "static" / "js" / "main.abc123.js").read_text() != "changed"
     assert [p.name for p in cache.iterdir()] == [first.name], "no half-built folder left behind"
+
+
+def test_a_room_gets_the_copy_and_the_apps_components_compressed_in_its_own_folder(tmp_path):
+    copy = static_assets.built(_source(tmp_path), tmp_path / "cache")
+    components = tmp_path / "components"
+    (components / "light_chart" / "frontend").mkdir(parents=True)
+    (components / "light_chart" / "frontend" / "chart.js").write_text("draw();\n" * 200)
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    folder = static_assets.install(run / "static", copy, components)
+    assert (folder / "static" / "js" / "main.abc123.js.gz").read_bytes() == (copy / "static" / "js" / "main.abc123.js.gz").read_bytes()
+    bundle = folder / "component" / "ui.components.light_chart.light_chart" / "chart.js"
+    assert gzip.decompress(bundle.with_name("chart.js.gz").read_bytes()) == bundle.read_bytes()
+    assert stat.S_IMODE(run.stat().st_mode) & 0o001, "nginx's worker may pass through the run folder"
