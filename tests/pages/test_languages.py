@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
 RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py", "ui/identity.py")
 WORKSHOP_FILES = ("pages/optimize.py", "pages/compare.py", "pages/data.py", "pages/facilitate.py", "pages/room.py", "ui/decision.py", "ui/downloads.py",
-                  "ui/ends.py", "ui/funders.py", "ui/menu.py", "ui/presentation.py", "ui/statement.py", "ui/session.py")
+                  "ui/ends.py", "ui/funders.py", "ui/menu.py", "ui/presentation.py", "ui/statement.py", "ui/session.py", "ui/constraints_editor.py")
 FACILITATE, ROOM, COMPARE, DATA, OPTIMIZE = (f"../../pages/{name}.py" for name in ("facilitate", "room", "compare", "data", "optimize"))
 TEXT_ARGUMENTS = {"label", "help", "placeholder", "body", "caption"}
 SHOWING = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "write", "metric", "button", "link_button",
@@ -215,3 +215,11 @@ def test_a_spanish_facilitator_reads_the_workshop_pages_without_meeting_english(
     compare.text_input(key="compare_code").input(w.join_code).run()
     assert compare.title[0].value == "Comparar carteras" and "Situación actual" in compare.multiselect[0].value and _english_left(compare) == []
     assert _spanish_page(AppTest.from_file(DATA, default_timeout=60)).title[0].value == "Datos de la comunidad"
+
+
+def test_a_spanish_participant_optimizes_without_meeting_english():
+    """Optimize's objectives and constraints tables, then its proposal with charts in words and tables."""
+    optimize = _spanish_page(AppTest.from_file(OPTIMIZE, default_timeout=60))
+    assert optimize.title[0].value == "Proponer una cartera" and "Qué buscar" in [s.value for s in optimize.subheader]
+    optimize.button(key="run_optimizer").click().run()
+    assert not optimize.exception and "Propuesta" in [s.value for s in optimize.subheader] and _english_left(optimize) == []
