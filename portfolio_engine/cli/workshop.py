@@ -21,6 +21,7 @@ from portfolio_engine.optimizer.constraints import read_document
 from portfolio_engine.record import exports
 from portfolio_engine.record.decisions import record_decision
 from portfolio_engine.record.funders import read_funding_csv
+from portfolio_engine.record.menu import workshop_catalog
 from portfolio_engine.record.proposals import ORIGINS, STANCES, add_stance, list_proposals, save_proposal
 from portfolio_engine.record.room import QUANTILES
 from portfolio_engine.record.workshops import change_state, create_workshop, get_workshop, join, list_workshops, participant_by_name
@@ -103,7 +104,7 @@ def workshop_export(args) -> str:
 
 def workshop_room(args) -> str:
     """Where the room is: per element the quantiles of the participants' current shares, and the opinion groups (no names unless --names)."""
-    catalog = load_catalog()
+    catalog = workshop_catalog(load_catalog(), args.workshop)  # names in the workshop's words beside the ids
     with unit_of_work() as db:
         view = room(db, catalog, args.workshop)
     elements = [{k: e[k] for k in ("id", "name", "family", "status_quo", "residents", "spread", "agreement")} | e["quantiles"] for e in view["elements"]]
@@ -164,6 +165,7 @@ def proposal_compare(args) -> str:
         raise InputFormatError(f"Compare 2 to 6 portfolios: proposal ids or status_quo (unknown: {', '.join(unknown) or 'none'}).")
     picked = {p: (workshop.status_quo_portfolio(catalog).allocations if p == "status_quo" else proposals[p]["allocations"]) for p in wanted}
     table = side_by_side(catalog, picked)
+    table.insert(1, "name", [e.name for e in workshop_catalog(catalog, args.workshop).elements])  # the workshop's words beside each id
     if args.format == "csv":
         return table.to_csv(index=False).rstrip("\n")
     aggregate = resident_aggregate(args.workshop)

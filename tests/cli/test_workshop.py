@@ -118,6 +118,9 @@ def test_proposal_compare(capsys, files):
     result = json.loads(out)
     assert code == 0, err
     assert len(result["side_by_side"]) == 13 and result["agreement"][0]["spread"] == 0
+    assert result["side_by_side"][0]["name"] == "Basic needs for health and safety"  # the name beside the id
+    csv_out = cli(capsys, "proposal", "compare", "--workshop", w, "--proposals", f"status_quo,{p}", "--format", "csv")[1]
+    assert csv_out.splitlines()[0].startswith("element,name,family,")
     assert cli(capsys, "proposal", "compare", "--workshop", w, "--proposals", "status_quo")[0] == 2
 
 
