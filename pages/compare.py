@@ -26,6 +26,14 @@ names = {e.id: _(e.name) for e in catalog.elements}
 state = st.session_state
 STATUS_QUO = _("Status quo")
 
+
+def heading(column: str) -> str:
+    """A column of the side-by-side table in the page's language ('Plan A: amount' -> 'Plan A: monto')."""
+    for english, translated in ((": amount", ": " + _("amount")), (": share", ": " + _("share")), (": vs ", ": " + _("vs") + " ")):
+        column = column.replace(english, translated)
+    return column
+
+
 st.title(_("Compare portfolios"))
 workshop = identity.workshop_in_view()
 if workshop is None:
@@ -72,15 +80,6 @@ st.plotly_chart(charts.allocations(bars, chosen, unit), config=charts.CONFIG, ke
 st.markdown(_("Amounts per element for {portfolios}, in {unit}; the table below has every number.").format(portfolios=", ".join(chosen), unit=unit))
 money = [c for c in table.columns if c.endswith(": amount") or ": vs " in c]
 shown = table.drop(columns="family").assign(element=[names[i] for i in catalog.ids], **{c: table[c] / scale for c in money})
-
-
-def heading(column: str) -> str:
-    """A column of the side-by-side table in the page's language ('Plan A: amount' -> 'Plan A: monto')."""
-    for english, translated in ((": amount", ": " + _("amount")), (": share", ": " + _("share")), (": vs ", ": " + _("vs") + " ")):
-        column = column.replace(english, translated)
-    return column
-
-
 formats = {c: st.column_config.NumberColumn(f"{heading(c)} ({unit})" if c in money else heading(c), format="percent" if c.endswith("share") else "%,.2f")
            for c in shown.columns if c != "element"}  # millions, as the chart beside it
 st.dataframe(shown, hide_index=True, width="stretch", column_config={"element": st.column_config.TextColumn(_("Element")), **formats})
