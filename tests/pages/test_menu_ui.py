@@ -91,3 +91,17 @@ def test_the_ballot_and_its_results_speak_the_workshops_words_in_the_residents_l
     votes.close_vote(vote.id, passcode)
     results = open_page("../../pages/results.py", vote=vote.id, lang="es")
     assert "Recuperación y salud mental" in [str(v) for t in results.table for v in t.value.iloc[:, 0]]
+
+
+def test_the_room_view_speaks_the_workshops_words(catalog, workshop, open_page):
+    from portfolio_engine.record.drafts import save_draft
+    from portfolio_engine.record.menu import set_menu
+    from portfolio_engine.record.workshops import room_key
+
+    w = workshop["workshop"]
+    set_menu(catalog, w.id, {"elements": {"humane_housing": {"name": "Homes for all"}}}, None, workshop["passcode"])
+    amounts = w.status_quo_portfolio(catalog).allocations
+    save_draft(catalog, w.id, workshop["ana"]["id"], dict(amounts, humane_housing=amounts["humane_housing"] + 5e6, acute_care=amounts["acute_care"] - 5e6))
+    at = open_page("../../pages/room.py", room=w.id, key=room_key(w.id))
+    shown = " ".join(m.value for m in at.markdown) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "Homes for all" in shown and "Humane housing" not in shown
