@@ -122,3 +122,15 @@ def test_the_report_and_the_csv_speak_the_workshops_words_with_ids_beside_in_mac
     assert "<h2>What each element covers</h2>" in page and "<td class='text'>Recovery and mental health</td>" in page
     assert "Care for minds and for recovery." in page and "Eastside repair fund (Eastside)" in page
     assert "Recovery and mental health (addiction_recovery)" in table.splitlines()[0]
+
+
+def test_menu_show_in_a_language_on_the_command_line(capsys, tmp_path, workshop):
+    (tmp_path / "pass.txt").write_text(workshop["passcode"] + "\n")
+    (tmp_path / "menu.json").write_text(json.dumps(SPANISH))
+    assert main(["workshop", "menu", "set", "--workshop", workshop["workshop"].id, "--file", str(tmp_path / "menu.json"),
+                 "--passcode-file", str(tmp_path / "pass.txt")]) == 0
+    capsys.readouterr()
+    assert main(["workshop", "menu", "show", "--workshop", workshop["workshop"].id, "--language", "es"]) == 0
+    names = {e["id"]: e["name"] for e in json.loads(capsys.readouterr().out)["elements"]}
+    assert names["addiction_recovery"] == "Recuperación y salud mental" and names["acute_care"] == "Atención médica urgente"
+    assert main(["workshop", "menu", "show", "--workshop", workshop["workshop"].id, "--language", "xx"]) == 2
