@@ -146,7 +146,8 @@ def proposal_list(args) -> str:
     get_workshop(args.workshop)
     rows = list_proposals(args.workshop)
     if args.format == "json":
-        keep = ["id", "version", "parent_id", "author", "organization", "sector", "title", "rationale", "origin", "allocations", "notes", "created_at"]
+        keep = ["id", "version", "parent_id", "author", "organization", "sector", "title", "rationale", "origin", "allocations", "by_funder", "notes",
+                "created_at"]
         return json.dumps([{k: r[k] for k in keep} for r in rows], indent=2, ensure_ascii=False)
     with unit_of_work() as db:
         return reports.proposals_table(db, load_catalog(), args.workshop).rstrip("\n")

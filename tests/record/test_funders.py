@@ -154,6 +154,8 @@ def test_a_proposal_carries_its_own_funding_table_whose_totals_are_its_portfolio
     args = ["proposal", "save", "--workshop", workshop_id, "--author", "Ben", "--title", "Same, by file", "--rationale", "As the table says",
             "--funding", str(tmp_path / "funding.csv")]
     assert main(args) == 0 and list_proposals(workshop_id)[-1]["by_funder"] == saved["by_funder"]
+    capsys.readouterr()
+    assert main(["proposal", "list", "--workshop", workshop_id]) == 0 and json.loads(capsys.readouterr().out)[-1]["by_funder"] == saved["by_funder"]
     (tmp_path / "funding.csv").write_text("\n".join([lines[0], "County hospital,humane_housing,1", *lines[1:]]) + "\n")
     assert main(args) == 2
     assert "Row 2 (County hospital, humane_housing): County hospital's mandate does not allow it to fund Humane housing" in capsys.readouterr().err
