@@ -5,10 +5,12 @@ CPU on every load). Compressed here once, at level 9, nginx sends the ready `.gz
 than level 1, no compression CPU per load, and no Python in the way. Streamlit's package folder is read-only package data,
 so the compressed copy is built once per Streamlit version under var/static/ (a few seconds) and linked into each room's
 run folder, readable by nginx's worker (which runs as an unprivileged user when nginx is started as root); a run folder
-the worker cannot reach gets its copy in a fresh folder of the system's temporary folder instead.
+the worker cannot reach gets its copy in a fresh folder of the system's temporary folder instead. The copy's icon font is
+cut to the icons the app uses (serving/icon_font.py), so the copy is keyed by those names too.
 """
 
 import gzip
+import hashlib
 import os
 import shutil
 import tempfile
@@ -16,12 +18,15 @@ from pathlib import Path
 
 import streamlit
 
+from serving import icon_font
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "static"
 COMPONENTS = ROOT / "ui" / "components"  # each `name/frontend` is served by Streamlit at /component/ui.components.name.name/
 COMPRESSED = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".txt"})  # fonts and images are compressed already
 LEVEL = 9
-RECIPE = 1  # raise when the build below changes, so an older copy is not reused
+RECIPE = 2  # raise when the build below changes, so an older copy is not reused
+ICON_FONTS = "static/media/MaterialSymbols-*.woff2"
 
 
 def streamlit_static() -> Path:
@@ -43,18 +48,24 @@ def _compress(folder: Path) -> None:
     folder.chmod(0o755)
 
 
-def built(source: Path | None = None, cache: Path = CACHE) -> Path:
-    """The compressed copy of `source` (default: Streamlit's static folder) for this Streamlit version, built once and reused.
+def built(source: Path | None = None, cache: Path = CACHE, icons: frozenset[str] | None = None) -> Path:
+    """The compressed copy of `source` (default: Streamlit's static folder), its icon font cut to `icons` (default: the names
+    in the app's code and Streamlit's JavaScript), built once per Streamlit version and set of icons, and reused.
 
     Built in a temporary folder and renamed into place, so rooms starting at once never see half a copy."""
     source = source or streamlit_static()
-    target = cache / f"streamlit-{streamlit.__version__}-{RECIPE}"
+    if icons is None:
+        icons = icon_font.used([*icon_font.app_sources(), *(source / "static" / "js").glob("*.js")])
+    key = hashlib.sha256(" ".join(sorted(icons)).encode()).hexdigest()[:12]
+    target = cache / f"streamlit-{streamlit.__version__}-{RECIPE}-{key}"
     if target.is_dir():
         return target
     cache.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     try:
         shutil.copytree(source, building / "copy")
+        for font in (building / "copy").glob(ICON_FONTS):
+            icon_font.cut(font, icons)
         _compress(building / "copy")
         try:
             (building / "copy").rename(target)
@@ -63,6 +74,9 @@ def built(source: Path | None = None, cache: Path = CACHE) -> Path:
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
+    for older in cache.glob("streamlit-*"):  # another version's or icon set's: rooms running keep their links
+        if older != target:
+            shutil.rmtree(older, ignore_errors=True)
     return target
 
 

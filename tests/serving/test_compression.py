@@ -2,6 +2,7 @@
 Streamlit's static files itself from the room's copy, compressed once at level 9 (serving/static_assets.py)."""
 
 import gzip
+import io
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,6 +14,7 @@ from serving import static_assets
 from serving.room import free_port, serve_room
 
 ROOT = Path(__file__).resolve().parents[2]
+MEDIA = Path(streamlit.__file__).parent / "static" / "static" / "media"
 
 
 def _largest_script() -> Path:
@@ -53,7 +55,7 @@ def test_static_files_come_from_the_rooms_copy_compressed_at_the_best_level_and_
     assert headers["Content-Type"] == "application/javascript" and headers["Vary"] == "Accept-Encoding"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"  # the name changes with the content
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
-    font = next((Path(streamlit.__file__).parent / "static" / "static" / "media").glob("*.woff2"))
+    font = next(MEDIA.glob("SourceSans*.woff2"))
     headers, body = _get(f"{room.url}/static/media/{font.name}", **{"Accept-Encoding": "gzip"})
     assert headers["Content-Type"] == "font/woff2" and body == font.read_bytes()
 
@@ -72,3 +74,27 @@ def test_a_components_files_come_compressed_from_the_copy_and_its_page_may_be_fr
     assert headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in headers["Content-Security-Policy"]
     headers, _ = _get(f"{room.url}/")
     assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_the_cut_icon_font_still_draws_every_icon_the_pages_show(room, browser):
+    """Every icon on Allocate and Vote (the menu's and Streamlit's own, shown or waiting for a hover) is in the cut font, and
+    the shown ones are glyphs, not their names spelled out (a name the font lacked would show as text, wider than high)."""
+    from fontTools.ttLib import TTFont
+
+    from serving import icon_font
+
+    headers, body = _get(f"{room.url}/static/media/{next(MEDIA.glob('MaterialSymbols-*.woff2')).name}")
+    assert len(body) < 50_000 and headers["Cache-Control"] == "no-cache"  # 0.37 MB whole; checked again on each load
+    drawn = icon_font.spelled(TTFont(io.BytesIO(body)))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for path in ("/", "/vote"):
+            page.goto(room.url + path)
+            page.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+            page.evaluate("document.fonts.ready")
+            icons = page.get_by_test_id("stIconMaterial").evaluate_all("all => all.map(e => [e.textContent, e.offsetWidth / (e.offsetHeight || 1)])")
+            assert {name for name, _ in icons} <= drawn
+            shown = [(name, ratio) for name, ratio in icons if ratio]
+            assert len(shown) >= 6 and all(ratio < 1.5 for _, ratio in shown), shown
+    finally:
+        page.close()

@@ -49,3 +49,25 @@ def test_a_room_gets_the_copy_and_the_apps_components_compressed_in_its_own_fold
     bundle = folder / "component" / "ui.components.light_chart.light_chart" / "chart.js"
     assert gzip.decompress(bundle.with_name("chart.js.gz").read_bytes()) == bundle.read_bytes()
     assert stat.S_IMODE(run.stat().st_mode) & 0o001, "nginx's worker may pass through the run folder"
+
+
+def test_the_icon_font_is_cut_to_the_names_given_and_still_draws_each_of_them(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from serving import icon_font
+
+    original = next((static_assets.streamlit_static() / "static" / "media").glob("MaterialSymbols-*.woff2"))
+    font = tmp_path / original.name
+    font.write_bytes(original.read_bytes())
+    names = frozenset({"how_to_vote", "tune", "expand_more", "access_time"})  # access_time: another name for the schedule icon
+    icon_font.cut(font, names)
+    assert icon_font.spelled(TTFont(font)) == names
+    assert font.stat().st_size < original.stat().st_size / 20
+
+
+def test_the_icons_named_are_the_apps_and_streamlits_own():
+    from serving import icon_font
+
+    names = icon_font.used([*icon_font.app_sources(), *(static_assets.streamlit_static() / "static" / "js").glob("*.js")])
+    assert {"how_to_vote", "tune", "ballot"} <= names, "the menu's icons (app.py)"
+    assert {"expand_more", "chevron_right"} <= names, "Streamlit's own interface"
