@@ -3,9 +3,10 @@
 import streamlit as st
 
 from portfolio_engine import storage
-from ui import accessibility, busy, client, i18n, identity
+from ui import accessibility, busy, client, downloads, i18n, identity
 from ui.i18n import _
 
+downloads.keep_alive()  # first: a file the browser still offers outlives the runs a quick slider move interrupts (ui/downloads.py)
 st.set_page_config(page_icon="⚖️", layout="wide")  # an emoji: Streamlit would fetch a material icon from Google  # each page's title comes from its st.Page
 
 
