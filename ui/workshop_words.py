@@ -39,6 +39,9 @@ WORDS = (
     N_("{objective}: {value} (status quo {status_quo})"),
     # The projection's three groups, as the workshop pages' tables and sentences name them
     N_("thriving"), N_("struggling"), N_("suffering"),
+    # The display unit below a million (model/studio.display_unit) and the word before an element's items: Allocate's board
+    # writes both inside an f-string, where extraction cannot see them
+    N_("thousand"), N_("Includes"),
     # Stances on a proposal (portfolio_engine/record/proposals.py)
     N_("Support"), N_("Can live with it"), N_("Concerns"), N_("Block"),
 )
