@@ -8,7 +8,7 @@ import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
-from portfolio_engine.record.menu import WORD, Menu, current_menu, localized, set_menu
+from portfolio_engine.record.menu import WORD, current_menu, localized, set_menu
 from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from portfolio_engine.voting.votes import Vote
@@ -20,19 +20,20 @@ MENU_SECONDS = 10  # another process (make serve) shows a changed menu within th
 
 
 @st.cache_resource(ttl=MENU_SECONDS, max_entries=256, show_spinner=False)
-def _menu(workshop_id: str) -> Menu | None:
-    """A workshop's menu, read at most once per MENU_SECONDS per process (a slider's move reruns a page; a menu rarely changes)."""
-    return current_menu(workshop_id)
+def _local(_catalog: Catalog, workshop_id: str | None, language: str) -> Catalog:
+    """The catalog in a workshop's words and a language, read and built at most once per MENU_SECONDS per process (a slider's move
+    reruns a page; a menu rarely changes). Keyed by workshop and language only: pages pass the one shipped catalog."""
+    return localized(_catalog, current_menu(workshop_id) if workshop_id else None, language)
 
 
 def catalog_for(catalog: Catalog, workshop: Workshop | None, language: str | None = None) -> Catalog:
     """The catalog a page shows, in the page's language: the workshop's words when it has a menu, else the shipped ones (same ids)."""
-    return localized(catalog, _menu(workshop.id) if workshop else None, language or i18n.language())
+    return _local(catalog, workshop.id if workshop else None, language or i18n.language())
 
 
 def catalog_for_vote(catalog: Catalog, vote: Vote) -> Catalog:
     """The catalog a ballot or its results show: its workshop's words (a standalone vote: the shipped ones), in the page's language."""
-    return localized(catalog, _menu(vote.workshop_id) if vote.workshop_id else None, i18n.language())
+    return _local(catalog, vote.workshop_id, i18n.language())
 
 
 def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> None:
@@ -74,5 +75,5 @@ def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None
             except PortfolioError as err:
                 st.error(plain(message(str(err))))
             else:
-                _menu.clear()  # this process shows the new words at once
+                _local.clear()  # this process shows the new words at once
                 st.success(_("Menu saved."))
