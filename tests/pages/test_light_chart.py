@@ -30,3 +30,10 @@ def test_the_figure_travels_without_its_template_with_every_trace_and_the_pages_
 def test_the_vendored_bundle_is_plotlys_basic_one_with_its_licence():
     assert (FRONTEND / "plotly-basic.min.js").read_text()[:200].count("plotly.js (basic - minified)") == 1
     assert "MIT License" in (FRONTEND / "LICENSE-plotly.js.txt").read_text()
+
+
+def test_a_plain_figure_dict_is_sent_alike_without_plotlys_objects():
+    traces = [charts.line(np.arange(3), np.array([30.0, 40.0, 50.0]), "thriving", "#1b7837")]
+    sent = json.loads(spec({"data": traces, "layout": {"height": 340, "yaxis": {"title": {"text": "%"}}}}))
+    assert sent["data"][0]["y"] == [30.0, 40.0, 50.0] and sent["data"][0]["line"]["color"] == "#1b7837"
+    assert sent["layout"]["height"] == 340 and sent["layout"]["yaxis"]["title"]["text"] == "%" and sent["layout"]["yaxis"]["automargin"] is True
