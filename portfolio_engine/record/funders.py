@@ -332,6 +332,7 @@ def _check_commitments(catalog: Catalog, stewards: list[Steward], commitments: A
 def record_commitments(catalog: Catalog, workshop_id: str, commitments: dict | None, passcode: str | None, path: Path | None = None, *,
                        grant: Grant | None = None) -> dict[str, dict[str, float]]:
     """Record what each funder commits under the latest decision (facilitator only): the given {funder: {element id: amount}}, or else
+    the decided proposal's own funding table when it has one, or else
     the split that moves the least money from today. They must fund exactly the decided portfolio, each within its mandate."""
     authorize(workshop_id, passcode, grant, path)
     with storage.writing(path) as db:
@@ -347,8 +348,9 @@ def record_commitments(catalog: Catalog, workshop_id: str, commitments: dict | N
         if not stewards:
             raise InputFormatError("The workshop has no funders: enter them first. Nothing was saved.")
         allocations = json.loads(proposal["allocations"])
-        checked = _check_commitments(catalog, stewards, commitments if commitments is not None else by_funder(catalog, stewards, allocations),
-                                     allocations)
+        if commitments is None:  # as the decided proposal says who funds what, else the split that moves the least money
+            commitments = json.loads(proposal["by_funder"]) if proposal.get("by_funder") else by_funder(catalog, stewards, allocations)
+        checked = _check_commitments(catalog, stewards, commitments, allocations)
         now = audit.now()
         for name, amounts in checked.items():
             row = {"id": new_id("c"), "workshop_id": workshop_id, "decision_id": decision["id"], "funder": name,

@@ -87,3 +87,16 @@ def test_the_printable_report_shows_each_funders_amounts_today_and_commitment(ca
         page = workshop_report(db, catalog, workshop_id)
     assert ("<tr><td>County hospital (health)</td><td>Humane housing</td><td>0.00 million</td><td>2.00 million</td>"
             "<td>Humane housing, Acute care</td></tr>") in page
+
+
+def test_the_default_commitments_follow_the_decided_proposals_own_funding_table(catalog, workshop, decided, status_quo):
+    workshop_id, _ = decided
+    funding = [{"funder": "County hospital", "element": "acute_care", "amount": 16e6},  # the least-moving split would keep the county out
+               {"funder": "County hospital", "element": "humane_housing", "amount": 2e6}, {"funder": "County", "element": "acute_care", "amount": 1e6}]
+    funding += [{"funder": "County", "element": e, "amount": a - (1e6 if e == "humane_housing" else 0)}
+                for e, a in status_quo.allocations.items() if e != "acute_care"]
+    change_state(workshop_id, "open", workshop["passcode"])
+    own = save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Hospital homes", "Discharge to a home", None, funding=funding)
+    change_state(workshop_id, "deciding", workshop["passcode"])
+    record_decision(workshop_id, own["id"], "Hospital homes", workshop["passcode"])
+    assert record_commitments(catalog, workshop_id, None, workshop["passcode"]) == own["by_funder"]  # not the least-moving split
