@@ -12,7 +12,7 @@ from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.voting import rules
 from portfolio_engine.voting.results import as_allocations, bundle, public_key, public_now, results
 from portfolio_engine.voting.votes import Vote, check_receipt, list_votes
-from ui import chart_text, charts, definitions, downloads, i18n, identity
+from ui import ballot_groups, chart_text, charts, definitions, downloads, i18n, identity
 from ui.i18n import _
 from ui.menu import catalog_for_vote
 from ui.text import plain
@@ -147,6 +147,7 @@ if "no_result" in outcome["result"]:
         st.warning(plain(i18n.message(outcome["result"]["no_result"])))
 elif "allocations" in outcome["result"]:
     split_result(vote, outcome)
+    ballot_groups.shown(vote, catalog)  # once the vote closes: residents who voted alike
 elif vote.ballot != "split":
     project_result(vote, outcome)
 else:

@@ -11,6 +11,7 @@ from portfolio_engine.cli.workshop import format_table, read_passcode
 from portfolio_engine.errors import InputFormatError, RecordBroken, VerificationFailed
 from portfolio_engine.jsonfile import read_json
 from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.record.ballot_groups import vote_groups as vote_groups_of
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import rules, votes
 from portfolio_engine.voting.results import bundle, export_pabulib, integrity, public_key, results, verify_bundle
@@ -69,6 +70,11 @@ def vote_results(args) -> str:
     rows = ([{"category": k, "amount": v} for k, v in result.get("allocations", {}).items()] if "allocations" in result
             else [{"project": p, "selected": 1} for p in result.get("selected", [])])
     return format_table(rows, list(rows[0]) if rows else ["category", "amount"], "csv")
+
+
+def vote_groups(args) -> str:
+    """A closed split vote's opinion groups: sizes, mean portfolios and what separates them (record/ballot_groups.py)."""
+    return json.dumps(vote_groups_of(args.vote, load_catalog()), indent=2)
 
 
 def vote_bundle(args) -> str:
@@ -155,6 +161,8 @@ def register(commands: argparse._SubParsersAction, parser_class) -> None:
     p.add_argument("file", type=Path)
     p = action(sub, "results", "Results under the frozen rule (and the others).", vote_results, "--vote", description="Print the results.")
     p.add_argument("--format", choices=["json", "csv"], default="json")
+    action(sub, "groups", "Opinion groups among a closed split vote's ballots (sizes and means, no ballot named).", vote_groups, "--vote",
+           description="Print the groups as JSON.")
     p = action(sub, "bundle", "Write the results bundle.", vote_bundle, "--vote", description="Rules, anonymized ballots, result and hashes.")
     p.add_argument("--out", type=Path, required=True)
     p = action(sub, "export-pb", "Export a project vote's ballots as a pabulib file.", vote_export_pb, "--vote",

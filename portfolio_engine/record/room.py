@@ -96,3 +96,22 @@ def room_view(catalog: Catalog, portfolios: Mapping[str, Mapping[str, float]], s
     found, apart = groups(catalog, matrix, keys, budget)
     return {"participants": len(keys), "keys": keys, "elements": element_rows(catalog, matrix, sq, resident_shares),
             "groups": found, "separating": apart}
+
+
+def opinion_groups(categories: Sequence[str], matrix: np.ndarray, budget: float) -> dict:
+    """Anonymous opinion groups among rows of amounts over `categories` (residents' split ballots): each group's size, mean shares
+    and mean amounts at `budget`, and the categories that separate the groups most. No row is named: only sizes and means."""
+    if len(matrix) == 0:
+        return {"ballots": 0, "groups": [], "separating": []}
+    totals = matrix.sum(axis=1, keepdims=True)
+    matrix = np.divide(matrix, totals, out=np.zeros_like(matrix, dtype=float), where=totals > 0)
+    labels = clusters(matrix)
+    found: list[dict] = []
+    for number in sorted(set(labels)):
+        mean = matrix[[n for n, label in enumerate(labels) if label == number]].mean(axis=0)
+        found.append({"label": f"Group {chr(ord('A') + number)}", "size": labels.count(number),
+                      "mean_shares": dict(zip(categories, (float(v) for v in mean), strict=True)),
+                      "mean": dict(zip(categories, (float(v * budget) for v in mean), strict=True))})
+    ranges = {c: max(g["mean_shares"][c] for g in found) - min(g["mean_shares"][c] for g in found) for c in categories}
+    apart = [c for c in sorted(ranges, key=lambda c: -ranges[c]) if ranges[c] >= 0.01][:SEPARATING] if len(found) > 1 else []
+    return {"ballots": len(matrix), "groups": found, "separating": apart}
