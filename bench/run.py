@@ -415,8 +415,11 @@ def server_figures() -> list[tuple[str, float, str, float]]:
 
 
 def main() -> None:
+    from drafts_bench import draft_figures
+
     rows = (engine_figures() + model_revision_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
             + voting_figures() + submission_figures())
+    rows += draft_figures(set_slider)  # issue 16: a participant's draft for the Room page (bench/drafts_bench.py)
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
     for name, value, baseline_name, baseline in rows:
