@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -65,7 +66,10 @@ def built(source: Path | None = None, cache: Path = CACHE, icons: frozenset[str]
     try:
         shutil.copytree(source, building / "copy")
         for font in (building / "copy").glob(ICON_FONTS):
-            icon_font.cut(font, icons)
+            try:
+                icon_font.cut(font, icons)
+            except Exception as error:  # a font this fontTools cannot cut (another Streamlit's) is sent whole, never a room that fails to start
+                sys.stderr.write(f"The icon font {font.name} is sent whole: it could not be cut ({error}).\n")
         _compress(building / "copy")
         try:
             (building / "copy").rename(target)

@@ -71,3 +71,11 @@ def test_the_icons_named_are_the_apps_and_streamlits_own():
     names = icon_font.used([*icon_font.app_sources(), *(static_assets.streamlit_static() / "static" / "js").glob("*.js")])
     assert {"how_to_vote", "tune", "ballot"} <= names, "the menu's icons (app.py)"
     assert {"expand_more", "chevron_right"} <= names, "Streamlit's own interface"
+
+
+def test_an_icon_font_that_cannot_be_cut_is_sent_whole(tmp_path, capsys):
+    source = _source(tmp_path)
+    (source / "static" / "media" / "MaterialSymbols-Rounded.abc123.woff2").write_bytes(b"not a font")
+    copy = static_assets.built(source, tmp_path / "cache", frozenset({"tune"}))
+    assert (copy / "static" / "media" / "MaterialSymbols-Rounded.abc123.woff2").read_bytes() == b"not a font"
+    assert "is sent whole" in capsys.readouterr().err
