@@ -40,6 +40,8 @@ def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
     page.wait_for_selector(".js-plotly-plot")
+    # The first load may run twice (a cookie's script drawn once): focus the board once the runs are over, not one that is replaced.
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
     before = _first_chart_data(page)
 
     slider = board(page).get_by_role("slider", name=re.compile("Basic needs"))

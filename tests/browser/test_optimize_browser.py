@@ -22,7 +22,7 @@ def test_optimize_then_load_a_frontier_point_into_allocate(browser, server, shot
     page.screenshot(path=shots / "optimize.png", full_page=True)
     page.get_by_role("button", name="Load this point into the Allocate sliders").click()
     expect(page).to_have_url(re.compile(r"/(allocate)?(\?.*)?$"), timeout=20_000)
-    slider = page.get_by_role("slider", name=re.compile("Basic needs"))
+    slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Basic needs"))
     expect(slider).to_have_value(f"{expected['basic_needs'] / 1e6:g}", timeout=20_000)
     page.screenshot(path=shots / "allocate-from-frontier.png", full_page=True)
     page.close()

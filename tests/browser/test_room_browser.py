@@ -23,7 +23,7 @@ def test_people_in_a_room_each_see_and_download_their_own_allocation(browser, ro
         page = context.new_page()
         page.goto(room.url)
         expect(page.get_by_text("Thriving in year 20")).to_be_visible(timeout=30_000)
-        slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+        slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Humane housing"))
         slider.focus()
         for step in range(1, presses + 1):
             page.keyboard.press("ArrowRight")

@@ -78,7 +78,7 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     navigation = ana.get_by_test_id("stSidebarNav")
     expect(navigation.get_by_text("Compare", exact=True)).to_be_visible()
     expect(navigation.get_by_text("Facilitate", exact=True)).to_have_count(0)  # participants never see the facilitator page
-    slider = ana.get_by_role("slider", name=re.compile("Acute care"))
+    slider = ana.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Acute care"))
     slider.focus()
     for _ in range(4):
         ana.keyboard.press("ArrowRight")

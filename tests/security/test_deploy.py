@@ -182,7 +182,7 @@ def test_every_page_works_in_chromium_under_the_content_security_policy(browser,
     page.on("console", lambda message: "Content Security Policy" in message.text and reported.append(message.text))
     try:
         page.goto(room.url)
-        slider = page.get_by_role("slider", name=re.compile("Humane housing"))
+        slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Humane housing"))
         expect(slider).to_have_count(1, timeout=60_000)
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
         slider.focus()

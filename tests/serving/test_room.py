@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from loadtest.protocol import ProtocolError, Tab
+from loadtest.scenarios import move
 from serving.room import ROOT, check_free, free_port, nginx_conf, serve_room
 
 
@@ -41,7 +42,7 @@ async def _download_after_move(url: str, value: float, keep_cookie: bool) -> flo
     await tab.connect()
     try:
         await tab.open()
-        await tab.change("amount:basic_needs", [value])
+        await move(tab, "basic_needs", value)  # the board's message (loadtest/scenarios.py)
         return json.loads(await tab.download("Download JSON"))["allocations"]["basic_needs"]
     finally:
         await tab.close()

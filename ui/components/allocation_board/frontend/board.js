@@ -101,21 +101,25 @@
   }
 
   function row(e, t) {
-    const slider = el("input", {type: "range", id: `s-${e.id}`, min: "0", step: String(args.step), "aria-describedby": `d-${e.id}`});
+    // step "any": an amount loaded from elsewhere (Optimize, a link) shows as it is; keys and drags keep to the step.
+    const slider = el("input", {type: "range", id: `s-${e.id}`, min: "0", step: "any", "aria-describedby": `d-${e.id}`});
     const amount = el("input", {type: "number", id: `n-${e.id}`, min: "0", max: String(args.budget), step: String(args.step),
       inputmode: "decimal", "aria-label": fill(t.amount_label, {name: e.name, unit: args.unit})});
     const lock = el("button", {type: "button", class: "lock", "aria-pressed": "false", "aria-label": fill(t.lock_label, {name: e.name})},
       icon(), el("span", {text: t.lock}));
     const mark = el("span", {class: "mark", "aria-hidden": "true", text: t.status_quo_mark});
     const share = el("span", {class: "share", id: `d-${e.id}`});
-    slider.addEventListener("input", () => record("amount", e.id, Number(slider.value)));
-    slider.addEventListener("keydown", (event) => {  // the keyboard may go past the range's end, up to the whole budget
-      const up = ["ArrowRight", "ArrowUp", "PageUp"].includes(event.key);
-      const max = Number(slider.max);
-      if (up && Number(slider.value) + args.step > max - 1e-9 && max < args.budget) {
-        widened[e.id] = Math.min(args.budget, Math.ceil((max * 1.5) / args.step) * args.step);
+    slider.addEventListener("input", () => record("amount", e.id, Math.min(onStep(Number(slider.value)), Number(slider.max))));
+    slider.addEventListener("keydown", (event) => {
+      const value = keyed(event.key, Number(slider.value), Number(slider.max));
+      if (value === null) return;
+      event.preventDefault();
+      if (value > Number(slider.max)) {  // the keyboard may go past the range's end, up to the whole budget
+        widened[e.id] = Math.min(args.budget, Math.ceil((value * 1.5) / args.step) * args.step);
         slider.max = String(widened[e.id]);
       }
+      slider.value = String(value);
+      record("amount", e.id, value);
     });
     amount.addEventListener("change", () => {
       const value = Number(amount.value);
@@ -131,6 +135,20 @@
       el("div", {class: "track"}, slider, mark),
       el("div", {class: "foot"}, amount, share),
       el("details", {}, el("summary", {text: t.details}), el("p", {text: e.help})));
+  }
+
+  const onStep = (value) => Math.round(Math.round(value / args.step) * args.step * 1e6) / 1e6;
+
+  // A slider's key: the next step up or down (from an amount between steps, the nearest step that way), a tenth of the
+  // range with Page keys, the ends with Home and End; null for other keys.
+  function keyed(key, value, max) {
+    const s = args.step;
+    const big = Math.max(s, onStep(max / 10));
+    const next = {ArrowRight: Math.floor(value / s + 1e-9) * s + s, ArrowUp: Math.floor(value / s + 1e-9) * s + s,
+      ArrowLeft: Math.ceil(value / s - 1e-9) * s - s, ArrowDown: Math.ceil(value / s - 1e-9) * s - s,
+      PageUp: value + big, PageDown: value - big, Home: 0, End: max}[key];
+    if (next === undefined) return null;
+    return Math.min(args.budget, Math.max(0, onStep(next)));
   }
 
   function icon() {  // a padlock drawn here: no icon font, no emoji font needed
