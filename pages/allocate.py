@@ -33,7 +33,7 @@ from ui.text import plain
 HORIZONS = (10, 15, 20, 30)
 BOARD = "allocate:board"  # the sliders as the server holds them (events.Board); the board component draws them
 PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
-BOARD_WORDS = "allocate:board_words"  # (language, status quo, the board's fixed arguments): built once per language
+BOARD_WORDS = "allocate:board_words"  # (what they depend on, the board's fixed arguments): built once per language and menu
 STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the session's status-quo run, made once
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
@@ -125,12 +125,12 @@ def compare(model: Model, vector: list[float], horizon: int, start) -> Compariso
 
 
 def board_words() -> dict:
-    """The board's fixed arguments (names, definitions, status quo, words), built once per language and status quo."""
+    """The board's fixed arguments (names, definitions, status quo, words), built once per language, status quo and menu."""
     held = state.get(BOARD_WORDS)
-    if not (held and held[0] == language() and held[1] == status_quo.allocations):
-        held = state[BOARD_WORDS] = (language(), dict(status_quo.allocations),
-                                     allocation_board.static_args(catalog, status_quo.allocations, scale, unit, budget, status_quo.currency))
-    return held[2]
+    wanted = (language(), dict(status_quo.allocations), [(e.name, e.definition, e.items) for e in catalog.elements], dict(catalog.family_names))
+    if not (held and held[0] == wanted):
+        held = state[BOARD_WORDS] = (wanted, allocation_board.static_args(catalog, status_quo.allocations, scale, unit, budget, status_quo.currency))
+    return held[1]
 
 
 def take_moves() -> None:

@@ -350,3 +350,12 @@ def test_the_projection_reads_in_words_and_opens_as_a_table(page):
 def test_slider_help_gives_the_sources_definition(page):
     help_text = next(e for e in board(page)["elements"] if e["id"] == "addiction_recovery")["help"]
     assert help_text.startswith("Services to address mental health and recovery needs.")
+
+
+def test_the_boards_words_follow_the_pages_language():
+    """Every word on the board comes from Python through the translation function (another language: another board)."""
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["lang"] = "es"
+    at.run()
+    drawn = board(at)
+    assert drawn["lang"] == "es" and drawn["texts"]["remaining"] == "Falta por repartir" and drawn["texts"]["lock"] == "Fijar"
