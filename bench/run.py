@@ -235,6 +235,41 @@ def voting_figures() -> list[tuple[str, float, str, float]]:
             ("Independent Markets, 100,000 ballots x 13", markets, "mean of the same ballots", mean)]
 
 
+def counting_figures() -> list[tuple[str, float, str, float]]:
+    """Issue 14: a city's split vote (100,000 stored ballots, SQLite) read and counted with Independent Markets as results
+    does it, against how results did it before (bench/big_election.count_before: row dictionaries, JSON per ballot, the
+    matrix ballot by ballot, all n values compared at each bisection step); MES add1 on 100,000 voters and 60 projects."""
+    import os
+    import subprocess
+
+    from big_election import count_before, pabulib_text, store_split_ballots
+
+    from portfolio_engine.security.access import OPERATOR
+    from portfolio_engine.voting import ballot_table, votes
+
+    catalog = load_catalog()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["PORTFOLIO_DB"] = str(Path(folder) / "city.db")
+        vote = votes.create_vote(catalog, "City", "split", "independent-markets", 1e8, passcode="bench-passcode", grant=OPERATOR)
+        votes.open_vote(vote.id, "bench-passcode")
+        store_split_ballots(vote, catalog, 100_000)
+
+        def now() -> dict:
+            return votes.count(vote, ballot_table.read(vote, catalog).matrix(), catalog)
+        product, before = median_seconds(now, 3), median_seconds(lambda: count_before(vote, catalog, vote.rule), 3)
+        same = np.allclose(list(now()["allocations"].values()), count_before(vote, catalog, vote.rule), rtol=1e-12, atol=1e-3)
+        print(f"Independent Markets on 100,000 stored ballots, same result as before issue 14: {same}", file=sys.stderr)
+        path = Path(folder) / "city.pb"
+        mes = {}
+        for projects, voters in ((60, 100_000), (64, 6_586)):
+            path.write_text(pabulib_text(projects, voters, 4_000_000))
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "portfolio_engine", "pb", "--rule", "mes-add1", str(path)], cwd=ROOT, capture_output=True, check=True)
+            mes[voters] = time.perf_counter() - start
+    return [("Independent Markets, 100,000 stored split ballots read and counted", product, "the same before issue 14", before),
+            ("MES add1, 60 projects x 100,000 voters (pb command, end to end)", mes[100_000], "the same, 64 projects x 6,586 voters", mes[6_586])]
+
+
 def submission_figures() -> list[tuple[str, float, str, float]]:
     """Ballots cast by 8 concurrent writer processes (800 ballots), seconds per ballot; baseline: one process."""
     import multiprocessing
@@ -418,7 +453,7 @@ def main() -> None:
     from drafts_bench import draft_figures
 
     rows = (engine_figures() + model_revision_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
-            + voting_figures() + submission_figures())
+            + voting_figures() + counting_figures() + submission_figures())
     rows += draft_figures(set_slider)  # issue 16: a participant's draft for the Room page (bench/drafts_bench.py)
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
