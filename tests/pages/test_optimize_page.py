@@ -190,3 +190,22 @@ def test_in_a_workshop_the_agreed_ends_are_the_default_objective_and_its_funders
     assert set(by_funder) == {"County hospital", "City"}
     shown = next(d.value for d in at.dataframe if "County hospital" in d.value.columns)
     assert shown.set_index("element").loc["Acute care", "County hospital"] > 0
+
+
+def test_a_participants_own_binding_constraints_come_first(workshop):
+    """Fix 8: in the result, what the reader asked for leads; the room's 25% limit is one line at the end."""
+    from portfolio_engine.record.workshops import join
+
+    _, token = join(workshop["workshop"].id, "Cleo", "Tenants union", "residents")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"w": workshop["workshop"].id, "me": token})
+    at.run()
+    use_json(at, {"budget": 100e6, "objective": {"thriving_at_year": 20}, "max_change": 0.25,
+                  "ceilings": {"basic_needs": 6.5e6, "humane_housing": 8.5e6},
+                  "owners": {"ceilings.basic_needs": "Mayor", "ceilings.humane_housing": "Tenants union"}})
+    at.button(key="run_optimizer").click().run()
+    assert not at.exception and not at.error
+    lines = [t.value for t in at.text if t.value.startswith("Binding: ")]
+    assert lines[0].startswith("Binding: the Tenants union's ceiling on Humane housing (8.5 million)")
+    assert lines[1].startswith("Binding: the Mayor's ceiling on Basic needs")
+    assert lines[-1].startswith("Binding: the 25% limit on change from the status quo holds") and len(lines) == 3
