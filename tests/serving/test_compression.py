@@ -98,3 +98,12 @@ def test_the_cut_icon_font_still_draws_every_icon_the_pages_show(room, browser):
             assert len(shown) >= 6 and all(ratio < 1.5 for _, ratio in shown), shown
     finally:
         page.close()
+
+
+def test_a_deep_links_health_probe_is_answered_by_nginx_not_by_a_worker(room):
+    """Streamlit's front end probes /PAGE/_stcore/health on a deep link (streamlit#7074): nginx answers the 404 itself (no worker,
+    no log line), and the root's health check still reaches Streamlit."""
+    headers, body = _get(f"{room.url}/compare/_stcore/health")
+    assert b"<center>nginx</center>" in body, "nginx's own 404 page, not Streamlit's"
+    _, root = _get(f"{room.url}/_stcore/health")
+    assert root == b"ok"
