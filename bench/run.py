@@ -4,8 +4,9 @@
   exported XMILE on the same portfolios (PySD takes one portfolio per run; allocations are passed
   as run parameters, so the model is translated once).
 - Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page and against the page
-  before issue 18 (bench/allocate_before.py); and on a real server over the websocket, against the same server with
-  Streamlit's default post-run GC and against the page before issue 18 served the same way (the two alternating).
+  before issue 18 (bench/allocate_before.py) and the page with 13 Streamlit sliders (bench/allocate_sliders.py, before
+  the allocation board); and on a real server over the websocket, against the same server with Streamlit's default
+  post-run GC and against those two pages served the same way (all three alternating).
 - First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` with its compressed static copy, and
   with Allocate's chart from ui/components/light_chart, against `make serve` before that copy.
 """
