@@ -58,9 +58,16 @@ def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
 
 
 def test_every_control_is_reachable_with_tab_and_shows_the_focus(browser, server):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1366, "height": 768})  # a laptop
     page.goto(server)
     board(page).get_by_role("slider").first.wait_for(timeout=30_000)
+    expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
+    last = board(page).get_by_role("slider", name=re.compile("Belonging"))
+    last.focus()  # the last family, 2,000 px down the board
+    box, shown = last.bounding_box(), _thriving_metric(page).bounding_box()
+    assert 0 <= box["y"] <= 768 and shown is not None and 0 <= shown["y"] <= 768 - shown["height"], \
+        f"the projection's figures stay in view beside the moving slider (issue 16 fix 6): slider at {box}, figures at {shown}"
+    page.get_by_role("heading", name="Allocate the budget").click()  # Tab from the top again
     reached, unseen = set(), set()
     for _ in range(120):
         page.keyboard.press("Tab")
