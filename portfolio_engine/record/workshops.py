@@ -198,7 +198,7 @@ def rejoin(join_code: str, name: str, personal_code: str, path: Path | None = No
         return hmac.compare_digest(expected, typed)
 
     try:
-        access.attempt(f"join:rejoin:{workshop.id}", access.current_client(), check, path)
+        access.attempt(f"rejoin:{workshop.id}", access.current_client(), check, path)
     except TooManyAttempts:
         raise
     except NotAuthorized:

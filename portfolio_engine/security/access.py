@@ -5,10 +5,11 @@ workshops, setting up votes) need a `Grant`: a facilitator of that workshop, the
 steward (a passcode whose scrypt hash is kept in a file named at install, `PORTFOLIO_STEWARD_FILE`),
 or the operator at the command line (who holds the database file anyway).
 
-Every sign-in counts as a failure before the secret is checked (so parallel guesses queue on the
-counter) and is cleared on success. After a few failures a client waits, twice as long each time,
-and after `lockout` failures it is locked out until a facilitator or the operator lifts the lock.
-The whole scope (say one workshop) also slows down when many clients fail, so spreading guesses
+A sign-in to a passcode (checked slowly, by scrypt) counts as a failure before it is checked, so parallel
+guesses queue on the counter; a workshop's join code (a quick lookup, no one's identity) counts only once it has failed, so a room joining at once
+from one Wi-Fi address is not refused while its own joins wait for a busy database. A success clears the count.
+After a few failures a client waits, twice as long each time, and after `lockout` failures it is locked out until a
+facilitator or the operator lifts the lock. The whole scope (say one workshop) also slows down when many clients fail, so spreading guesses
 over addresses does not help. Messages never say whether a workshop or a file exists.
 """
 
@@ -34,6 +35,7 @@ class Policy:
     free: int  # failures allowed before any wait
     max_delay: float  # seconds
     lockout: int | None  # failures after which the client is locked out until lifted
+    count_first: bool = True  # count the attempt as a failure before the check (slow checks), else only when it fails
 
 
 # Per client of a scope; SCOPE_WIDE counts every client of the scope together (waits only, never locks everyone out).
@@ -41,7 +43,8 @@ POLICIES = {
     "facilitator": Policy(free=3, max_delay=300, lockout=10),
     "steward": Policy(free=3, max_delay=300, lockout=10),
     "vote": Policy(free=3, max_delay=300, lockout=10),
-    "join": Policy(free=20, max_delay=30, lockout=None),  # a room behind one address makes typos too
+    "join": Policy(free=20, max_delay=30, lockout=None, count_first=False),  # a room behind one address makes typos too
+    "rejoin": Policy(free=20, max_delay=30, lockout=None),  # a personal code: counted first like a passcode
 }
 SCOPE_WIDE = Policy(free=30, max_delay=60, lockout=None)
 clock: Callable[[], float] = time.time  # replaced in tests
@@ -91,18 +94,11 @@ def _scope_kind(scope: str) -> str:
 def attempt(scope: str, client: str, check: Callable[[], bool], path: Path | None = None) -> None:
     """Run `check` (the secret comparison) under the scope's throttle; NotAuthorized unless it passes."""
     policy = POLICIES[_scope_kind(scope)]
-    now = clock()
-    with storage.writing(path) as db:
-        rows = {r["client"]: r for r in storage.signin_rows(db, scope)}
-        mine = rows.get(client, {"failures": 0, "last_failure": 0.0, "locked": False})
-        total = sum(r["failures"] for r in rows.values())
-        latest = max((r["last_failure"] for r in rows.values()), default=0.0)
-        wait = max(mine["last_failure"] + _delay(policy, mine["failures"]), latest + _delay(SCOPE_WIDE, total)) - now
-        refused = mine["locked"] or wait > 0
-        if not refused:  # counted before the check, so parallel guesses queue here (refusals are not stored: no disk to fill)
-            failures = mine["failures"] + 1
-            storage.save_signin(db, scope, client, failures, now, bool(policy.lockout and failures >= policy.lockout))
-    if refused:
+    with storage.writing(path) if policy.count_first else storage.reading(path) as db:
+        mine, wait = _standing(db, policy, scope, client)
+        if policy.count_first and not (mine["locked"] or wait > 0):  # parallel guesses queue here (refusals are not stored: no disk to fill)
+            _count_failure(db, policy, scope, client, mine)
+    if mine["locked"] or wait > 0:
         LOG.warning("sign-in refused on %s for %s", scope, client)
         if mine["locked"]:
             raise TooManyAttempts("Too many wrong attempts from this device: sign-in is locked. Ask the facilitator "
@@ -113,10 +109,26 @@ def attempt(scope: str, client: str, check: Callable[[], bool], path: Path | Non
     with storage.writing(path) as db:
         if ok:
             storage.clear_signin(db, scope, client)
+        elif not policy.count_first:
+            _count_failure(db, policy, scope, client, _standing(db, policy, scope, client)[0])  # read again inside the write
         storage.log_signin(db, scope, client, "success" if ok else "failure")
     if not ok:
         LOG.warning("failed sign-in on %s for %s", scope, client)
         raise NotAuthorized("That passcode or code is not right.")
+
+
+def _standing(db: storage.Handle, policy: Policy, scope: str, client: str) -> tuple[dict, float]:
+    """(this client's counter, seconds it must still wait) in a scope, the scope-wide wait included."""
+    rows = {r["client"]: r for r in storage.signin_rows(db, scope)}
+    mine = rows.get(client, {"failures": 0, "last_failure": 0.0, "locked": False})
+    total = sum(r["failures"] for r in rows.values())
+    latest = max((r["last_failure"] for r in rows.values()), default=0.0)
+    return mine, max(mine["last_failure"] + _delay(policy, mine["failures"]), latest + _delay(SCOPE_WIDE, total)) - clock()
+
+
+def _count_failure(db: storage.Handle, policy: Policy, scope: str, client: str, mine: dict) -> None:
+    failures = mine["failures"] + 1
+    storage.save_signin(db, scope, client, failures, clock(), bool(policy.lockout and failures >= policy.lockout))
 
 
 def lift(grant: Grant, scope: str, client: str | None = None, path: Path | None = None) -> int:

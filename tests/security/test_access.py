@@ -1,9 +1,12 @@
 """Roles for writes and throttled sign-in (access.py)."""
 
+import contextlib
+import threading
+
 import pytest
 
 from portfolio_engine import storage
-from portfolio_engine.errors import NotAuthorized, NotFound, StewardNotConfigured, TooManyAttempts
+from portfolio_engine.errors import NotAuthorized, NotFound, PortfolioError, StewardNotConfigured, TooManyAttempts
 from portfolio_engine.record.workshops import authenticate, create_workshop, find_by_join_code
 from portfolio_engine.security import access
 from portfolio_engine.security.access import OPERATOR, Grant
@@ -147,3 +150,38 @@ def test_the_command_line_sets_the_steward_and_lifts_locks(workshop, clock, tmp_
     assert '"locked": true' in capsys.readouterr().out
     assert main(["signin", "unlock", "--workshop", w.id]) == 0
     assert authenticate(w.id, workshop["passcode"]) == Grant("facilitator", w.id)
+
+
+
+def test_a_room_joining_at_once_from_one_address_is_not_refused(workshop, monkeypatch):
+    """More correct joins in flight than the join policy's free failures, all from one address (one Wi-Fi), each waiting on its
+    lookup (a busy database): none is refused. Counted as failures before the check, the 21st and later were refused."""
+    joins = access.POLICIES["join"].free + 5
+    in_flight, release = threading.Barrier(joins), threading.Event()
+    real_reading = storage.reading
+
+    @contextlib.contextmanager
+    def slow_reading(path=None):  # each join's lookup waits until every join is in flight (or 10 s)
+        with real_reading(path) as db:
+            if threading.current_thread() is not threading.main_thread():
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    in_flight.wait(timeout=10)
+                release.wait(timeout=10)
+            yield db
+
+    monkeypatch.setattr(storage, "reading", slow_reading)
+    outcomes: list[str] = []
+
+    def join():
+        try:
+            outcomes.append(find_by_join_code(workshop["workshop"].join_code).id)
+        except PortfolioError as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=join) for _ in range(joins)]
+    for thread in threads:
+        thread.start()
+    threading.Timer(3, release.set).start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == [workshop["workshop"].id] * joins
