@@ -77,6 +77,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                      "CREATE INDEX commitments_workshop ON commitments (workshop_id)")),
     Migration("proposals: who funds what, when a proposal says it (a funder x element table whose element totals are the portfolio)",
               script("ALTER TABLE proposals ADD COLUMN by_funder TEXT")),
+    Migration("ballots found by their voter code within a vote (SQLite read a vote's every current ballot for each ballot cast)",
+              script("CREATE INDEX ballots_vote_code ON ballots (vote_id, code_hash, current)")),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
