@@ -5,6 +5,7 @@ against it in the same run; not served by the app."""
 import json
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from portfolio_engine.community.indicators import values
@@ -242,7 +243,7 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
         st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
                    "back toward the status quo.")
         figure = charts.realized(comparison.chosen, comparison.status_quo)
-    st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
+    st.plotly_chart(go.Figure(**figure, _validate=False), config=charts.CONFIG, key="projection_chart")  # the unvalidated Figure it drew then
     shown = {name: (f"{numbers[name]:.{digits}%}", f"{numbers[name] - numbers[name + '_change']:.{digits}%}")
              for name, digits in (("thriving", 1), ("suffering", 2))}
     chart_text.alternative(chart_text.against_status_quo(f"In year {horizon}", shown), lambda: projection_table(comparison), "projection")

@@ -26,6 +26,8 @@ from ui import chart_text, charts, drafts, identity, places, session, sticky
 from ui import funders as funders_view
 from ui.components import allocation_board
 from ui.components.allocation_board.events import Board, apply
+from ui.components.light_chart import light_chart
+from ui.downloads import held
 from ui.i18n import _, language
 from ui.menu import catalog_for
 from ui.text import plain
@@ -38,7 +40,11 @@ STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the 
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
 BAND_OUTPUTS = ("thriving", "suffering")
-BAND_DRAWS = 100  # enough for a share to the nearest few percent, at half the CPU per move of 200
+# 100 draws: against 2,000, the band's edges (10th and 90th percentiles) are off by 0.3 points at the median, 0.6 at the
+# 90th percentile and 1.1 at worst (12 random mixes, every year; the band is about 6.5 points wide); 64 draws double those
+# errors and 50 triple them for 2-3 ms less per move, so the draws stay at 100 (docs/serving.md, issue 18).
+BAND_DRAWS = 100
+BAND_RUN = "allocate:band"  # ((model, amounts, horizon, start, outputs), band): the last band, reused by a run that is not a move
 
 catalog = catalog_for(load_catalog(), identity.workshop_in_view())  # the workshop's words for the elements, in the page's language (ui/menu.py)
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
@@ -124,6 +130,18 @@ def compare(model: Model, vector: list[float], horizon: int, start) -> Compariso
     return Comparison(simulate(model, vector, horizon, start).frame(0), held[3])
 
 
+def uncertainty(model: Model, vector: list[float], horizon: int, start) -> Band:
+    """The mix under every assumption draw (the draws are cached per model). The year-by-year percentiles are summarized
+    only for the Difference view, which draws them; the other views read only the share of draws where thriving is better.
+    A run that is not a move (a view, a toggle) reuses the last band instead of running the draws again."""
+    outputs = BAND_OUTPUTS if (state.get("view") or VIEWS[0]) == "Difference" else ()
+    held = state.get(BAND_RUN)
+    wanted = (tuple(vector), horizon, outputs)
+    if not (held and held[0][0] is model and held[0][1:4] == wanted and held[0][4] is start):
+        held = state[BAND_RUN] = ((model, *wanted, start), band(model, vector, horizon, BAND_DRAWS, start=start, outputs=outputs))
+    return held[1]
+
+
 def board_words() -> dict:
     """The board's fixed arguments (names, definitions, status quo, words), built once per language, status quo and menu."""
     held = state.get(BOARD_WORDS)
@@ -192,7 +210,7 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
         st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
                    "back toward the status quo.")
         figure = charts.realized(comparison.chosen, comparison.status_quo)
-    st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")
+    light_chart(figure, config=charts.CONFIG, key="projection_chart")  # plotly.js's basic bundle, a plain dict: no plotly object per move
     shown = {name: (f"{numbers[name]:.{digits}%}", f"{numbers[name] - numbers[name + '_change']:.{digits}%}")
              for name, digits in (("thriving", 1), ("suffering", 2))}
     chart_text.alternative(chart_text.against_status_quo(f"In year {horizon}", shown), lambda: projection_table(comparison), "projection")
@@ -231,13 +249,13 @@ def assumptions_editor(assumptions: Assumptions) -> None:
 
 
 def downloads(portfolio) -> None:
-    """The allocation as JSON and CSV, drawn with their bytes (a few hundred, made in microseconds): a deferred
-    download can be lost on a busy server (ui/downloads.py)."""
+    """The allocation as JSON and CSV, drawn with their bytes (a few hundred, made in microseconds) and held by the session:
+    a quick move's interrupted runs no longer lose the file the button still offers (issue 16, ui/downloads.py)."""
     if abs(portfolio.budget - budget) > 0.01:
         st.caption("The download holds the amounts as they are; its budget is their total.")
     row = st.container(horizontal=True)  # one block, not three (columns)
-    row.download_button("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", on_click="ignore")
-    row.download_button("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", on_click="ignore")
+    held("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", key="allocation_json", container=row)
+    held("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", key="allocation_csv", container=row)
 
 
 def save_form(current: dict[str, float]) -> None:
@@ -278,7 +296,7 @@ def studio() -> None:
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     vector = [current[i] for i in catalog.ids]
     comparison = compare(model, vector, horizon, start)
-    result = band(model, vector, horizon, BAND_DRAWS, start=start, outputs=BAND_OUTPUTS)  # the assumption draws are cached per model
+    result = uncertainty(model, vector, horizon, start)
     numbers = comparison.headline()
     summary = _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo").format(
         year=horizon, thriving=f"{numbers['thriving']:.1%}", thriving_change=points(numbers["thriving_change"]),

@@ -13,6 +13,7 @@ from portfolio_engine.voting import rules
 from portfolio_engine.voting.results import as_allocations, bundle, public_key, public_now, results
 from portfolio_engine.voting.votes import Vote, check_receipt, list_votes
 from ui import ballot_groups, chart_text, charts, definitions, downloads, i18n, identity
+from ui.components.light_chart import light_chart
 from ui.i18n import _
 from ui.menu import catalog_for_vote
 from ui.text import plain
@@ -42,8 +43,8 @@ def split_result(vote: Vote, outcome: dict) -> None:
     amounts = outcome["result"]["allocations"]
     total = sum(amounts.values()) or 1.0
     names = {k: definitions.name(catalog, k) for k in amounts}
-    st.plotly_chart(charts.amounts_by_category({k: v / 1e6 for k, v in amounts.items()}, names, f"{_('million')} {vote.currency}"),
-                    config=charts.CONFIG, key="results_bars")
+    light_chart(charts.amounts_by_category({k: v / 1e6 for k, v in amounts.items()}, names, f"{_('million')} {vote.currency}"),
+                config=charts.CONFIG, key="results_bars")  # plotly.js's basic bundle, not Streamlit's 1.35 MiB plotly chunk (issue 18)
     shown = {names[k]: f"{i18n.millions(v, vote.currency)}, {i18n.share(v / total)}" for k, v in amounts.items()}
     chart_text.alternative(chart_text.ranking_summary({names[k]: v for k, v in amounts.items()}, shown),
                            pd.DataFrame({_("Category"): list(shown), _("Amount"): [i18n.millions(v) for v in amounts.values()],

@@ -1,7 +1,7 @@
 """Plotly figures for the projection, built in one shot (no make_subplots or update calls: they cost
-more than the simulation itself on every slider move). The projection's traces are plain dicts in a figure
-built without plotly's property validation: validating a dozen traces cost more than the run on every move
-(issue 18); the figure is the same JSON."""
+more than the simulation itself on every slider move). The projection's figures are plain {"data", "layout"} dicts,
+never plotly objects: building and validating a Figure (mostly copying Streamlit's default template) cost more than the
+run on every move (issue 18). ui/components/light_chart draws them as they are; st.plotly_chart takes them too."""
 
 import numpy as np
 import pandas as pd
@@ -20,16 +20,16 @@ def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, "mode": "lines", "line": style, **extra}
 
 
-def _figure(traces: list[dict], height: int, y_title: str, **layout) -> go.Figure:
-    """A figure from trace dicts, not validated property by property (the traces are built here, from known keys)."""
-    return go.Figure(data=traces, layout={
+def _figure(traces: list[dict], height: int, y_title: str, **layout) -> dict:
+    """A plain figure from trace dicts (built here, from keys plotly knows): no plotly object, no validation."""
+    return {"data": traces, "layout": {
         "height": height, "margin": MARGIN, "hovermode": "x unified",
         "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": {"text": "year"}},
         "yaxis": {"title": {"text": y_title}}, **layout,
-    }, _validate=False)
+    }}
 
 
-def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
+def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     """Thriving, struggling, suffering (percent of people), one panel each, against a faint status-quo line."""
     traces, layout = [], {}
     names = ("thriving", "struggling", "suffering")
@@ -46,7 +46,7 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
 BAND_FILL = {"thriving": "rgba(27, 120, 55, 0.18)", "suffering": "rgba(178, 24, 43, 0.15)"}
 
 
-def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> go.Figure:
+def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
     """Change against the status quo, in percentage points of the population; with draws, the 10th-90th percentile band
     of thriving's and suffering's change behind the central lines."""
     traces = []
@@ -65,7 +65,7 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> go.Figur
     return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])
 
 
-def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> go.Figure:
+def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> dict:
     """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
         line(status_quo["year"], status_quo["cost_of_harm"] / scale, "status quo: cost of harm", BASELINE, True),
@@ -74,7 +74,7 @@ def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, u
     ], 340, f"{unit} per year".strip())
 
 
-def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> go.Figure:
+def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     """Share of the budget that actually reaches vital conditions, against the chosen share."""
     chosen_share = chosen["realized_vital_share"].iloc[0] * 100
     return _figure([
@@ -118,7 +118,7 @@ def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None, axe
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 
 
-def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
+def overlay(runs: list[pd.DataFrame], labels: list[str]) -> dict:
     """Thriving (solid) and suffering (dotted, right axis) for several portfolios on one chart."""
     palette = ["rgba(90, 90, 90, 0.8)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
     traces = []
@@ -131,11 +131,10 @@ def overlay(runs: list[pd.DataFrame], labels: list[str]) -> go.Figure:
                    legend={"orientation": "h", "y": -0.3})
 
 
-def amounts_by_category(amounts: dict[str, float], names: dict[str, str], currency: str) -> go.Figure:
-    """A vote's result: one horizontal bar per category, in the result's order."""
-    figure = go.Figure(go.Bar(x=[amounts[k] for k in amounts], y=[names.get(k, k) for k in amounts], orientation="h", marker={"color": "#2166ac"}))
-    figure.update_layout(height=420, margin=MARGIN, yaxis={"autorange": "reversed"}, xaxis_title=currency)
-    return figure
+def amounts_by_category(amounts: dict[str, float], names: dict[str, str], currency: str) -> dict:
+    """A vote's result: one horizontal bar per category, in the result's order (a plain figure for the light chart)."""
+    bars = {"type": "bar", "x": [amounts[k] for k in amounts], "y": [names.get(k, k) for k in amounts], "orientation": "h", "marker": {"color": "#2166ac"}}
+    return {"data": [bars], "layout": {"height": 420, "margin": MARGIN, "yaxis": {"autorange": "reversed"}, "xaxis": {"title": {"text": currency}}}}
 
 
 def indicator_trend(series: pd.DataFrame, name: str, unit: str, city: pd.DataFrame | None = None, city_name: str = "") -> go.Figure:

@@ -1,12 +1,13 @@
 """End to end: a person moves a slider with the keyboard and sees the projection change. The sliders, locks and remaining
-meter are one component (ui/components/allocation_board), in its own frame."""
+meter are one component (ui/components/allocation_board), in its own frame; the chart is another (ui/components/light_chart:
+plotly.js's basic bundle, not Streamlit's 4.6 MB plotly chunk)."""
 
 import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-# Plotly sends arrays in binary form; the plotted (full) data holds them as typed arrays.
+# The plotted (full) data of the light chart's figure, read inside its frame.
 LAST_THRIVING = """() => {
     const trace = document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === 'thriving (this mix)');
     return trace.y[trace.y.length - 1];
@@ -14,6 +15,7 @@ LAST_THRIVING = """() => {
 
 
 BOARD = 'iframe[title="ui.components.allocation_board.allocation_board"]'
+CHART = 'iframe[title="ui.components.light_chart.light_chart"]'
 # The focused element, inside the board's frame when the focus is there.
 FOCUSED = """() => { let e = document.activeElement;
   while (e && e.tagName === 'IFRAME' && e.contentDocument) { e = e.contentDocument.activeElement; }
@@ -30,19 +32,27 @@ def _thriving_metric(page):
     return page.get_by_test_id("stMetric").filter(has_text="Thriving in year").get_by_test_id("stMetricValue")
 
 
+def _chart_frame(page):
+    """The light chart's frame (a Frame, to run script in it)."""
+    return page.locator(CHART).element_handle().content_frame()
+
+
 def _first_chart_data(page):
-    """The 'this mix' thriving line as the browser drew it."""
-    return page.evaluate(LAST_THRIVING)
+    """The 'this mix' thriving line's last year as the browser drew it."""
+    return _chart_frame(page).evaluate(LAST_THRIVING)
 
 
 def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if request.url.endswith(".js") else None)
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
-    page.wait_for_selector(".js-plotly-plot")
+    expect(page.frame_locator(CHART).locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
     # The first load may run twice (a cookie's script drawn once): focus the board once the runs are over, not one that is replaced.
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
     before = _first_chart_data(page)
+    _chart_frame(page).evaluate("window.unchanged = true")  # gone if the chart's frame were loaded again
 
     slider = board(page).get_by_role("slider", name=re.compile("Basic needs"))
     slider.focus()
@@ -51,8 +61,11 @@ def test_keyboard_slider_move_changes_the_chart(browser, server, shots):
         expect(page).to_have_url(re.compile(f"basic_needs={6_000_000 + step * 500_000}"), timeout=20_000)
     expect(slider).to_have_value("9", timeout=10_000)
     expect(_thriving_metric(page)).not_to_have_text("52.6%", timeout=20_000)
-    page.wait_for_function(f"({LAST_THRIVING})() !== {before}", timeout=20_000)
+    _chart_frame(page).wait_for_function(f"({LAST_THRIVING})() !== {before}", timeout=20_000)
     assert _first_chart_data(page) > before
+    assert _chart_frame(page).evaluate("window.unchanged") is True, "the figure is updated in place (Plotly.react), not loaded again"
+    assert not [url for url in scripts if "PlotlyChart" in url], "Streamlit's full plotly chunk is not loaded"
+    assert [url for url in scripts if url.endswith("plotly-basic.min.js")]
     page.screenshot(path=shots / "allocate-after-move.png", full_page=True)
     page.close()
 

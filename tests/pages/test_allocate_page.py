@@ -23,10 +23,18 @@ def metric(at, label_start):
     return next(m.value for m in at.metric if m.label.startswith(label_start))
 
 
+CHART = "ui.components.light_chart.light_chart"
+
+
 def board(at) -> dict:
     """What the page drew on the allocation board (its one component): amounts, ranges, locks, words, the last event applied."""
-    (component,) = at.get("component_instance")
+    (component,) = [e for e in at.get("component_instance") if e.proto.component_name == "ui.components.allocation_board.allocation_board"]
     return json.loads(component.proto.json_args)
+
+
+def charts(at) -> list[dict]:
+    """The figures the page sent to the light chart (ui/components/light_chart), as plotly.js reads them."""
+    return [json.loads(json.loads(e.proto.json_args)["figure"]) for e in at.get("component_instance") if e.proto.component_name == CHART]
 
 
 def amount(at, element: str) -> float:
@@ -109,7 +117,7 @@ def test_the_sliders_locks_and_remaining_meter_are_one_element(page):
     """Fewer elements for Streamlit on every move (issue 18): no slider, lock, caption or metric per element or family;
     one board, whose words (names, definitions, the status quo) are its arguments."""
     assert not page.slider and not page.pills and not page.checkbox and not page.subheader
-    assert len(page.get("component_instance")) == 1
+    assert [e.key for e in page.get("component_instance")] == ["allocation_board", "projection_chart"]  # the board, and the chart
     drawn = board(page)
     basic = next(e for e in drawn["elements"] if e["id"] == "basic_needs")
     assert basic["name"] == "Basic needs for health and safety" and basic["status_quo"] == 6.0
@@ -218,6 +226,8 @@ def test_session_assumptions_change_the_projection_and_bad_ones_are_explained(pa
 def test_downloads_are_offered(page):
     labels = [b.label for b in page.get("download_button")]
     assert labels == ["Download JSON", "Download CSV"]
+    held = page.session_state["held_downloads"]  # ui/downloads.held: the files outlive a quick move's interrupted runs (issue 16)
+    assert [file_name for (_, _, file_name) in held["allocation_json"] + held["allocation_csv"]] == ["allocation.json", "allocation.csv"]
 
 
 def test_entrypoint_runs_and_prepares_the_database(private_database):
@@ -231,7 +241,7 @@ def test_each_view_draws_one_chart(page):
     for view in ("People", "Difference", "Cost of harm", "Does the shift hold?"):
         page.segmented_control(key="view").set_value(view).run()
         assert not page.exception
-        assert len(page.get("plotly_chart")) == 1
+        assert len(charts(page)) == 1 and not page.get("plotly_chart")  # plotly.js's basic bundle, not Streamlit's whole plotly
 
 
 def test_horizon_changes_the_headline_year(page):
@@ -297,7 +307,7 @@ def test_the_room_reads_how_sure_the_projection_is_and_sees_the_band(page):
     sentence = next(c.value for c in page.caption if c.value.startswith("Better than the status quo for thriving in"))
     assert "of 100 plausible sets of assumptions" in sentence
     page.segmented_control(key="view").set_value("Difference").run()
-    figure = json.loads(page.get("plotly_chart")[0].proto.spec)
+    (figure,) = charts(page)
     assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2, "a band for thriving and for suffering"
 
 
@@ -310,7 +320,7 @@ def test_the_cost_of_harm_view_counts_unmet_need(page):
     for element in ("acute_care", "public_safety", "addiction_recovery"):
         move(page, element, 1.0)
     page.segmented_control(key="view").set_value("Cost of harm").run()
-    figure = json.loads(page.get("plotly_chart")[0].proto.spec)
+    (figure,) = charts(page)
     names = [trace["name"] for trace in figure["data"]]
     assert names == ["status quo: cost of harm", "this mix: cost of harm", "this mix: services drawn (no unmet need)"]
     harm, drawn = (_values(figure["data"][n]["y"]) for n in (1, 2))
@@ -359,3 +369,16 @@ def test_the_boards_words_follow_the_pages_language():
     at.run()
     drawn = board(at)
     assert drawn["lang"] == "es" and drawn["texts"]["remaining"] == "Falta por repartir" and drawn["texts"]["lock"] == "Fijar"
+
+
+def test_the_band_is_summarized_only_where_it_is_drawn_and_reused_by_a_run_that_is_not_a_move(page):
+    """Issue 18: the People view reads only the share of draws; a toggle reruns without running the 100 draws again."""
+    people = page.session_state["allocate:band"][1]
+    assert list(people.table.columns) == ["year"] and people.draws == 100
+    page.toggle(key="chart_table:projection").set_value(True).run()
+    assert page.session_state["allocate:band"][1] is people
+    page.segmented_control(key="view").set_value("Difference").run()
+    difference = page.session_state["allocate:band"][1]
+    assert {"thriving_change_p10", "suffering_change_p90"} <= set(difference.table.columns)
+    move(page, "humane_housing", 20.0)
+    assert page.session_state["allocate:band"][1] is not difference

@@ -8,12 +8,21 @@ RUN = pd.DataFrame({"year": [0, 1, 2], "thriving": [0.5, 0.51, 0.52], "strugglin
 
 
 def test_the_difference_lines_each_have_their_own_dash():
-    dashes = [t.line.dash for t in charts.difference(RUN).data]
+    dashes = [t["line"]["dash"] for t in charts.difference(RUN)["data"]]
     assert len(set(dashes)) == 3
+
+
+def test_the_projections_figures_are_plain_dicts_plotly_js_reads_as_they_are():
+    """No plotly object per slider move (issue 18): the light chart sends the dict's data and layout unchanged."""
+    band = pd.DataFrame({"year": [0, 1, 2], **{f"{n}_change_p{q}": [0.0, 0.01, 0.02] for n in ("thriving", "suffering") for q in (10, 90)}})
+    run = RUN.assign(cost_of_harm=1.0, urgent_cost=0.5, realized_vital_share=0.3)
+    for figure in (charts.population(RUN, RUN), charts.difference(RUN, band), charts.cost_of_harm(run, run, 1e6, "million"), charts.realized(run, run)):
+        assert type(figure) is dict and set(figure) == {"data", "layout"} and all(type(t) is dict for t in figure["data"])
+    assert [t.get("fill") for t in charts.difference(RUN, band)["data"]].count("tonexty") == 2, "the band for thriving and suffering"
 
 
 def test_each_portfolio_has_its_own_bar_pattern_and_line_marker():
     table = pd.DataFrame({"element": ["A", "B"], "one": [1.0, 2.0], "two": [2.0, 1.0], "three": [1.5, 1.5]})
     assert len({t.marker.pattern.shape for t in charts.allocations(table, ["one", "two", "three"], "million").data}) == 3
-    symbols = {t.marker.symbol for t in charts.overlay([RUN, RUN, RUN], ["one", "two", "three"]).data}
+    symbols = {t["marker"]["symbol"] for t in charts.overlay([RUN, RUN, RUN], ["one", "two", "three"])["data"]}
     assert len(symbols) == 3

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from ui import charts
 from ui.components.light_chart import FRONTEND, spec
@@ -17,7 +18,7 @@ def _runs():
 
 
 def test_the_figure_travels_without_its_template_with_every_trace_and_the_pages_own_layout():
-    figure = charts.population(*_runs())
+    figure = go.Figure(charts.population(*_runs()))  # a plotly Figure, as the other pages' charts are
     assert figure.layout.template is not None  # what st.plotly_chart's own chart would style
     sent = json.loads(spec(figure))
     assert "template" not in sent["layout"]

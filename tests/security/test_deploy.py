@@ -184,7 +184,7 @@ def test_every_page_works_in_chromium_under_the_content_security_policy(browser,
         page.goto(room.url)
         slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Humane housing"))
         expect(slider).to_have_count(1, timeout=60_000)
-        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+        expect(page.frame_locator('iframe[title="ui.components.light_chart.light_chart"]').locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
         slider.focus()
         page.keyboard.press("ArrowRight")  # a change over the websocket (connect-src)
         expect(page).to_have_url(re.compile("humane_housing=8500000"), timeout=30_000)
