@@ -278,9 +278,9 @@ def save_form(current: dict[str, float]) -> None:
                 saved = save_proposal(catalog, workshop.id, person["id"], title, rationale, current,
                                       notes=dict(zip(catalog.ids, notes["note"], strict=True)),
                                       assumptions=state.get("assumption_overrides") or None,
-                                      parent_id=parent["id"] if parent else None, reason=reason or None)
+                                      parent_id=parent["id"] if parent else None, reason=reason or None, funding=funders_view.funding_rows())
             except PortfolioError as err:
-                st.error(plain(str(err)))
+                st.error(plain(funders_view.refusal(catalog, err)))
             else:
                 st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
 

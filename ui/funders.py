@@ -1,9 +1,11 @@
-"""Funders on the pages: the Facilitate table of the region's current portfolio by funder, and Allocate's "by funder" view.
+"""Funders on the pages: the Facilitate table of the region's current portfolio by funder, and Allocate's "by funder" view with the
+participant's own funding table, which Allocate's save form passes to the engine (`funding_rows`, refusals worded by `refusal`).
 
 Pages call one function each; the engine (portfolio_engine/record/funders.py) checks and stores, this module reads input and draws.
 """
 
 import json
+import re
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.record.decisions import decisions
 from portfolio_engine.record.funders import (
     CSV_COLUMNS,
+    Steward,
     commitments_of,
     from_rows,
     list_funders,
@@ -23,13 +26,17 @@ from portfolio_engine.record.funders import (
     who_moves_what,
     with_mandates,
 )
+from portfolio_engine.record.funders import by_funder as estimated_split
 from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from ui import identity
-from ui.i18n import _, message
+from ui.i18n import _, message, money
 from ui.text import plain
 
 EDITOR = "funders_table"
+FUNDING_EDITOR = "allocate:funding_editor"  # Allocate's own funding table (elements down, funders across, millions)
+FUNDING_BASE = "allocate:funding_base"  # (sliders it was filled from, its frame): kept while someone edits, so no edit is lost on a move
+FUNDING_ROWS = "allocate:funding_rows"  # the rows the save form passes, set only on a run that shows the table and its box ticked
 
 
 def _table(catalog: Catalog, rows: list[dict]) -> pd.DataFrame:
@@ -109,7 +116,9 @@ def _commitments(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> N
 
 
 def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
-    """Allocate's "by funder" view: who would move what under these sliders, each funder within its mandate (for a workshop with funders)."""
+    """Allocate's "by funder" view: who would move what under these sliders, each funder within its mandate (for a workshop with funders),
+    and the participant's own funding table to save with the proposal (`funding_rows`)."""
+    st.session_state.pop(FUNDING_ROWS, None)  # a table the page no longer shows is never saved
     workshop = identity.workshop_in_view()
     if workshop is None:
         return
@@ -121,19 +130,120 @@ def by_funder(catalog: Catalog, allocations: dict[str, float]) -> None:
         return
     with st.container():
         try:
-            rows = who_moves_what(catalog, stewards, allocations)
+            split_amounts = estimated_split(catalog, stewards, allocations)
         except PortfolioError as err:
             st.warning(plain(message(str(err))))
-            return
-        st.caption(_("Each funder's money stays within its mandate and floors. The sliders set element totals only, so each funder is shown "
-                     "moving as little money as it can from what it funds today."))
-        frame = pd.DataFrame(rows)
-        for column in ("today", "proposed", "change"):
-            frame[column] = frame[column] / 1e6
-        frame["element"] = frame["element"].map(_)
-        millions = {"today": _("Today (millions)"), "proposed": _("Under these sliders (millions)"), "change": _("Change (millions)")}
-        st.dataframe(frame.rename(columns={"funder": _("Funder"), "element": _("Element"), **millions, "with": _("Funded with")}),
-                     hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f") for c in millions.values()})
+            split_amounts = None
+        if split_amounts is not None:
+            _moves(catalog, stewards, allocations, split_amounts)
+        _funding_editor(catalog, stewards, allocations, split_amounts)
+
+
+def _moves(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float], split_amounts: dict[str, dict[str, float]]) -> None:
+    """The estimated split as a table: each funder's amount today, under the sliders and its change, and who it funds each element with."""
+    rows = who_moves_what(catalog, stewards, allocations, split_amounts)
+    st.caption(_("Each funder's money stays within its mandate and floors. The sliders set element totals only, so each funder is shown "
+                 "moving as little money as it can from what it funds today."))
+    frame = pd.DataFrame(rows)
+    for column in ("today", "proposed", "change"):
+        frame[column] = frame[column] / 1e6
+    frame["element"] = frame["element"].map(_)
+    millions = {"today": _("Today (millions)"), "proposed": _("Under these sliders (millions)"), "change": _("Change (millions)")}
+    st.dataframe(frame.rename(columns={"funder": _("Funder"), "element": _("Element"), **millions, "with": _("Funded with")}),
+                 hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f") for c in millions.values()})
+
+
+def _funding_editor(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float],
+                    split_amounts: dict[str, dict[str, float]] | None) -> None:
+    """The participant's own funding table: elements down, funders across, in millions, filled with the estimate above (else what each
+    funder funds today). While nobody has edited it, it follows the sliders; once edited it stays as edited, and the differences show."""
+    state = st.session_state
+    st.markdown("**" + _("Your own funding table") + "**")
+    st.caption(_("Say who funds what in your proposal, in millions per year. Each element's total must be what the sliders give it, and "
+                 "each funder must bring its own amount, within its mandate and floors."))
+    edits = state.get(FUNDING_EDITOR) or {}
+    filled = state.get(FUNDING_BASE)
+    if filled is None or (filled[0] != allocations and not any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))):
+        filled = (dict(allocations), _funding_frame(catalog, stewards, split_amounts or {s.name: s.amounts for s in stewards}))
+        state[FUNDING_BASE] = filled
+    names = {e.id: _(e.name) for e in catalog.elements}
+    edited = st.data_editor(filled[1], key=FUNDING_EDITOR, width="stretch", height="content", num_rows="fixed", disabled=["element"],
+                            column_config={"element": st.column_config.TextColumn(_("Element")),
+                                           **{s.name: st.column_config.NumberColumn(s.name, help=_mandate(s, names), min_value=0.0, format="%.2f")
+                                              for s in stewards}})
+    st.button(_("Fill again from the sliders"), key="funding_refill", on_click=_refill)
+    table = _funding_amounts(catalog, stewards, edited)
+    _differences(catalog, stewards, allocations, table, names)
+    if st.checkbox(_("Save with this funding table"), key="funding_save",
+                   help=_("The proposal you save below then says who funds what; without it, funders are estimated from its totals.")):
+        state[FUNDING_ROWS] = [{"funder": name, "element": element, "amount": amount, "row": number}
+                               for number, element in enumerate(catalog.ids, start=1) for name, amounts in table.items()
+                               if (amount := amounts[element])]
+
+
+def _funding_frame(catalog: Catalog, stewards: list[Steward], split_amounts: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """Elements (names, in the page's words) down, one column per funder across, amounts in millions; numbered from 1 as a refusal
+    names its row."""
+    frame = pd.DataFrame({"element": [_(e.name) for e in catalog.elements]}, index=range(1, len(catalog.ids) + 1))
+    for s in stewards:
+        frame[s.name] = [split_amounts.get(s.name, {}).get(e, 0.0) / 1e6 for e in catalog.ids]
+    return frame
+
+
+def _funding_amounts(catalog: Catalog, stewards: list[Steward], edited: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """The edited table back in currency units, to the cent ({funder: {element id: amount}}; a cleared cell is nothing)."""
+    return {s.name: {e: round(float(0.0 if pd.isna(v := edited[s.name].iloc[n]) else v) * 1e6, 2) for n, e in enumerate(catalog.ids)}
+            for s in stewards}
+
+
+def _mandate(steward: Steward, names: dict[str, str]) -> str:
+    """A funder's column help: what it brings and where its money may go."""
+    words = [_("Brings {amount} a year.").format(amount=money(steward.amount))]
+    words.append(_("May fund: {elements}.").format(elements=", ".join(names[e] for e in steward.may_fund)) if steward.may_fund is not None
+                 else _("May fund any element."))
+    words += [_("Keeps at least {amount} on {element}.").format(amount=money(floor), element=names[e]) for e, floor in steward.floors.items()]
+    return " ".join(words)
+
+
+def _refill() -> None:
+    """Start the table again from the sliders as they are (the edits are dropped)."""
+    st.session_state.pop(FUNDING_BASE, None)
+    st.session_state.pop(FUNDING_EDITOR, None)
+
+
+def _differences(catalog: Catalog, stewards: list[Steward], allocations: dict[str, float], table: dict[str, dict[str, float]],
+                 names: dict[str, str]) -> None:
+    """What still keeps the table from being saved, element by element and funder by funder, in millions; or that it adds up."""
+    lines = []
+    for e in catalog.ids:
+        total, wanted = sum(amounts[e] for amounts in table.values()), allocations.get(e, 0.0)
+        if abs(total - wanted) > 0.5:
+            words = _("{element}: {difference} more than the sliders give it") if total > wanted else _("{element}: {difference} less than the sliders give it")
+            lines.append(words.format(element=names[e], difference=money(abs(total - wanted))))
+    for s in stewards:
+        total = sum(table[s.name].values())
+        if abs(total - s.amount) > 0.5:
+            more = total > s.amount
+            words = _("{funder}: {difference} more than the {amount} it brings") if more else _("{funder}: {difference} less than the {amount} it brings")
+            lines.append(words.format(funder=s.name, difference=money(abs(total - s.amount)), amount=money(s.amount)))
+    if lines:
+        st.warning(_("This table does not add up yet:") + "\n\n" + "\n".join(f"- {plain(line)}" for line in lines))
+    else:
+        st.caption(_("Each element's total is what the sliders give it, and each funder brings its own amount."))
+
+
+def funding_rows() -> list[dict] | None:
+    """The participant's own funding table for the save form (rows funder, element id, amount, row), when they chose to save with it."""
+    return st.session_state.get(FUNDING_ROWS)
+
+
+def refusal(catalog: Catalog, err: Exception) -> str:
+    """An engine refusal in the page's language with element names for ids ("Row 3 (County, Humane housing)"), as people read the table."""
+    text = str(err)
+    for e in catalog.elements:
+        text = text.replace(f"{e.name} ({e.id})", e.name)
+        text = re.sub(rf"\b{re.escape(e.id)}\b", e.name, text)
+    return message(text)
 
 
 def compare_section(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]], tables: dict[str, dict] | None = None) -> None:

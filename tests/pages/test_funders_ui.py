@@ -96,3 +96,84 @@ def test_after_the_decision_the_facilitator_records_each_funders_commitment(cata
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     committed = at.dataframe[1].value
     assert committed[committed["Funder"] == "County hospital"]["Committed (millions)"].tolist() == [18.0]
+
+
+ALLOCATE = "../../pages/allocate.py"
+HOSPITAL = {"County hospital": {"may_fund": ["acute_care", "basic_needs"]}}
+
+
+def _allocate_with_funding_table(catalog, workshop, status_quo, edits: dict[str, dict[str, float]]) -> AppTest:
+    """The Allocate page of a joined participant, sliders at the status quo, the by-funder view open, its funding table edited
+    ({element id: {funder: millions}}) and chosen for saving, a title and rationale typed: ready to press "Save proposal"."""
+    from portfolio_engine.record.workshops import join
+    from ui.funders import FUNDING_EDITOR
+
+    workshop_id = workshop["workshop"].id
+    set_funders(catalog, workshop_id, with_mandates(read_csv(catalog, _csv(status_quo)), HOSPITAL), workshop["passcode"])
+    _, token = join(workshop_id, "Cleo", "Tenants union", "residents")
+    at = AppTest.from_file(ALLOCATE, default_timeout=60)
+    at.query_params.update(w=workshop_id, me=token)
+    at.run()
+    at.toggle(key="by_funder").set_value(True)
+    at.toggle(key="saving").set_value(True).run()
+    filled = at.data_editor(key=FUNDING_EDITOR).value
+    assert filled.loc[filled["element"] == "Acute care", "County hospital"].tolist() == [18.0], "filled with the split of the sliders"
+    at.session_state[FUNDING_EDITOR] = {"edited_rows": {catalog.index(e): row for e, row in edits.items()}, "added_rows": [], "deleted_rows": []}
+    at.checkbox(key="funding_save").check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _save(at: AppTest) -> None:
+    """Type a title and rationale into the save form and press "Save proposal" (a form sends its fields with its button)."""
+    next(t for t in at.text_input if t.label == "Title").input("Shared care")
+    next(t for t in at.text_area if t.label.startswith("Rationale")).input("The hospital helps with basic needs")
+    next(b for b in at.button if b.label == "Save proposal").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_proposal_saved_from_allocate_with_its_own_funding_table_says_who_funds_what(catalog, workshop, status_quo):
+    from portfolio_engine.record.proposals import list_proposals
+
+    at = _allocate_with_funding_table(catalog, workshop, status_quo, {
+        "acute_care": {"County hospital": 17.0, "County": 1.0}, "basic_needs": {"County hospital": 1.0, "County": 5.0}})
+    assert not at.warning, "the edited table adds up: nothing to warn about"
+    _save(at)
+    assert not at.error, [e.value for e in at.error]
+    (saved,) = list_proposals(workshop["workshop"].id)
+    assert saved["by_funder"]["County hospital"] == {"acute_care": 17e6, "basic_needs": 1e6}
+    assert saved["by_funder"]["County"]["acute_care"] == 1e6 and saved["by_funder"]["County"]["basic_needs"] == 5e6
+    assert saved["allocations"] == status_quo.allocations
+
+
+def test_a_funding_table_whose_totals_are_not_the_sliders_is_refused_naming_the_element_and_nothing_is_lost(catalog, workshop, status_quo):
+    from portfolio_engine.record.proposals import list_proposals
+    from ui.funders import FUNDING_EDITOR
+
+    at = _allocate_with_funding_table(catalog, workshop, status_quo, {
+        "humane_housing": {"County": 6.0}, "basic_needs": {"County": 8.0}})  # the county's own total is kept; two elements move
+    shown = at.warning[0].value
+    assert plain("Basic needs for health and safety: 2.0 million more than the sliders give it") in shown
+    assert plain("Humane housing: 2.0 million less than the sliders give it") in shown
+    _save(at)
+    assert at.error[0].value.startswith(plain("Basic needs for health and safety: the funders bring 8,000,000 in the funding table"))
+    assert "basic_needs" not in at.error[0].value
+    assert list_proposals(workshop["workshop"].id) == []
+    assert at.session_state[FUNDING_EDITOR]["edited_rows"][catalog.index("humane_housing")] == {"County": 6.0}, "the edits are kept"
+    assert next(t for t in at.text_input if t.label == "Title").value == "Shared care"
+    at.button(key="funding_refill").click().run()
+    assert not at.warning and not at.session_state[FUNDING_EDITOR]["edited_rows"], "filled again from the sliders, the table adds up"
+
+
+def test_a_funding_table_that_breaks_a_mandate_is_refused_naming_the_row(catalog, workshop, status_quo):
+    from portfolio_engine.record.proposals import list_proposals
+    from ui.funders import FUNDING_EDITOR
+
+    at = _allocate_with_funding_table(catalog, workshop, status_quo, {
+        "acute_care": {"County hospital": 16.0, "County": 2.0}, "humane_housing": {"County hospital": 2.0, "County": 6.0}})
+    _save(at)
+    table = at.data_editor(key=FUNDING_EDITOR).value
+    row = int(table.index[table["element"] == "Humane housing"][0])  # the row number the table shows
+    assert at.error[0].value == plain(f"Row {row} (County hospital, Humane housing): County hospital's mandate does not allow it to fund "
+                                      "Humane housing. Nothing was saved.")
+    assert list_proposals(workshop["workshop"].id) == []
