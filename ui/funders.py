@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.i18n import N_
 from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.record.decisions import decisions
 from portfolio_engine.record.funders import (
@@ -239,11 +240,25 @@ def funding_rows() -> list[dict] | None:
 
 def refusal(catalog: Catalog, err: Exception) -> str:
     """An engine refusal in the page's language with element names for ids ("Row 3 (County, Humane housing)"), as people read the table."""
-    text = str(err)
+    return message(named(catalog, str(err)))
+
+
+def named(catalog: Catalog, text: str) -> str:
+    """An engine message with each element's name where it gives the id ("Acute care (acute_care)" and "acute_care" read "Acute care")."""
     for e in catalog.elements:
         text = text.replace(f"{e.name} ({e.id})", e.name)
         text = re.sub(rf"\b{re.escape(e.id)}\b", e.name, text)
-    return message(text)
+    return text
+
+
+# The engine's refusals of a funding table the page can meet (record/funders.py, record/proposals.py), as `named` words them. The first two
+# show in English until i18n.message tries its most specific entry first: today the generic "{at}: {values}." (ui/chart_text.py) matches them.
+REFUSALS = (
+    N_("Row {row} ({funder}, {element}): {owner}'s mandate does not allow it to fund {name}. Nothing was saved."),
+    N_("{element}: the funders bring {given} in the funding table, the portfolio gives {wanted}. Nothing was saved."),
+    N_("{funder} funds {given} in this table, not the {amount} it brings. Nothing was saved."),
+    N_("{funder} funds {given} on {element}, less than its floor ({floor}). Nothing was saved."),
+)
 
 
 def compare_section(catalog: Catalog, workshop: Workshop, picked: dict[str, dict[str, float]], tables: dict[str, dict] | None = None) -> None:

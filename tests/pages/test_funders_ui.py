@@ -177,3 +177,31 @@ def test_a_funding_table_that_breaks_a_mandate_is_refused_naming_the_row(catalog
     assert at.error[0].value == plain(f"Row {row} (County hospital, Humane housing): County hospital's mandate does not allow it to fund "
                                       "Humane housing. Nothing was saved.")
     assert list_proposals(workshop["workshop"].id) == []
+
+
+def test_each_refusal_of_a_funding_table_reads_in_spanish_with_element_names(catalog, workshop, status_quo):
+    """The engine's refusals the save form can meet, as the page shows them (`named`), have a Spanish translation."""
+    import pytest
+
+    from portfolio_engine import i18n
+    from portfolio_engine.errors import PortfolioError
+    from portfolio_engine.record.proposals import save_proposal
+    from ui.funders import named
+
+    workshop_id = workshop["workshop"].id
+    mandates = {"County hospital": {"may_fund": ["acute_care", "basic_needs"], "floors": {"acute_care": 17e6}}}
+    set_funders(catalog, workshop_id, with_mandates(read_csv(catalog, _csv(status_quo)), mandates), workshop["passcode"])
+    county = [{"funder": "County", "element": e, "amount": a} for e, a in status_quo.allocations.items() if e != "acute_care"]
+    hospital = [{"funder": "County hospital", "element": "acute_care", "amount": 18e6}]
+
+    def refused(rows: list[dict]) -> str:
+        with pytest.raises(PortfolioError) as caught:
+            save_proposal(catalog, workshop_id, workshop["ana"]["id"], "Mix", "Why", status_quo.allocations, funding=rows)
+        shown = named(catalog, str(caught.value))
+        assert not any(e in shown for e in catalog.ids), shown
+        return i18n.message(shown, "es")
+
+    moved = [dict(r, amount=r["amount"] - 2e6) if r["element"] == "humane_housing" else r for r in county]
+    assert refused([*moved, *hospital]).startswith("County financia 80.0 million en esta tabla, no los 82.0 million que aporta")
+    assert refused([*county, {"funder": "County hospital", "element": "acute_care", "amount": 16e6},
+                    {"funder": "County hospital", "element": "basic_needs", "amount": 2e6}]).startswith("County hospital financia 16.0 million en")
