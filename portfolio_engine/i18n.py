@@ -50,14 +50,15 @@ def _catalog(language: str) -> dict[str, str]:
 
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The catalog's entries with {placeholders}, as regular expressions matching the English text."""
+    """The catalog's entries with {placeholders}, as regular expressions matching the English text, the most specific first
+    (the most fixed text), so a general entry such as "{at}: {values}." never takes a message a longer one was written for."""
     found = []
     for english, translated in _catalog(language).items():
         if PLACEHOLDER.search(english):
             parts = PLACEHOLDER.split(english)  # text, name, text, name, ...
             regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts))
-            found.append((re.compile(f"^{regex}$", re.DOTALL), translated))
-    return tuple(found)
+            found.append((len("".join(parts[::2])), re.compile(f"^{regex}$", re.DOTALL), translated))
+    return tuple((pattern, translated) for _, pattern, translated in sorted(found, key=lambda f: -f[0]))
 
 
 def choose(wanted: Iterable[str]) -> str:
