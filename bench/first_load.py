@@ -1,7 +1,8 @@
 """First load of a page in a fresh browser (Debian's Chromium through Playwright): bytes transferred by kind of
 resource and seconds until the page's first control is drawn, through `make serve` (nginx): as before issue 18 (everything
 through Streamlit, compressed by nginx at level 1), with the room's compressed copy of Streamlit's static files
-(serving/static_assets.py), and with Allocate's chart drawn by ui/components/light_chart instead of st.plotly_chart.
+(serving/static_assets.py) and Allocate's chart still drawn by st.plotly_chart, and as the room serves it now (the copy, and
+the chart drawn by ui/components/light_chart).
 
 `python bench/first_load.py [-v]` prints Allocate's and Vote's loads by kind (-v: the largest files too); bench/run.py
 reads the same figures.
@@ -106,13 +107,13 @@ LIGHT_CALL = 'light_chart(figure, config=charts.CONFIG, key="projection_chart")'
 
 
 @contextmanager
-def light_chart_app() -> Iterator[Path]:
-    """A copy of the app (links to the repository's folders) whose Allocate draws its chart with ui/components/light_chart
-    instead of st.plotly_chart: the one-line change the page would need, measured before it is made."""
+def plotly_chart_app() -> Iterator[Path]:
+    """A copy of the app (links to the repository's folders) whose Allocate draws its chart with st.plotly_chart, as before
+    issue 18, instead of ui/components/light_chart: the one line that changed, undone for the baseline."""
     page = (ROOT / "pages" / "allocate.py").read_text()
-    if CHART_CALL not in page:
-        raise SystemExit(f"pages/allocate.py no longer has {CHART_CALL}: update bench/first_load.py's CHART_CALL")
-    with tempfile.TemporaryDirectory(prefix="portfolio-light-chart-") as folder:
+    if LIGHT_CALL not in page:
+        raise SystemExit(f"pages/allocate.py no longer has {LIGHT_CALL}: update bench/first_load.py's LIGHT_CALL")
+    with tempfile.TemporaryDirectory(prefix="portfolio-plotly-chart-") as folder:
         app = Path(folder)
         for entry in ROOT.iterdir():
             if entry.name not in ("pages", "app.py"):
@@ -122,7 +123,7 @@ def light_chart_app() -> Iterator[Path]:
         for entry in (ROOT / "pages").iterdir():
             (app / "pages" / entry.name).symlink_to(entry)
         (app / "pages" / "allocate.py").unlink()
-        (app / "pages" / "allocate.py").write_text("from ui.components.light_chart import light_chart\n" + page.replace(CHART_CALL, LIGHT_CALL))
+        (app / "pages" / "allocate.py").write_text(page.replace(LIGHT_CALL, CHART_CALL))
         yield app
 
 
@@ -141,21 +142,21 @@ def served(static: bool, app: Path = ROOT) -> Iterator[tuple[str, str]]:
             yield room.url, vote_id
 
 
-BASELINE = "make serve before (through Streamlit, gzip 1)"
-SETUPS = ("make serve (compressed copy)", "make serve, Allocate's chart from light_chart")
+BASELINE = "make serve before (through Streamlit, gzip 1, st.plotly_chart)"
+SETUPS = ("make serve (compressed copy), st.plotly_chart", "make serve now (compressed copy, light_chart)")
 
 
 def report() -> list[tuple[str, dict[str, tuple[Counter, Counter, float]]]]:
-    """Each setup's loads in one run, the baseline first: today's room, the room with its compressed static copy, and the
-    same with Allocate's chart drawn by the light chart component (Allocate only)."""
+    """Each setup's loads in one run, the baseline first: the room before issue 18 (Allocate's chart by st.plotly_chart),
+    the same with its compressed static copy, and the room as it is (the copy, and the chart by the light chart component)."""
     rows = []
-    with served(static=False) as (url, vote_id):
-        rows.append((BASELINE, measure(url, pages_for(vote_id))))
+    with plotly_chart_app() as app:
+        with served(static=False, app=app) as (url, vote_id):
+            rows.append((BASELINE, measure(url, pages_for(vote_id))))
+        with served(static=True, app=app) as (url, vote_id):
+            rows.append((SETUPS[0], measure(url, pages_for(vote_id))))
     with served(static=True) as (url, vote_id):
-        rows.append((SETUPS[0], measure(url, pages_for(vote_id))))
-    if CHART_CALL in (ROOT / "pages" / "allocate.py").read_text():  # once the page calls light_chart, the room's row measures it
-        with light_chart_app() as app, served(static=True, app=app) as (url, vote_id):
-            rows.append((SETUPS[1], measure(url, {"Allocate": pages_for(vote_id)["Allocate"]})))
+        rows.append((SETUPS[1], measure(url, pages_for(vote_id))))
     return rows
 
 

@@ -7,8 +7,9 @@
   before issue 18 (bench/allocate_before.py) and the page with 13 Streamlit sliders (bench/allocate_sliders.py, before
   the allocation board); and on a real server over the websocket, against the same server with Streamlit's default
   post-run GC and against those two pages served the same way (all three alternating).
-- First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` with its compressed static copy, and
-  with Allocate's chart from ui/components/light_chart, against `make serve` before that copy.
+- First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` as it is (its compressed static copy,
+  Allocate's chart from ui/components/light_chart), and with the copy but the chart from st.plotly_chart, against
+  `make serve` before both.
 """
 
 import statistics
