@@ -13,6 +13,11 @@ CONFIG = {"displaylogo": False, "responsive": True}
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
+def values(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as a numpy array, before any arithmetic: a pandas Series' own arithmetic costs more on every move."""
+    return frame[column].to_numpy()
+
+
 def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> dict:
     """One line as a scatter trace dict; numpy arrays, not pandas Series, which plotly converts at a cost."""
     x, y = np.asarray(x), np.asarray(y)
@@ -36,9 +41,9 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     for row, name in enumerate(names):
         axis = "" if row == 0 else str(row + 1)
         top = 1 - row / 3
-        traces.append(line(status_quo["year"], status_quo[name] * 100, "status quo", BASELINE, True,
+        traces.append(line(status_quo["year"], values(status_quo, name) * 100, "status quo", BASELINE, True,
                             yaxis=f"y{axis}", showlegend=row == 0, legendgroup="sq"))
-        traces.append(line(chosen["year"], chosen[name] * 100, f"{name} (this mix)", COLORS[name], yaxis=f"y{axis}"))
+        traces.append(line(chosen["year"], values(chosen, name) * 100, f"{name} (this mix)", COLORS[name], yaxis=f"y{axis}"))
         layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {name}"}}
     return _figure(traces, 520, "", **layout)
 
@@ -59,7 +64,7 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
                            "fill": "tonexty", "fillcolor": BAND_FILL[name], "name": f"{name}: 8 in 10 plausible assumptions",
                            "legendgroup": f"band-{name}", "hoverinfo": "skip"})
     dashes = {"thriving": "solid", "struggling": "dash", "suffering": "dot"}  # told apart without colour, too
-    traces += [{**line(diff["year"], diff[name] * 100, name, COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
+    traces += [{**line(diff["year"], values(diff, name) * 100, name, COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
                for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
     return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])
@@ -68,9 +73,9 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
 def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> dict:
     """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
-        line(status_quo["year"], status_quo["cost_of_harm"] / scale, "status quo: cost of harm", BASELINE, True),
-        line(chosen["year"], chosen["cost_of_harm"] / scale, "this mix: cost of harm", "#2166ac"),
-        line(chosen["year"], chosen["urgent_cost"] / scale, "this mix: services drawn (no unmet need)", "#762a83", True),
+        line(status_quo["year"], values(status_quo, "cost_of_harm") / scale, "status quo: cost of harm", BASELINE, True),
+        line(chosen["year"], values(chosen, "cost_of_harm") / scale, "this mix: cost of harm", "#2166ac"),
+        line(chosen["year"], values(chosen, "urgent_cost") / scale, "this mix: services drawn (no unmet need)", "#762a83", True),
     ], 340, f"{unit} per year".strip())
 
 
@@ -78,9 +83,9 @@ def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     """Share of the budget that actually reaches vital conditions, against the chosen share."""
     chosen_share = chosen["realized_vital_share"].iloc[0] * 100
     return _figure([
-        line(status_quo["year"], status_quo["realized_vital_share"] * 100, "status quo", BASELINE, True),
+        line(status_quo["year"], values(status_quo, "realized_vital_share") * 100, "status quo", BASELINE, True),
         line(chosen["year"], [chosen_share] * len(chosen), "chosen", "#762a83", True),
-        line(chosen["year"], chosen["realized_vital_share"] * 100, "realized", "#762a83"),
+        line(chosen["year"], values(chosen, "realized_vital_share") * 100, "realized", "#762a83"),
     ], 340, "% of budget to vital conditions")
 
 
