@@ -26,7 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import suppress
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,12 +77,26 @@ def _submit(catalog, vote_id: str, code: str, content: dict) -> tuple[str | None
     return None, error, TRIES
 
 
-def _load_engine() -> None:
-    """A casting process's start: the engine and the catalog loaded before the first ballot is due."""
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start processes without the caller's main script: a spawned process first re-runs it, and a caller that ran a
+    Streamlit page (AppTest does) would have every casting process run that page, die and be started again forever."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _load_engine(pause: float) -> None:
+    """A casting process's start: the engine and the catalog loaded before the first ballot is due (a task, not a pool
+    initializer: a failure here reaches the caller instead of restarting the process forever)."""
     from portfolio_engine.model.catalog import load_catalog
     from portfolio_engine.voting import votes  # noqa: F401 - imported for its load time
 
     load_catalog()
+    time.sleep(pause)  # holds this process, so the next task starts another one
 
 
 def _cast_due(vote_id: str, kind: str, budget: float, numbers: list[int], codes: list[str], due: list[float]) -> list[tuple[float, str | None, str, int]]:
@@ -175,8 +191,9 @@ def run(rate: float, seconds: float, workers: int, kind: str = "split", earlier:
     votes.open_vote(vote.id, passcode)
     earlier_seconds = _import_earlier(catalog, vote, passcode, earlier)
     app_before, server_before = _children_cpu(), _server_cpu()
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_load_engine)
-    pool.map(time.sleep, [0.2] * workers * 2, chunksize=1)  # answered once the workers have started and loaded the engine
+    with _bare_main():
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+    pool.map(_load_engine, [0.2] * workers * 2, chunksize=1)  # answered once the workers have started and loaded the engine
     start = time.monotonic() + 1.0
     print(f"The evening starts at {time.strftime('%H:%M:%S', time.localtime(time.time() + 1.0))}.", file=sys.stderr, flush=True)
     due = [start + n / rate for n in range(total)]
