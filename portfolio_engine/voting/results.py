@@ -62,6 +62,12 @@ def integrity(vote_id: str, path: Path | None = None, head: str | None = None) -
         return audit.verify(db, vote_id, head)
 
 
+def record_head(vote_id: str, path: Path | None = None) -> str:
+    """Where the vote's record ends ('entries:hash'): one indexed read, so a page can tell whether the count it holds is current."""
+    with storage.reading(path) as db:
+        return audit.head_label(db, vote_id)
+
+
 def _withheld(problem: str | None) -> str:
     return (f"Not counted: the vote's record does not verify ({problem}) Results are withheld until the administrator restores "
             "the database from a backup; run 'python -m portfolio_engine vote audit --vote ID' for details.")
