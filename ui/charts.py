@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.i18n import _
+
 COLORS = {"thriving": "#1b7837", "struggling": "#b8860b", "suffering": "#b2182b"}
 BASELINE = "rgba(90, 90, 90, 0.55)"
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -29,7 +31,7 @@ def _figure(traces: list[dict], height: int, y_title: str, **layout) -> dict:
     """A plain figure from trace dicts (built here, from keys plotly knows): no plotly object, no validation."""
     return {"data": traces, "layout": {
         "height": height, "margin": MARGIN, "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": {"text": "year"}},
+        "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": {"text": _("year")}},
         "yaxis": {"title": {"text": y_title}}, **layout,
     }}
 
@@ -38,13 +40,15 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     """Thriving, struggling, suffering (percent of people), one panel each, against a faint status-quo line."""
     traces, layout = [], {}
     names = ("thriving", "struggling", "suffering")
+    words = {"thriving": _("thriving"), "struggling": _("struggling"), "suffering": _("suffering")}
+    status_quo_name, this_mix = _("status quo"), _("{name} (this mix)")
     for row, name in enumerate(names):
         axis = "" if row == 0 else str(row + 1)
         top = 1 - row / 3
-        traces.append(line(status_quo["year"], values(status_quo, name) * 100, "status quo", BASELINE, True,
+        traces.append(line(status_quo["year"], values(status_quo, name) * 100, status_quo_name, BASELINE, True,
                             yaxis=f"y{axis}", showlegend=row == 0, legendgroup="sq"))
-        traces.append(line(chosen["year"], values(chosen, name) * 100, f"{name} (this mix)", COLORS[name], yaxis=f"y{axis}"))
-        layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {name}"}}
+        traces.append(line(chosen["year"], values(chosen, name) * 100, this_mix.format(name=words[name]), COLORS[name], yaxis=f"y{axis}"))
+        layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {words[name]}"}}
     return _figure(traces, 520, "", **layout)
 
 
@@ -55,38 +59,40 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
     """Change against the status quo, in percentage points of the population; with draws, the 10th-90th percentile band
     of thriving's and suffering's change behind the central lines."""
     traces = []
+    words = {"thriving": _("thriving"), "struggling": _("struggling"), "suffering": _("suffering")}
     if band is not None:
         for name in ("thriving", "suffering"):
             low, high = band[f"{name}_change_p10"].to_numpy() * 100, band[f"{name}_change_p90"].to_numpy() * 100
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": high, "mode": "lines", "line": {"width": 0},
                            "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}"})
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": low, "mode": "lines", "line": {"width": 0},
-                           "fill": "tonexty", "fillcolor": BAND_FILL[name], "name": f"{name}: 8 in 10 plausible assumptions",
+                           "fill": "tonexty", "fillcolor": BAND_FILL[name],
+                           "name": _("{name}: 8 in 10 plausible assumptions").format(name=words[name]),
                            "legendgroup": f"band-{name}", "hoverinfo": "skip"})
     dashes = {"thriving": "solid", "struggling": "dash", "suffering": "dot"}  # told apart without colour, too
-    traces += [{**line(diff["year"], values(diff, name) * 100, name, COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
+    traces += [{**line(diff["year"], values(diff, name) * 100, words[name], COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
                for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
-    return _figure(traces, 360, "percentage points vs status quo", shapes=[zero])
+    return _figure(traces, 360, _("percentage points vs status quo"), shapes=[zero])
 
 
 def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> dict:
     """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
-        line(status_quo["year"], values(status_quo, "cost_of_harm") / scale, "status quo: cost of harm", BASELINE, True),
-        line(chosen["year"], values(chosen, "cost_of_harm") / scale, "this mix: cost of harm", "#2166ac"),
-        line(chosen["year"], values(chosen, "urgent_cost") / scale, "this mix: services drawn (no unmet need)", "#762a83", True),
-    ], 340, f"{unit} per year".strip())
+        line(status_quo["year"], values(status_quo, "cost_of_harm") / scale, _("status quo: cost of harm"), BASELINE, True),
+        line(chosen["year"], values(chosen, "cost_of_harm") / scale, _("this mix: cost of harm"), "#2166ac"),
+        line(chosen["year"], values(chosen, "urgent_cost") / scale, _("this mix: services drawn (no unmet need)"), "#762a83", True),
+    ], 340, _("{unit} per year").format(unit=unit).strip())
 
 
 def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
     """Share of the budget that actually reaches vital conditions, against the chosen share."""
     chosen_share = chosen["realized_vital_share"].iloc[0] * 100
     return _figure([
-        line(status_quo["year"], values(status_quo, "realized_vital_share") * 100, "status quo", BASELINE, True),
-        line(chosen["year"], [chosen_share] * len(chosen), "chosen", "#762a83", True),
-        line(chosen["year"], values(chosen, "realized_vital_share") * 100, "realized", "#762a83"),
-    ], 340, "% of budget to vital conditions")
+        line(status_quo["year"], values(status_quo, "realized_vital_share") * 100, _("status quo"), BASELINE, True),
+        line(chosen["year"], [chosen_share] * len(chosen), _("chosen"), "#762a83", True),
+        line(chosen["year"], values(chosen, "realized_vital_share") * 100, _("realized"), "#762a83"),
+    ], 340, _("% of budget to vital conditions"))
 
 
 def allocations(table: pd.DataFrame, columns: list[str], unit: str) -> go.Figure:
@@ -104,7 +110,7 @@ def marginal_values(values: dict[str, float], names: dict[str, str]) -> go.Figur
     """Objective change per extra million in each element."""
     ids = list(values)
     return go.Figure(data=[go.Bar(x=[values[i] for i in ids], y=[names[i] for i in ids], orientation="h", marker={"color": "#2166ac"})],
-                     layout={"height": 420, "margin": MARGIN, "xaxis": {"title": {"text": "objective change per extra million"}},
+                     layout={"height": 420, "margin": MARGIN, "xaxis": {"title": {"text": _("objective change per extra million")}},
                              "yaxis": {"autorange": "reversed"}})
 
 
@@ -115,7 +121,8 @@ def frontier(points: list[dict], kinds: tuple[str, str], chosen: int | None, axe
     y = [p["objectives"][kinds[1]] for p in points]
     sizes = [16 if i == chosen else 10 for i in range(len(points))]
     trace = go.Scatter(x=x, y=y, mode="lines+markers", marker={"size": sizes, "color": "#762a83"},
-                       text=[f"point {i + 1}" for i in range(len(points))], hovertemplate="%{text}<br>%{x:.4g}, %{y:.4g}<extra></extra>")
+                       text=[_("point {number}").format(number=i + 1) for i in range(len(points))],
+                       hovertemplate="%{text}<br>%{x:.4g}, %{y:.4g}<extra></extra>")
     return go.Figure(data=[trace], layout={"height": 380, "margin": MARGIN, "xaxis": {"title": {"text": titles[0]}},
                                            "yaxis": {"title": {"text": titles[1]}}, "clickmode": "event+select"})
 
@@ -127,12 +134,13 @@ def overlay(runs: list[pd.DataFrame], labels: list[str]) -> dict:
     """Thriving (solid) and suffering (dotted, right axis) for several portfolios on one chart."""
     palette = ["rgba(90, 90, 90, 0.8)", "#2166ac", "#762a83", "#1b7837", "#b8860b", "#b2182b"]
     traces = []
+    thriving, suffering = _("{label}: thriving"), _("{label}: suffering")
     for n, (run, label) in enumerate(zip(runs, labels, strict=True)):
         color = palette[n % len(palette)]
         marker = {"symbol": SYMBOLS[n % len(SYMBOLS)], "size": 7, "color": color}  # each portfolio has its own marker, not only a colour
-        traces.append(line(run["year"], run["thriving"] * 100, f"{label}: thriving", color, mode="lines+markers", marker=marker))
-        traces.append(line(run["year"], run["suffering"] * 100, f"{label}: suffering", color, True, yaxis="y2", mode="lines+markers", marker=marker))
-    return _figure(traces, 420, "% thriving (solid)", yaxis2={"title": {"text": "% suffering (dotted)"}, "overlaying": "y", "side": "right"},
+        traces.append(line(run["year"], run["thriving"] * 100, thriving.format(label=label), color, mode="lines+markers", marker=marker))
+        traces.append(line(run["year"], run["suffering"] * 100, suffering.format(label=label), color, True, yaxis="y2", mode="lines+markers", marker=marker))
+    return _figure(traces, 420, _("% thriving (solid)"), yaxis2={"title": {"text": _("% suffering (dotted)")}, "overlaying": "y", "side": "right"},
                    legend={"orientation": "h", "y": -0.3})
 
 

@@ -26,3 +26,14 @@ def test_each_portfolio_has_its_own_bar_pattern_and_line_marker():
     assert len({t.marker.pattern.shape for t in charts.allocations(table, ["one", "two", "three"], "million").data}) == 3
     symbols = {t["marker"]["symbol"] for t in charts.overlay([RUN, RUN, RUN], ["one", "two", "three"])["data"]}
     assert len(symbols) == 3
+
+
+def test_a_spanish_reader_sees_the_charts_axes_and_lines_in_spanish(monkeypatch):
+    """Issue 17: the workshop pages' labels, chart titles and legends included, come from the translation catalog."""
+    import ui.i18n
+
+    monkeypatch.setattr(ui.i18n, "language", lambda: "es")
+    figure = charts.population(RUN, RUN)
+    assert figure["layout"]["xaxis"]["title"]["text"] == "año" and figure["layout"]["yaxis"]["title"]["text"] == "% prosperan"
+    assert {t["name"] for t in figure["data"]} >= {"situación actual", "prosperan (esta combinación)"}
+    assert "puntos porcentuales" in charts.difference(RUN)["layout"]["yaxis"]["title"]["text"]
