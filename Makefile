@@ -48,11 +48,12 @@ nginx:
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), a test file per process at a time: browser and server tests
 # spend much of their time waiting on a server or a browser, which the other process uses. TEST_WORKERS=0 runs it in one.
+# The 30 slowest tests are listed at the end, to see where the suite's time goes.
 TEST_WORKERS ?= 2
 test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py

@@ -60,6 +60,7 @@ def served(server_db, tmp_path_factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()  # reaped: a Popen collected while its process runs warns, and the warning fails whichever test is running then
 
 
 @pytest.fixture(scope="module")

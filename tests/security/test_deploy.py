@@ -166,6 +166,7 @@ def test_with_a_runtime_folder_the_logs_outlive_the_room(nginx, tmp_path):
     finally:
         if room.poll() is None:
             room.kill()
+            room.wait()
         room.stdout.close()
     assert (runtime / "error.log").is_file()
     assert "Streamlit" in (runtime / "streamlit-1.log").read_text()

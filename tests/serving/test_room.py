@@ -108,6 +108,7 @@ def test_stopping_make_serve_stops_every_process_it_started(nginx, tmp_path):
     finally:
         if room.poll() is None:
             room.kill()
+            room.wait()
         room.stdout.close()
 
 
