@@ -65,7 +65,9 @@ def review_and_submit(page) -> str:
     tab_to(page, "Submit my vote")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=30_000)
-    return page.locator("code").first.inner_text().strip()
+    receipt = page.locator("code").first
+    expect(receipt).to_have_text(re.compile(r"^\s*[A-Z2-9]{10}\s*$"), timeout=30_000)  # the run may still be drawing it
+    return receipt.inner_text().strip()
 
 
 def test_a_split_ballot_by_keyboard_on_a_laptop(browser, server, server_db, ballots, monkeypatch):
