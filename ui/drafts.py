@@ -47,5 +47,8 @@ def flush(key: tuple[str, str] | None = None) -> None:
         except PortfolioError as err:
             LOG.warning("draft of %s not saved: %s", participant_id, err)
             continue
+        except Exception:  # a best-effort write on a timer thread nobody awaits (the next move saves again): logged, never raised there
+            LOG.exception("draft of %s not saved", participant_id)
+            continue
         with _lock:
             _saved[(workshop_id, participant_id)] = amounts

@@ -20,20 +20,21 @@ MENU_SECONDS = 10  # another process (make serve) shows a changed menu within th
 
 
 @st.cache_resource(ttl=MENU_SECONDS, max_entries=256, show_spinner=False)
-def _local(_catalog: Catalog, workshop_id: str | None, language: str) -> Catalog:
+def _local(_catalog: Catalog, elements: tuple[str, ...], workshop_id: str | None, language: str) -> Catalog:
     """The catalog in a workshop's words and a language, read and built at most once per MENU_SECONDS per process (a slider's move
-    reruns a page; a menu rarely changes). Keyed by workshop and language only: pages pass the one shipped catalog."""
+    reruns a page; a menu rarely changes). Keyed by the catalog's element ids too: an installation with its own catalog, or a test
+    with a small one, never gets another catalog's cached copy."""
     return localized(_catalog, current_menu(workshop_id) if workshop_id else None, language)
 
 
 def catalog_for(catalog: Catalog, workshop: Workshop | None, language: str | None = None) -> Catalog:
     """The catalog a page shows, in the page's language: the workshop's words when it has a menu, else the shipped ones (same ids)."""
-    return _local(catalog, workshop.id if workshop else None, language or i18n.language())
+    return _local(catalog, catalog.ids, workshop.id if workshop else None, language or i18n.language())
 
 
 def catalog_for_vote(catalog: Catalog, vote: Vote) -> Catalog:
     """The catalog a ballot or its results show: its workshop's words (a standalone vote: the shipped ones), in the page's language."""
-    return _local(catalog, vote.workshop_id, i18n.language())
+    return _local(catalog, catalog.ids, vote.workshop_id, i18n.language())
 
 
 def facilitate_section(catalog: Catalog, workshop: Workshop, grant: Grant | None) -> None:

@@ -40,6 +40,12 @@ def test_a_page_opened_by_its_own_url_gets_the_app_navigation(browser, server):
     page.close()
 
 
+def idle(page) -> None:
+    """Wait until the script has finished its run, and a moment more."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
 def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, server):
     """Fix 8: at 1366x768 every element's row and its owner column show at once; a floor and its owner typed in the table (at a
     person's pace, from the keyboard) are in the JSON view, on the right row."""
@@ -48,6 +54,7 @@ def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, se
     expect(page.get_by_text("Who asked for a limit is kept with it")).to_be_visible(timeout=30_000)
     grid = page.get_by_test_id("stDataFrame").nth(1)
     grid.scroll_into_view_if_needed()
+    idle(page)  # a person starts typing once the page has drawn; keys pressed during a rerun can be lost by the grid
     box = grid.bounding_box()
     assert box["height"] >= 35 * 14 and box["x"] + box["width"] <= 1366, box  # 13 rows and the header, no scrolling
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # Basic needs' name
@@ -56,7 +63,8 @@ def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, se
         page.wait_for_timeout(120)
     page.keyboard.type("County hospital", delay=80)
     page.keyboard.press("Enter")  # committed: the tables rerun, the cursor moves down a row
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(300)
+    idle(page)
     for key in ["ArrowUp", "ArrowRight", "Enter"]:  # back up, then its floor
         page.keyboard.press(key, delay=60)
         page.wait_for_timeout(120)
