@@ -17,7 +17,7 @@ from portfolio_engine.record.funders import constraints_funders, list_funders
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.services.optimizer import frontier_view, optimizer_view
 from ui import chart_text, charts, constraints_editor, identity, session
-from ui.i18n import _, message
+from ui.i18n import _, language, message
 from ui.menu import catalog_for
 from ui.text import plain
 
@@ -90,7 +90,7 @@ if "optimize_result" in state:
         st.markdown("**" + _("What holds the proposal back") + "**")
         saver = identity.author()
         own = {saver[1].get("name"), saver[1].get("organization")} - {None, ""} if saver else set()
-        for line in binding_lines(result.binding, names, weight, own, raw.get("max_change")):
+        for line in binding_lines(result.binding, names, weight, own, raw.get("max_change"), language()):
             st.text(line)  # plain text: owners are typed by people
     else:
         st.text(_("No constraint binds: the proposal is the unconstrained best on this budget."))

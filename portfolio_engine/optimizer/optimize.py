@@ -20,9 +20,6 @@ STEP = 1e-6  # finite-difference step, as a share of the budget
 BINDING = 1e-5  # a bound within this share of the budget is binding
 PER = 1_000_000  # marginal values are per million
 STARTS = 4
-WORDS = {"floors": "floor on", "ceilings": "ceiling on", "locks": "lock on", "max_change": "limit on change for",
-         "family_floors": "floor on the family", "family_ceilings": "ceiling on the family",
-         "funder_floors": "floor on", "mandates": "mandate, which keeps its money out of", "mandate_groups": "mandate, which spends all its money on"}
 
 
 @dataclass(frozen=True)
@@ -33,16 +30,6 @@ class Binding:
     owner: str | None
     amount: float
     shadow_price: float
-
-    def sentence(self, names: dict[str, str], total_weight: float = 1.0) -> str:
-        """Plain words: "Binding: the County hospital's floor on Acute care (15.0 million); ... by 0.12%" (the combined
-        objective's change, as a share of its status-quo value per unit of weight)."""
-        kind, _, subject = self.constraint.partition(".")
-        what = WORDS.get(kind, kind)
-        whose = f"the {self.owner}'s" if self.owner else "the"
-        verb = "raise" if self.shadow_price >= 0 else "lower"
-        return (f"Binding: {whose} {what} {', '.join(names.get(s, s) for s in subject.split(','))} ({self.amount / 1e6:,.1f} million); "
-                f"relaxing it by 1 million would {verb} the objective by {abs(self.shadow_price) / total_weight * 100:.2f}%.")
 
 
 @dataclass(frozen=True)

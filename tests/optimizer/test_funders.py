@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from portfolio_engine.cli.main import main
 from portfolio_engine.errors import InfeasibleConstraints, InvalidConstraints, PortfolioError, UnknownElement
 from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.optimizer.binding_words import sentence
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.funders import Funder, check_splittable, group_floors, parse_funders, split
 from portfolio_engine.optimizer.optimize import optimize
@@ -108,7 +109,7 @@ def test_the_optimizer_returns_who_funds_what_and_names_the_funder_whose_floor_b
     assert set(by_funder["County hospital"]) == {"basic_needs", "acute_care", "addiction_recovery"}
     assert by_funder["County hospital"]["acute_care"] >= 25_000_000 - 0.01
     names = {e.id: e.name for e in CATALOG.elements}
-    assert any(b.sentence(names).startswith("Binding: the County hospital's floor on Acute care (25.0 million)") for b in result.binding)
+    assert any(sentence(b, names).startswith("Binding: the County hospital's floor on Acute care (25.0 million)") for b in result.binding)
 
 
 def test_a_mandate_that_keeps_the_money_in_a_few_elements_is_explained_with_its_funder():
@@ -117,7 +118,7 @@ def test_a_mandate_that_keeps_the_money_in_a_few_elements_is_explained_with_its_
     assert result.allocations["acute_care"] + result.allocations["public_safety"] >= 60_000_000 - 1
     names = {e.id: e.name for e in CATALOG.elements}
     assert any("the County hospital's mandate, which spends all its money on Acute care, Criminal justice, violence and emergencies (60.0 million)"
-               in b.sentence(names) for b in result.binding)
+               in sentence(b, names) for b in result.binding)
 
 
 def test_funders_that_do_not_add_up_to_the_budget_are_refused_before_any_solving():

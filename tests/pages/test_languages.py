@@ -40,7 +40,8 @@ def _extracted(tmp_path: Path, monkeypatch) -> set[str]:
     monkeypatch.chdir(ROOT)
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "Rule:4", "--no-location", "--omit-header",
-                                "-o", str(pot), "app.py", "pages", "ui", "portfolio_engine/voting", "portfolio_engine/data"])
+                                "-o", str(pot), "app.py", "pages", "ui", "portfolio_engine/voting", "portfolio_engine/data",
+                                "portfolio_engine/optimizer/binding_words.py"])
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
 
@@ -233,3 +234,5 @@ def test_a_spanish_participant_optimizes_without_meeting_english():
     assert optimize.title[0].value == "Proponer una cartera" and "Qué buscar" in [s.value for s in optimize.subheader]
     optimize.button(key="run_optimizer").click().run()
     assert not optimize.exception and "Propuesta" in [s.value for s in optimize.subheader] and _english_left(optimize) == []
+    held = [t.value for t in optimize.text if t.value.startswith(("Limita:", "Binding:"))]
+    assert held and all(line.startswith("Limita:") for line in held), held  # what holds the proposal back, in Spanish too
