@@ -1,32 +1,14 @@
 """Why the app draws its downloads with their bytes: Streamlit loses a deferred one on a busy server."""
 
 import asyncio
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from loadtest.protocol import ProtocolError, Tab
-from serving.room import free_port, stop, wait_until_up
 
 APP = Path(__file__).with_name("deferred_app.py")
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("deferred") / "streamlit.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-                                    "--server.port", str(port), "--server.headless", "true"], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/_stcore/health", process, log)
-        yield url
-    finally:
-        stop(process)
 
 
 async def _download_while_others_run(url: str, label: str) -> bytes | str:

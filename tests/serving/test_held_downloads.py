@@ -2,35 +2,12 @@
 downloads; two of them and Streamlit deletes the file whose button the browser still shows. ui.downloads.held keeps it."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from loadtest.protocol import Tab
-from serving.room import free_port, stop, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("held_app.py")
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("held") / "streamlit.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-                                    "--server.port", str(port), "--server.headless", "true"], cwd=ROOT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/_stcore/health", process, log)
-        yield url
-    finally:
-        stop(process)
 
 
 def _fetch(url: str) -> bytes | str:
