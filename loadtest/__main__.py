@@ -50,7 +50,10 @@ MODES = {  # name: (several processes behind nginx?, extra environment)
     "room": (True, {}),
     # Baseline: one process with Streamlit's default full garbage collection after every run (see .streamlit/config.toml).
     "single-gc": (False, {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}),
+    # Two app hosts (127.0.0.2 and 127.0.0.3, half the workers each) behind one nginx, sharing the PostgreSQL server of --database-url.
+    "hosts": (True, {}),
 }
+HOSTS = ["127.0.0.2", "127.0.0.3"]
 LIMITS = {"users": 1000, "residents": 2000, "seconds": 1800, "window": 1800}
 DEFAULTS = {"users": 150, "ramp": 30.0, "residents": 300, "window": 300.0, "together": False}
 SCENARIOS = {  # name: what it changes from DEFAULTS; options given on the command line still win
@@ -58,6 +61,8 @@ SCENARIOS = {  # name: what it changes from DEFAULTS; options given on the comma
     # A harsher evening: everyone arrives within 10 s and residents vote while the room moves its sliders.
     "evening": {"ramp": 10.0, "residents": 150, "window": 50.0, "together": True},
     "evening-300": {"users": 300, "ramp": 10.0, "residents": 300, "window": 50.0, "together": True},
+    # The last evening of a city vote through the Vote page: residents only, 10 arriving per second for a minute.
+    "city-evening": {"users": 0, "residents": 600, "window": 60.0},
 }
 
 
@@ -82,7 +87,7 @@ def rss(pids: list[int]) -> int:
     return sum(p.memory_info().rss for p in processes(pids))
 
 
-def prepare_workshop(db: Path) -> Workshop:
+def prepare_workshop(db: Path | None) -> Workshop:
     """An open workshop that participants join by its code, in this setup's own database."""
     storage.migrate(db)
     catalog = load_catalog()
@@ -90,7 +95,7 @@ def prepare_workshop(db: Path) -> Workshop:
                            grant=OPERATOR)[0]
 
 
-def prepare_vote(db: Path, residents: int) -> tuple[str, list[str]]:
+def prepare_vote(db: Path | None, residents: int) -> tuple[str, list[str]]:
     """An open approval vote with one voter code per resident, in this setup's own database."""
     passcode = secrets.token_urlsafe(12)
     storage.migrate(db)
@@ -115,7 +120,8 @@ def server(mode: str, workers: int, env: dict[str, str], folder: Path):
         finally:
             stop(process)
     else:
-        with serve_room("127.0.0.1", free_port(), workers, env, folder / "room") as room:
+        hosts = HOSTS if mode == "hosts" else None
+        with serve_room("127.0.0.1", free_port(), max(1, workers // len(hosts)) if hosts else workers, env, folder / "room", app_hosts=hosts) as room:
             yield room.url, room.pids, [f"http://{b}" for b in room.backends]
 
 
@@ -136,7 +142,7 @@ async def warm_up(backends: list[str], vote_id: str) -> None:
         await tab.close()
 
 
-async def room_phase(url: str, pids: list[int], args: argparse.Namespace, db: Path, workshop: Workshop) -> dict:
+async def room_phase(url: str, pids: list[int], args: argparse.Namespace, db: Path | None, workshop: Workshop) -> dict:
     users, think, ramp = args.users, tuple(args.think), args.ramp
     engine = Expected()
     tally = RoomTally()
@@ -168,45 +174,68 @@ async def room_phase(url: str, pids: list[int], args: argparse.Namespace, db: Pa
     }
 
 
-async def vote_phase(url: str, db: Path, vote_id: str, codes: list[str], window: float, think: tuple[float, float]) -> dict:
+@contextmanager
+def shared_server(mode: str, database_url: str | None):
+    """For the hosts mode, the PostgreSQL server every host (and this process, which makes the codes) uses, and one key they all read."""
+    if mode != "hosts":
+        yield
+        return
+    if not database_url:
+        raise SystemExit("The hosts mode needs --database-url postgresql://... (an empty database the hosts share).")
+    saved = {name: os.environ.get(name) for name in ("DATABASE_URL", "PORTFOLIO_SECRET")}
+    os.environ.update({"DATABASE_URL": database_url, "PORTFOLIO_SECRET": secrets.token_urlsafe(32)})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+async def vote_phase(url: str, pids: list[int], db: Path | None, vote_id: str, codes: list[str], window: float, think: tuple[float, float]) -> dict:
     ballots, receipts = Tally(), {}
     gap = window / len(codes)
+    cpu_start, started = cpu_seconds(pids), time.monotonic()
     await asyncio.gather(*(resident(url, n, vote_id, code, [p[0] for p in PROJECTS], n * gap, think, ballots, receipts)
                            for n, code in enumerate(codes)))
+    cpu, elapsed = cpu_seconds(pids) - cpu_start, time.monotonic() - started
     with storage.reading(db) as connection:
         rows = storage.select(connection, "ballots", vote_id=vote_id)
     per_code = Counter(row["code_hash"] for row in rows)
     counted = sum(1 for receipt in receipts.values() if check_receipt(vote_id, receipt, db).startswith("This ballot is counted"))
-    return {"residents": len(codes), "submissions": summary(ballots), "stored": len(rows),
+    return {"residents": len(codes), "submissions": summary(ballots), "stored": len(rows), "server_cpu_cores": cpu / elapsed,
+            "server_cpu_per_ballot": cpu / max(1, len(ballots.latencies)), "ballots_per_second": len(ballots.latencies) / elapsed,
             "stored_more_than_once": sum(1 for n in per_code.values() if n > 1), "receipts_counted": counted}
 
 
 def measure(mode: str, args: argparse.Namespace) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"portfolio-load-{mode}-") as folder:
-        db = Path(folder) / "portfolio.db"
-        os.environ["PORTFOLIO_DB"] = str(db)  # this process makes the voter codes: same database, same key file as the servers
+    with tempfile.TemporaryDirectory(prefix=f"portfolio-load-{mode}-") as folder, shared_server(mode, args.database_url):
+        os.environ["PORTFOLIO_DB"] = str(Path(folder) / "portfolio.db")  # this process makes the voter codes: same database and key as the servers
+        db = None if mode == "hosts" else Path(os.environ["PORTFOLIO_DB"])  # None: the database the settings name (the shared server)
         os.environ.pop("PORTFOLIO_SECRET_FILE", None)
         env = {**os.environ, **MODES[mode][1]}
         workshop = prepare_workshop(db)
         vote_id, codes = prepare_vote(db, args.residents) if args.residents else ("", [])
         with server(mode, args.workers, env, Path(folder)) as (url, pids, backends):
             asyncio.run(warm_up(backends, vote_id))
-            result = {"mode": mode, "processes": args.workers if MODES[mode][0] else 1}
+            result = {"mode": mode, "processes": len(backends)}  # Streamlit processes (nginx aside)
             if args.together and args.users and args.residents:
                 result["room"], result["vote"] = asyncio.run(together(url, pids, args, db, workshop, vote_id, codes))
                 return result
             if args.users:
                 result["room"] = asyncio.run(room_phase(url, pids, args, db, workshop))
             if args.residents:
-                result["vote"] = asyncio.run(vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
+                result["vote"] = asyncio.run(vote_phase(url, pids, db, vote_id, codes, args.window, tuple(args.resident_think)))
         return result
 
 
-async def together(url: str, pids: list[int], args: argparse.Namespace, db: Path, workshop: Workshop, vote_id: str,
+async def together(url: str, pids: list[int], args: argparse.Namespace, db: Path | None, workshop: Workshop, vote_id: str,
                    codes: list[str]) -> tuple[dict, dict]:
     """The room phase and the vote at the same time: residents arrive over the window while participants move sliders."""
     room, vote = await asyncio.gather(room_phase(url, pids, args, db, workshop),
-                                      vote_phase(url, db, vote_id, codes, args.window, tuple(args.resident_think)))
+                                      vote_phase(url, pids, db, vote_id, codes, args.window, tuple(args.resident_think)))
     return room, vote
 
 
@@ -243,6 +272,8 @@ def table(results: list[dict], client_cpu: float) -> str:
         for q in ("p50", "p95", "p99"):
             row(f"ballot submission {q}", lambda r, q=q: ms(r["vote"]["submissions"][q]))
         row("ballot errors", lambda r: str(r["vote"]["submissions"]["errors"]))
+        row("ballots per second (whole vote phase)", lambda r: f"{r['vote']['ballots_per_second']:.1f}")
+        row("server CPU per ballot (page, code, ticks, submit)", lambda r: ms(r["vote"]["server_cpu_per_ballot"]))
     lines.append(f"\nLoad client (same machine) CPU: {client_cpu:.1f} s.")
     return "\n".join(lines)
 
@@ -261,7 +292,8 @@ def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[s
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=list(SCENARIOS), default="default",
                         help="default: residents vote after the room phase; evening: 150 participants arriving over 10 s and 150 "
-                             "residents voting during the room phase; evening-300: the same with 300 participants and 300 residents")
+                             "residents voting during the room phase; evening-300: the same with 300 participants and 300 residents; "
+                             "city-evening: no room, 600 residents voting over 60 s (10 per second)")
     parser.add_argument("--users", type=bounded("users", int), help="participants on Allocate (default 150)")
     parser.add_argument("--seconds", type=bounded("seconds"), default=60, help="how long they move sliders after the ramp")
     parser.add_argument("--ramp", type=float, help="seconds over which participants arrive (default 30; 10 in the evening scenarios)")
@@ -274,6 +306,7 @@ def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[s
     parser.add_argument("--modes", default="single,room", help=f"comma-separated, from: {', '.join(MODES)}")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Streamlit processes in the room")
     parser.add_argument("--out", type=Path, default=Path("var/load"), help="folder for report.md and report.json")
+    parser.add_argument("--database-url", help="the hosts mode's PostgreSQL server: postgresql://... (an empty database)")
     args = parser.parse_args(argv)
     for name, value in {**DEFAULTS, **SCENARIOS[args.scenario]}.items():
         if getattr(args, name, None) is None:

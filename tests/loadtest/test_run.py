@@ -5,11 +5,12 @@ import argparse
 import pytest
 
 from loadtest.__main__ import arguments, main, measure, table
+from tests import postgres
 
 
 def small(**changes) -> argparse.Namespace:
     values = {"users": 3, "proposers": 2, "seconds": 3.0, "ramp": 1.0, "think": (0.3, 0.6), "residents": 4, "window": 2.0,
-              "resident_think": (0.05, 0.1), "workers": 2, "together": False}
+              "resident_think": (0.05, 0.1), "workers": 2, "together": False, "database_url": None}
     return argparse.Namespace(**{**values, **changes})
 
 
@@ -60,3 +61,25 @@ def test_the_load_test_refuses_unbounded_runs(capsys):
     with pytest.raises(SystemExit):
         main(["--users", "100000"])
     assert "users must be between 0 and 1000" in capsys.readouterr().err
+
+
+def test_two_app_hosts_sharing_postgresql_store_every_ballot_of_a_city_evening_once(nginx, postgres_cluster, monkeypatch, tmp_path):
+    """The city evening's residents through the Vote page on two hosts (127.0.0.2 and .3) behind nginx, one PostgreSQL server."""
+    monkeypatch.setenv("PORTFOLIO_DB", str(tmp_path / "unused.db"))
+    urls = postgres.schema_url(postgres_cluster)
+    try:
+        args, _ = arguments(["--scenario", "city-evening"])
+        assert (args.users, args.residents, args.window) == (0, 600, 60.0)
+        result = measure("hosts", small(users=0, residents=4, database_url=next(urls)))
+    finally:
+        next(urls, None)
+    vote = result["vote"]
+    assert result["processes"] == 2 and "room" not in result
+    assert vote["submissions"]["count"] == vote["stored"] == vote["receipts_counted"] == 4 and vote["stored_more_than_once"] == 0
+    assert vote["server_cpu_per_ballot"] > 0 and "| server CPU per ballot (page, code, ticks, submit) |" in table([result], 1.0)
+
+
+def test_the_hosts_mode_needs_the_server_they_share(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTFOLIO_DB", str(tmp_path / "unused.db"))
+    with pytest.raises(SystemExit, match="needs --database-url"):
+        measure("hosts", small())
