@@ -17,14 +17,18 @@ Secret fields (passcode, token and code hashes) never enter an entry: a keyed di
 place, so an export of the log carries no credential and the chain still verifies the stored value.
 """
 
+import hashlib
+import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, overload
 
 from portfolio_engine import storage
 from portfolio_engine.errors import PortfolioError, RecordMismatch
-from portfolio_engine.security.keys import keyed_hash
+from portfolio_engine.security.keys import keyed_hash, secret_key
 
 GENESIS = "0" * 64
 SECRET_FIELDS = ("passcode_hash", "token_hash", "code_hash", "why")  # "why": a voter's free text, purged after the vote
@@ -57,8 +61,11 @@ ENTITIES: dict[str, Entity] = {
 VOTE_ENTITIES = ("vote", "ballot", "voter_code")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)  # built once: json.dumps builds one per call
+
+
 def canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def now() -> str:
@@ -67,7 +74,13 @@ def now() -> str:
 
 def secret_digest(value: str) -> str:
     """The keyed digest that stands for a secret field's value in the log."""
-    return DIGEST + keyed_hash("secret-field:" + value)
+    return _digest_under(secret_key(), value)
+
+
+@lru_cache(maxsize=1024)
+def _digest_under(key: bytes, value: str) -> str:
+    """secret_digest, kept per key and value: a vote's ballots mostly share one 'why' (blank), digested once per check, not per ballot."""
+    return DIGEST + hmac.new(key, ("secret-field:" + value).encode(), hashlib.sha256).hexdigest()
 
 
 @overload
@@ -101,9 +114,21 @@ def audited_id(entity: str, entity_id: str) -> str:
     return secret_digest(entity_id) if ENTITIES[entity].id_column in SECRET_FIELDS else entity_id
 
 
-def _entry_hash(entry: dict) -> str:
+def _entry_hash(entry: dict, keyed: Callable[[str], str] = keyed_hash) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return keyed_hash(entry["prev_hash"] + canonical(body))
+    return keyed(entry["prev_hash"] + canonical(body))
+
+
+def _prepared_keyed_hash() -> Callable[[str], str]:
+    """keyed_hash with the key read and prepared once: checking a chain hashes each of its entries under the same key."""
+    prepared = hmac.new(secret_key(), digestmod=hashlib.sha256)
+
+    def keyed(text: str) -> str:
+        mac = prepared.copy()
+        mac.update(text.encode())
+        return mac.hexdigest()
+
+    return keyed
 
 
 def _mismatch(entity: str, entity_id: str, chain_id: str) -> RecordMismatch:
@@ -122,8 +147,9 @@ def last_state(db: storage.Handle, chain_id: str, entity: str, entity_id: str) -
 def _differs(db: storage.Handle, entity: str, state: str | None, row: dict | None) -> bool:
     """Whether a stored row is not the audited `state`: a covered column changed or is gone, or a column the entry does not
     cover (added by a later migration) no longer holds its default."""
-    if state is None or row is None or _state(row) == state:
-        return _state(row) != state
+    current = _state(row)
+    if state is None or row is None or current == state:
+        return current != state
     covered, stored = json.loads(state), audited(row)
     if not isinstance(covered, dict) or not covered.keys() <= stored.keys() or canonical({k: stored[k] for k in covered}) != state:
         return True
@@ -187,19 +213,21 @@ def _chain_problem(entries: list[dict]) -> tuple[str | None, dict[tuple[str, str
     """The first broken link or forgiven edit of the chain, and each row's latest entry."""
     previous = GENESIS
     latest: dict[tuple[str, str], dict] = {}
+    keyed = _prepared_keyed_hash()
     for expected_seq, entry in enumerate(entries, start=1):
         where = f"Audit entry {entry['seq']} ({entry['action']} {entry['entity_id']})"
         if entry["seq"] != expected_seq:
             return f"Audit entry {expected_seq} is missing (the next is {entry['seq']}).", latest
         if entry["prev_hash"] != previous:
             return f"{where}: does not follow the entry before it.", latest
-        if _entry_hash(entry) != entry["hash"]:
+        if _entry_hash(entry, keyed) != entry["hash"]:
             return f"{where}: its content was changed after it was written.", latest
         if entry["entity"] not in ENTITIES:
             return f"{where}: it names an unknown kind of record ({entry['entity']}).", latest
         key = (entry["entity"], entry["entity_id"])
         known = latest.get(key)
-        if recorded(entry["before"]) != (recorded(known["after"]) if known else None):
+        previous_after = known["after"] if known else None
+        if entry["before"] != previous_after and recorded(entry["before"]) != recorded(previous_after):  # same text: same state, unparsed
             return (f"{where}: its 'before' is not the {entry['entity'].replace('_', ' ')}'s previous audited state: "
                     "the record was changed behind the application's back before this write."), latest
         previous = entry["hash"]
@@ -221,7 +249,7 @@ def _rows_problem(db: storage.Handle, chain_id: str, latest: dict[tuple[str, str
             return f"{where}: the {noun} should not exist but is stored."
         if entry["after"] is not None and row is None:
             return f"{where}: the {noun} it records was deleted."
-        if row is not None and _differs(db, entity, recorded(entry["after"]), row):
+        if row is not None and _state(row) != entry["after"] and _differs(db, entity, recorded(entry["after"]), row):  # the entry's own text: no parse
             return f"{where}: the stored {noun} differs from the audit record."
     for entity, entity_id in stored:
         if (entity, entity_id) not in latest:

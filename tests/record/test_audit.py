@@ -72,3 +72,14 @@ def test_rewriting_the_chain_without_the_key_is_detected(history, private_databa
 def test_the_key_is_not_in_the_database(history, private_database):
     key = (private_database.parent / "secret.key").read_text().strip()
     assert key.encode() not in stored_bytes(private_database)
+
+
+def test_a_secret_fields_digest_follows_the_key(monkeypatch):
+    """Digests are kept per key and value (a vote's blank 'why' is digested once per check): a new key never reuses an old digest."""
+    from portfolio_engine.security.keys import keyed_hash
+
+    monkeypatch.setenv("PORTFOLIO_SECRET", "the-first-installation-key")
+    first = audit.secret_digest("")
+    assert first == audit.DIGEST + keyed_hash("secret-field:")
+    monkeypatch.setenv("PORTFOLIO_SECRET", "the-second-installation-key")
+    assert audit.secret_digest("") == audit.DIGEST + keyed_hash("secret-field:") != first
