@@ -1,5 +1,6 @@
 """Shared fixtures: the shipped catalog, status quo and model, and a private database per test."""
 
+import functools
 import os
 from pathlib import Path
 
@@ -19,6 +20,17 @@ def pytest_configure(config):
 
 def pytest_generate_tests(metafunc):
     postgres.generate(metafunc)  # the storage, record, vote and import suites run once per engine (tests/postgres.py)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Each new AppTest scans every installed package for Streamlit components (about 0.3 s of CPU, hundreds of times a run);
+    what is installed cannot change during a run, so the first answer stands for the rest."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture
