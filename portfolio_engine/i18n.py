@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,6 +109,7 @@ def _value(text: str, language: str) -> str:
     return gettext(text, language)
 
 
+@cache
 def _locale(language: str) -> Locale:
     try:
         return Locale.parse(language)
@@ -116,6 +117,7 @@ def _locale(language: str) -> Locale:
         return Locale.parse(DEFAULT)
 
 
+@lru_cache(maxsize=8192)  # a page writes the same amounts on every run (a ballot's costs, its budget): Babel's formatting is the cost
 def number(value: float, language: str, digits: int = 0) -> str:
     """A number with the language's grouping and decimal marks (12,500.5 / 12.500,5)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")

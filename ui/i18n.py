@@ -4,6 +4,7 @@ browser's preference; a switcher on every page; `_()` to show a text in it and h
 from html import escape
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from portfolio_engine import i18n
 
@@ -12,13 +13,25 @@ PARAM = "lang"
 
 
 def language() -> str:
-    """The language this run shows, remembered for the session."""
+    """The language this run shows, remembered for the session; found once per run (a page asks for it hundreds of times)."""
+    run = get_script_run_ctx()
+    found = getattr(run, "portfolio_language", None)
+    if run is not None and found is not None and found[0] is run.cursors:  # run.cursors: a new dict at every run's start
+        return found[1]
     wanted = st.query_params.get(PARAM)
     if wanted and wanted in i18n.languages():
         st.session_state[KEY] = wanted
     if KEY not in st.session_state:
         st.session_state[KEY] = i18n.from_header(st.context.headers.get("Accept-Language")) if st.context.headers else i18n.DEFAULT
-    return str(st.session_state[KEY])
+    return _remember(str(st.session_state[KEY]))
+
+
+def _remember(chosen: str) -> str:
+    """Keep the run's language on its context, with the run's cursors it is valid for (held, so no later run can reuse their identity)."""
+    run = get_script_run_ctx()
+    if run is not None:
+        run.portfolio_language = (run.cursors, chosen)  # type: ignore[attr-defined]
+    return chosen
 
 
 def _(text: str) -> str:
@@ -54,7 +67,7 @@ def when(value: object) -> str:
 def _switched(key: str) -> None:
     """A language menu changed: remember it and put it in the address, so a copied link opens in the same language."""
     chosen = st.session_state.get(key) or language()
-    st.session_state[KEY] = chosen
+    st.session_state[KEY] = _remember(chosen)
     st.query_params[PARAM] = chosen
 
 
