@@ -151,9 +151,11 @@ def board_words() -> dict:
     return held[1]
 
 
-def take_moves() -> None:
-    """Apply what the board sent since the last run (events.apply: each event once, in order, checked)."""
-    apply(state[BOARD], state.get(allocation_board.KEY), budget / scale, in_units(status_quo.allocations))
+def take_moves() -> bool:
+    """Apply what the board sent since the last run (events.apply: each event once, in order, checked); True when this run is
+    a position in a pointer's drag (the slider not let go yet)."""
+    applied = apply(state[BOARD], state.get(allocation_board.KEY), budget / scale, in_units(status_quo.allocations))
+    return applied and state[BOARD].dragging
 
 
 def certainty(result: Band) -> str:
@@ -177,9 +179,9 @@ def change(value: float, words: str, color: str = "normal") -> dict:
     return {"delta": points(value) + words, "delta_color": color}
 
 
-def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> None:
+def projection(comparison, numbers: dict, horizon: int, start, result: Band | None) -> None:
     """Horizon and start, the headline figures (computed once per move, by the caller), and the chosen view of the run
-    against the status quo."""
+    against the status quo; without the band and its sentence while a slider is dragged (result None)."""
     st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
     if state.data_start is not None:
         st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
@@ -188,7 +190,7 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
                        f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
                        "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
     st.markdown(f"**{headline(milestones(comparison.chosen, comparison.status_quo))}**")  # from the two runs already made
-    if comparison.chosen["thriving"].iloc[-1] != comparison.status_quo["thriving"].iloc[-1]:
+    if result is not None and numbers["thriving_change"] != 0:
         st.caption(certainty(result) + " The band on the Difference view shows the range.")
     row = st.container(horizontal=True)  # one block, not four (columns)
     row.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", **change(numbers["thriving_change"], " vs status quo"))
@@ -200,7 +202,7 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band) -> 
         figure = charts.population(comparison.chosen, comparison.status_quo)
     elif view == "Difference":
         st.caption("Shaded: where 8 in 10 plausible sets of assumptions put the change (the line is the central assumptions).")
-        figure = charts.difference(comparison.difference, result.table)
+        figure = charts.difference(comparison.difference, None if result is None else result.table)
     elif view == "Cost of harm":
         st.caption(f"Urgent services people draw on, plus need left unmet (it costs more later). Total change over the run: "
                    f"{numbers['cost_of_harm_change_total'] / scale:+,.1f} {unit}; unmet need "
@@ -288,7 +290,7 @@ def save_form(current: dict[str, float]) -> None:
 @st.fragment
 def studio() -> None:
     """Sliders, projection and saving: a slider's move reruns only this, not the whole app (navigation, sidebar)."""
-    take_moves()
+    dragging = take_moves()
     assumptions, model, assumptions_problem = session_model()
     horizon = state.get("horizon") or 20
     start = city_data_start()
@@ -296,13 +298,14 @@ def studio() -> None:
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     vector = [current[i] for i in catalog.ids]
     comparison = compare(model, vector, horizon, start)
-    result = uncertainty(model, vector, horizon, start)
+    result = None if dragging else uncertainty(model, vector, horizon, start)  # the draws once the slider is let go
     numbers = comparison.headline()
     summary = _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo").format(
         year=horizon, thriving=f"{numbers['thriving']:.1%}", thriving_change=points(numbers["thriving_change"]),
         suffering=f"{numbers['suffering']:.2%}", suffering_change=points(numbers["suffering_change"]))
     portfolio = make_portfolio(catalog, current, None, status_quo.currency)
-    st.query_params.update(to_query(portfolio))
+    if not dragging:  # the link follows where a slider is let go
+        st.query_params.update(to_query(portfolio))
 
     controls, projection_area = st.columns([2, 3], gap="large")
     with controls:

@@ -22,20 +22,22 @@ class Comparison:
         return diff
 
     def headline(self) -> dict[str, float]:
-        """Numbers a room reads first: changes at the horizon and over the whole run."""
-        last = self.chosen.iloc[-1]
-        base = self.status_quo.iloc[-1]
+        """Numbers a room reads first: changes at the horizon and over the whole run (on the columns' numpy arrays: pandas'
+        row and Series arithmetic cost more than the run itself on every slider move)."""
+        chosen = {name: self.chosen[name].to_numpy() for name in ("year", "thriving", "suffering", "urgent_cost", "cost_of_harm",
+                                                                  "unmet_need", "realized_vital_share")}
+        base = {name: self.status_quo[name].to_numpy() for name in ("thriving", "suffering", "urgent_cost", "cost_of_harm")}
         return {
-            "years": int(last["year"]),
-            "thriving": float(last["thriving"]),
-            "thriving_change": float(last["thriving"] - base["thriving"]),
-            "suffering": float(last["suffering"]),
-            "suffering_change": float(last["suffering"] - base["suffering"]),
-            "urgent_cost_change_total": float((self.chosen["urgent_cost"] - self.status_quo["urgent_cost"]).sum()),
-            "cost_of_harm_change_total": float((self.chosen["cost_of_harm"] - self.status_quo["cost_of_harm"]).sum()),
-            "unmet_need_total": float(self.chosen["unmet_need"].sum()),
-            "realized_vital_share": float(last["realized_vital_share"]),
-            "chosen_vital_share": float(self.chosen["realized_vital_share"].iloc[0]),
+            "years": int(chosen["year"][-1]),
+            "thriving": float(chosen["thriving"][-1]),
+            "thriving_change": float(chosen["thriving"][-1] - base["thriving"][-1]),
+            "suffering": float(chosen["suffering"][-1]),
+            "suffering_change": float(chosen["suffering"][-1] - base["suffering"][-1]),
+            "urgent_cost_change_total": float((chosen["urgent_cost"] - base["urgent_cost"]).sum()),
+            "cost_of_harm_change_total": float((chosen["cost_of_harm"] - base["cost_of_harm"]).sum()),
+            "unmet_need_total": float(chosen["unmet_need"].sum()),
+            "realized_vital_share": float(chosen["realized_vital_share"][-1]),
+            "chosen_vital_share": float(chosen["realized_vital_share"][0]),
         }
 
 

@@ -29,7 +29,8 @@ CHART = "ui.components.light_chart.light_chart"
 def board(at) -> dict:
     """What the page drew on the allocation board (its one component): amounts, ranges, locks, words, the last event applied."""
     (component,) = [e for e in at.get("component_instance") if e.proto.component_name == "ui.components.allocation_board.allocation_board"]
-    return json.loads(component.proto.json_args)
+    drawn = json.loads(component.proto.json_args)  # the amounts, and everything else as one JSON string
+    return {**json.loads(drawn["board"]), "amounts": drawn["amounts"]}
 
 
 def charts(at) -> list[dict]:
@@ -118,6 +119,8 @@ def test_the_sliders_locks_and_remaining_meter_are_one_element(page):
     one board, whose words (names, definitions, the status quo) are its arguments."""
     assert not page.slider and not page.pills and not page.checkbox and not page.subheader
     assert [e.key for e in page.get("component_instance")] == ["allocation_board", "projection_chart"]  # the board, and the chart
+    (component,) = [e for e in page.get("component_instance") if e.key == "allocation_board"]
+    assert set(json.loads(component.proto.json_args)) == {"board", "amounts"}, "one string Streamlit need not check for a data frame"
     drawn = board(page)
     basic = next(e for e in drawn["elements"] if e["id"] == "basic_needs")
     assert basic["name"] == "Basic needs for health and safety" and basic["status_quo"] == 6.0
@@ -309,6 +312,25 @@ def test_the_room_reads_how_sure_the_projection_is_and_sees_the_band(page):
     page.segmented_control(key="view").set_value("Difference").run()
     (figure,) = charts(page)
     assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2, "a band for thriving and for suffering"
+
+
+def test_a_dragged_slider_is_drawn_without_the_band_until_it_is_let_go(page):
+    """Issue 18: a pointer's drag sends positions as "drag" events; those runs skip the draws (the band, its sentence, the
+    link), the release ("amount") draws them for where the slider stopped. Keys and the number box always send amounts."""
+    page.segmented_control(key="view").set_value("Difference").run()
+    held = page.session_state["allocate:band"]
+    send(page, ["drag", "humane_housing", 14.0])
+    assert amount(page, "humane_housing") == 14.0 and page.session_state["allocate:band"] is held, "no draws while dragging"
+    assert not any(c.value.startswith("Better than the status quo") for c in page.caption)
+    (figure,) = charts(page)
+    assert not any(trace.get("fill") for trace in figure["data"]) and len(figure["data"]) == 3, "the central lines, no band"
+    assert "humane_housing" not in page.query_params or page.query_params["humane_housing"] != "14000000", "the link waits for the release"
+    send(page, ["drag", "humane_housing", 16.0], ["amount", "humane_housing", 18.0])
+    assert 18e6 in page.session_state["allocate:band"][0][1], "the band of where the slider was let go"
+    assert any(c.value.startswith("Better than the status quo") for c in page.caption)
+    (figure,) = charts(page)
+    assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2
+    assert page.query_params["humane_housing"] == "18000000"
 
 
 def _values(encoded):

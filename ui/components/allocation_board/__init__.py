@@ -7,6 +7,7 @@ browser it moves its sliders at once and sends one message per move, the next on
 the last (events.py says what a message holds). Every word it shows comes from here, through the page's translation.
 """
 
+import json
 from pathlib import Path
 
 import streamlit.components.v1 as components
@@ -64,8 +65,13 @@ def span(status_quo: float, amount: float, budget: float, step: float) -> float:
 
 
 def draw(fixed: dict, board: Board, summary: str) -> None:
-    """The board as the server holds it, with the last event it has applied (so the browser knows what was answered)."""
+    """The board as the server holds it, with the last event it has applied (so the browser knows what was answered).
+
+    Everything but the amounts travels as one JSON string: Streamlit checks each argument of a component for a data frame,
+    which for the board's thirteen lists and dicts cost 1.6 ms of every move; a string costs nothing there. The amounts stay
+    an argument of their own (the load client reads them)."""
     budget, step = fixed["budget"], fixed["step"]
     ranges = {e["id"]: span(e["status_quo"], board.amounts[e["id"]], budget, step) for e in fixed["elements"]}
-    _board(**fixed, amounts=board.amounts, ranges=ranges, locked=sorted(board.locked), keep_total=board.keep_total,
-           summary=summary, ack={"instance": board.seen[0], "seq": board.seen[1]} if board.seen else None, key=KEY, default=None)
+    drawn = {**fixed, "ranges": ranges, "locked": sorted(board.locked), "keep_total": board.keep_total, "summary": summary,
+             "ack": {"instance": board.seen[0], "seq": board.seen[1]} if board.seen else None}
+    _board(board=json.dumps(drawn), amounts=board.amounts, key=KEY, default=None)

@@ -3,6 +3,8 @@
 The board (ui/components/allocation_board) numbers its events and sends every event the server has not acknowledged
 yet, so a run that was interrupted, or a message sent again after a slow answer, never loses nor repeats a move:
 an event is applied only when its number is above the last one applied for the same board (a reload is a new board).
+A slider dragged with the pointer sends its positions as "drag" events and its release as an "amount" event: the page skips
+the uncertainty band (the draws) on a run whose last new event is a drag, and draws it once the slider is let go.
 """
 
 import math
@@ -21,6 +23,7 @@ class Board:
     locked: set[str] = field(default_factory=set)
     keep_total: bool = True
     seen: tuple[str, int] | None = None  # (board, number) of the last event applied
+    dragging: bool = False  # the last event applied was a position in a drag, not where the slider was let go
 
     def move(self, element: str, value: float, budget: float) -> None:
         """One slider set to `value`; with keep-the-total the other unlocked elements make room (portfolio.rebalance)."""
@@ -58,9 +61,11 @@ def apply(board: Board, message: object, budget: float, status_quo: dict[str, fl
 def _event(board: Board, kind: object, element: object, value: object, budget: float, status_quo: dict[str, float]) -> bool:
     """One event on the board; False when it does not make sense (an unknown element or kind, a value of the wrong type)."""
     known = isinstance(element, str) and element in board.amounts
-    if kind == "amount" and known and (amount := _number(value)) is not None:
+    if kind in ("amount", "drag") and known and (amount := _number(value)) is not None:
         board.move(str(element), amount, budget)
-    elif kind == "lock" and known and isinstance(value, bool):
+        board.dragging = kind == "drag"
+        return True
+    if kind == "lock" and known and isinstance(value, bool):
         board.locked = board.locked | {str(element)} if value else board.locked - {str(element)}
     elif kind == "keep" and isinstance(value, bool):
         board.keep_total = value
@@ -68,4 +73,5 @@ def _event(board: Board, kind: object, element: object, value: object, budget: f
         board.amounts, board.locked = dict(status_quo), set()
     else:
         return False
+    board.dragging = False
     return True

@@ -2,6 +2,7 @@
 // remaining meter as one Streamlit component, speaking Streamlit's component protocol (v1) with postMessage, no library.
 // A move shows at once here; the server gets one message per move, and the next one only once it has answered the
 // last (or after RESEND_MS): each message holds every event not yet acknowledged, numbered, so none is lost or repeated.
+// A pointer's drag is sent as "drag" positions and one "amount" where it is let go (events.py).
 (() => {
   "use strict";
   const RESEND_MS = 5000;
@@ -15,6 +16,7 @@
   let sentAt = 0;
   let sends = 0;
   let pending = [];       // events not yet acknowledged: [number, kind, element, value]
+  const sent = [];        // the kind of each event sent, in order (for tests)
   const widened = {};     // a slider's range widened here, beyond the server's (keyboard past the end)
   const rows = {};
 
@@ -42,7 +44,7 @@
     let locked = new Set(args.locked);
     let keep = args.keep_total;
     for (const [, kind, id, value] of pending) {
-      if (kind === "amount") amounts[id] = value;
+      if (kind === "amount" || kind === "drag") amounts[id] = value;
       else if (kind === "lock") { if (value) locked.add(id); else locked.delete(id); }
       else if (kind === "keep") keep = value;
       else if (kind === "reset") {
@@ -57,6 +59,7 @@
     if (!pending.length) return;
     const waiting = sentUpTo > acked;
     if (waiting && !force) return;
+    sent.push(...pending.filter((e) => e[0] > sentUpTo).map((e) => e[1]));
     sentUpTo = pending[pending.length - 1][0];
     sentAt = Date.now();
     sends += 1;
@@ -66,8 +69,10 @@
   function record(kind, id, value) {
     seq += 1;
     const last = pending[pending.length - 1];
-    if (last && last[0] > sentUpTo && kind === "amount" && last[1] === "amount" && last[2] === id) {
-      last[0] = seq;  // a drag: the unsent position is replaced by the newer one
+    const isPosition = (k) => k === "amount" || k === "drag";
+    if (last && last[0] > sentUpTo && isPosition(kind) && isPosition(last[1]) && last[2] === id) {
+      last[0] = seq;  // a drag: the unsent position is replaced by the newer one (and a drag's position by where it was let go)
+      last[1] = kind;
       last[3] = value;
     } else {
       pending.push([seq, kind, id, value]);
@@ -109,7 +114,11 @@
       icon(), el("span", {text: t.lock}));
     const mark = el("span", {class: "mark", "aria-hidden": "true", text: t.status_quo_mark});
     const share = el("span", {class: "share", id: `d-${e.id}`});
-    slider.addEventListener("input", () => record("amount", e.id, Math.min(onStep(Number(slider.value)), Number(slider.max))));
+    // A pointer's drag sends its positions as "drag" (the server skips the uncertainty band for them) and where it was let go
+    // as "amount" (drawn with the band); keys and the number box send amounts.
+    const position = () => Math.min(onStep(Number(slider.value)), Number(slider.max));
+    slider.addEventListener("input", () => record("drag", e.id, position()));
+    slider.addEventListener("change", () => record("amount", e.id, position()));
     slider.addEventListener("keydown", (event) => {
       const value = keyed(event.key, Number(slider.value), Number(slider.max));
       if (value === null) return;
@@ -211,7 +220,7 @@
 
   window.addEventListener("message", (event) => {
     if (event.data?.type !== "streamlit:render") return;
-    args = event.data.args;
+    args = {...JSON.parse(event.data.args.board), amounts: event.data.args.amounts};  // one string but the amounts (__init__.draw)
     if (args.ack && args.ack.instance === instance) {
       acked = Math.max(acked, args.ack.seq);
       pending = pending.filter((e) => e[0] > acked);
@@ -222,6 +231,6 @@
   });
   setInterval(() => { if (sentUpTo > acked && Date.now() - sentAt > RESEND_MS) send(true); }, 1000);
   new ResizeObserver(height).observe(document.body);
-  window.allocationBoard = {pending: () => pending.length};  // for tests: moves not yet answered
+  window.allocationBoard = {pending: () => pending.length, sent: () => [...sent]};  // for tests: moves not yet answered, kinds sent
   post("streamlit:componentReady", {});
 })();
