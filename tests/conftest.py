@@ -33,6 +33,20 @@ def components_scanned_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pages_compiled_once():
+    """AppTest compiles the page again at every run (a new script cache each time; Allocate takes about 0.1 s with Streamlit's
+    magic); a served app compiles each page once per process. One cache for the test process does the same."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (app_test, local_script_runner):
+            patch.setattr(module, "ScriptCache", lambda: shared)
+        yield
+
+
 @pytest.fixture
 def database_engine():
     return "sqlite"
