@@ -175,17 +175,45 @@ def _key_hashes(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame[list(KEY)], index=False).to_numpy()
 
 
-def _records(frame: pd.DataFrame, provenance_id: str):
-    """Rows for executemany, column by column (fast); NaN is stored as NULL by SQLite (missing, never zero)."""
-    columns = [frame[c].tolist() for c in COLUMNS]
-    return zip([provenance_id] * len(frame), *columns, strict=True)
+def _plain(combination: tuple) -> tuple:
+    """A dimension's combination as stored: a missing number (NaN) is None, a whole number (higher_is_better) an int."""
+    return tuple(None if isinstance(v, float) and v != v else int(v) if isinstance(v, float | np.floating) else v for v in combination)
 
 
-def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str, provenance_id: str,
-           scratch: sqlite3.Connection | None) -> dict:
-    """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts."""
+class _Numbering:
+    """This import's own number for each distinct combination of a dimension's columns; the final transaction maps them to ids."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict[tuple, int]] = {d.name: {} for d in storage.indicators.DIMENSIONS}
+
+    def numbers(self, frame: pd.DataFrame, dimension: storage.indicators.Dimension) -> np.ndarray:
+        """Each row's number for its combination (vectorized: the distinct combinations of a chunk are few)."""
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for column in dimension.columns:
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+            combined = pd.factorize(combined * len(uniques) + codes)[0]
+        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        book = self.seen[dimension.name]
+        distinct = frame[list(dimension.columns)].iloc[first].itertuples(index=False, name=None)
+        return np.array([book.setdefault(_plain(c), len(book)) for c in distinct], dtype=np.int64)[inverse]
+
+    def combinations(self) -> dict[str, list[tuple]]:
+        return {name: list(book) for name, book in self.seen.items()}
+
+
+def _records(frame: pd.DataFrame, numbering: _Numbering) -> Iterator[tuple]:
+    """Staged rows for executemany, column by column (fast); NaN is stored as NULL by SQLite (missing, never zero)."""
+    numbers = [numbering.numbers(frame, d).tolist() for d in storage.indicators.DIMENSIONS]
+    own = [frame[c].tolist() for c in storage.indicators.OWN]
+    return zip(*numbers, *own, strict=True)
+
+
+def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str,
+           scratch: sqlite3.Connection | None) -> tuple[dict, _Numbering]:
+    """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts and the numbering."""
     seen_hashes, seen_lines = [], []
     stats: dict[str, Any] = {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+    numbering = _Numbering()
     line = 2
     for chunk in chunks:
         frame = normalize(chunk, catalog, line)
@@ -193,7 +221,7 @@ def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, def
         seen_hashes.append(_key_hashes(frame))
         seen_lines.append(frame["_line"].to_numpy())
         if scratch is not None:
-            storage.indicators.stage(scratch, _records(frame, provenance_id))
+            storage.indicators.stage(scratch, _records(frame, numbering))
         stats["rows"] += len(frame)
         stats["missing"] += int((frame["value_status"] != "ok").sum())
         stats["indicators"].update(frame["indicator_id"].unique())
@@ -207,20 +235,20 @@ def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, def
     duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
     if duplicate:  # checked before anything is written: a file with a repeated key imports nothing
         raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
-    return stats
+    return stats, numbering
 
 
 def _imported_before(db, content_hash: str, kind: str) -> bool:
     return bool(storage.select(db, "provenance", order="imported_at", content_hash=content_hash, kind=kind))
 
 
-def _write(shared, scratch: sqlite3.Connection, provenance: dict, path: Path | None) -> bool:
+def _write(shared, scratch: sqlite3.Connection, provenance: dict, numbering: _Numbering, path: Path | None) -> bool:
     """Store the staged rows and their provenance in one transaction on `shared`; False when the same file was imported meanwhile."""
     with storage.writing(path, on=shared) as db:
         if _imported_before(db, provenance["content_hash"], provenance["kind"]):
             return False
         storage.insert(db, "provenance", provenance)
-        storage.indicators.merge_staged(db, scratch)
+        storage.indicators.merge_staged(db, scratch, provenance["id"], numbering.combinations())
     return True
 
 
@@ -233,11 +261,11 @@ def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: s
         known = _imported_before(db, content_hash, kind)
     provenance_id = new_id("f")
     with storage.reading(path) as shared, storage.indicators.scratch(shared) as scratch:  # staged while checked: no lock held
-        stats = _stage(chunks, catalog, file_name, default_source, provenance_id, None if known else scratch)
+        stats, numbering = _stage(chunks, catalog, file_name, default_source, None if known else scratch)
         if not known:
             provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
                           "content_hash": content_hash, "rows": stats["rows"]}
-            known = not _write(shared, scratch, provenance, path)
+            known = not _write(shared, scratch, provenance, numbering, path)
     return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
                    stats["missing"], changed=not known)
 

@@ -1,14 +1,23 @@
-"""The SQL of indicator values: staging a file in a private scratch database, merging it in, and the queries that read values.
+"""The SQL of indicator values: staging a file, merging it in, and the queries that read values.
 
-Rows are staged while they are checked (no lock on the shared database), then copied into the real table in the
-final transaction, where a corrected file's rows replace the stored ones (same keys). The scratch database is a private
-SQLite one on either engine; a PostgreSQL server receives the rows by COPY into a temporary table, then one merge.
+A value row is compact (issue 16, fix 17): the text repeated on every row of a file (a place's names and level, an
+indicator's name, unit and direction, a group, a period's bounds) is stored once in its own table (a dimension), and the
+row holds those rows' ids, its numbers, its status and its notes. A dimension keeps every distinct combination it was
+given, so readers return exactly the text that was imported; its key_id (the id of its first row with the same key part)
+makes a value's primary key the file's key in integers, so a corrected file replaces the rows with the same key.
+
+Rows are staged while they are checked (no lock on the shared database) with this import's own numbers for the dimension
+rows; the final transaction gives new combinations their ids and copies the rows into the real table in one statement.
+The scratch database is a private SQLite one on either engine; a PostgreSQL server receives the rows by COPY into a
+temporary table, then one merge.
 """
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 
+from portfolio_engine.storage import postgres
 from portfolio_engine.storage.database import Handle
 from portfolio_engine.storage.postgres import PgDatabase
 from portfolio_engine.storage.schema import rows
@@ -16,96 +25,169 @@ from portfolio_engine.storage.schema import rows
 COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
            "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
            "higher_is_better", "measure_type", "numerator", "denominator", "source", "notes")
-KEY = ("indicator_id", "geo_id", "source", "parent_geo_id", "group_type", "group_name", "period_label")  # the table's primary key
+KEY = ("indicator_id", "geo_id", "source", "parent_geo_id", "group_type", "group_name", "period_label")  # a value's key, as the file names it
 PLACE_COLUMNS = ("geo_id", "geo_name", "geo_level", "parent_geo_id")
 SUMMARY_COLUMNS = ("indicator_id", "indicator_name", "vital_condition", "measure_type", "unit", "higher_is_better", "values", "missing")
 
-_STAGE_TABLE = f"CREATE TABLE staging_values (provenance_id, {', '.join(COLUMNS)})"
-_STAGE = f"INSERT INTO staging_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
-_UNSTAGE = f"SELECT provenance_id, {', '.join(COLUMNS)} FROM staging_values ORDER BY {', '.join(KEY)}"  # key order: fast B-tree upkeep
-_ON_CONFLICT = (f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET provenance_id = excluded.provenance_id, "
-                + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY))
-_MERGE = f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))}) {_ON_CONFLICT}"
-_LOCAL_MERGE = (f"INSERT INTO main.indicator_values (provenance_id, {', '.join(COLUMNS)}) SELECT provenance_id, {', '.join(COLUMNS)} "
-                f"FROM temp.staging_values WHERE true ORDER BY {', '.join(KEY)} {_ON_CONFLICT}")  # WHERE true: SQLite's upsert grammar
+
+@dataclass(frozen=True)
+class Dimension:
+    """A table of text repeated on value rows: its columns, the part of them in a value's key, its alias in the readers' SQL."""
+
+    name: str  # the staged column holding this import's own number for the row, and the value row's column holding its id
+    table: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    alias: str
+
+    def key_of(self, row: Sequence) -> tuple:
+        return tuple(row[self.columns.index(c)] for c in self.key)
+
+
+DIMENSIONS = (
+    Dimension("indicator", "indicator_definitions", ("indicator_id", "indicator_name", "vital_condition", "unit", "higher_is_better", "measure_type"),
+              ("indicator_id",), "d"),
+    Dimension("place", "indicator_places", ("geo_id", "geo_name", "geo_level", "parent_geo_id"), ("geo_id", "parent_geo_id"), "p"),
+    Dimension("grouping", "indicator_groups", ("source", "group_type", "group_name"), ("source", "group_type", "group_name"), "g"),
+    Dimension("period", "indicator_periods", ("period_label", "period_start", "period_end"), ("period_label",), "t"),
+)
+OWN = ("value", "value_status", "lci", "uci", "ci_level", "numerator", "denominator", "notes")  # the columns a value row holds itself
+STAGED = (*(d.name for d in DIMENSIONS), *OWN)  # a staged row: this import's number for each dimension's row, then OWN
+_KEYS = ("indicator_key", "place_key", "group_key", "period_key")  # the value table's primary key, one key_id per dimension
+_DESCRIBED = ("indicator", "place", "period")  # the dimension rows a value row names (a group's row is its key)
+_STORED = ("provenance_id", *_KEYS, *_DESCRIBED, *OWN)
+
+_STAGE_TABLE = f"CREATE TABLE staging_values ({', '.join(STAGED)})"
+_STAGE = f"INSERT INTO staging_values ({', '.join(STAGED)}) VALUES ({', '.join('?' * len(STAGED))})"
+_MAP_TABLE = "CREATE TABLE staging_{} (local INTEGER PRIMARY KEY, id INTEGER NOT NULL, key_id INTEGER NOT NULL)"
+_RESOLVED = (", ".join([*(f"{d.alias}.key_id" for d in DIMENSIONS), *(f"{d.alias}.id" for d in DIMENSIONS if d.name in _DESCRIBED),
+                        *(f"s.{c}" for c in OWN)])
+             + " FROM staging_values s " + " ".join(f"JOIN staging_{d.name} {d.alias} ON {d.alias}.local = s.{d.name}" for d in DIMENSIONS)
+             + f" ORDER BY {', '.join(f'{d.alias}.key_id' for d in DIMENSIONS)}")  # key order: fast B-tree upkeep
+_ON_CONFLICT = (f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _STORED if c not in _KEYS))
+_LOCAL_MERGE = f"INSERT INTO main.indicator_values ({', '.join(_STORED)}) SELECT ?, {_RESOLVED.replace(' ORDER BY', ' WHERE true ORDER BY')} {_ON_CONFLICT}"
 _SERVER_STAGE = "CREATE TEMPORARY TABLE staging_values (LIKE indicator_values) ON COMMIT DROP"
-_SERVER_COPY = f"COPY staging_values (provenance_id, {', '.join(COLUMNS)}) FROM STDIN"
-_SERVER_MERGE = (f"INSERT INTO indicator_values (provenance_id, {', '.join(COLUMNS)}) SELECT provenance_id, {', '.join(COLUMNS)} "
-                 f"FROM staging_values {_ON_CONFLICT}")
-_INTEGER_FIELDS = tuple(i + 1 for i, c in enumerate(COLUMNS) if c == "higher_is_better")  # INTEGER columns (after provenance_id)
+_SERVER_COPY = f"COPY staging_values ({', '.join(_STORED)}) FROM STDIN"
+_SERVER_MERGE = f"INSERT INTO indicator_values ({', '.join(_STORED)}) SELECT {', '.join(_STORED)} FROM staging_values {_ON_CONFLICT}"
+
+
+_SCRATCH_TABLES = ("staging_values", *(f"staging_{d.name}" for d in DIMENSIONS))
+
+
+def _create_scratch(conn: sqlite3.Connection, temporary: bool) -> None:
+    kind = "CREATE TEMP TABLE" if temporary else "CREATE TABLE"
+    for statement in (_STAGE_TABLE, *(_MAP_TABLE.format(d.name) for d in DIMENSIONS)):
+        conn.execute(statement.replace("CREATE TABLE", kind))
 
 
 @contextmanager
 def scratch(shared: Handle | None = None) -> Iterator[sqlite3.Connection]:
-    """Where an import is staged: a temporary table on `shared`, the SQLite connection that will write it (the merge is then one
+    """Where an import is staged: temporary tables on `shared`, the SQLite connection that will write it (the merge is then one
     INSERT ... SELECT inside SQLite, 4x faster than copying rows through Python; a temporary table takes no lock on the shared
     database), else a private temporary database (PostgreSQL). Both spill to disk, so memory stays bounded."""
     if shared is not None and not isinstance(shared, PgDatabase):
         conn = shared.conn  # type: ignore[attr-defined]
-        conn.execute(_STAGE_TABLE.replace("CREATE TABLE", "CREATE TEMP TABLE"))
+        _create_scratch(conn, temporary=True)
         try:
             yield conn
         finally:
-            conn.execute("DROP TABLE IF EXISTS temp.staging_values")
+            for table in _SCRATCH_TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         return
     with closing(sqlite3.connect("")) as conn:
         conn.execute("PRAGMA journal_mode = OFF")  # scratch only: nothing to recover if the import stops
-        conn.execute(_STAGE_TABLE)
+        _create_scratch(conn, temporary=False)
         yield conn
 
 
 def stage(conn: sqlite3.Connection, records: Iterable[tuple]) -> None:
-    """Add value rows (provenance id, then COLUMNS in order) to the scratch database."""
+    """Add value rows (STAGED in order: this import's number for each dimension's row, then OWN) to the scratch database."""
     conn.executemany(_STAGE, records)
 
 
-def merge_staged(db: Handle, conn: sqlite3.Connection) -> None:
-    """Copy every staged row into indicator_values inside the caller's transaction, replacing rows with the same key."""
+def _dimension_ids(db: Handle, dimension: Dimension, combinations: list[tuple]) -> list[tuple[int, int, int]]:
+    """(this import's number, id, key_id) of each combination, adding to the dimension those it lacks. Runs in the write
+    transaction, where writers queue, so two imports never give one id twice."""
+    stored = db.execute(f"SELECT id, key_id, {', '.join(dimension.columns)} FROM {dimension.table}").fetchall()
+    found = {tuple(row[2:]): (row[0], row[1]) for row in stored}
+    keys: dict[tuple, int] = {}
+    for row in stored:
+        keys.setdefault(dimension.key_of(row[2:]), row[1])
+    next_id = max((row[0] for row in stored), default=0) + 1
+    added = []
+    for combination in combinations:
+        if combination not in found:
+            key_id = keys.setdefault(dimension.key_of(combination), next_id)
+            found[combination] = (next_id, key_id)
+            added.append((next_id, key_id, *combination))
+            next_id += 1
+    if added:
+        insert = (f"INSERT INTO {dimension.table} (id, key_id, {', '.join(dimension.columns)}) "
+                  f"VALUES ({', '.join('?' * (len(dimension.columns) + 2))})")
+        if isinstance(db, PgDatabase):
+            db.executemany(insert, added)
+            postgres.resync_identities(db, dimension.table)
+        else:
+            db.conn.executemany(insert, added)  # type: ignore[attr-defined]
+    return [(local, *found[c]) for local, c in enumerate(combinations)]
+
+
+def merge_staged(db: Handle, conn: sqlite3.Connection, provenance_id: str, combinations: dict[str, list[tuple]]) -> None:
+    """Copy every staged row into indicator_values inside the caller's transaction, replacing rows with the same key.
+
+    `combinations` holds, per dimension name, the distinct combinations this import numbered (its number is the position)."""
+    for dimension in DIMENSIONS:
+        conn.execute(f"DELETE FROM staging_{dimension.name}")
+        conn.executemany(f"INSERT INTO staging_{dimension.name} (local, id, key_id) VALUES (?, ?, ?)",
+                         _dimension_ids(db, dimension, combinations[dimension.name]))
     if isinstance(db, PgDatabase):
-        _merge_on_server(db, conn)
+        _merge_on_server(db, conn, provenance_id)
         return
     db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
-    if conn is db.conn:  # type: ignore[attr-defined]  # staged in this connection's temporary table (scratch(shared))
-        db.execute(_LOCAL_MERGE)
+    if conn is db.conn:  # type: ignore[attr-defined]  # staged in this connection's temporary tables (scratch(shared))
+        db.execute(_LOCAL_MERGE, [provenance_id])
     else:
-        db.conn.executemany(_MERGE, conn.execute(_UNSTAGE))  # type: ignore[attr-defined]
+        merge = f"INSERT INTO indicator_values ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))}) {_ON_CONFLICT}"
+        db.conn.executemany(merge, ((provenance_id, *row) for row in conn.execute(f"SELECT {_RESOLVED}")))  # type: ignore[attr-defined]
 
 
-def _server_row(record: tuple) -> tuple:
-    """A staged row as PostgreSQL's COPY takes it: NaN as NULL (SQLite stores it so), whole numbers in INTEGER columns."""
-    row = [None if isinstance(v, float) and v != v else v for v in record]
-    for i in _INTEGER_FIELDS:
-        value = row[i]
-        if isinstance(value, float):
-            row[i] = int(value)
-    return tuple(row)
-
-
-def _merge_on_server(db: PgDatabase, conn: sqlite3.Connection) -> None:
-    """COPY the staged rows into a temporary table (fast, one round trip), then merge them in one statement."""
+def _merge_on_server(db: PgDatabase, conn: sqlite3.Connection, provenance_id: str) -> None:
+    """COPY the staged rows into a temporary table (fast, one round trip), then merge them in one statement; NaN goes as NULL."""
     db.execute(_SERVER_STAGE)
     with db.conn.cursor() as cursor, cursor.copy(_SERVER_COPY) as copy:
-        for record in conn.execute(_UNSTAGE):
-            copy.write_row(_server_row(record))
+        for record in conn.execute(f"SELECT {_RESOLVED}"):
+            copy.write_row((provenance_id, *(None if isinstance(v, float) and v != v else v for v in record)))
     db.execute(_SERVER_MERGE)
+
+
+def _source(column: str) -> str:
+    """Where a long-format column is read from: its dimension's row, or the value row itself."""
+    return next((f"{d.alias}.{column}" for d in DIMENSIONS if column in d.columns), f"v.{column}")
+
+
+_READ = (f"SELECT {', '.join(_source(c) for c in COLUMNS)} FROM indicator_values v "
+         + " ".join(f"JOIN {d.table} {d.alias} ON {d.alias}.id = v.{'group_key' if d.name == 'grouping' else d.name}" for d in DIMENSIONS))
+_READ_ORDER = " ORDER BY d.indicator_id, p.geo_id, g.group_type, g.group_name, t.period_start, g.source, p.parent_geo_id, t.period_label"
+_FILTERS = {"indicator_id": "v.indicator_key IN (SELECT key_id FROM indicator_definitions WHERE indicator_id = ?)",
+            "geo_id": "v.place_key IN (SELECT key_id FROM indicator_places WHERE geo_id = ?)"}
 
 
 def value_rows(db: Handle, indicator_id: str | None = None, geo_id: str | None = None) -> list[tuple]:
     """Stored value rows (COLUMNS in order): all, or one indicator's, or one place's, in reading order."""
     used = {k: v for k, v in {"indicator_id": indicator_id, "geo_id": geo_id}.items() if v is not None}
-    clause = (" WHERE " + " AND ".join(f"{k} = ?" for k in used)) if used else ""
-    return db.execute(f"SELECT {', '.join(COLUMNS)} FROM indicator_values{clause} ORDER BY indicator_id, geo_id, group_type, "
-                      "group_name, period_start", list(used.values())).fetchall()
+    clause = (" WHERE " + " AND ".join(_FILTERS[k] for k in used)) if used else ""
+    return db.execute(_READ + clause + _READ_ORDER, list(used.values())).fetchall()
 
 
 def place_rows(db: Handle) -> list[dict]:
     """Every place with values (PLACE_COLUMNS), by level and name."""
-    return rows(db.execute(f"SELECT DISTINCT {', '.join(PLACE_COLUMNS)} FROM indicator_values ORDER BY geo_level, geo_name"))
+    return rows(db.execute(f"SELECT DISTINCT {', '.join(PLACE_COLUMNS)} FROM indicator_places p WHERE EXISTS "
+                           "(SELECT 1 FROM indicator_values v WHERE v.place_key = p.key_id AND v.place = p.id) ORDER BY geo_level, geo_name"))
 
 
 def indicator_summary(db: Handle) -> list[dict]:
     """One row per indicator (SUMMARY_COLUMNS): its names and unit, how many values and how many of them missing."""
-    return rows(db.execute("SELECT indicator_id, MIN(indicator_name) AS indicator_name, MIN(vital_condition) AS vital_condition, "
-                           "MIN(measure_type) AS measure_type, MIN(unit) AS unit, MIN(higher_is_better) AS higher_is_better, "
-                           "COUNT(*) AS \"values\", SUM(CASE WHEN value_status = 'ok' THEN 0 ELSE 1 END) AS missing "
-                           "FROM indicator_values GROUP BY indicator_id ORDER BY indicator_id"))
+    return rows(db.execute("SELECT d.indicator_id, MIN(d.indicator_name) AS indicator_name, MIN(d.vital_condition) AS vital_condition, "
+                           "MIN(d.measure_type) AS measure_type, MIN(d.unit) AS unit, MIN(d.higher_is_better) AS higher_is_better, "
+                           "COUNT(*) AS \"values\", SUM(CASE WHEN v.value_status = 'ok' THEN 0 ELSE 1 END) AS missing "
+                           "FROM indicator_values v JOIN indicator_definitions d ON d.id = v.indicator GROUP BY d.indicator_id ORDER BY d.indicator_id"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from portfolio_engine.storage.schema import INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES, Handle
+from portfolio_engine.storage.schema import INDICATOR_COMPACT, INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES, Handle
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               script("ALTER TABLE proposals ADD COLUMN by_funder TEXT")),
     Migration("ballots found by their voter code within a vote (SQLite read a vote's every current ballot for each ballot cast)",
               script("CREATE INDEX ballots_vote_code ON ballots (vote_id, code_hash, current)")),
+    Migration("indicator values in compact rows: places, indicators, groups and periods each stored once (the rows are moved)",
+              script(INDICATOR_COMPACT)),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -99,31 +99,60 @@ class ProvenanceRow(TypedDict):
     rows: int
 
 
-class IndicatorValueRow(TypedDict):
-    provenance_id: str
+class IndicatorPlaceRow(TypedDict):
+    id: int
+    key_id: int
     geo_id: str
     geo_name: str
     geo_level: str
     parent_geo_id: str
-    group_type: str
-    group_name: str
+
+
+class IndicatorDefinitionRow(TypedDict):
+    id: int
+    key_id: int
     indicator_id: str
     indicator_name: str
     vital_condition: str
+    unit: str
+    higher_is_better: int | None
+    measure_type: str
+
+
+class IndicatorGroupRow(TypedDict):
+    id: int
+    key_id: int
+    source: str
+    group_type: str
+    group_name: str
+
+
+class IndicatorPeriodRow(TypedDict):
+    id: int
+    key_id: int
+    period_label: str
     period_start: str
     period_end: str
-    period_label: str
+
+
+class IndicatorValueRow(TypedDict):
+    """One value in compact form: its key as the key_ids of its place, indicator, group and period, and the rows it describes them by."""
+
+    provenance_id: str
+    indicator_key: int
+    place_key: int
+    group_key: int
+    period_key: int
+    indicator: int
+    place: int
+    period: int
     value: float | None
     value_status: str
     lci: float | None
     uci: float | None
     ci_level: float | None
-    unit: str
-    higher_is_better: int | None
-    measure_type: str
     numerator: float | None
     denominator: float | None
-    source: str
     notes: str
 
 
@@ -240,7 +269,8 @@ class CommitmentRow(TypedDict):
 
 ROW_TYPES: dict[str, type] = {
     "workshops": WorkshopRow, "participants": ParticipantRow, "proposals": ProposalRow, "stances": StanceRow, "decisions": DecisionRow,
-    "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "votes": VoteRow,
+    "audit_log": AuditEntryRow, "provenance": ProvenanceRow, "indicator_values": IndicatorValueRow, "indicator_places": IndicatorPlaceRow,
+    "indicator_definitions": IndicatorDefinitionRow, "indicator_groups": IndicatorGroupRow, "indicator_periods": IndicatorPeriodRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
     "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow, "menus": MenuRow, "commitments": CommitmentRow,
 }

@@ -59,6 +59,65 @@ CREATE TABLE indicator_values (
 CREATE INDEX indicator_values_place ON indicator_values (geo_id);
 """
 
+# Indicator values in compact rows (issue 16, fix 17): the text repeated on every row (a place's names, an indicator's
+# description, a group, a period's bounds) lives once in its own table, and a value row holds small integers and numbers.
+# Each of those tables keeps every distinct combination it was given (nothing a reader returned changes); its key_id is the
+# id of its first row with the same key part (a place's geo_id and parent, an indicator's id, a period's label), so a value's
+# primary key is the old key, in integers. The existing rows are moved, then the wide table is replaced.
+INDICATOR_COMPACT = """
+CREATE TABLE indicator_places (
+    id INTEGER PRIMARY KEY, key_id INTEGER NOT NULL, geo_id TEXT NOT NULL, geo_name TEXT NOT NULL, geo_level TEXT NOT NULL,
+    parent_geo_id TEXT NOT NULL
+);
+CREATE TABLE indicator_definitions (
+    id INTEGER PRIMARY KEY, key_id INTEGER NOT NULL, indicator_id TEXT NOT NULL, indicator_name TEXT NOT NULL,
+    vital_condition TEXT NOT NULL, unit TEXT NOT NULL, higher_is_better INTEGER, measure_type TEXT NOT NULL
+);
+CREATE TABLE indicator_groups (
+    id INTEGER PRIMARY KEY, key_id INTEGER NOT NULL, source TEXT NOT NULL, group_type TEXT NOT NULL, group_name TEXT NOT NULL
+);
+CREATE TABLE indicator_periods (
+    id INTEGER PRIMARY KEY, key_id INTEGER NOT NULL, period_label TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL
+);
+CREATE INDEX indicator_places_geo ON indicator_places (geo_id);
+CREATE INDEX indicator_definitions_indicator ON indicator_definitions (indicator_id);
+INSERT INTO indicator_places (key_id, geo_id, geo_name, geo_level, parent_geo_id)
+    SELECT DISTINCT 0, geo_id, geo_name, geo_level, parent_geo_id FROM indicator_values;
+INSERT INTO indicator_definitions (key_id, indicator_id, indicator_name, vital_condition, unit, higher_is_better, measure_type)
+    SELECT DISTINCT 0, indicator_id, indicator_name, vital_condition, unit, higher_is_better, measure_type FROM indicator_values;
+INSERT INTO indicator_groups (key_id, source, group_type, group_name) SELECT DISTINCT 0, source, group_type, group_name FROM indicator_values;
+INSERT INTO indicator_periods (key_id, period_label, period_start, period_end)
+    SELECT DISTINCT 0, period_label, period_start, period_end FROM indicator_values;
+UPDATE indicator_places SET key_id = (SELECT MIN(p.id) FROM indicator_places p WHERE p.geo_id = indicator_places.geo_id
+    AND p.parent_geo_id = indicator_places.parent_geo_id);
+UPDATE indicator_definitions SET key_id = (SELECT MIN(d.id) FROM indicator_definitions d WHERE d.indicator_id = indicator_definitions.indicator_id);
+UPDATE indicator_groups SET key_id = id;
+UPDATE indicator_periods SET key_id = (SELECT MIN(p.id) FROM indicator_periods p WHERE p.period_label = indicator_periods.period_label);
+CREATE TABLE indicator_points (
+    provenance_id TEXT NOT NULL REFERENCES provenance(id), indicator_key INTEGER NOT NULL, place_key INTEGER NOT NULL,
+    group_key INTEGER NOT NULL REFERENCES indicator_groups(id), period_key INTEGER NOT NULL,
+    indicator INTEGER NOT NULL REFERENCES indicator_definitions(id), place INTEGER NOT NULL REFERENCES indicator_places(id),
+    period INTEGER NOT NULL REFERENCES indicator_periods(id), value REAL, value_status TEXT NOT NULL, lci REAL, uci REAL,
+    ci_level REAL, numerator REAL, denominator REAL, notes TEXT NOT NULL,
+    PRIMARY KEY (indicator_key, place_key, group_key, period_key)
+) WITHOUT ROWID;
+INSERT INTO indicator_points (provenance_id, indicator_key, place_key, group_key, period_key, indicator, place, period, value,
+    value_status, lci, uci, ci_level, numerator, denominator, notes)
+    SELECT v.provenance_id, d.key_id, p.key_id, g.id, t.key_id, d.id, p.id, t.id, v.value, v.value_status, v.lci, v.uci, v.ci_level,
+        v.numerator, v.denominator, v.notes
+    FROM indicator_values v
+    JOIN indicator_places p ON p.geo_id = v.geo_id AND p.geo_name = v.geo_name AND p.geo_level = v.geo_level
+        AND p.parent_geo_id = v.parent_geo_id
+    JOIN indicator_definitions d ON d.indicator_id = v.indicator_id AND d.indicator_name = v.indicator_name
+        AND d.vital_condition = v.vital_condition AND d.unit = v.unit AND COALESCE(d.higher_is_better, -1) = COALESCE(v.higher_is_better, -1)
+        AND d.measure_type = v.measure_type
+    JOIN indicator_groups g ON g.source = v.source AND g.group_type = v.group_type AND g.group_name = v.group_name
+    JOIN indicator_periods t ON t.period_label = v.period_label AND t.period_start = v.period_start AND t.period_end = v.period_end;
+DROP TABLE indicator_values;
+ALTER TABLE indicator_points RENAME TO indicator_values;
+CREATE INDEX indicator_values_place ON indicator_values (place_key)
+"""
+
 VOTE_TABLES = """
 CREATE TABLE votes (
     id TEXT PRIMARY KEY, workshop_id TEXT REFERENCES workshops(id), title TEXT NOT NULL, ballot TEXT NOT NULL, rule TEXT NOT NULL,
