@@ -199,19 +199,19 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band | No
                delta_color="off", delta_arrow="off")
     view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
     if view == "People":
-        figure = charts.population(comparison.chosen, comparison.status_quo)
+        figure = charts.population(*comparison.columns)
     elif view == "Difference":
         st.caption("Shaded: where 8 in 10 plausible sets of assumptions put the change (the line is the central assumptions).")
-        figure = charts.difference(comparison.difference, None if result is None else result.table)
+        figure = charts.difference(comparison.difference_columns, None if result is None else result.table)
     elif view == "Cost of harm":
         st.caption(f"Urgent services people draw on, plus need left unmet (it costs more later). Total change over the run: "
                    f"{numbers['cost_of_harm_change_total'] / scale:+,.1f} {unit}; unmet need "
                    f"{numbers['unmet_need_total'] * 100:,.2f} person-years per 100 residents.")
-        figure = charts.cost_of_harm(comparison.chosen, comparison.status_quo, scale, unit)
+        figure = charts.cost_of_harm(*comparison.columns, scale, unit)
     else:
         st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
                    "back toward the status quo.")
-        figure = charts.realized(comparison.chosen, comparison.status_quo)
+        figure = charts.realized(*comparison.columns)
     light_chart(figure, config=charts.CONFIG, key="projection_chart")  # plotly.js's basic bundle, a plain dict: no plotly object per move
     shown = {name: (f"{numbers[name]:.{digits}%}", f"{numbers[name] - numbers[name + '_change']:.{digits}%}")
              for name, digits in (("thriving", 1), ("suffering", 2))}

@@ -3,6 +3,8 @@ more than the simulation itself on every slider move). The projection's figures 
 never plotly objects: building and validating a Figure (mostly copying Streamlit's default template) cost more than the
 run on every move (issue 18). ui/components/light_chart draws them as they are; st.plotly_chart takes them too."""
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,9 +17,13 @@ CONFIG = {"displaylogo": False, "responsive": True}
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
-def values(frame: pd.DataFrame, column: str) -> np.ndarray:
+Run = pd.DataFrame | Mapping[str, np.ndarray]  # a run as a table, or its columns as numpy arrays (studio.Comparison.columns)
+
+
+def values(frame: Run, column: str) -> np.ndarray:
     """A column as a numpy array, before any arithmetic: a pandas Series' own arithmetic costs more on every move."""
-    return frame[column].to_numpy()
+    found = frame[column]
+    return found if isinstance(found, np.ndarray) else found.to_numpy()
 
 
 def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> dict:
@@ -36,7 +42,7 @@ def _figure(traces: list[dict], height: int, y_title: str, **layout) -> dict:
     }}
 
 
-def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
+def population(chosen: Run, status_quo: Run) -> dict:
     """Thriving, struggling, suffering (percent of people), one panel each, against a faint status-quo line."""
     traces, layout = [], {}
     names = ("thriving", "struggling", "suffering")
@@ -55,7 +61,7 @@ def population(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
 BAND_FILL = {"thriving": "rgba(27, 120, 55, 0.18)", "suffering": "rgba(178, 24, 43, 0.15)"}
 
 
-def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
+def difference(diff: Run, band: pd.DataFrame | None = None) -> dict:
     """Change against the status quo, in percentage points of the population; with draws, the 10th-90th percentile band
     of thriving's and suffering's change behind the central lines."""
     traces = []
@@ -76,7 +82,7 @@ def difference(diff: pd.DataFrame, band: pd.DataFrame | None = None) -> dict:
     return _figure(traces, 360, _("percentage points vs status quo"), shapes=[zero])
 
 
-def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, unit: str) -> dict:
+def cost_of_harm(chosen: Run, status_quo: Run, scale: float, unit: str) -> dict:
     """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
         line(status_quo["year"], values(status_quo, "cost_of_harm") / scale, _("status quo: cost of harm"), BASELINE, True),
@@ -85,12 +91,12 @@ def cost_of_harm(chosen: pd.DataFrame, status_quo: pd.DataFrame, scale: float, u
     ], 340, _("{unit} per year").format(unit=unit).strip())
 
 
-def realized(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> dict:
+def realized(chosen: Run, status_quo: Run) -> dict:
     """Share of the budget that actually reaches vital conditions, against the chosen share."""
-    chosen_share = chosen["realized_vital_share"].iloc[0] * 100
+    share = values(chosen, "realized_vital_share") * 100
     return _figure([
         line(status_quo["year"], values(status_quo, "realized_vital_share") * 100, _("status quo"), BASELINE, True),
-        line(chosen["year"], [chosen_share] * len(chosen), _("chosen"), "#762a83", True),
+        line(chosen["year"], [share[0]] * len(share), _("chosen"), "#762a83", True),
         line(chosen["year"], values(chosen, "realized_vital_share") * 100, _("realized"), "#762a83"),
     ], 340, _("% of budget to vital conditions"))
 
