@@ -110,14 +110,15 @@ def review(vote: Vote, ballot: dict) -> None:
 
 
 def submit(vote: Vote, voter_code: str, ballot: dict, about: dict, replace: bool = False) -> None:
-    """Cast the ballot; a refused code is counted so guessing slows down. A refusal reopens the form with the reason above it."""
+    """Cast the ballot shown in the review (a button's callback: the run that follows draws the receipt, no second run); a refused
+    code is counted so guessing slows down. A refusal reopens the form with the reason above it."""
     time.sleep(retry_delay(state.get("wrong_codes", 0)))  # slows one session's guessing, not the room sharing its network
     try:
         state.receipt = cast(catalog, vote.id, voter_code, ballot, about["neighborhood"], about["group"], about["why"], publish_why=about["publish_why"],
                              replace=replace)
     except BallotExists as err:  # a code that voted: say so, keep the review open and ask before replacing (issue 16, fix 3)
         state.vote_error, state.replace_offered = str(err), True
-        st.rerun()
+        return
     except VoterCodeRefused as err:
         state.wrong_codes = state.get("wrong_codes", 0) + 1
         state.vote_error = str(err)
@@ -125,9 +126,13 @@ def submit(vote: Vote, voter_code: str, ballot: dict, about: dict, replace: bool
         state.vote_error = str(err)
     else:
         state.wrong_codes = 0
-    state.reviewing = False
+    reviewing(False)
     state.pop("replace_offered", None)
-    st.rerun()
+
+
+def reviewing(on: bool) -> None:
+    """Open or close the review step (a button's callback, so the click's own run draws it)."""
+    state.reviewing = on
 
 
 st.title(_("Vote"))
@@ -170,19 +175,16 @@ with st.expander(_("About you (optional)")):
 if checked.problem:
     st.info(plain(i18n.message(checked.problem)))
 if not locked:
-    if st.button(_("Review my vote"), type="primary", disabled=bool(checked.problem) or not voter_code.strip(), width="stretch", key="review"):
-        state.reviewing = True
-        st.rerun()
+    st.button(_("Review my vote"), type="primary", disabled=bool(checked.problem) or not voter_code.strip(), width="stretch", key="review",
+              on_click=reviewing, args=(True,))
 else:
     with st.container(border=True):
         review(vote, ballot)
-        if st.button(_("Submit my vote"), type="primary", width="stretch", key="submit"):
-            submit(vote, voter_code, ballot, about)
-        if state.get("replace_offered") and st.button(_("It was me: replace my earlier ballot"), width="stretch", key="replace"):
-            submit(vote, voter_code, ballot, about, replace=True)
-        if st.button(_("Change my answers"), width="stretch", key="change"):
-            state.reviewing = False
-            st.rerun()
+        st.button(_("Submit my vote"), type="primary", width="stretch", key="submit", on_click=submit, args=(vote, voter_code, ballot, about))
+        if state.get("replace_offered"):
+            st.button(_("It was me: replace my earlier ballot"), width="stretch", key="replace", on_click=submit,
+                      args=(vote, voter_code, ballot, about, True))
+        st.button(_("Change my answers"), width="stretch", key="change", on_click=reviewing, args=(False,))
 with st.expander(_("About this vote")):
     st.markdown(_("How it is counted: {words}").format(words=i18n.message(rules.get(vote.rule).words)))
     st.markdown(_("Rules fingerprint: `{fingerprint}`. The Results page shows it again, so anyone can check the rules did not change.").format(
