@@ -61,8 +61,8 @@ SCENARIOS = {  # name: what it changes from DEFAULTS; options given on the comma
     # A harsher evening: everyone arrives within 10 s and residents vote while the room moves its sliders.
     "evening": {"ramp": 10.0, "residents": 150, "window": 50.0, "together": True},
     "evening-300": {"users": 300, "ramp": 10.0, "residents": 300, "window": 50.0, "together": True},
-    # The last evening of a city vote through the Vote page: residents only, 10 arriving per second for a minute.
-    "city-evening": {"users": 0, "residents": 600, "window": 60.0},
+    # The last evening of a city vote through the Vote page: residents only, 5 arriving per second for a minute (what 2 cores carry).
+    "city-evening": {"users": 0, "residents": 300, "window": 60.0},
 }
 
 
@@ -293,7 +293,7 @@ def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[s
     parser.add_argument("--scenario", choices=list(SCENARIOS), default="default",
                         help="default: residents vote after the room phase; evening: 150 participants arriving over 10 s and 150 "
                              "residents voting during the room phase; evening-300: the same with 300 participants and 300 residents; "
-                             "city-evening: no room, 600 residents voting over 60 s (10 per second)")
+                             "city-evening: no room, 300 residents voting over 60 s (5 per second)")
     parser.add_argument("--users", type=bounded("users", int), help="participants on Allocate (default 150)")
     parser.add_argument("--seconds", type=bounded("seconds"), default=60, help="how long they move sliders after the ramp")
     parser.add_argument("--ramp", type=float, help="seconds over which participants arrive (default 30; 10 in the evening scenarios)")

@@ -69,7 +69,7 @@ def test_two_app_hosts_sharing_postgresql_store_every_ballot_of_a_city_evening_o
     urls = postgres.schema_url(postgres_cluster)
     try:
         args, _ = arguments(["--scenario", "city-evening"])
-        assert (args.users, args.residents, args.window) == (0, 600, 60.0)
+        assert (args.users, args.residents, args.window) == (0, 300, 60.0)
         result = measure("hosts", small(users=0, residents=4, database_url=next(urls)))
     finally:
         next(urls, None)
