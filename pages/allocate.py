@@ -36,6 +36,7 @@ HORIZONS = (10, 15, 20, 30)
 BOARD = "allocate:board"  # the sliders as the server holds them (events.Board); the board component draws them
 PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
 BOARD_WORDS = "allocate:board_words"  # (what they depend on, the board's fixed arguments): built once per language and menu
+SESSION_MODEL = "allocate:model"  # (assumption edits, status quo, (assumptions, model, problem)): looked up again when either changes
 STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the session's status-quo run, made once
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
@@ -101,14 +102,20 @@ def shared_model(overrides: str, allocations: str) -> Model:
 
 
 def session_model() -> tuple[Assumptions, Model, str | None]:
-    """The session's assumptions and model; the defaults, with the reason, when its edits cannot be used."""
+    """The session's assumptions and model; the defaults, with the reason, when its edits cannot be used. Held by the session
+    for its edits and status quo (the same objects until either changes), so a move does not write and hash them again."""
+    edits = state.get("assumption_overrides")
+    held = state.get(SESSION_MODEL)
+    if held and held[0] is edits and held[1] is status_quo:
+        return held[2]
     allocations = json.dumps(status_quo.allocations, sort_keys=True)
     try:
-        overrides = json.dumps(state.get("assumption_overrides", {}), sort_keys=True)
-        model = shared_model(overrides, allocations)
-        return model.assumptions, model, None
+        model = shared_model(json.dumps(edits or {}, sort_keys=True), allocations)
+        found: tuple[Assumptions, Model, str | None] = (model.assumptions, model, None)
     except PortfolioError as err:
-        return defaults, shared_model("{}", allocations), f"The edited assumptions cannot be used ({err}); showing the defaults."
+        found = (defaults, shared_model("{}", allocations), f"The edited assumptions cannot be used ({err}); showing the defaults.")
+    state[SESSION_MODEL] = (edits, status_quo, found)
+    return found
 
 
 def city_data_start():
