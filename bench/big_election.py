@@ -20,10 +20,10 @@ def pabulib_text(projects: int, voters: int, budget: int, seed: int = 11) -> str
 
 
 def store_split_ballots(vote, catalog, ballots: int, seed: int = 5) -> None:
-    """Store `ballots` current split ballots of an open vote straight into its table, in one transaction (bench only: fast,
-    and without their audit entries, so `results` would withhold the count; the read and count paths do not check)."""
+    """Store `ballots` current split ballots of an open vote straight into its table with their numeric copies, in one transaction
+    (bench only: fast, and without their audit entries, so `results` would withhold the count; the read and count paths do not check)."""
     from portfolio_engine import storage
-    from portfolio_engine.voting import votes
+    from portfolio_engine.voting import ballot_amounts, votes
 
     rng = np.random.default_rng(seed)
     categories = vote.categories(catalog)
@@ -36,6 +36,7 @@ def store_split_ballots(vote, catalog, ballots: int, seed: int = 5) -> None:
     with storage.writing() as db:
         sql = f"INSERT INTO ballots ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
         getattr(db, "conn", db).executemany(sql, [[r[c] for c in columns] for r in rows])
+        ballot_amounts.backfill(db, vote.id, categories)  # each ballot's numeric copy, as casting writes it
 
 
 def count_before(vote, catalog, rule: str) -> np.ndarray:

@@ -29,12 +29,17 @@ from portfolio_engine.storage.database import (
 )
 from portfolio_engine.storage.migrations import MIGRATIONS, Migration
 from portfolio_engine.storage.queries import (
+    CountedAmounts,
+    ballot_amounts_seal,
     clear_signin,
     column_defaults,
+    counted_ballot_amounts,
     counted_ballot_lines,
+    drop_ballot_amounts,
     last_audit,
     last_audit_of,
     log_signin,
+    save_ballot_amounts_seal,
     save_draft,
     save_signin,
     signin_log,
@@ -45,6 +50,7 @@ from portfolio_engine.storage.schema import TABLES
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MIGRATIONS", "TABLES", "Handle", "Location", "Migration", "backup", "clear_signin", "column_defaults",
+    "CountedAmounts", "ballot_amounts_seal", "counted_ballot_amounts", "drop_ballot_amounts", "save_ballot_amounts_seal",
     "counted_ballot_lines", "connect", "database", "database_path", "describe", "has_keyed_records", "location", "postgres", "snapshot",
     "indicators", "insert", "last_audit", "last_audit_of", "log_signin", "migrate",
     "migrations", "reading", "ready", "save_draft", "save_signin", "schema_version", "select", "select_one", "signin_log", "signin_rows", "update",

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from portfolio_engine.storage.schema import INDICATOR_COMPACT, INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES, Handle
+from portfolio_engine.storage.schema import BALLOT_AMOUNTS, INDICATOR_COMPACT, INDICATOR_TABLES, META_TABLE, SIGNIN_TABLES, VOTE_TABLES, WORKSHOP_TABLES, Handle
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ def script(sql: str) -> Callable[[sqlite_utils.Database], None]:
 def _create_meta(db: sqlite_utils.Database) -> None:
     db.execute(META_TABLE)
     db.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", [now()])
+
+
+def _ballot_amounts(db: Any) -> None:
+    """Each split ballot's amounts as float64 bytes with a keyed tag (voting/ballot_amounts.py), filled in for the ballots already stored."""
+    script(BALLOT_AMOUNTS)(db)
+    from portfolio_engine.voting import ballot_amounts  # noqa: PLC0415 (the engine above storage, only when this migration runs)
+
+    ballot_amounts.backfill_all(db)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -81,6 +89,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               script("CREATE INDEX ballots_vote_code ON ballots (vote_id, code_hash, current)")),
     Migration("indicator values in compact rows: places, indicators, groups and periods each stored once (the rows are moved)",
               script(INDICATOR_COMPACT)),
+    Migration("split ballots' amounts as numbers beside their JSON, keyed, for counting a city's vote (back-filled)", _ballot_amounts),
 )
 LEDGER_BY_POSITION = 7  # ledgers of versions 1-7 were written when a migration's position identified it
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

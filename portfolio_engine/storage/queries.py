@@ -1,5 +1,7 @@
 """Named queries of the record: audit chains, sign-in counters, voter codes, and a table's column defaults."""
 
+from dataclasses import dataclass
+
 from portfolio_engine.storage import database
 from portfolio_engine.storage.database import Handle
 from portfolio_engine.storage.migrations import now
@@ -55,6 +57,54 @@ def counted_ballot_lines(db: Handle, vote_id: str) -> str:
     else:
         sql = f"SELECT group_concat(line, char(10)) FROM (SELECT {line} AS line FROM ballots WHERE vote_id = ? AND current = 1 ORDER BY created_at, rowid)"
     return str(db.execute(sql, [vote_id]).fetchone()[0] or "")
+
+
+@dataclass(frozen=True)
+class CountedAmounts:
+    """A split vote's current ballots' ids and the numeric copies kept for them, as a few values joined by the database."""
+
+    ids: str  # the current ballots' ids in id order, joined by ',' (read from an index, not from the ballots)
+    copy_ids: str  # the ballot ids the copies name, oldest first, joined by ','
+    amounts: bytes  # every copy's amounts, oldest first, one after the other
+    fields: str  # every copy's self-reported fields (a JSON line), oldest first
+    tags: bytes  # every copy's tag (fixed length), oldest first, one after the other
+
+
+def counted_ballot_amounts(db: Handle, vote_id: str) -> CountedAmounts:
+    """A split vote's current ballot ids and numeric copies (ballot_amounts), in two queries, neither reading a ballot's row."""
+    oldest = " ORDER BY created_at, rowid"
+    if isinstance(db, database.PgDatabase):
+        ids = "SELECT string_agg(id, ',' ORDER BY id COLLATE \"C\") FROM ballots WHERE vote_id = ? AND current = 1"
+        copies = (f"SELECT string_agg(ballot_id, ','{oldest}), string_agg(amounts, ''::bytea{oldest}), string_agg(fields, chr(10){oldest}), "
+                  f"string_agg(tag, ''::bytea{oldest}) FROM ballot_amounts WHERE vote_id = ?")
+    else:
+        ids = "SELECT group_concat(id, ',') FROM (SELECT id FROM ballots WHERE vote_id = ? AND current = 1 ORDER BY id)"
+        # group_concat joins blobs byte for byte (by length, zero bytes kept); the cast hands them over as bytes, not text
+        copies = ("SELECT group_concat(ballot_id, ','), CAST(group_concat(amounts, '') AS BLOB), group_concat(fields, char(10)), "
+                  f"CAST(group_concat(tag, '') AS BLOB) FROM (SELECT ballot_id, amounts, fields, tag FROM ballot_amounts WHERE vote_id = ?{oldest})")
+    current = db.execute(ids, [vote_id]).fetchone()[0]
+    copy_ids, amounts, fields, tags = db.execute(copies, [vote_id]).fetchone()
+    return CountedAmounts(current or "", copy_ids or "", _bytes(amounts), fields or "", _bytes(tags))
+
+
+def _bytes(joined: bytes | memoryview | None) -> bytes:
+    """Joined blobs as bytes (a driver may hand over a memoryview; no ballot gives None)."""
+    return bytes(joined or b"")
+
+
+def drop_ballot_amounts(db: Handle, ballot_id: str) -> None:
+    """A replaced ballot's numeric copy (copies are kept for current ballots only)."""
+    db.execute("DELETE FROM ballot_amounts WHERE ballot_id = ?", [ballot_id])
+
+
+def ballot_amounts_seal(db: Handle, vote_id: str) -> bytes | None:
+    """The tag sealing a closed split vote's numeric copies, if it has one."""
+    found = db.execute("SELECT tag FROM ballot_amounts_seals WHERE vote_id = ?", [vote_id]).fetchone()
+    return None if found is None else _bytes(found[0])
+
+
+def save_ballot_amounts_seal(db: Handle, vote_id: str, tag: bytes) -> None:
+    db.execute("INSERT INTO ballot_amounts_seals (vote_id, tag) VALUES (?, ?) ON CONFLICT (vote_id) DO UPDATE SET tag = excluded.tag", [vote_id, tag])
 
 
 def signin_rows(db: Handle, scope: str) -> list[dict]:

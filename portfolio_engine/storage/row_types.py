@@ -197,6 +197,24 @@ class BallotRow(TypedDict):
     why_public: int
 
 
+class BallotAmountsRow(TypedDict):
+    """A split ballot's amounts as float64 bytes in its vote's category order, with a keyed tag (voting/ballot_amounts.py)."""
+
+    ballot_id: str
+    vote_id: str
+    created_at: str
+    amounts: bytes
+    fields: str
+    tag: bytes
+
+
+class BallotAmountsSealRow(TypedDict):
+    """A closed split vote's copies sealed at once: one keyed tag over all of them (voting/ballot_amounts.py)."""
+
+    vote_id: str
+    tag: bytes
+
+
 class SigninAttemptRow(TypedDict):
     scope: str
     client: str
@@ -273,4 +291,5 @@ ROW_TYPES: dict[str, type] = {
     "indicator_definitions": IndicatorDefinitionRow, "indicator_groups": IndicatorGroupRow, "indicator_periods": IndicatorPeriodRow, "votes": VoteRow,
     "voter_codes": VoterCodeRow, "ballots": BallotRow, "signin_attempts": SigninAttemptRow, "signin_log": SigninLogRow,
     "drafts": DraftRow, "funders": FunderRow, "shared_ends": SharedEndsRow, "menus": MenuRow, "commitments": CommitmentRow,
+    "ballot_amounts": BallotAmountsRow, "ballot_amounts_seals": BallotAmountsSealRow,
 }

@@ -136,6 +136,16 @@ CREATE INDEX ballots_vote ON ballots (vote_id, current);
 CREATE INDEX ballots_code ON ballots (code_hash);
 """
 
+BALLOT_AMOUNTS = """
+CREATE TABLE ballot_amounts (
+    ballot_id TEXT PRIMARY KEY REFERENCES ballots(id), vote_id TEXT NOT NULL REFERENCES votes(id), created_at TEXT NOT NULL,
+    amounts BLOB NOT NULL, fields TEXT NOT NULL, tag BLOB NOT NULL
+);
+CREATE INDEX ballot_amounts_vote ON ballot_amounts (vote_id, created_at);
+CREATE TABLE ballot_amounts_seals (vote_id TEXT PRIMARY KEY REFERENCES votes(id), tag BLOB NOT NULL);
+CREATE INDEX ballots_vote_current_id ON ballots (vote_id, current, id)
+"""
+
 SIGNIN_TABLES = """
 CREATE TABLE signin_attempts (
     scope TEXT NOT NULL, client TEXT NOT NULL, failures INTEGER NOT NULL, last_failure REAL NOT NULL, locked INTEGER NOT NULL,

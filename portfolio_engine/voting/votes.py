@@ -24,12 +24,12 @@ import numpy as np
 from portfolio_engine import limits, settings, storage
 from portfolio_engine.errors import BallotExists, InputFormatError, NotAllowed, NotFound, PortfolioError, VoterCodeRefused
 from portfolio_engine.limits import MAX_AMOUNT
-from portfolio_engine.model.catalog import FAMILIES, Catalog
+from portfolio_engine.model.catalog import FAMILIES, Catalog, load_catalog
 from portfolio_engine.record import audit
 from portfolio_engine.record.workshops import authenticate, text
 from portfolio_engine.security.access import MIN_PASSCODE, Grant, attempt, current_client, require
 from portfolio_engine.security.keys import check_passcode, code, hash_passcode, keyed_hash, new_id
-from portfolio_engine.voting import pabulib, rules, split_rules
+from portfolio_engine.voting import ballot_amounts, pabulib, rules, split_rules
 
 BALLOTS = rules.BALLOTS
 SMALL_GROUP = 5
@@ -70,6 +70,11 @@ def rules_hash(rules: dict) -> str:
 def _vote(row: dict) -> Vote:
     return Vote(row["id"], row["workshop_id"], row["title"], row["ballot"], row["rule"], row["budget"], row["currency"],
                 json.loads(row["options"]), json.loads(row["projects"]), row["state"], row["rules_hash"], row["created_at"])
+
+
+def as_vote(row: dict) -> Vote:
+    """A stored row of the votes table as a Vote (for a caller holding the row, such as the migration filling ballots' numeric copies)."""
+    return _vote(row)
 
 
 def _identified_rows(rows: list[tuple[int, dict]], column: str):
@@ -231,7 +236,10 @@ def _move(vote_id: str, passcode: str | None, target: str, path: Path | None, gr
         changes = {"state": target, "opened_at" if target == "open" else "closed_at": audit.now()}
         if target == "open":
             changes["rules_hash"] = rules_hash(_vote(row).rules())
-        return _vote(_update(db, vote_id, actor, f"vote.{'open' if target == 'open' else 'close'}", "vote", row, changes))
+        moved = _vote(_update(db, vote_id, actor, f"vote.{'open' if target == 'open' else 'close'}", "vote", row, changes))
+        if target == "closed" and moved.ballot == "split":
+            ballot_amounts.seal(db, moved.id, moved.categories(load_catalog()))  # each later count checks one tag, not one per ballot
+        return moved
 
 
 def open_vote(vote_id: str, passcode: str | None, path: Path | None = None, *, grant: Grant | None = None) -> Vote:
@@ -393,9 +401,17 @@ def cast(catalog: Catalog, vote_id: str, voter_code: str, raw: dict, neighborhoo
                                "if it was not you, do not replace it: ask the organizers for a new code.")
         for old in previous:
             _update(db, vote.id, "voter", "ballot.replace", "ballot", old, {"current": 0})
+            ballot_amounts.drop(db, old["id"])
         row = _ballot_row(vote.id, hashed, keyed_hash(f"receipt:{receipt}"), content, neighborhood, group, why, publish_why)
         _insert(db, vote.id, "voter", "ballot.revote" if previous else "ballot.cast", "ballot", row)
+        _store_amounts(db, vote, catalog, row, content)
     return receipt
+
+
+def _store_amounts(db, vote: Vote, catalog: Catalog, row: dict, content: dict) -> None:
+    """A split ballot's numeric copy for counting (voting/ballot_amounts.py), beside its JSON, in the same transaction."""
+    if vote.ballot == "split":
+        ballot_amounts.store(db, row, content, vote.categories(catalog))
 
 
 PAPER_COLUMNS = ("paper_id", "code", "neighborhood", "group", "why", "publish_why")
@@ -549,6 +565,7 @@ def import_paper(catalog: Catalog, vote_id: str, csv_text: str, passcode: str | 
             row = _ballot_row(vote.id, r["code_hash"], receipt_hash, r["content"],
                               r["neighborhood"], r["group"], r["why"], r["publish_why"], paper_id=r["paper_id"])
             _insert(db, vote.id, actor, "ballot.paper", "ballot", row)
+            _store_amounts(db, vote, catalog, row, r["content"])
     return len(records)
 
 

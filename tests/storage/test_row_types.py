@@ -7,7 +7,7 @@ from portfolio_engine import storage
 from portfolio_engine.storage.row_types import ROW_TYPES
 from tests.postgres import raw_connection
 
-PYTHON_TYPES = {"TEXT": str, "REAL": float, "INTEGER": int, "text": str, "double precision": float, "bigint": int}
+PYTHON_TYPES = {"TEXT": str, "REAL": float, "INTEGER": int, "text": str, "double precision": float, "bigint": int, "BLOB": bytes, "bytea": bytes}
 SERVER_COLUMNS = ("SELECT c.column_name, c.data_type, c.is_nullable = 'NO', EXISTS (SELECT 1 FROM information_schema.key_column_usage k "
                   "JOIN information_schema.table_constraints t ON t.constraint_name = k.constraint_name AND t.table_schema = k.table_schema "
                   "WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_schema = c.table_schema AND k.table_name = c.table_name "

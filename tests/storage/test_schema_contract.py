@@ -30,6 +30,7 @@ SHIPPED = (  # a migration once shipped never changes: neither its name nor its 
     "proposals: who funds what, when a proposal says it (a funder x element table whose element totals are the portfolio)",
     "ballots found by their voter code within a vote (SQLite read a vote's every current ballot for each ballot cast)",
     "indicator values in compact rows: places, indicators, groups and periods each stored once (the rows are moved)",
+    "split ballots' amounts as numbers beside their JSON, keyed, for counting a city's vote (back-filled)",
 )
 LATER = (storage.Migration("test: proposals get a summary", storage.migrations.script("ALTER TABLE proposals ADD COLUMN summary TEXT")),
          storage.Migration("test: ballots get a language", storage.migrations.script("ALTER TABLE ballots ADD COLUMN language TEXT")))
