@@ -13,9 +13,10 @@ temporary table, then one merge.
 """
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 from portfolio_engine.storage import postgres
 from portfolio_engine.storage.database import Handle
@@ -59,13 +60,15 @@ _STORED = ("provenance_id", *_KEYS, *_DESCRIBED, *OWN)
 
 _STAGE_TABLE = f"CREATE TABLE staging_values ({', '.join(STAGED)})"
 _STAGE = f"INSERT INTO staging_values ({', '.join(STAGED)}) VALUES ({', '.join('?' * len(STAGED))})"
+ROWS_PER_INSERT = 50  # rows staged by one INSERT: the statement's overhead is paid once for 50 rows (staging 1.5x faster than one a time)
+_STAGE_MANY = _STAGE + f", ({', '.join('?' * len(STAGED))})" * (ROWS_PER_INSERT - 1)
 _MAP_TABLE = "CREATE TABLE staging_{} (local INTEGER PRIMARY KEY, id INTEGER NOT NULL, key_id INTEGER NOT NULL)"
 _RESOLVED = (", ".join([*(f"{d.alias}.key_id" for d in DIMENSIONS), *(f"{d.alias}.id" for d in DIMENSIONS if d.name in _DESCRIBED),
                         *(f"s.{c}" for c in OWN)])
-             + " FROM staging_values s " + " ".join(f"JOIN staging_{d.name} {d.alias} ON {d.alias}.local = s.{d.name}" for d in DIMENSIONS)
-             + f" ORDER BY {', '.join(f'{d.alias}.key_id' for d in DIMENSIONS)}")  # key order: fast B-tree upkeep
+             + " FROM staging_values s " + " ".join(f"JOIN staging_{d.name} {d.alias} ON {d.alias}.local = s.{d.name}" for d in DIMENSIONS))
+# In the file's order: sorting a million joined rows by key first took 4x longer than the B-tree upkeep it saved.
 _ON_CONFLICT = (f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _STORED if c not in _KEYS))
-_LOCAL_MERGE = f"INSERT INTO main.indicator_values ({', '.join(_STORED)}) SELECT ?, {_RESOLVED.replace(' ORDER BY', ' WHERE true ORDER BY')} {_ON_CONFLICT}"
+_LOCAL_MERGE = f"INSERT INTO main.indicator_values ({', '.join(_STORED)}) SELECT ?, {_RESOLVED} WHERE true {_ON_CONFLICT}"  # WHERE true: upsert grammar
 _SERVER_STAGE = "CREATE TEMPORARY TABLE staging_values (LIKE indicator_values) ON COMMIT DROP"
 _SERVER_COPY = f"COPY staging_values ({', '.join(_STORED)}) FROM STDIN"
 _SERVER_MERGE = f"INSERT INTO indicator_values ({', '.join(_STORED)}) SELECT {', '.join(_STORED)} FROM staging_values {_ON_CONFLICT}"
@@ -100,9 +103,14 @@ def scratch(shared: Handle | None = None) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
-def stage(conn: sqlite3.Connection, records: Iterable[tuple]) -> None:
-    """Add value rows (STAGED in order: this import's number for each dimension's row, then OWN) to the scratch database."""
-    conn.executemany(_STAGE, records)
+def stage(conn: sqlite3.Connection, columns: Sequence[list]) -> None:
+    """Add value rows, given as columns (STAGED in order: this import's number for each dimension's row, then OWN), to the scratch
+    database, ROWS_PER_INSERT rows per INSERT."""
+    flat = list(chain.from_iterable(zip(*columns, strict=True)))
+    width, many = len(STAGED), len(STAGED) * ROWS_PER_INSERT
+    whole = len(flat) - len(flat) % many
+    conn.executemany(_STAGE_MANY, (flat[i:i + many] for i in range(0, whole, many)))
+    conn.executemany(_STAGE, (flat[i:i + width] for i in range(whole, len(flat), width)))
 
 
 def _dimension_ids(db: Handle, dimension: Dimension, combinations: list[tuple]) -> list[tuple[int, int, int]]:
