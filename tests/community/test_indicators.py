@@ -122,3 +122,15 @@ def test_the_command_line_reads_no_more_than_the_upload_limit(catalog, monkeypat
     monkeypatch.setattr(indicators, "MAX_UPLOAD_BYTES", 1000)
     with pytest.raises(InputFormatError, match="larger than 0.001 MB"):
         import_long(catalog, Path("/dev/zero"), grant=OPERATOR)  # a device never ends: read up to the limit only
+
+
+def test_a_place_and_an_indicator_are_stored_once_however_many_values_they_have(catalog, tmp_path, private_database):
+    lines = [f"n{i % 3},N{i % 3},neighborhood,city,total,total,rent,Rent,humane_housing,{2000 + i // 3},{i / 10},ok,%,0,objective,s"
+             for i in range(123)]  # more rows than one staging INSERT takes, and a remainder
+    summary = import_long(catalog, write(tmp_path, lines), grant=OPERATOR)
+    assert (summary.rows, summary.geographies, summary.periods) == (123, 3, 41)
+    stored = values("rent")
+    assert sorted(stored["value"]) == [i / 10 for i in range(123)] and set(stored["geo_name"]) == {"N0", "N1", "N2"}
+    with raw_connection(private_database) as conn:
+        counts = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("indicator_places", "indicator_definitions", "indicator_values")]
+    assert counts == [3, 1, 123]
