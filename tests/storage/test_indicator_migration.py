@@ -1,6 +1,8 @@
 """Indicator values move to compact rows (issue 16, fix 17): a database of the previous schema, holding values, is migrated
 and every reader returns what it returned before; a corrected file then still replaces the rows with the same key."""
 
+from pathlib import Path
+
 import pytest
 
 from portfolio_engine import storage
@@ -8,6 +10,7 @@ from portfolio_engine.community.indicators import import_long
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.storage.schema import rows as by_name
 
+DEMO = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city" / "indicators.csv"
 COMPACT = "indicator values in compact rows: places, indicators, groups and periods each stored once (the rows are moved)"
 WIDE = ("provenance_id", "geo_id", "geo_name", "geo_level", "parent_geo_id", "group_type", "group_name", "indicator_id", "indicator_name",
         "vital_condition", "period_start", "period_end", "period_label", "value", "value_status", "lci", "uci", "ci_level", "unit",
@@ -87,3 +90,19 @@ def test_a_corrected_file_replaces_a_migrated_row_with_the_same_key(previous_sch
     assert len(rows) == 2
     total = next(r for r in rows if r[4] == "total")
     assert (total[1], total[12], total[10]) == ("North (renamed)", 39.5, "2023-12-31")
+
+
+def test_compact_values_survive_a_backup_and_a_restore_that_replaces_them(catalog, tmp_path):
+    import_long(catalog, DEMO, grant=OPERATOR)
+    with storage.reading() as db:
+        before = read_after(db)
+    storage.backup.backup(tmp_path / "backup.db")
+    storage.backup.restore(tmp_path / "backup.db", replace=True)  # dimension rows first (the values reference them), ids kept
+    with storage.reading() as db:
+        assert read_after(db) == before and len(before["all"]) > 100
+    later = tmp_path / "later.csv"  # new places and indicators after a restore take new ids
+    later.write_text("geo_id,geo_level,indicator_id,period_label,value\nnew_town,city,new_measure,2024,3\n")
+    import_long(catalog, later, grant=OPERATOR)
+    with storage.reading() as db:
+        assert storage.indicators.value_rows(db, "new_measure")[0][:2] == ("new_town", "new_town")
+        assert len(storage.indicators.value_rows(db)) == len(before["all"]) + 1
