@@ -152,11 +152,26 @@ def merge_staged(db: Handle, conn: sqlite3.Connection, provenance_id: str, combi
         _merge_on_server(db, conn, provenance_id)
         return
     db.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache for this connection: index upkeep for big files
+    rebuild = _drop_indexes_if_cheaper(db, conn.execute("SELECT COUNT(*) FROM staging_values").fetchone()[0])
     if conn is db.conn:  # type: ignore[attr-defined]  # staged in this connection's temporary tables (scratch(shared))
         db.execute(_LOCAL_MERGE, [provenance_id])
     else:
         merge = f"INSERT INTO indicator_values ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))}) {_ON_CONFLICT}"
         db.conn.executemany(merge, ((provenance_id, *row) for row in conn.execute(f"SELECT {_RESOLVED}")))  # type: ignore[attr-defined]
+    for statement in rebuild:
+        db.execute(statement)
+
+
+def _drop_indexes_if_cheaper(db: Handle, staged: int) -> list[str]:
+    """Drop the value table's secondary indexes (SQLite) when it holds fewer rows than are staged: building an index once after
+    the merge is then cheaper than keeping it up to date row by row. Returns the statements that build them again."""
+    stored = db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM indicator_values LIMIT ?)", [staged]).fetchone()[0]  # reads at most `staged`
+    if stored >= staged:
+        return []
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicator_values' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        db.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in indexes]
 
 
 def _merge_on_server(db: PgDatabase, conn: sqlite3.Connection, provenance_id: str) -> None:

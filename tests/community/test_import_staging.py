@@ -31,3 +31,19 @@ def test_a_corrected_file_replaces_the_rows_it_repeats_and_a_bad_one_imports_not
         import_long(catalog, bad, grant=OPERATOR)
     stored = values("rent").set_index("geo_id")["value"].to_dict()
     assert stored == {"north": 40.5, "south": 30.0}
+
+
+def test_the_place_index_is_built_again_when_dropped_for_a_first_big_import(catalog, tmp_path):
+    first, later = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(HEADER + "\n" + "".join(f"p{i},P{i},neighborhood,rent,Rent,2023,{i},%,0\n" for i in range(60)))
+    later.write_text(f"{HEADER}\np7,P7,neighborhood,rent,Rent,2024,8,%,0\n")
+    index = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'indicator_values_place'"
+    with storage.reading() as db:
+        built = db.execute(index).fetchone()
+    import_long(catalog, first, grant=OPERATOR)  # more rows than stored: the index is dropped, then built once after the merge
+    with storage.reading() as db:
+        assert db.execute(index).fetchone() == built
+    import_long(catalog, later, grant=OPERATOR)  # fewer: kept and updated row by row
+    with storage.reading() as db:
+        assert db.execute(index).fetchone() == built
+    assert values(geo_id="p7")["value"].tolist() == [7.0, 8.0] and len(values()) == 61
