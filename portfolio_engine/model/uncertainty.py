@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from portfolio_engine.errors import InvalidAmount
 from portfolio_engine.model.assumptions import ELEMENT_FIELDS
@@ -33,6 +32,8 @@ def check_draws(count: int) -> int:
 @lru_cache(maxsize=16)
 def draws(model: Model, count: int = DEFAULT_DRAWS, seed: int = SEED) -> Ensemble:
     """`count` models across the assumptions' ranges (cached per model: a page's moves reuse them)."""
+    from scipy.stats import qmc  # here, not at the top: scipy.stats takes about 0.9 s to load and most commands never draw
+
     check_draws(count)
     base = model.assumptions
     constants = sorted(base.ranges)
