@@ -21,7 +21,6 @@ from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +37,7 @@ from portfolio_engine.record.exports import safe_cell
 from portfolio_engine.security import access
 from portfolio_engine.security.access import Grant
 from portfolio_engine.security.keys import new_id
-from portfolio_engine.storage.indicators import COLUMNS, KEY
+from portfolio_engine.storage.indicators import COLUMNS
 
 REQUIRED = ("geo_id", "geo_level", "indicator_id", "period_label", "value")
 LEVELS = ("city", "neighborhood", "tract", "ward", "zip", "county")
@@ -95,97 +94,143 @@ def period_bounds(label: str) -> tuple[str, str]:
 FILE_COLUMNS = "file_columns"  # a frame's attrs key: {long column: the column of the imported file it came from}, for messages
 
 
-class _FirstError:
-    """Keeps the earliest problem in file order across vectorized checks."""
+class _Rows:
+    """One chunk of long-format rows being checked: every column as trimmed Arrow text, the columns parsed as numbers, and the
+    file's own name of a column (a CHDB 'est', not 'value') for messages. Checks run in Arrow and NumPy: no Python object per value."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunk: pd.DataFrame | pa.RecordBatch) -> None:
+        if isinstance(chunk, pd.DataFrame):
+            present = {c: pa.array(_as_text(chunk[c]), type=pa.string(), from_pandas=True) for c in COLUMNS if c in chunk}
+            self.file_columns: dict[str, str] = chunk.attrs.get(FILE_COLUMNS, {})
+        else:
+            present = {c: chunk.column(c) for c in COLUMNS if c in chunk.schema.names}
+            self.file_columns = {}
+        self.size = len(chunk)
+        self.text: dict[str, pa.Array] = {c: pc.utf8_trim_whitespace(present[c]) if c in present else pa.repeat("", self.size) for c in COLUMNS}
+        self.numbers: dict[str, np.ndarray] = {}
+
+    def column(self, name: str) -> pa.Array | np.ndarray:
+        """A checked column: its numbers when it holds numbers (or 1/0 for higher_is_better), else its text."""
+        return self.numbers[name] if name in self.numbers else self.text[name]
+
+    def stored(self, name: str) -> list:
+        """A column as a list for the staging INSERT; a missing number is NaN, which SQLite stores as NULL (missing, never zero)."""
+        column = self.column(name)
+        return column.tolist() if isinstance(column, np.ndarray) else column.to_numpy(zero_copy_only=False).tolist()
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    return (column if pd.api.types.is_string_dtype(column) else column.astype(str)).fillna("")
+
+
+class _FirstError:
+    """Keeps the earliest problem in file order across vectorized checks of one chunk (masks in Arrow or NumPy)."""
+
+    def __init__(self, rows: _Rows, first_line: int) -> None:
+        self.rows, self.first_line = rows, first_line
         self.line: int | None = None
         self.message = ""
 
-    def check(self, bad: pd.Series, frame: pd.DataFrame, column: str, expected: str) -> None:
-        if bad.any():
-            index = bad.idxmax()
-            line = int(frame.loc[index, "_line"])
-            if self.line is None or line < self.line:
-                value = frame.loc[index, column] if column in frame else ""
-                named = frame.attrs.get(FILE_COLUMNS, {}).get(column, column)  # the file's own column (a CHDB 'est', not 'value')
-                self.line, self.message = line, f"Line {line}, column '{named}': got {str(value)!r}, expected {expected}."
+    def check(self, bad: pa.Array | np.ndarray, column: str, expected: str) -> None:
+        position = pc.index(bad, True).as_py() if isinstance(bad, pa.Array) else int(np.argmax(bad)) if bad.any() else -1
+        line = self.first_line + position
+        if position >= 0 and (self.line is None or line < self.line):
+            value = self.rows.text[column][position].as_py()
+            named = self.rows.file_columns.get(column, column)
+            self.line, self.message = line, f"Line {line}, column '{named}': got {str(value)!r}, expected {expected}."
 
     def raise_if_any(self) -> None:
         if self.line is not None:
             raise InputFormatError(self.message)
 
 
-def _numbers(column: pd.Series) -> pd.Series:
+def _numbers(text: pa.Array) -> np.ndarray:
     """A text column as numbers, blank as NaN. Arrow parses a column of numbers 10x faster than pandas; when Arrow refuses a
     value, pandas reads the column instead (anything not a number then becomes NaN, which the caller names)."""
-    text = pa.array(column, type=pa.string(), from_pandas=True)
     try:
         parsed = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pd.to_numeric(column.where(column != ""), errors="coerce")
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype=float)
+        column = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
+        return pd.to_numeric(column.where(column != ""), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return parsed.to_numpy(zero_copy_only=False)
 
 
-def normalize(frame: pd.DataFrame, catalog: Catalog, first_line: int) -> pd.DataFrame:
+def _among(text: pa.Array, allowed: Iterable[str]) -> np.ndarray:
+    return pc.is_in(text, value_set=pa.array(list(allowed), pa.string())).to_numpy(zero_copy_only=False)
+
+
+def _outside(text: pa.Array, allowed: Iterable[str]) -> pa.Array:
+    return pc.invert(pc.is_in(text, value_set=pa.array(list(allowed), pa.string())))
+
+
+def _filled(text: pa.Array) -> np.ndarray:
+    return pc.not_equal(text, "").to_numpy(zero_copy_only=False)
+
+
+def _blank_as(text: pa.Array, default: str | pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(text, ""), default, text)
+
+
+def _not_dates(text: pa.Array) -> pa.Array:
+    """Which filled values are not a date as YYYY-MM-DD, read by pandas once per distinct value (a file repeats a few dates)."""
+    distinct = pc.unique(text)
+    column = pd.Series(distinct.to_numpy(zero_copy_only=False), dtype=object)
+    dates = pd.to_datetime(column.where(column != ""), format="%Y-%m-%d", errors="coerce")
+    return pc.is_in(text, value_set=distinct.filter(pa.array(((column != "") & dates.isna()).to_numpy(dtype=bool))))
+
+
+def _fill_period_bounds(text: dict[str, pa.Array]) -> None:
+    """Blank period bounds from the label (period_bounds, once per distinct label)."""
+    start, end, label = text["period_start"], text["period_end"], text["period_label"]
+    missing = pc.or_(pc.equal(start, ""), pc.equal(end, ""))
+    if not pc.any(missing).as_py():
+        return
+    labels = pc.unique(pc.filter(label, missing))
+    bounds = [period_bounds(v) for v in labels.to_pylist()]
+    where = pc.index_in(label, value_set=labels)
+    text["period_start"] = _blank_as(start, pc.take(pa.array([b[0] for b in bounds], pa.string()), where))
+    text["period_end"] = _blank_as(end, pc.take(pa.array([b[1] for b in bounds], pa.string()), where))
+
+
+def normalize(chunk: pd.DataFrame | pa.RecordBatch, catalog: Catalog, first_line: int) -> _Rows:
     """Validate one chunk of long-format rows and fill defaults; raises naming the first bad line."""
-    frame = frame.copy()
-    frame["_line"] = np.arange(first_line, first_line + len(frame))
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = ""
-        elif not pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].astype(str)
-        frame[column] = frame[column].fillna("").str.strip()
-    errors = _FirstError()
+    rows = _Rows(chunk)
+    text, numbers, errors = rows.text, rows.numbers, _FirstError(rows, first_line)
     for column in REQUIRED:
         if column != "value":
-            errors.check(frame[column] == "", frame, column, "a value (this column is required)")
-    errors.check(~frame["geo_level"].isin(LEVELS), frame, "geo_level", " | ".join(LEVELS))
-    frame.loc[frame["group_type"] == "", "group_type"] = "total"
-    errors.check(~frame["group_type"].isin(GROUP_TYPES), frame, "group_type", " | ".join(GROUP_TYPES))
-    frame.loc[(frame["group_type"] == "total") & (frame["group_name"] == ""), "group_name"] = "total"
-    frame.loc[frame["measure_type"] == "", "measure_type"] = "objective"
-    errors.check(~frame["measure_type"].isin(MEASURES), frame, "measure_type", "objective | subjective")
-    valid_conditions = set(catalog.ids) | set(FAMILIES) | {""}
-    errors.check(~frame["vital_condition"].isin(valid_conditions), frame, "vital_condition", "a portfolio element id or family, or blank")
-    numbers = {}
+            errors.check(pc.equal(text[column], ""), column, "a value (this column is required)")
+    errors.check(_outside(text["geo_level"], LEVELS), "geo_level", " | ".join(LEVELS))
+    text["group_type"] = _blank_as(text["group_type"], "total")
+    errors.check(_outside(text["group_type"], GROUP_TYPES), "group_type", " | ".join(GROUP_TYPES))
+    text["group_name"] = pc.if_else(pc.and_(pc.equal(text["group_type"], "total"), pc.equal(text["group_name"], "")), "total", text["group_name"])
+    text["measure_type"] = _blank_as(text["measure_type"], "objective")
+    errors.check(_outside(text["measure_type"], MEASURES), "measure_type", "objective | subjective")
+    errors.check(_outside(text["vital_condition"], [*catalog.ids, *FAMILIES, ""]), "vital_condition", "a portfolio element id or family, or blank")
     for column in NUMBERS:
-        numbers[column] = _numbers(frame[column])
-        errors.check((frame[column] != "") & (numbers[column].isna() | ~np.isfinite(numbers[column].fillna(0))), frame, column, "a number")
-    status = frame["value_status"].where(frame["value_status"] != "", np.where(numbers["value"].notna(), "ok", "unavailable"))
-    frame["value_status"] = status
-    errors.check(~status.isin(STATUSES), frame, "value_status", " | ".join(STATUSES))
-    errors.check((status == "ok") & numbers["value"].isna(), frame, "value", "a number when value_status is ok")
-    errors.check((status != "ok") & numbers["value"].notna(), frame, "value", "blank when value_status is not ok (a missing value is not a zero)")
-    unit = frame["unit"].str.lower()
-    percent = unit.isin(["%", "percent", "percentage"]) & ((numbers["value"] < 0) | (numbers["value"] > 100))
-    errors.check(percent, frame, "value", "a percentage between 0 and 100")
-    share = unit.isin(["share", "fraction", "proportion"]) & ((numbers["value"] < 0) | (numbers["value"] > 1))
-    errors.check(share, frame, "value", "a share between 0 and 1")
-    errors.check(numbers["lci"] > numbers["uci"], frame, "lci", "a lower bound at most the upper bound (uci)")
-    lower = frame["higher_is_better"].str.lower()  # vectorized, not a per-value map
-    truth = pd.Series(np.select([lower.isin(TRUE), lower.isin(FALSE)], [1.0, 0.0], np.nan), index=frame.index)
-    errors.check((frame["higher_is_better"] != "") & truth.isna(), frame, "higher_is_better", "1 or 0 (true/false, yes/no)")
+        numbers[column] = _numbers(text[column])
+        errors.check(_filled(text[column]) & ~np.isfinite(numbers[column]), column, "a number")
+    value = numbers["value"]
+    known = ~np.isnan(value)
+    text["value_status"] = status = _blank_as(text["value_status"], pc.if_else(pa.array(known), "ok", "unavailable"))
+    errors.check(_outside(status, STATUSES), "value_status", " | ".join(STATUSES))
+    ok = _among(status, ["ok"])
+    errors.check(ok & ~known, "value", "a number when value_status is ok")
+    errors.check(~ok & known, "value", "blank when value_status is not ok (a missing value is not a zero)")
+    unit = pc.utf8_lower(text["unit"])
+    errors.check(_among(unit, ["%", "percent", "percentage"]) & ((value < 0) | (value > 100)), "value", "a percentage between 0 and 100")
+    errors.check(_among(unit, ["share", "fraction", "proportion"]) & ((value < 0) | (value > 1)), "value", "a share between 0 and 1")
+    errors.check(numbers["lci"] > numbers["uci"], "lci", "a lower bound at most the upper bound (uci)")
+    lower = pc.utf8_lower(text["higher_is_better"])
+    truth = np.select([_among(lower, TRUE), _among(lower, FALSE)], [1.0, 0.0], np.nan)
+    errors.check(_filled(text["higher_is_better"]) & np.isnan(truth), "higher_is_better", "1 or 0 (true/false, yes/no)")
     for column in ("period_start", "period_end"):
-        dates = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d", errors="coerce")
-        errors.check((frame[column] != "") & dates.isna(), frame, column, "a date as YYYY-MM-DD")
+        errors.check(_not_dates(text[column]), column, "a date as YYYY-MM-DD")
     errors.raise_if_any()
-    missing_bounds = (frame["period_start"] == "") | (frame["period_end"] == "")
-    if missing_bounds.any():
-        derived = frame.loc[missing_bounds, "period_label"].map(period_bounds)
-        frame.loc[missing_bounds & (frame["period_start"] == ""), "period_start"] = derived.str[0]
-        frame.loc[missing_bounds & (frame["period_end"] == ""), "period_end"] = derived.str[1]
-    frame.loc[frame["geo_name"] == "", "geo_name"] = frame["geo_id"]
-    frame.loc[frame["indicator_name"] == "", "indicator_name"] = frame["indicator_id"]
-    for column in NUMBERS:
-        frame[column] = numbers[column]
-    frame["higher_is_better"] = truth
-    return frame
-
-
-def _key_hashes(frame: pd.DataFrame) -> np.ndarray:
-    return pd.util.hash_pandas_object(frame[list(KEY)], index=False).to_numpy()
+    _fill_period_bounds(text)
+    text["geo_name"] = _blank_as(text["geo_name"], text["geo_id"])
+    text["indicator_name"] = _blank_as(text["indicator_name"], text["indicator_id"])
+    numbers["higher_is_better"] = truth
+    return rows
 
 
 def _plain(combination: tuple) -> tuple:
@@ -193,60 +238,77 @@ def _plain(combination: tuple) -> tuple:
     return tuple(None if isinstance(v, float) and v != v else int(v) if isinstance(v, float | np.floating) else v for v in combination)
 
 
+def _codes(column: pa.Array | np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's code among the column's distinct values, and how many there are."""
+    if isinstance(column, np.ndarray):
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        return codes, len(uniques)
+    encoded = pc.dictionary_encode(column)
+    return encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)
+
+
+def _picked(column: pa.Array | np.ndarray, positions: np.ndarray) -> list:
+    return column[positions].tolist() if isinstance(column, np.ndarray) else column.take(pa.array(positions)).to_pylist()
+
+
 class _Numbering:
-    """This import's own number for each distinct combination of a dimension's columns; the final transaction maps them to ids."""
+    """This import's own number for each distinct combination of a dimension's columns (the final transaction maps them to ids),
+    and for each distinct key part (a value's key is its four key parts: the duplicate check compares numbers, not text)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, dict[tuple, int]] = {d.name: {} for d in storage.indicators.DIMENSIONS}
+        self.keys: dict[str, dict[tuple, int]] = {d.name: {} for d in storage.indicators.DIMENSIONS}
+        self.key_of: dict[str, list[int]] = {d.name: [] for d in storage.indicators.DIMENSIONS}  # a combination's key part's number
 
-    def numbers(self, frame: pd.DataFrame, dimension: storage.indicators.Dimension) -> np.ndarray:
-        """Each row's number for its combination (vectorized: the distinct combinations of a chunk are few)."""
-        combined = np.zeros(len(frame), dtype=np.int64)
+    def numbers(self, rows: _Rows, dimension: storage.indicators.Dimension) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's number for its combination and for its key part (vectorized: the distinct combinations of a chunk are few)."""
+        combined = np.zeros(rows.size, dtype=np.int64)
         for column in dimension.columns:
-            codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-            combined = pd.factorize(combined * len(uniques) + codes)[0]
-        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-        book = self.seen[dimension.name]
-        distinct = frame[list(dimension.columns)].iloc[first].itertuples(index=False, name=None)
-        return np.array([book.setdefault(_plain(c), len(book)) for c in distinct], dtype=np.int64)[inverse]
+            codes, size = _codes(rows.column(column))
+            combined = pd.factorize(combined * size + codes)[0]
+        _, first = np.unique(combined, return_index=True)  # codes count up in order of first appearance
+        book, keys, key_of = self.seen[dimension.name], self.keys[dimension.name], self.key_of[dimension.name]
+        local = []
+        for combination in zip(*(_picked(rows.column(c), first) for c in dimension.columns), strict=True):
+            plain = _plain(combination)
+            if plain not in book:
+                book[plain] = len(book)
+                key_of.append(keys.setdefault(dimension.key_of(plain), len(keys)))
+            local.append(book[plain])
+        numbers = np.array(local, dtype=np.int64)[combined]
+        return numbers, np.array(key_of, dtype=np.int64)[numbers]
 
     def combinations(self) -> dict[str, list[tuple]]:
         return {name: list(book) for name, book in self.seen.items()}
 
+    def distinct(self, name: str, columns: tuple[str, ...]) -> int:
+        """How many distinct values of `columns` (of dimension `name`) this import holds."""
+        dimension = next(d for d in storage.indicators.DIMENSIONS if d.name == name)
+        return len({tuple(c[dimension.columns.index(column)] for column in columns) for c in self.seen[name]})
 
-def _columns(frame: pd.DataFrame, numbering: _Numbering) -> list[list]:
-    """The staged columns (storage.indicators.STAGED) as lists (fast); NaN is stored as NULL by SQLite (missing, never zero)."""
-    numbers = [numbering.numbers(frame, d).tolist() for d in storage.indicators.DIMENSIONS]
-    return numbers + [frame[c].tolist() for c in storage.indicators.OWN]
 
-
-def _stage(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, default_source: str,
+def _stage(chunks: Iterable[pd.DataFrame | pa.RecordBatch], catalog: Catalog, file_name: str, default_source: str,
            scratch: sqlite3.Connection | None) -> tuple[dict, _Numbering]:
     """Validate every chunk and copy its rows into `scratch` (None: validate only); the summary's counts and the numbering."""
-    seen_hashes, seen_lines = [], []
-    stats: dict[str, Any] = {"indicators": set(), "geographies": set(), "groups": set(), "periods": set(), "rows": 0, "missing": 0}
+    keys = []
+    stats = {"rows": 0, "missing": 0}
     numbering = _Numbering()
-    line = 2
     for chunk in chunks:
-        frame = normalize(chunk, catalog, line)
-        frame.loc[frame["source"] == "", "source"] = default_source
-        seen_hashes.append(_key_hashes(frame))
-        seen_lines.append(frame["_line"].to_numpy())
+        rows = normalize(chunk, catalog, 2 + stats["rows"])
+        rows.text["source"] = _blank_as(rows.text["source"], default_source)
+        numbered = [numbering.numbers(rows, d) for d in storage.indicators.DIMENSIONS]
+        keys.append(np.column_stack([key for _, key in numbered]))
         if scratch is not None:
-            storage.indicators.stage(scratch, _columns(frame, numbering))
-        stats["rows"] += len(frame)
-        stats["missing"] += int((frame["value_status"] != "ok").sum())
-        stats["indicators"].update(frame["indicator_id"].unique())
-        stats["geographies"].update(frame["geo_id"].unique())
-        pairs = frame[["group_type", "group_name"]].drop_duplicates()
-        stats["groups"].update(zip(pairs["group_type"].tolist(), pairs["group_name"].tolist(), strict=True))
-        stats["periods"].update(frame["period_label"].unique())
-        line += len(chunk)
+            storage.indicators.stage(scratch, [n.tolist() for n, _ in numbered] + [rows.stored(c) for c in storage.indicators.OWN])
+        stats["rows"] += rows.size
+        stats["missing"] += rows.size - int(_among(rows.text["value_status"], ["ok"]).sum())
     if stats["rows"] == 0:
         raise InputFormatError(f"{file_name} has no value rows.")
-    duplicate = _duplicate_line(np.concatenate(seen_hashes), np.concatenate(seen_lines))
+    duplicate = _duplicate_line(np.concatenate(keys))
     if duplicate:  # checked before anything is written: a file with a repeated key imports nothing
         raise InputFormatError(f"Line {duplicate}: the same source, place, group, indicator and period appear twice.")
+    stats.update(indicators=numbering.distinct("indicator", ("indicator_id",)), geographies=numbering.distinct("place", ("geo_id",)),
+                 groups=numbering.distinct("grouping", ("group_type", "group_name")), periods=numbering.distinct("period", ("period_label",)))
     return stats, numbering
 
 
@@ -264,7 +326,7 @@ def _write(shared, scratch: sqlite3.Connection, provenance: dict, numbering: _Nu
     return True
 
 
-def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
+def import_frames(chunks: Iterable[pd.DataFrame | pa.RecordBatch], catalog: Catalog, file_name: str, kind: str, content_hash: str, default_source: str,
                   path: Path | None = None) -> Summary:
     """Validate and stage every chunk without locking the database, then write them all in one short transaction.
 
@@ -278,15 +340,23 @@ def import_frames(chunks: Iterable[pd.DataFrame], catalog: Catalog, file_name: s
             provenance = {"id": provenance_id, "file_name": file_name, "source": default_source, "kind": kind, "imported_at": audit.now(),
                           "content_hash": content_hash, "rows": stats["rows"]}
             known = not _write(shared, scratch, provenance, numbering, path)
-    return Summary(stats["rows"], len(stats["indicators"]), len(stats["geographies"]), len(stats["groups"]), len(stats["periods"]),
-                   stats["missing"], changed=not known)
+    return Summary(stats["rows"], stats["indicators"], stats["geographies"], stats["groups"], stats["periods"], stats["missing"],
+                   changed=not known)
 
 
-def _duplicate_line(hashes: np.ndarray, lines: np.ndarray) -> int | None:
-    """The line of the first row whose key already appeared above it, or None."""
-    order = np.argsort(hashes, kind="stable")
-    repeated = np.flatnonzero(hashes[order][1:] == hashes[order][:-1]) + 1
-    return int(lines[order][repeated].min()) if len(repeated) else None
+def _duplicate_line(keys: np.ndarray) -> int | None:
+    """The line of the first row whose key (a row of key part numbers, one column per dimension) already appeared above it, or None."""
+    sizes = [int(column.max()) + 1 for column in keys.T]
+    if np.prod(sizes, dtype=object) < 2**63:  # the key as one integer: one stable sort instead of four
+        single = np.zeros(len(keys), dtype=np.int64)
+        for column, size in zip(keys.T, sizes, strict=True):
+            single = single * size + column
+        order = np.argsort(single, kind="stable")
+        repeated = np.flatnonzero(single[order][1:] == single[order][:-1]) + 1
+    else:
+        order = np.lexsort(keys.T[::-1])
+        repeated = np.flatnonzero((keys[order][1:] == keys[order][:-1]).all(axis=1)) + 1
+    return int(order[repeated].min()) + 2 if len(repeated) else None  # the header is line 1
 
 
 @dataclass(frozen=True)
@@ -366,6 +436,12 @@ def _field_count_error(data: bytes, expected: int, what: str) -> InputFormatErro
 
 
 def csv_chunks(data: bytes, required: tuple[str, ...], what: str) -> Iterator[pd.DataFrame]:
+    """Chunks of a CSV read as text, as pandas frames (csv_batches)."""
+    for batch in csv_batches(data, required, what):
+        yield batch.to_pandas().astype("str")
+
+
+def csv_batches(data: bytes, required: tuple[str, ...], what: str) -> Iterator[pa.RecordBatch]:
     """Chunks of a CSV read as text (Arrow's streaming reader), after checking the header; rows with more or fewer
     values than the header, and more than MAX_ROWS rows, are refused."""
     names = _header(data, required, what)
@@ -387,7 +463,7 @@ def csv_chunks(data: bytes, required: tuple[str, ...], what: str) -> Iterator[pd
             if rows > MAX_ROWS:
                 raise InputFormatError(f"The {what} file has more than {MAX_ROWS:,} rows, the most one import takes: split it "
                                        "(or the administrator can raise PORTFOLIO_MAX_ROWS).")
-            yield batch.to_pandas().astype("str")
+            yield batch
     except pa.ArrowInvalid as err:
         if invalid:
             raise _field_count_error(data, len(names), what) from err
@@ -398,7 +474,7 @@ def import_long(catalog: Catalog, source: Path | Upload, db_path: Path | None = 
     """Import a long-format file (all or nothing); needs the data steward's or the operator's grant."""
     access.require(grant, "steward")
     data, name = read_source(source)
-    chunks = csv_chunks(data, REQUIRED, "indicator")
+    chunks = csv_batches(data, REQUIRED, "indicator")
     return import_frames(chunks, catalog, name, "long", hashlib.sha256(data).hexdigest(), Path(name).stem, db_path)
 
 
