@@ -318,7 +318,7 @@ def _imported_before(db, content_hash: str, kind: str) -> bool:
 
 def _write(shared, scratch: sqlite3.Connection, provenance: dict, numbering: _Numbering, path: Path | None) -> bool:
     """Store the staged rows and their provenance in one transaction on `shared`; False when the same file was imported meanwhile."""
-    with storage.writing(path, on=shared) as db:
+    with storage.indicators.references_made_here(shared), storage.writing(path, on=shared) as db:
         if _imported_before(db, provenance["content_hash"], provenance["kind"]):
             return False
         storage.insert(db, "provenance", provenance)

@@ -47,3 +47,14 @@ def test_the_place_index_is_built_again_when_dropped_for_a_first_big_import(cata
     with storage.reading() as db:
         assert db.execute(index).fetchone() == built
     assert values(geo_id="p7")["value"].tolist() == [7.0, 8.0] and len(values()) == 61
+
+
+def test_the_merge_skips_foreign_key_lookups_yet_every_reference_holds_and_the_setting_comes_back(catalog, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(HEADER + "\n" + "".join(f"p{i},P{i},neighborhood,rent,Rent,2023,{i},%,0\n" for i in range(5)))
+    import_long(catalog, path, grant=OPERATOR)
+    with storage.reading() as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        with storage.indicators.references_made_here(db):
+            assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 0
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
