@@ -58,3 +58,13 @@ def test_the_merge_skips_foreign_key_lookups_yet_every_reference_holds_and_the_s
         with storage.indicators.references_made_here(db):
             assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 0
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_values_are_stored_trimmed_whichever_column_has_the_spaces(catalog, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(f"{HEADER}\nnorth,North ,neighborhood,rent,Rent,2023, 41.0,%,0\n\u00a0south,South,neighborhood,rent,Rent,2023,30,%,0\n",
+                    encoding="utf-8")
+    import_long(catalog, path, grant=OPERATOR)
+    stored = values("rent")
+    assert stored["geo_id"].tolist() == ["north", "south"] and stored["geo_name"].tolist() == ["North", "South"]
+    assert stored["value"].tolist() == [41.0, 30.0]
