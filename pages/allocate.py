@@ -5,11 +5,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from portfolio_engine.community.indicators import values
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.model.catalog import load_catalog
-from portfolio_engine.model.communities import SHARE_IDS, city_start
 from portfolio_engine.model.dynamics import Model, build_model, simulate
 from portfolio_engine.model.milestones import headline, milestones
 from portfolio_engine.model.portfolio import (
@@ -22,7 +20,7 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import chart_text, charts, drafts, identity, places, session, sticky
+from ui import chart_text, charts, city_data, drafts, identity, places, session, sticky
 from ui import funders as funders_view
 from ui.components import allocation_board
 from ui.components.allocation_board.events import Board, apply
@@ -121,10 +119,7 @@ def session_model() -> tuple[Assumptions, Model, str | None]:
 def city_data_start():
     """The start from the city's survey when the person chose it (read once per session, never on a slider's move)."""
     if "data_start" not in state:
-        try:
-            state.data_start = city_start(pd.concat([values(share) for share in SHARE_IDS]))
-        except PortfolioError:
-            state.data_start = None
+        state.data_start = city_data.survey_start()
     return state.data_start if state.get("start_choice") == START_FROM_DATA else None
 
 

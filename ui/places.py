@@ -4,12 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from portfolio_engine.community.indicators import values
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
-from portfolio_engine.model.communities import communities_from_values, start_from_dict
 from portfolio_engine.model.dynamics import Model, Start, simulate
 from portfolio_engine.model.targeting import default_targeting, targeting_from_dict
+from ui import city_data
 from ui.text import plain
 
 LOADED = "allocate:places"
@@ -19,10 +18,7 @@ def _start(catalog: Catalog) -> Start | None:
     """The neighborhoods your data describe (read once per session, never on a slider's move)."""
     state = st.session_state
     if LOADED not in state:
-        try:
-            state[LOADED] = start_from_dict(communities_from_values(values(), set(catalog.in_family("vital_conditions"))))
-        except PortfolioError:
-            state[LOADED] = None
+        state[LOADED] = city_data.places_start(set(catalog.in_family("vital_conditions")))
     return state[LOADED]
 
 

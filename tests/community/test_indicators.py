@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from portfolio_engine.community.indicators import export_long, import_long, period_bounds, values
+from portfolio_engine.community.indicators import data_version, export_long, import_long, period_bounds, values
 from portfolio_engine.errors import InputFormatError
 from portfolio_engine.security.access import OPERATOR
 from tests.postgres import raw_connection
@@ -34,11 +34,15 @@ def test_a_good_file_imports_with_a_summary_and_missing_is_not_zero(catalog, tmp
 
 
 def test_reimporting_the_same_file_changes_nothing_and_a_corrected_file_replaces(catalog, tmp_path, private_database):
+    empty = data_version()
     import_long(catalog, write(tmp_path, GOOD), grant=OPERATOR)
+    first = data_version()
     again = import_long(catalog, write(tmp_path, GOOD), grant=OPERATOR)
     assert not again.changed and len(values()) == 3
+    assert empty == (0, "") and first[0] == 1 and data_version() == first, "the data's version moves with what is stored, and only then"
     corrected = [GOOD[0].replace(",21.5,", ",19.0,"), *GOOD[1:]]
     import_long(catalog, write(tmp_path, corrected), grant=OPERATOR)
+    assert data_version()[0] == 2
     assert values("poverty").set_index("geo_id").loc["riverside", "value"] == 19.0 and len(values()) == 3
     with raw_connection(private_database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] == 2

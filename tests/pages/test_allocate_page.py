@@ -405,3 +405,38 @@ def test_the_band_is_summarized_only_where_it_is_drawn_and_reused_by_a_run_that_
     assert {"thriving_change_p10", "suffering_change_p90"} <= set(difference.table.columns)
     move(page, "humane_housing", 20.0)
     assert page.session_state["allocate:band"][1] is not difference
+
+
+def test_the_citys_data_is_read_once_per_state_of_the_data_not_once_per_person(catalog, monkeypatch):
+    """A room opening Allocate at once: the first session derives the survey's start and the neighborhoods from the stored
+    values, later ones share them until the data change (an import), and the shared start cannot be changed in place."""
+    from pathlib import Path
+
+    from portfolio_engine.community.survey import import_survey
+    from portfolio_engine.security.access import OPERATOR
+    from ui import city_data
+
+    survey = Path(__file__).resolve().parents[2] / "portfolio_engine" / "data" / "demo_city" / "survey.csv"
+    import_survey(catalog, survey, "2024", "riverside", "Riverside", grant=OPERATOR)
+    reads = []
+    monkeypatch.setattr(city_data, "values", lambda *args, **kwargs: reads.append(args) or city_data_values(*args, **kwargs))
+    first, second = (AppTest.from_file(PAGE, default_timeout=30) for _ in range(2))
+    first.run()
+    after_one = len(reads)
+    second.run()
+    assert after_one > 0 and len(reads) == after_one, "a second person's first run reads no value"
+    second.radio(key="start_choice").set_value("Your city's survey").run()
+    assert any("From your data: thriving 49%" in c.value for c in second.caption)
+    start = city_data.survey_start()
+    with pytest.raises(ValueError):
+        start.thriving[0] = 0.5
+    version = city_data.data_version()
+    monkeypatch.setattr(city_data, "data_version", lambda: (version[0] + 1, version[1]))  # as after another import
+    AppTest.from_file(PAGE, default_timeout=30).run()
+    assert len(reads) == 2 * after_one, "new data are read again"
+
+
+def city_data_values(*args, **kwargs):
+    from portfolio_engine.community.indicators import values
+
+    return values(*args, **kwargs)
