@@ -496,8 +496,7 @@ def data_version(path: Path | None = None) -> tuple[int, str]:
     """Which state the stored values are in, in one small query: how many files were imported and when the last one was (any
     import, correction or restore changes it), so a page can keep what it derives from the values until they change."""
     with storage.reading(path) as db:
-        count, latest = db.execute("SELECT COUNT(*), MAX(imported_at) FROM provenance").fetchone()
-    return int(count), str(latest or "")
+        return storage.indicators.data_version(db)
 
 
 def values(indicator_id: str | None = None, path: Path | None = None, geo_id: str | None = None) -> pd.DataFrame:

@@ -212,6 +212,12 @@ _FILTERS = {"indicator_id": "v.indicator_key IN (SELECT key_id FROM indicator_de
             "geo_id": "v.place_key IN (SELECT key_id FROM indicator_places WHERE geo_id = ?)"}
 
 
+def data_version(db: Handle) -> tuple[int, str]:
+    """How many files were imported and when the last one was: changes with any import, correction or restore."""
+    count, latest = db.execute("SELECT COUNT(*), MAX(imported_at) FROM provenance").fetchone()
+    return int(count), str(latest or "")
+
+
 def value_rows(db: Handle, indicator_id: str | None = None, geo_id: str | None = None) -> list[tuple]:
     """Stored value rows (COLUMNS in order): all, or one indicator's, or one place's, in reading order."""
     used = {k: v for k, v in {"indicator_id": indicator_id, "geo_id": geo_id}.items() if v is not None}
