@@ -20,7 +20,7 @@ from portfolio_engine.model.portfolio import (
 from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import chart_text, charts, city_data, drafts, identity, places, session, sticky
+from ui import chart_text, charts, city_data, drafts, identity, opening, places, session, sticky
 from ui import funders as funders_view
 from ui.components import allocation_board
 from ui.components.allocation_board.events import Board, apply
@@ -35,7 +35,6 @@ BOARD = "allocate:board"  # the sliders as the server holds them (events.Board);
 PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
 BOARD_WORDS = "allocate:board_words"  # (what they depend on, the board's fixed arguments): built once per language and menu
 SESSION_MODEL = "allocate:model"  # (assumption edits, status quo, (assumptions, model, problem)): looked up again when either changes
-STATUS_QUO_RUN = "allocate:status_quo_run"  # (model, horizon, start, run): the session's status-quo run, made once
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
 VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
 BAND_OUTPUTS = ("thriving", "suffering")
@@ -123,24 +122,29 @@ def city_data_start():
     return state.data_start if state.get("start_choice") == START_FROM_DATA else None
 
 
-def compare(model: Model, vector: list[float], horizon: int, start) -> Comparison:
-    """This mix against the status quo. The status quo's run does not depend on the move: it is made once per
-    session for its model, horizon and start, and only this mix is run on a move."""
-    held = state.get(STATUS_QUO_RUN)
-    if not (held and held[0] is model and held[1] == horizon and held[2] is start):
-        held = state[STATUS_QUO_RUN] = (model, horizon, start, simulate(model, model.status_quo, horizon, start).frame(0))
-    return Comparison(simulate(model, vector, horizon, start).frame(0), held[3])
+def compare(model: Model, vector: list[float], horizon: int, start, unmoved: bool) -> Comparison:
+    """This mix against the status quo. The status quo's run is the same for everyone: it is made once per process for its
+    model, horizon and start (ui/opening.py), and so is a mix no slider has moved yet; a move runs only its own mix."""
+    base = opening.shared(model, ("status quo", horizon, start), lambda: simulate(model, model.status_quo, horizon, start).columns(0))
+    if unmoved and vector == model.status_quo.tolist():
+        return Comparison((base, base))
+    if unmoved:
+        return Comparison((opening.shared(model, ("mix", tuple(vector), horizon, start), lambda: simulate(model, vector, horizon, start).columns(0)), base))
+    return Comparison((simulate(model, vector, horizon, start).columns(0), base))
 
 
-def uncertainty(model: Model, vector: list[float], horizon: int, start) -> Band:
+def uncertainty(model: Model, vector: list[float], horizon: int, start, unmoved: bool) -> Band:
     """The mix under every assumption draw (the draws are cached per model). The year-by-year percentiles are summarized
     only for the Difference view, which draws them; the other views read only the share of draws where thriving is better.
-    A run that is not a move (a view, a toggle) reuses the last band instead of running the draws again."""
+    A run that is not a move (a view, a toggle) reuses the last band instead of running the draws again; the band of a mix
+    no slider has moved yet (the status quo, a shared link's) is made once per process (ui/opening.py)."""
     outputs = BAND_OUTPUTS if (state.get("view") or VIEWS[0]) == "Difference" else ()
     held = state.get(BAND_RUN)
     wanted = (tuple(vector), horizon, outputs)
     if not (held and held[0][0] is model and held[0][1:4] == wanted and held[0][4] is start):
-        held = state[BAND_RUN] = ((model, *wanted, start), band(model, vector, horizon, BAND_DRAWS, start=start, outputs=outputs))
+        def draw() -> Band:
+            return band(model, vector, horizon, BAND_DRAWS, start=start, outputs=outputs)
+        held = state[BAND_RUN] = ((model, *wanted, start), opening.shared(model, ("band", *wanted, start), draw) if unmoved else draw())
     return held[1]
 
 
@@ -191,7 +195,7 @@ def projection(comparison, numbers: dict, horizon: int, start, result: Band | No
             st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
                        f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
                        "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
-    st.markdown(f"**{headline(milestones(comparison.chosen, comparison.status_quo))}**")  # from the two runs already made
+    st.markdown(f"**{headline(milestones(*comparison.columns))}**")  # from the two runs already made
     if result is not None and numbers["thriving_change"] != 0:
         st.caption(certainty(result) + " The band on the Difference view shows the range.")
     row = st.container(horizontal=True)  # one block, not four (columns)
@@ -299,8 +303,9 @@ def studio() -> None:
     current = amounts()
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     vector = [current[i] for i in catalog.ids]
-    comparison = compare(model, vector, horizon, start)
-    result = None if dragging else uncertainty(model, vector, horizon, start)  # the draws once the slider is let go
+    unmoved = state[BOARD].seen is None  # no slider moved yet in this session: the runs every session opening alike shares
+    comparison = compare(model, vector, horizon, start, unmoved)
+    result = None if dragging else uncertainty(model, vector, horizon, start, unmoved)  # the draws once the slider is let go
     numbers = comparison.headline()
     summary = _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo").format(
         year=horizon, thriving=f"{numbers['thriving']:.1%}", thriving_change=points(numbers["thriving_change"]),

@@ -114,6 +114,14 @@ class Projection:
         data.update({k: v[portfolio, community] for k, v in self.outputs.items()})
         return pd.DataFrame(data)
 
+    def columns(self, portfolio: int = 0, community: int = 0) -> dict[str, np.ndarray]:
+        """One run as numpy columns (`frame` without pandas: a slider's move reads them directly), read-only views: a run
+        one page shares between sessions cannot be changed in place by any of them."""
+        data = {"year": self.years[:], **{k: v[portfolio, community] for k, v in self.outputs.items()}}
+        for values in data.values():
+            values.flags.writeable = False
+        return data
+
     def at_year(self, year: int, community: int = 0) -> pd.DataFrame:
         """Every portfolio's outputs at one year, one row per portfolio."""
         return pd.DataFrame({k: v[:, community, year] for k, v in self.outputs.items()})

@@ -1,15 +1,19 @@
 """Milestones the room can act on: when a portfolio pulls ahead of the status quo, and what it costs on the way.
 
 Computed from two runs over the same years (the chosen portfolio's and the status quo's, as
-`Projection.frame` gives them), so a page that already has both runs adds no simulation.
+`Projection.frame` or `Projection.columns` gives them), so a page that already has both runs adds no simulation.
 A milestone year is the FIRST whole year the portfolio is better (it may fall back later: the
 rows show that); None when it is never reached within the horizon.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
+
+Run: TypeAlias = pd.DataFrame | Mapping[str, np.ndarray]  # one row (or array item) per whole year, one column per output
 
 TOLERANCE = 1e-9  # share of the population: smaller differences are rounding, not a change
 UNMET = "unmet_need"  # reported only when the runs carry this output
@@ -51,17 +55,17 @@ def _total(years: np.ndarray, values: np.ndarray) -> float:
     return float(np.trapezoid(values, years)) if len(years) > 1 else 0.0
 
 
-def milestones(chosen: pd.DataFrame, status_quo: pd.DataFrame, population: float | None = None) -> Milestones:
+def milestones(chosen: Run, status_quo: Run, population: float | None = None) -> Milestones:
     """Milestones of the chosen run against the status quo's run (same years, one row per year)."""
-    years = chosen["year"].to_numpy()
-    thriving = chosen["thriving"].to_numpy() - status_quo["thriving"].to_numpy()
-    suffering = chosen["suffering"].to_numpy() - status_quo["suffering"].to_numpy()
+    years = np.asarray(chosen["year"])
+    thriving = np.asarray(chosen["thriving"]) - np.asarray(status_quo["thriving"])
+    suffering = np.asarray(chosen["suffering"]) - np.asarray(status_quo["suffering"])
     extra = np.clip(suffering, 0.0, None)
     peak = int(np.argmax(extra))
     worse = extra[peak] > TOLERANCE
     share_years = _total(years, extra)
-    unmet = UNMET in chosen.columns and UNMET in status_quo.columns
-    unmet_total = _total(years, chosen[UNMET].to_numpy()) if unmet else None
+    unmet = UNMET in chosen and UNMET in status_quo
+    unmet_total = _total(years, np.asarray(chosen[UNMET])) if unmet else None
     return Milestones(
         horizon=int(years[-1]),
         thriving_above_year=_first_year(years, thriving > TOLERANCE),
@@ -72,7 +76,7 @@ def milestones(chosen: pd.DataFrame, status_quo: pd.DataFrame, population: float
         extra_suffering_peak_people=float(extra[peak] * population) if population is not None else None,
         extra_suffering_people_years=share_years * population if population is not None else None,
         unmet_need_total=unmet_total,
-        unmet_need_change=unmet_total - _total(years, status_quo[UNMET].to_numpy()) if unmet_total is not None else None,
+        unmet_need_change=unmet_total - _total(years, np.asarray(status_quo[UNMET])) if unmet_total is not None else None,
     )
 
 

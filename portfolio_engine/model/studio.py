@@ -11,22 +11,26 @@ from portfolio_engine.model.dynamics import Model, Start, simulate
 
 @dataclass(frozen=True)
 class Comparison:
-    """The chosen portfolio's run, the status quo's run, and their difference (chosen minus status quo)."""
+    """The chosen portfolio's run, the status quo's run, and their difference (chosen minus status quo).
 
-    chosen: pd.DataFrame
-    status_quo: pd.DataFrame
+    Held as numpy columns (`Projection.columns`): a move's headline, milestones and chart read some thirty columns, and
+    each pandas column read costs tens of microseconds (more than the run's own steps). The tables are made on demand."""
+
+    columns: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]  # the chosen run's, the status quo's
+
+    @cached_property
+    def chosen(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns[0])
+
+    @cached_property
+    def status_quo(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns[1])
 
     @property
     def difference(self) -> pd.DataFrame:
         diff = self.chosen - self.status_quo
         diff["year"] = self.chosen["year"]
         return diff
-
-    @cached_property
-    def columns(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Each run's columns as numpy arrays, read once: a move's headline, milestones and chart read some thirty columns,
-        and each pandas column read costs tens of microseconds (more than the run's own steps)."""
-        return _columns(self.chosen), _columns(self.status_quo)
 
     @property
     def difference_columns(self) -> dict[str, np.ndarray]:
@@ -51,19 +55,10 @@ class Comparison:
         }
 
 
-def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """A run's columns as numpy arrays from one conversion of the frame (the years keep their integers)."""
-    block = np.ascontiguousarray(frame.to_numpy(dtype=float).T)  # one row per column, each contiguous as pandas holds it
-    columns = {str(name): block[n] for n, name in enumerate(frame.columns)}
-    if "year" in columns:
-        columns["year"] = frame["year"].to_numpy()
-    return columns
-
-
 def compare_with_status_quo(model: Model, amounts: np.ndarray, years: int, start: Start | None = None) -> Comparison:
     """Run the chosen amounts and the status quo in one vectorized call, from the same start."""
     projection = simulate(model, np.vstack([amounts, model.status_quo]), years, start)
-    return Comparison(projection.frame(0), projection.frame(1))
+    return Comparison((projection.columns(0), projection.columns(1)))
 
 
 def display_unit(budget: float) -> tuple[float, str]:

@@ -19,3 +19,17 @@ def test_headline_reports_the_chosen_and_realized_vital_share(model, catalog, sh
 @pytest.mark.parametrize(("budget", "unit"), [(100e6, "million"), (250_000, "thousand"), (900, "")])
 def test_display_unit_keeps_numbers_short(budget, unit):
     assert display_unit(budget)[1] == unit
+
+
+def test_a_comparison_holds_read_only_columns_and_makes_its_tables_on_demand(model, catalog, shift):
+    """Issue 18: a run shared between sessions (ui/opening.py) cannot be changed in place by one of them; the tables
+    (pandas) are made only when asked for and hold the same numbers as the columns the page reads."""
+    comparison = compare_with_status_quo(model, shift(0.1, "urgent_services", "vital_conditions").vector(catalog), 20)
+    chosen, base = comparison.columns
+    with pytest.raises(ValueError):
+        base["thriving"][0] = 0.5
+    with pytest.raises(ValueError):
+        chosen["year"][0] = 7
+    assert "chosen" not in vars(comparison), "no table until one is asked for"
+    assert list(comparison.chosen["thriving"]) == list(chosen["thriving"]) and list(comparison.status_quo["year"]) == list(range(21))
+    assert comparison.difference["thriving"].iloc[-1] == pytest.approx(chosen["thriving"][-1] - base["thriving"][-1])

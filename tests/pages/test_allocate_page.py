@@ -183,14 +183,35 @@ def test_no_arrow_at_no_change_and_never_minus_zero(page):
     assert thriving.proto.delta != "0.00 pts vs status quo" and thriving.proto.direction != thriving.proto.NONE, "a change keeps its arrow"
 
 
-def test_the_status_quo_run_is_made_once_per_session_not_on_every_move(page):
-    held = page.session_state["allocate:status_quo_run"][3]
-    move(page, "basic_needs", 16.0)
-    move(page, "acute_care", 10.0)
-    assert page.session_state["allocate:status_quo_run"][3] is held
-    assert metric(page, "Thriving in year 20") != "52.6%"
-    page.segmented_control(key="horizon").set_value(10).run()
-    assert len(page.session_state["allocate:status_quo_run"][3]) == 11, "another horizon: a new status-quo run"
+def test_what_every_session_opens_on_is_run_once_per_process_and_a_move_runs_only_its_own_mix(monkeypatch):
+    """Issue 18, a room arriving at once: the status quo's run, and the run and band of a mix nobody has moved yet, are the
+    same for every session, so a second person's opening runs nothing; a move runs its own mix and band, never the status
+    quo again; another horizon runs the status quo once more (then shares it too). What is shared cannot be changed in place."""
+    from portfolio_engine.model import dynamics, uncertainty
+
+    first = AppTest.from_file(PAGE, default_timeout=30)
+    first.run()
+    runs, bands = [], []
+    simulate, band = dynamics.simulate, uncertainty.band
+    monkeypatch.setattr(dynamics, "simulate", lambda model, amounts, *a, **k: runs.append(np.asarray(amounts)) or simulate(model, amounts, *a, **k))
+    monkeypatch.setattr(uncertainty, "band", lambda *a, **k: bands.append(a) or band(*a, **k))
+    second = AppTest.from_file(PAGE, default_timeout=30)
+    second.run()
+    assert not runs and not bands, "a second person's opening runs nothing"
+    assert metric(second, "Thriving in year 20") == metric(first, "Thriving in year 20")
+    move(second, "basic_needs", 16.0)
+    move(second, "acute_care", 10.0)
+    assert len(runs) == 2 and len(bands) == 2, "each move runs its own mix and band, not the status quo's"
+    assert not any(np.allclose(run, runs[0]) for run in runs[1:]) and metric(second, "Thriving in year 20") != metric(first, "Thriving in year 20")
+    second.segmented_control(key="horizon").set_value(10).run()
+    assert len(runs) == 4 and len(bands) == 3, "another horizon: the status quo's run for it (shared from then on), this mix's and its band"
+    first.segmented_control(key="horizon").set_value(10).run()
+    assert len(runs) == 4 and len(bands) == 4, "the first person, unmoved on the status quo, finds its run (and makes its band)"
+    from ui import opening
+
+    shared = next(value for held in opening._HELD.values() for key, value in held.items() if key[0] == "status quo")
+    with pytest.raises(ValueError):
+        shared["thriving"][0] = 0.5
 
 
 def test_allocation_is_encoded_in_the_url(page):
