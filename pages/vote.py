@@ -141,51 +141,58 @@ vote = chosen_vote()
 catalog = catalog_for_vote(catalog, vote)  # the workshop's words for the elements, in the page's language (ui/menu.py)
 st.subheader(plain(vote.title))
 st.caption(_("Budget: {budget}.").format(budget=i18n.money(vote.budget, vote.currency)) + " " + i18n.message(rules.get(vote.rule).words))
-if "receipt" in state:
-    receipt_screen(vote)
+@st.fragment
+def ballot_form(vote: Vote) -> None:
+    """The ballot, from the code to the receipt. A typed code, a tick or a button reruns only this, not the app around it
+    (issue 18: each answer used to draw the sidebar, the menu and the page's header again, about half of a resident's visit)."""
+    if "receipt" in state:
+        receipt_screen(vote)
 
-locked = bool(state.get("reviewing"))
-if "vote_error" in state:
-    st.error(plain(i18n.message(state.pop("vote_error"))))
-if "voter_code" not in state:
-    state.voter_code = st.query_params.get("code", "")  # a QR card's link fills the code in once
-voter_code = st.text_input(_("Your voter code"), max_chars=20, key="voter_code", placeholder=_("e.g. 7KM3QX9PTA"), disabled=locked)
-st.html(COUNTER_STYLE)
-counter = st.container(key="ballot_counter")
-if vote.ballot == "split":
-    st.markdown(_("**Divide {points} points** across what matters most to you.").format(points=SPLIT_POINTS))
-    ballot = split_fields(vote, locked)
-elif vote.ballot == "cumulative":
-    st.markdown(_("**Give {points} points** to the projects you want most.").format(points=vote.options["points"]))
-    ballot = project_fields(vote, locked)
-else:
-    st.markdown(_("**Choose the projects you support.**"))
-    ballot = project_fields(vote, locked)
-checked = check_ballot(catalog, vote, ballot)
-counter.markdown(counter_text(vote, checked.given))
+    locked = bool(state.get("reviewing"))
+    if "vote_error" in state:
+        st.error(plain(i18n.message(state.pop("vote_error"))))
+    if "voter_code" not in state:
+        state.voter_code = st.query_params.get("code", "")  # a QR card's link fills the code in once
+    voter_code = st.text_input(_("Your voter code"), max_chars=20, key="voter_code", placeholder=_("e.g. 7KM3QX9PTA"), disabled=locked)
+    st.html(COUNTER_STYLE)
+    counter = st.container(key="ballot_counter")
+    if vote.ballot == "split":
+        st.markdown(_("**Divide {points} points** across what matters most to you.").format(points=SPLIT_POINTS))
+        ballot = split_fields(vote, locked)
+    elif vote.ballot == "cumulative":
+        st.markdown(_("**Give {points} points** to the projects you want most.").format(points=vote.options["points"]))
+        ballot = project_fields(vote, locked)
+    else:
+        st.markdown(_("**Choose the projects you support.**"))
+        ballot = project_fields(vote, locked)
+    checked = check_ballot(catalog, vote, ballot)
+    counter.markdown(counter_text(vote, checked.given))
 
-with st.expander(_("About you (optional)")):
-    about = {"neighborhood": st.text_input(_("Your neighborhood"), max_chars=120, key="neighborhood", disabled=locked),
-             "group": st.text_input(_("A group you belong to"), max_chars=120, key="group", disabled=locked),
-             "why": st.text_area(_("Why did you vote this way?"), max_chars=2000, key="why", disabled=locked),
-             "publish_why": st.checkbox(_("Publish my answer to 'why' with the results (without my code, name or time)"), value=False,
-                                        key="publish_why", disabled=locked,
-                                        help=_("Unless you tick this, your answer is seen only by the organizers and deleted after the vote."))}
+    with st.expander(_("About you (optional)")):
+        about = {"neighborhood": st.text_input(_("Your neighborhood"), max_chars=120, key="neighborhood", disabled=locked),
+                 "group": st.text_input(_("A group you belong to"), max_chars=120, key="group", disabled=locked),
+                 "why": st.text_area(_("Why did you vote this way?"), max_chars=2000, key="why", disabled=locked),
+                 "publish_why": st.checkbox(_("Publish my answer to 'why' with the results (without my code, name or time)"), value=False,
+                                            key="publish_why", disabled=locked,
+                                            help=_("Unless you tick this, your answer is seen only by the organizers and deleted after the vote."))}
 
-if checked.problem:
-    st.info(plain(i18n.message(checked.problem)))
-if not locked:
-    st.button(_("Review my vote"), type="primary", disabled=bool(checked.problem) or not voter_code.strip(), width="stretch", key="review",
-              on_click=reviewing, args=(True,))
-else:
-    with st.container(border=True):
-        review(vote, ballot)
-        st.button(_("Submit my vote"), type="primary", width="stretch", key="submit", on_click=submit, args=(vote, voter_code, ballot, about))
-        if state.get("replace_offered"):
-            st.button(_("It was me: replace my earlier ballot"), width="stretch", key="replace", on_click=submit,
-                      args=(vote, voter_code, ballot, about, True))
-        st.button(_("Change my answers"), width="stretch", key="change", on_click=reviewing, args=(False,))
-with st.expander(_("About this vote")):
-    st.markdown(_("How it is counted: {words}").format(words=i18n.message(rules.get(vote.rule).words)))
-    st.markdown(_("Rules fingerprint: `{fingerprint}`. The Results page shows it again, so anyone can check the rules did not change.").format(
-        fingerprint=vote.rules_hash[:12]))
+    if checked.problem:
+        st.info(plain(i18n.message(checked.problem)))
+    if not locked:
+        st.button(_("Review my vote"), type="primary", disabled=bool(checked.problem) or not voter_code.strip(), width="stretch", key="review",
+                  on_click=reviewing, args=(True,))
+    else:
+        with st.container(border=True):
+            review(vote, ballot)
+            st.button(_("Submit my vote"), type="primary", width="stretch", key="submit", on_click=submit, args=(vote, voter_code, ballot, about))
+            if state.get("replace_offered"):
+                st.button(_("It was me: replace my earlier ballot"), width="stretch", key="replace", on_click=submit,
+                          args=(vote, voter_code, ballot, about, True))
+            st.button(_("Change my answers"), width="stretch", key="change", on_click=reviewing, args=(False,))
+    with st.expander(_("About this vote")):
+        st.markdown(_("How it is counted: {words}").format(words=i18n.message(rules.get(vote.rule).words)))
+        st.markdown(_("Rules fingerprint: `{fingerprint}`. The Results page shows it again, so anyone can check the rules did not change.").format(
+            fingerprint=vote.rules_hash[:12]))
+
+
+ballot_form(vote)
