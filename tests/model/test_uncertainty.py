@@ -86,12 +86,12 @@ def test_draws_split_across_threads_give_the_same_numbers_when_sessions_run_at_o
     from portfolio_engine.model.dynamics import ROWS_PER_THREAD, Ensemble, _run
 
     amounts = np.atleast_2d(shift(0.10, "urgent_services", "vital_conditions").vector(catalog))
-    ensemble = draws(model, SMALL)
+    count = 2 * ROWS_PER_THREAD  # the whole run is split, its pieces of 16 are not
+    ensemble = draws(model, count)
     split = _run(model, amounts, 10, None, ensemble)
     serial = np.concatenate([_run(model, amounts, 10, None, Ensemble(*(part[a:a + 16] for part in
                              (ensemble.params, ensemble.weights, ensemble.gain, ensemble.equilibria))))
-                             for a in range(0, SMALL, 16)], axis=3)
-    assert SMALL >= 2 * ROWS_PER_THREAD > 16, "the whole run is split, its pieces are not"
+                             for a in range(0, count, 16)], axis=3)
     assert np.array_equal(split, serial)
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda _: _run(model, amounts, 10, None, ensemble), range(4)))
