@@ -87,7 +87,9 @@ def test_a_spanish_reader_joins_votes_and_checks_the_receipt_on_a_small_phone(br
     assert english_left(page) == []
     page.get_by_role("button", name="Enviar mi voto").click()
     expect(page.get_by_text("Su voto quedó guardado. ¡Gracias!")).to_be_visible(timeout=20_000)
-    receipt = page.get_by_role("main").locator("code").first.inner_text().strip()  # the sidebar holds the rejoin code
+    code_block = page.get_by_role("main").locator("code").first  # the sidebar holds the rejoin code
+    expect(code_block).to_have_text(re.compile(r"^\s*[A-Z2-9]{10}\s*$"), timeout=20_000)  # the run may still be drawing it
+    receipt = code_block.inner_text().strip()
     results = page.get_by_role("link", name="Comprobar mi recibo en la página de Resultados")
     expect(results).to_have_attribute("href", re.compile("lang=es"))
     assert english_left(page) == []

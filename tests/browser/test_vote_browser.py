@@ -33,8 +33,9 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     phone.get_by_role("button", name="Review my vote").click()
     phone.get_by_role("button", name="Submit my vote").click()
     expect(phone.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=20_000)
-    receipt = phone.locator("code").first.inner_text().strip()
-    assert re.fullmatch(r"[A-Z2-9]{10}", receipt)
+    code_block = phone.locator("code").first
+    expect(code_block).to_have_text(re.compile(r"^\s*[A-Z2-9]{10}\s*$"), timeout=20_000)  # the run may still be drawing it
+    receipt = code_block.inner_text().strip()
     overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     phone.screenshot(path=shots / "vote-recorded.png")
