@@ -189,11 +189,15 @@ def _signed_in(me: dict) -> None:
 
 
 def _join_form() -> None:
-    """The join form: on the page itself when arriving by a join link or QR code (phones do not see a hidden sidebar)."""
+    """The join form: on the page itself when arriving by a join link or QR code (phones do not see a hidden sidebar); else
+    in the sidebar, drawn only once its section is opened (every visitor's every run used to draw it folded away)."""
     arriving = "join" in st.query_params
-    with st.container(border=True) if arriving else st.sidebar.expander(_("Join a workshop")):
+    box = st.container(border=True) if arriving else st.sidebar.expander(_("Join a workshop"), key="join_open", on_change="rerun")
+    with box:
         if arriving:
             st.markdown(_("**Join the workshop**"))
+        elif not box.open:
+            return
         with st.form("join"):
             join_code = st.text_input(_("Join code"), value=st.query_params.get("join", ""), max_chars=6)
             name = st.text_input(_("Your name"), max_chars=120)
@@ -237,8 +241,10 @@ def sidebar() -> None:
         _signed_in(me)
     else:
         _join_form()
-        with (st.expander if "join" in st.query_params else st.sidebar.expander)(_("I joined before")):  # beside the join form
-            _rejoin_form()
+        before = (st.expander if "join" in st.query_params else st.sidebar.expander)(_("I joined before"), key="rejoin_open", on_change="rerun")
+        with before:  # beside the join form; drawn once opened
+            if before.open:
+                _rejoin_form()
     with st.sidebar:
         _keep_in_browser(me)
 

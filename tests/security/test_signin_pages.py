@@ -56,6 +56,23 @@ def join_form(workshop: dict, name: str) -> AppTest:
     return settle(at)
 
 
+def test_the_sidebars_join_and_rejoin_forms_are_drawn_only_once_opened(workshop):
+    """Issue 18: every visitor's every run drew both forms folded away in the sidebar; they are drawn when their section is
+    opened (a join link still shows the join form on the page at once), and an opened form still joins."""
+    at = settle(AppTest.from_function(sidebar_app, default_timeout=60))
+    assert not at.text_input and [e.label for e in at.sidebar.expander] == ["Join a workshop", "I joined before"]
+    at.session_state["rejoin_open"] = True  # as a click on "I joined before" does
+    settle(at)
+    assert [t.label for t in at.text_input] == ["Join code", "Your name, as you joined", "Your rejoin code"]
+    at.session_state["join_open"] = True
+    settle(at)
+    at.text_input[0].input(workshop["workshop"].join_code)
+    at.text_input[1].input("Dana")
+    next(b for b in at.button if b.label == "Join").click()
+    settle(at)
+    assert at.session_state["identity"]["participant"]["name"] == "Dana"
+
+
 def private_link(at: AppTest) -> str:
     (code,) = [c.value for c in at.code if "me=" in c.value]
     return code
