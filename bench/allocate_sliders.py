@@ -3,8 +3,6 @@ one component (13 Streamlit sliders, a pills control per family, a caption per f
 against it in the same run; not served by the app."""
 
 import json
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,7 +25,7 @@ from portfolio_engine.model.portfolio import (
     portfolio_json,
     to_query,
 )
-from portfolio_engine.model.studio import display_unit
+from portfolio_engine.model.studio import Comparison, display_unit
 from portfolio_engine.model.uncertainty import Band, band
 from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import chart_text, charts, drafts, identity, places, session
@@ -163,48 +161,12 @@ def city_data_start():
     return state.data_start if state.get("start_choice") == START_FROM_DATA else None
 
 
-# The comparison as this page had it (pandas frames, converted to numpy columns on demand): the engine's now holds the
-# columns and makes the frames on demand, so this baseline keeps its own copy to cost what it cost.
-@dataclass(frozen=True)
-class Comparison:
-    """The chosen portfolio's run, the status quo's run, and their difference (chosen minus status quo)."""
-
-    chosen: pd.DataFrame
-    status_quo: pd.DataFrame
-
-    @property
-    def difference(self) -> pd.DataFrame:
-        diff = self.chosen - self.status_quo
-        diff["year"] = self.chosen["year"]
-        return diff
-
-    @cached_property
-    def columns(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Each run's columns as numpy arrays, read once: a move's headline, milestones and chart read some thirty columns,
-        and each pandas column read costs tens of microseconds (more than the run's own steps)."""
-        return _columns(self.chosen), _columns(self.status_quo)
-
-    @property
-    def difference_columns(self) -> dict[str, np.ndarray]:
-        """`difference` as numpy columns (chosen minus status quo; the years as they are), without pandas arithmetic."""
-        chosen, base = self.columns
-        return {name: values if name == "year" else values - base[name] for name, values in chosen.items()}
-
-    def headline(self) -> dict[str, float]:
-        """Numbers a room reads first: changes at the horizon and over the whole run."""
-        chosen, base = self.columns
-        return {
-            "years": int(chosen["year"][-1]),
-            "thriving": float(chosen["thriving"][-1]),
-            "thriving_change": float(chosen["thriving"][-1] - base["thriving"][-1]),
-            "suffering": float(chosen["suffering"][-1]),
-            "suffering_change": float(chosen["suffering"][-1] - base["suffering"][-1]),
-            "urgent_cost_change_total": float((chosen["urgent_cost"] - base["urgent_cost"]).sum()),
-            "cost_of_harm_change_total": float((chosen["cost_of_harm"] - base["cost_of_harm"]).sum()),
-            "unmet_need_total": float(chosen["unmet_need"].sum()),
-            "realized_vital_share": float(chosen["realized_vital_share"][-1]),
-            "chosen_vital_share": float(chosen["realized_vital_share"][0]),
-        }
+# The comparison as this page had it: built from the two frames it made, each converted to numpy columns once (the engine's
+# comparison now starts from columns and makes the frames on demand); the frames are kept, so this baseline costs what it cost.
+def frames_comparison(chosen: pd.DataFrame, status_quo: pd.DataFrame) -> Comparison:
+    comparison = Comparison((_columns(chosen), _columns(status_quo)))
+    vars(comparison).update(chosen=chosen, status_quo=status_quo)  # what its cached tables would hold
+    return comparison
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -222,7 +184,7 @@ def compare(model: Model, vector: list[float], horizon: int, start) -> Compariso
     held = state.get(STATUS_QUO_RUN)
     if not (held and held[0] is model and held[1] == horizon and held[2] is start):
         held = state[STATUS_QUO_RUN] = (model, horizon, start, simulate(model, model.status_quo, horizon, start).frame(0))
-    return Comparison(simulate(model, vector, horizon, start).frame(0), held[3])
+    return frames_comparison(simulate(model, vector, horizon, start).frame(0), held[3])
 
 
 def sliders(current: dict[str, float], summary: str) -> None:
