@@ -29,6 +29,8 @@ def test_path_like_upload_names_write_nothing_outside_the_upload_folder(browser,
     page.get_by_text("Import a file", exact=True).click()
     page.get_by_label("Data steward passcode").fill(PASSCODE)
     page.get_by_role("button", name="Sign in as data steward").click()
+    # signed in: the importer replaces the form (one clean-clone run on a busy machine waited more than 20 s for it)
+    expect(page.get_by_role("button", name="Sign out (data steward)")).to_be_visible(timeout=60_000)
     for number, name in enumerate((relative, absolute)):
         chooser = page.locator("input[type=file]")
         expect(chooser).to_have_count(1, timeout=20_000)
