@@ -26,7 +26,9 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.communities import read_start
 from portfolio_engine.model.dynamics import Projection, Start, build_model, simulate
 from portfolio_engine.model.milestones import milestones
+from portfolio_engine.model.portable import portable
 from portfolio_engine.model.portfolio import apply_move, load_status_quo, make_portfolio, parse_amount, read_portfolio
+from portfolio_engine.model.uncertainty import SEED
 from portfolio_engine.model.xmile import to_xmile
 from portfolio_engine.optimizer.constraints import read_problem
 from portfolio_engine.optimizer.optimize import frontier, optimize
@@ -144,6 +146,12 @@ def cmd_export_xmile(args: argparse.Namespace) -> str:
     return ""
 
 
+def cmd_export_model_tables(args: argparse.Namespace) -> str:
+    model = _model(args)
+    start = read_start(args.start) if args.start else None
+    return json.dumps(portable(model, args.draws, args.seed, start))
+
+
 def cmd_init_db(args: argparse.Namespace) -> str:
     version = storage.migrate()
     secret_key()  # a database with records and no key stops here, at start, not at the first write
@@ -185,6 +193,9 @@ COMMANDS = {
                  "Project a portfolio year by year, or many portfolios (one CSV row each) to one year. Illustrative, uncalibrated dynamics."),
     "export-xmile": ("Export the model to XMILE (Stella, Vensim, PySD).",
                      "Write the model for one portfolio (the status quo by default) as an XMILE 1.0 file: Euler, dt 0.25, years 0 to 30."),
+    "export-model-tables": ("Print the model's tables for the browser's copy of the kernel, as JSON.",
+                            "Print what Allocate's board runs in the browser: the kernel's parameters for the central assumptions and "
+                            "for each uncertainty draw, the status quo and the first community's start (portfolio_engine/model/portable.py)."),
     "optimize": ("Propose a portfolio under constraints, or a trade-off frontier.",
                  "Find the best portfolio under a constraints file (budget, objective, floors, ceilings, locks, family limits, "
                  "max_change, owners), with binding constraints and marginal values; or a frontier between two objectives."),
@@ -226,6 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=_years, default=30, help="stop time in years (default 30)")
     p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
     p.set_defaults(run=cmd_export_xmile)
+
+    p = sub["export-model-tables"]
+    p.add_argument("--assumptions", type=Path, help="JSON file overriding constants and element effects")
+    p.add_argument("--start", type=Path, help="communities file: the first community's start (default: the status quo's equilibrium)")
+    p.add_argument("--draws", type=projection_options.draw_count, default=100, help="uncertainty draws (default 100, as Allocate's band)")
+    p.add_argument("--seed", type=int, default=SEED, help="seed of the draws (default: the engine's fixed seed)")
+    p.set_defaults(run=cmd_export_model_tables)
 
     p = sub["optimize"]
     p.add_argument("--constraints", type=Path, required=True, help="constraints JSON (see docs/optimizer.md)")

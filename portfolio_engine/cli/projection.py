@@ -17,11 +17,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options `simulate` gains for places, shocks and uncertainty."""
     p.add_argument("--targeting", type=Path, help="JSON: the share of each element's money per community (needs --start; docs/model.md)")
     p.add_argument("--shock", type=parse_shock, help="harm shock FACTOR:FROM:TO, e.g. 2:1:3 doubles the fall rate from year 1 to 3")
-    p.add_argument("--draws", type=_count, help=f"assumption draws (1 to {MAX_DRAWS:,}): per-year p10/p50/p90 and the share better")
+    p.add_argument("--draws", type=draw_count, help=f"assumption draws (1 to {MAX_DRAWS:,}): per-year p10/p50/p90 and the share better")
     p.add_argument("--seed", type=int, default=SEED, help="seed of the draws (default: a fixed seed, so runs repeat)")
 
 
-def _count(value: str) -> int:
+def draw_count(value: str) -> int:
     try:
         return check_draws(int(value))
     except ValueError:

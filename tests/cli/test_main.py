@@ -111,6 +111,20 @@ def test_export_xmile_writes_the_file(capsys, tmp_path):
     assert "<stock name=\"Thriving\">" in out_file.read_text()
 
 
+def test_export_model_tables_prints_what_the_board_runs(capsys):
+    code, out, err = run_cli(capsys, "export-model-tables", "--draws", "3", "--seed", "5")
+    assert code == 0, err
+    tables = json.loads(out)
+    assert tables["version"] == 1 and tables["seed"] == 5 and tables["start"] is None
+    assert len(tables["draws"]["params"]) == 3 and len(tables["central"]["params"]) == 1
+    assert len(tables["central"]["weights"][0]) == len(tables["ids"]) == 13
+
+
+def test_export_model_tables_refuses_a_draw_count_out_of_range(capsys):
+    code, _, err = run_cli(capsys, "export-model-tables", "--draws", "0")
+    assert code == 2 and "draws" in err and "between 1 and 10,000" in err
+
+
 def test_commands_create_a_missing_database(capsys, private_database):
     assert not private_database.exists()
     run_cli(capsys, "catalog")
@@ -123,7 +137,7 @@ def test_python_dash_m_help_lists_every_command():
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["catalog", "status-quo", "simulate", "optimize", "export-xmile", "init-db"])
+@pytest.mark.parametrize("command", ["catalog", "status-quo", "simulate", "optimize", "export-xmile", "export-model-tables", "init-db"])
 def test_every_command_has_help_text(command):
     result = subprocess.run([sys.executable, "-m", "portfolio_engine", command, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and len(result.stdout.splitlines()) >= 3
