@@ -316,7 +316,7 @@ def studio() -> None:
 
     controls, projection_area = st.columns([2, 3], gap="large")
     with controls:
-        allocation_board.draw(board_words(), state[BOARD], summary)
+        allocation_board.draw(board_words(), state[BOARD], summary, allocation_board.projection(model, start, horizon, scale))
     with projection_area, st.container(key=PROJECTION):
         if assumptions_problem:
             st.error(plain(assumptions_problem))

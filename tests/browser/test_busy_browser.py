@@ -6,6 +6,12 @@ import signal
 
 from playwright.sync_api import expect
 
+from portfolio_engine.model.assumptions import default_assumptions
+from portfolio_engine.model.catalog import load_catalog
+from portfolio_engine.model.dynamics import build_model, simulate
+from portfolio_engine.model.portfolio import load_status_quo
+from ui.components.allocation_board.events import Board
+
 
 def test_a_paused_server_shows_the_processing_banner_until_the_answer_arrives(browser, served, shots):
     url, process = served
@@ -36,4 +42,48 @@ def test_a_paused_server_shows_the_processing_banner_until_the_answer_arrives(br
     expect(page).to_have_url(re.compile("basic_needs=7000000"), timeout=30_000)  # the change was not lost
     expect(banner).to_be_hidden(timeout=10_000)
     expect(metric).not_to_have_text("52.6%")
+    page.close()
+
+
+def summary(chosen: dict, base: dict, years: int) -> str:
+    """The page's summary line of a run against the status quo (pages/allocate.py's words)."""
+    def points(change: float) -> str:
+        shown = round(change * 100, 2) + 0.0
+        return f"{shown:+.2f} pts" if shown else "0.00 pts"
+    return (f"Year {years}: thriving {chosen['thriving'][-1]:.1%} ({points(chosen['thriving'][-1] - base['thriving'][-1])}), "
+            f"suffering {chosen['suffering'][-1]:.2%} ({points(chosen['suffering'][-1] - base['suffering'][-1])}) vs status quo")
+
+
+def test_a_paused_server_still_shows_the_move_kept_on_budget_and_its_projection(browser, served):
+    """The board runs the engine's kernel itself (model.js): before the server answers, the other sliders make room as the
+    server will, and the summary gives the projection of that mix, the very words the server then sends."""
+    url, process = served
+    catalog = load_catalog()
+    model = build_model(catalog, load_status_quo(catalog), default_assumptions(catalog))
+    board = Board({i: v / 1e6 for i, v in zip(catalog.ids, model.status_quo.tolist(), strict=True)})
+    budget = sum(board.amounts.values())
+    board.move("basic_needs", 7.0, budget)
+    expected = simulate(model, [board.amounts[i] * 1e6 for i in catalog.ids], 20).columns(0)
+    words = summary(expected, simulate(model, model.status_quo, 20).columns(0), 20)
+    housing = f"{board.amounts['humane_housing']:.2f}"
+
+    page = browser.new_page()
+    page.goto(url)
+    frame = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]')
+    expect(frame.get_by_role("slider", name=re.compile("Basic needs"))).to_be_visible(timeout=30_000)
+    board_frame = page.locator('iframe[title="ui.components.allocation_board.allocation_board"]').element_handle().content_frame()
+    board_frame.wait_for_function("window.allocationBoard.projects()", timeout=20_000)
+    box = frame.get_by_role("spinbutton", name=re.compile("Basic needs"))
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        box.fill("7")
+        box.press("Enter")
+        expect(frame.get_by_role("spinbutton", name=re.compile("Humane housing"))).to_have_value(housing, timeout=5_000)
+        expect(frame.locator(".summary").first).to_have_text(words, timeout=5_000)
+        assert "basic_needs=7000000" not in page.url  # nothing came from the server
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+    expect(page).to_have_url(re.compile("basic_needs=7000000"), timeout=30_000)
+    board_frame.wait_for_function("window.allocationBoard.pending() === 0", timeout=20_000)  # answered: the words are the server's
+    expect(frame.locator(".summary").first).to_have_text(words)
     page.close()

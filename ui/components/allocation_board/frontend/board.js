@@ -3,6 +3,8 @@
 // A move shows at once here; the server gets one message per move, and the next one only once it has answered the
 // last (or after RESEND_MS): each message holds every event not yet acknowledged, numbered, so none is lost or repeated.
 // A pointer's drag is sent as "drag" positions and one "amount" where it is let go (events.py).
+// Until the server answers, the board shows a move's result itself: the other sliders keep the total as the server will
+// (model.js's rebalance) and the summary gives the projection of that mix, run here by model.js from the model's tables.
 (() => {
   "use strict";
   const RESEND_MS = 5000;
@@ -19,6 +21,9 @@
   const sent = [];        // the kind of each event sent, in order (for tests)
   const widened = {};     // a slider's range widened here, beyond the server's (keyboard past the end)
   const rows = {};
+  let tables = null;      // the model's tables for model.js (fetched once per model and start)
+  let tablesUrl = "";
+  const statusQuo = new Map();  // per tables and horizon: the status quo's run, made here once
 
   const post = (type, data) => window.parent.postMessage({isStreamlitMessage: true, apiVersion: 1, type, ...data}, "*");
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -44,7 +49,10 @@
     let locked = new Set(args.locked);
     let keep = args.keep_total;
     for (const [, kind, id, value] of pending) {
-      if (kind === "amount" || kind === "drag") amounts[id] = value;
+      if ((kind === "amount" || kind === "drag") && !locked.has(id)) {  // as the server will apply it (events.Board.move)
+        amounts[id] = Math.min(Math.max(value, 0), args.budget);
+        if (keep) Object.assign(amounts, portfolioModel.rebalance(amounts, id, args.budget, locked));
+      }
       else if (kind === "lock") { if (value) locked.add(id); else locked.delete(id); }
       else if (kind === "keep") keep = value;
       else if (kind === "reset") {
@@ -182,7 +190,8 @@
     remaining.querySelector(".label").textContent = left < 0 ? t.over : t.remaining;
     remaining.querySelector("strong").textContent = `${number(Math.abs(left), 2)} ${args.unit}`;
     remaining.querySelector("meter").value = Math.min(total, args.budget);
-    for (const node of root.querySelectorAll(".summary")) node.textContent = args.summary;
+    const summary = projected(amounts);
+    for (const node of root.querySelectorAll(".summary")) node.textContent = summary;
     for (const family of args.families) {
       const sum = args.elements.filter((e) => e.family === family.id).reduce((a, e) => a + amounts[e.id], 0);
       root.querySelector(`#f-${family.id}`).textContent = fill(t.family, {family: family.name, amount: number(sum, 1), unit: args.unit,
@@ -211,6 +220,35 @@
     height();
   }
 
+  // The summary of the mix shown: the server's, or, for a move it has not answered yet, the projection run here.
+  function projected(amounts) {
+    const live = args.projection;
+    if (!pending.length || !tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return args.summary;
+    const {years, scale} = live;
+    const key = `${tablesUrl} ${years}`;
+    if (!statusQuo.has(key)) statusQuo.set(key, portfolioModel.simulate(tables, tables.status_quo, years));
+    const base = statusQuo.get(key);
+    const run = portfolioModel.simulate(tables, tables.ids.map((id) => amounts[id] * scale), years);
+    const fixed = (value, digits) => (Math.round(value * 10 ** (digits + 2)) / 10 ** digits).toFixed(digits);
+    const points = (change) => {
+      const shown = Math.round(change * 10000) / 100 + 0;
+      return shown ? `${shown > 0 ? "+" : ""}${shown.toFixed(2)} pts` : "0.00 pts";
+    };
+    const at = (name) => run[name][years];
+    return fill(args.texts.projection, {year: years, thriving: `${fixed(at("thriving"), 1)}%`, suffering: `${fixed(at("suffering"), 2)}%`,
+      thriving_change: points(at("thriving") - base.thriving[years]), suffering_change: points(at("suffering") - base.suffering[years])});
+  }
+
+  function fetchTables() {  // once per model: until they come (or if they cannot), the summary is the server's
+    const url = args.projection && new URL(args.projection.tables, location.href).href;
+    if (!url || url === tablesUrl) return;
+    tablesUrl = url;
+    tables = null;
+    fetch(url).then((answer) => (answer.ok ? answer.json() : null)).then((found) => {
+      if (url === tablesUrl && found && found.version === portfolioModel.VERSION) { tables = found; update(); }
+    }).catch(() => {});
+  }
+
   const signature = () => JSON.stringify([args.lang, args.elements, args.families, args.texts]);
   let lastHeight = 0;
   function height() {
@@ -226,11 +264,13 @@
       pending = pending.filter((e) => e[0] > acked);
     }
     if (signature() !== built) build();
+    fetchTables();
     update();
     send();  // events made while the last message was on its way
   });
   setInterval(() => { if (sentUpTo > acked && Date.now() - sentAt > RESEND_MS) send(true); }, 1000);
   new ResizeObserver(height).observe(document.body);
-  window.allocationBoard = {pending: () => pending.length, sent: () => [...sent]};  // for tests: moves not yet answered, kinds sent
+  // for tests: moves not yet answered, kinds sent, whether the model's tables have come
+  window.allocationBoard = {pending: () => pending.length, sent: () => [...sent], projects: () => tables !== null};
   post("streamlit:componentReady", {});
 })();
