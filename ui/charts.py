@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 
 from ui.i18n import _
 
+# A trace of this mix carries `meta` saying how its y values come from a run (column, times, minus the status quo's, held at
+# year 0): the Allocate board's copy of the kernel redraws those traces itself while a slider is dragged (light_chart).
 COLORS = {"thriving": "#1b7837", "struggling": "#b8860b", "suffering": "#b2182b"}
 BASELINE = "rgba(90, 90, 90, 0.55)"
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -24,6 +26,12 @@ def values(frame: Run, column: str) -> np.ndarray:
     """A column as a numpy array, before any arithmetic: a pandas Series' own arithmetic costs more on every move."""
     found = frame[column]
     return found if isinstance(found, np.ndarray) else found.to_numpy()
+
+
+def live(column: str, times: float = 100.0, difference: bool = False, first: bool = False) -> dict:
+    """A trace's `meta`: its y is `column` of this mix's run (minus the status quo's when `difference`, its year-0 value
+    held when `first`) times `times`."""
+    return {"meta": {"run": column, "times": times, "difference": difference, "first": first}}
 
 
 def line(x, y, name: str, color: str, dashed: bool = False, **extra) -> dict:
@@ -53,7 +61,7 @@ def population(chosen: Run, status_quo: Run) -> dict:
         top = 1 - row / 3
         traces.append(line(status_quo["year"], values(status_quo, name) * 100, status_quo_name, BASELINE, True,
                             yaxis=f"y{axis}", showlegend=row == 0, legendgroup="sq"))
-        traces.append(line(chosen["year"], values(chosen, name) * 100, this_mix.format(name=words[name]), COLORS[name], yaxis=f"y{axis}"))
+        traces.append(line(chosen["year"], values(chosen, name) * 100, this_mix.format(name=words[name]), COLORS[name], yaxis=f"y{axis}", **live(name)))
         layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {words[name]}"}}
     return _figure(traces, 520, "", **layout)
 
@@ -70,13 +78,14 @@ def difference(diff: Run, band: pd.DataFrame | None = None) -> dict:
         for name in ("thriving", "suffering"):
             low, high = band[f"{name}_change_p10"].to_numpy() * 100, band[f"{name}_change_p90"].to_numpy() * 100
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": high, "mode": "lines", "line": {"width": 0},
-                           "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}"})
+                           "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}", "meta": {"band": True}})
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": low, "mode": "lines", "line": {"width": 0},
                            "fill": "tonexty", "fillcolor": BAND_FILL[name],
                            "name": _("{name}: 8 in 10 plausible assumptions").format(name=words[name]),
-                           "legendgroup": f"band-{name}", "hoverinfo": "skip"})
+                           "legendgroup": f"band-{name}", "hoverinfo": "skip", "meta": {"band": True}})
     dashes = {"thriving": "solid", "struggling": "dash", "suffering": "dot"}  # told apart without colour, too
-    traces += [{**line(diff["year"], values(diff, name) * 100, words[name], COLORS[name]), "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
+    traces += [{**line(diff["year"], values(diff, name) * 100, words[name], COLORS[name], **live(name, difference=True)),
+                "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}
                for name in ("thriving", "struggling", "suffering")]
     zero = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": BASELINE}}
     return _figure(traces, 360, _("percentage points vs status quo"), shapes=[zero])
@@ -86,8 +95,9 @@ def cost_of_harm(chosen: Run, status_quo: Run, scale: float, unit: str) -> dict:
     """Cost of harm each year: urgent services people draw on plus need left unmet (at its higher cost), and the services alone."""
     return _figure([
         line(status_quo["year"], values(status_quo, "cost_of_harm") / scale, _("status quo: cost of harm"), BASELINE, True),
-        line(chosen["year"], values(chosen, "cost_of_harm") / scale, _("this mix: cost of harm"), "#2166ac"),
-        line(chosen["year"], values(chosen, "urgent_cost") / scale, _("this mix: services drawn (no unmet need)"), "#762a83", True),
+        line(chosen["year"], values(chosen, "cost_of_harm") / scale, _("this mix: cost of harm"), "#2166ac", **live("cost_of_harm", 1 / scale)),
+        line(chosen["year"], values(chosen, "urgent_cost") / scale, _("this mix: services drawn (no unmet need)"), "#762a83", True,
+             **live("urgent_cost", 1 / scale)),
     ], 340, _("{unit} per year").format(unit=unit).strip())
 
 
@@ -96,8 +106,8 @@ def realized(chosen: Run, status_quo: Run) -> dict:
     share = values(chosen, "realized_vital_share") * 100
     return _figure([
         line(status_quo["year"], values(status_quo, "realized_vital_share") * 100, _("status quo"), BASELINE, True),
-        line(chosen["year"], [share[0]] * len(share), _("chosen"), "#762a83", True),
-        line(chosen["year"], values(chosen, "realized_vital_share") * 100, _("realized"), "#762a83"),
+        line(chosen["year"], [share[0]] * len(share), _("chosen"), "#762a83", True, **live("realized_vital_share", first=True)),
+        line(chosen["year"], values(chosen, "realized_vital_share") * 100, _("realized"), "#762a83", **live("realized_vital_share")),
     ], 340, _("% of budget to vital conditions"))
 
 

@@ -1,6 +1,8 @@
 """Charts tell their series apart without colour (issue 17: colour is never the only carrier of meaning)."""
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from ui import charts
 
@@ -37,3 +39,24 @@ def test_a_spanish_reader_sees_the_charts_axes_and_lines_in_spanish(monkeypatch)
     assert figure["layout"]["xaxis"]["title"]["text"] == "año" and figure["layout"]["yaxis"]["title"]["text"] == "% prosperan"
     assert {t["name"] for t in figure["data"]} >= {"situación actual", "prosperan (esta combinación)"}
     assert "puntos porcentuales" in charts.difference(RUN)["layout"]["yaxis"]["title"]["text"]
+
+
+def test_every_line_of_this_mix_says_how_the_browser_redraws_it_from_a_run():
+    """While a slider is dragged, the light chart redraws this mix's lines from the board's run (chart.js reads `meta`):
+    applied to the run the page drew, each trace's meta gives back the trace's own numbers, and the band is marked."""
+    chosen = RUN.assign(cost_of_harm=[2e6, 2.1e6, 2.3e6], urgent_cost=[1e6, 1.1e6, 1.2e6], realized_vital_share=[0.3, 0.31, 0.32])
+    base = chosen * 0.9
+    band = pd.DataFrame({"year": [0, 1, 2], **{f"{n}_change_p{q}": [0.0, 0.01, 0.02] for n in ("thriving", "suffering") for q in (10, 90)}})
+    diff = {name: chosen[name] - base[name] for name in chosen}
+    figures = (charts.population(chosen, base), charts.difference(diff, band), charts.cost_of_harm(chosen, base, 1e6, "million"),
+               charts.realized(chosen, base))
+    for figure in figures:
+        followed = [t for t in figure["data"] if "run" in t.get("meta", {})]
+        assert followed, "each view has lines of this mix"
+        for trace in followed:
+            meta, column = trace["meta"], chosen[trace["meta"]["run"]].to_numpy()
+            redrawn = ((column[0] if meta["first"] else column) - (base[meta["run"]].to_numpy() if meta["difference"] else 0)) * meta["times"]
+            assert list(trace["y"]) == pytest.approx(list(redrawn * np.ones(len(column))))
+        status_quo_lines = [t for t in figure["data"] if t.get("legendgroup") == "sq" or "status quo" in str(t.get("name"))]
+        assert all("run" not in t.get("meta", {}) for t in status_quo_lines)
+    assert sum(t.get("meta", {}).get("band", False) for t in figures[1]["data"]) == 4  # two edges per band, hidden while dragging

@@ -2,9 +2,11 @@
 // remaining meter as one Streamlit component, speaking Streamlit's component protocol (v1) with postMessage, no library.
 // A move shows at once here; the server gets one message per move, and the next one only once it has answered the
 // last (or after RESEND_MS): each message holds every event not yet acknowledged, numbered, so none is lost or repeated.
-// A pointer's drag is sent as "drag" positions and one "amount" where it is let go (events.py).
+// A pointer's drag is sent as one "amount" where it is let go; its positions are drawn here (below), or, before the
+// model's tables have come, sent as "drag" positions (events.py).
 // Until the server answers, the board shows a move's result itself: the other sliders keep the total as the server will
-// (model.js's rebalance) and the summary gives the projection of that mix, run here by model.js from the model's tables.
+// (model.js's rebalance), the summary gives the projection of that mix, run here by model.js from the model's tables, and
+// the chart (ui/components/light_chart) redraws this mix's lines from that run.
 (() => {
   "use strict";
   const RESEND_MS = 5000;
@@ -24,6 +26,7 @@
   let tables = null;      // the model's tables for model.js (fetched once per model and start)
   let tablesUrl = "";
   const statusQuo = new Map();  // per tables and horizon: the status quo's run, made here once
+  let dragging = null;    // a pointer's drag not let go yet, drawn here only: {id, value}
 
   const post = (type, data) => window.parent.postMessage({isStreamlitMessage: true, apiVersion: 1, type, ...data}, "*");
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -48,11 +51,13 @@
     const amounts = {...args.amounts};
     let locked = new Set(args.locked);
     let keep = args.keep_total;
+    const move = (id, value) => {  // as the server will apply it (events.Board.move)
+      if (locked.has(id)) return;
+      amounts[id] = Math.min(Math.max(value, 0), args.budget);
+      if (keep) Object.assign(amounts, portfolioModel.rebalance(amounts, id, args.budget, locked));
+    };
     for (const [, kind, id, value] of pending) {
-      if ((kind === "amount" || kind === "drag") && !locked.has(id)) {  // as the server will apply it (events.Board.move)
-        amounts[id] = Math.min(Math.max(value, 0), args.budget);
-        if (keep) Object.assign(amounts, portfolioModel.rebalance(amounts, id, args.budget, locked));
-      }
+      if (kind === "amount" || kind === "drag") move(id, value);
       else if (kind === "lock") { if (value) locked.add(id); else locked.delete(id); }
       else if (kind === "keep") keep = value;
       else if (kind === "reset") {
@@ -60,6 +65,7 @@
         locked = new Set();
       }
     }
+    if (dragging) move(dragging.id, dragging.value);
     return {amounts, locked, keep};
   }
 
@@ -122,11 +128,15 @@
       icon(), el("span", {text: t.lock}));
     const mark = el("span", {class: "mark", "aria-hidden": "true", text: t.status_quo_mark});
     const share = el("span", {class: "share", id: `d-${e.id}`});
-    // A pointer's drag sends its positions as "drag" (the server skips the uncertainty band for them) and where it was let go
-    // as "amount" (drawn with the band); keys and the number box send amounts.
+    // A pointer's drag is drawn here and sends where it was let go as "amount" (drawn with the band); before the model's
+    // tables have come, its positions go as "drag" (the server skips the band for them). Keys and the number box send amounts.
     const position = () => Math.min(onStep(Number(slider.value)), Number(slider.max));
-    slider.addEventListener("input", () => record("drag", e.id, position()));
-    slider.addEventListener("change", () => record("amount", e.id, position()));
+    slider.addEventListener("input", () => {
+      if (!tables) { record("drag", e.id, position()); return; }
+      dragging = {id: e.id, value: position()};
+      update();
+    });
+    slider.addEventListener("change", () => { dragging = null; record("amount", e.id, position()); });
     slider.addEventListener("keydown", (event) => {
       const value = keyed(event.key, Number(slider.value), Number(slider.max));
       if (value === null) return;
@@ -223,7 +233,7 @@
   // The summary of the mix shown: the server's, or, for a move it has not answered yet, the projection run here.
   function projected(amounts) {
     const live = args.projection;
-    if (!pending.length || !tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return args.summary;
+    if ((!pending.length && !dragging) || !tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return args.summary;
     const {years, scale} = live;
     const key = `${tablesUrl} ${years}`;
     if (!statusQuo.has(key)) statusQuo.set(key, portfolioModel.simulate(tables, tables.status_quo, years));
@@ -234,6 +244,9 @@
       const shown = Math.round(change * 10000) / 100 + 0;
       return shown ? `${shown > 0 ? "+" : ""}${shown.toFixed(2)} pts` : "0.00 pts";
     };
+    for (let i = 0; i < window.parent.frames.length; i++) {  // the chart follows (only a frame of this origin can read it)
+      window.parent.frames[i].postMessage({type: "portfolio:run", run, base}, location.origin);
+    }
     const at = (name) => run[name][years];
     return fill(args.texts.projection, {year: years, thriving: `${fixed(at("thriving"), 1)}%`, suffering: `${fixed(at("suffering"), 2)}%`,
       thriving_change: points(at("thriving") - base.thriving[years]), suffering_change: points(at("suffering") - base.suffering[years])});
