@@ -8,6 +8,7 @@
   the allocation board); and on a real server over the websocket, against the same server with Streamlit's default
   post-run GC and against those two pages served the same way (all alternating), and per position of a dragged slider
   (a pointer's drag: the band waits until it is let go).
+- The board's copy of the kernel in Chromium (bench/board_model.py), against the engine's compiled kernel.
 - First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` as it is (its compressed static copy,
   Allocate's chart from ui/components/light_chart), and with the copy but the chart from st.plotly_chart, against
   `make serve` before both.
@@ -472,16 +473,19 @@ def server_figures() -> list[tuple[str, float, str, float]]:
     return [("Allocate over the websocket, server CPU per slider move", product,
              "same page with Streamlit's default full GC after each run", baseline),
             ("Allocate page served alone, server CPU per slider move", alone, "the page before issue 18, served alone", before),
-            ("Allocate page served alone, server CPU per position of a dragged slider (no band until let go)", dragged,
+            ("Allocate page served alone, server CPU per dragged slider's position sent (only before the board has the model's tables; "
+             "then it sends nothing until let go)", dragged,
              "the page before issue 18, served alone", before),
             ("Allocate page served alone, server CPU per slider move", alone, "the page with Streamlit sliders, served alone", sliders)]
 
 
 def main() -> None:
+    from board_model import board_model_figures
     from drafts_bench import draft_figures
 
     rows = (engine_figures() + model_revision_figures() + optimizer_figures() + page_figures() + server_figures() + data_figures() + data_page_figures()
             + voting_figures() + counting_figures() + submission_figures())
+    rows += board_model_figures()  # issue 18: the browser projects a slider's position itself (bench/board_model.py)
     rows += draft_figures(set_slider)  # issue 16: a participant's draft for the Room page (bench/drafts_bench.py)
     print("| measure | this product | baseline (same run) | baseline time | ratio (baseline / product) |")
     print("|---|---|---|---|---|")
