@@ -1,8 +1,8 @@
 """First load of a page in a fresh browser (Debian's Chromium through Playwright): bytes transferred by kind of
 resource and seconds until the page's first control is drawn, through `make serve` (nginx): as before issue 18 (everything
 through Streamlit, compressed by nginx at level 1), with the room's compressed copy of Streamlit's static files
-(serving/static_assets.py) and Allocate's chart still drawn by st.plotly_chart, and as the room serves it now (the copy, and
-the chart drawn by ui/components/light_chart).
+(serving/static_assets.py) and Allocate still as before issue 18 (bench/allocate_before.py), and as the room serves it now
+(the copy, and Allocate's board and projection drawn by the browser).
 
 `python bench/first_load.py [-v]` prints Allocate's and Vote's loads by kind (-v: the largest files too); bench/run.py
 reads the same figures.
@@ -102,17 +102,11 @@ def pages_for(vote_id: str) -> dict[str, tuple[str, str]]:
             "Vote": (f"/vote?vote={vote_id}", "() => document.querySelector(\"[data-testid='stMain'] [data-testid='stTextInput']\")")}
 
 
-CHART_CALL = 'st.plotly_chart(figure, config=charts.CONFIG, key="projection_chart")'
-LIGHT_CALL = 'light_chart(figure, config=charts.CONFIG, key="projection_chart")'
-
-
 @contextmanager
-def plotly_chart_app() -> Iterator[Path]:
-    """A copy of the app (links to the repository's folders) whose Allocate draws its chart with st.plotly_chart, as before
-    issue 18, instead of ui/components/light_chart: the one line that changed, undone for the baseline."""
-    page = (ROOT / "pages" / "allocate.py").read_text()
-    if LIGHT_CALL not in page:
-        raise SystemExit(f"pages/allocate.py no longer has {LIGHT_CALL}: update bench/first_load.py's LIGHT_CALL")
+def before_app() -> Iterator[Path]:
+    """A copy of the app (links to the repository's folders) whose Allocate is the page before issue 18
+    (bench/allocate_before.py: Streamlit's sliders, the projection drawn by the server with st.plotly_chart)."""
+    page = (ROOT / "bench" / "allocate_before.py").read_text()
     with tempfile.TemporaryDirectory(prefix="portfolio-plotly-chart-") as folder:
         app = Path(folder)
         for entry in ROOT.iterdir():
@@ -123,7 +117,7 @@ def plotly_chart_app() -> Iterator[Path]:
         for entry in (ROOT / "pages").iterdir():
             (app / "pages" / entry.name).symlink_to(entry)
         (app / "pages" / "allocate.py").unlink()
-        (app / "pages" / "allocate.py").write_text(page.replace(LIGHT_CALL, CHART_CALL))
+        (app / "pages" / "allocate.py").write_text(page)
         yield app
 
 
@@ -142,15 +136,15 @@ def served(static: bool, app: Path = ROOT) -> Iterator[tuple[str, str]]:
             yield room.url, vote_id
 
 
-BASELINE = "make serve before (through Streamlit, gzip 1, st.plotly_chart)"
-SETUPS = ("make serve (compressed copy), st.plotly_chart", "make serve now (compressed copy, light_chart)")
+BASELINE = "make serve before (through Streamlit, gzip 1, Allocate before issue 18)"
+SETUPS = ("make serve (compressed copy), Allocate before issue 18", "make serve now (compressed copy, Allocate drawn by the browser)")
 
 
 def report() -> list[tuple[str, dict[str, tuple[Counter, Counter, float]]]]:
-    """Each setup's loads in one run, the baseline first: the room before issue 18 (Allocate's chart by st.plotly_chart),
-    the same with its compressed static copy, and the room as it is (the copy, and the chart by the light chart component)."""
+    """Each setup's loads in one run, the baseline first: the room before issue 18 (Allocate as it was then), the same with
+    its compressed static copy, and the room as it is (the copy, and Allocate's board and projection drawn by the browser)."""
     rows = []
-    with plotly_chart_app() as app:
+    with before_app() as app:
         with served(static=False, app=app) as (url, vote_id):
             rows.append((BASELINE, measure(url, pages_for(vote_id))))
         with served(static=True, app=app) as (url, vote_id):

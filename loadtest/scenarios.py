@@ -1,27 +1,27 @@
 """What people in a room do: a participant moving Allocate sliders, a resident casting a ballot.
 
 Every answer is checked against the engine: a participant's run must show the amounts keep-the-
-total makes of *their* move and the projection of *those* amounts, so a lost or crossed result
-(another session's numbers) is counted as an error, never as a fast answer.
+total makes of *their* move, in the page's address and in what it sends the projection to draw (the browser
+projects them, issue 18), so a lost or crossed result (another session's numbers) is counted as an error,
+never as a fast answer.
 """
 
 import asyncio
 import itertools
+import json
 import random
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-from portfolio_engine.model.assumptions import default_assumptions
 from portfolio_engine.model.catalog import load_catalog
-from portfolio_engine.model.dynamics import build_model
 from portfolio_engine.model.portfolio import load_status_quo, rebalance
-from portfolio_engine.model.studio import compare_with_status_quo, display_unit
+from portfolio_engine.model.studio import display_unit
 
-from .protocol import ProtocolError, Run, Tab
+from .protocol import ProtocolError, Run, Tab, widget_key
 
-HORIZON = 20
 BOARD = "allocation_board"  # Allocate's sliders, locks and meter: one custom component (ui/components/allocation_board)
+PANEL = "projection_panel"  # Allocate's projection, drawn by the browser from the amounts it is sent (ui/components/projection)
 EVENTS = itertools.count(1)  # the board numbers its events; numbers only need to grow
 
 
@@ -36,7 +36,8 @@ async def move(tab: Tab, element: str, value: float) -> Run:
 def amounts_drawn(tab: Tab, ids) -> dict[str, float]:
     """The amounts the page last drew on its sliders, in the sliders' unit."""
     if BOARD in tab.components:
-        return {i: tab.components[BOARD]["amounts"][i] for i in ids}
+        drawn = json.loads(tab.components[BOARD]["amounts"])  # a JSON string (ui/components/allocation_board.draw)
+        return {i: drawn[i] for i in ids}
     return {i: tab.value(f"amount:{i}")[0] for i in ids}
 
 
@@ -55,7 +56,6 @@ class Expected:
     def __init__(self):
         self.catalog = load_catalog()
         self.status_quo = load_status_quo(self.catalog)
-        self.model = build_model(self.catalog, self.status_quo, default_assumptions(self.catalog))
         self.scale, _ = display_unit(self.status_quo.budget)
 
     def held(self, tab: Tab) -> dict[str, float]:
@@ -66,9 +66,6 @@ class Expected:
         moved = {**before, element: value * self.scale}
         return rebalance(moved, element, self.status_quo.budget)
 
-    def thriving(self, amounts: dict[str, float]) -> str:
-        comparison = compare_with_status_quo(self.model, [amounts[i] for i in self.catalog.ids], HORIZON)
-        return f"{comparison.headline()['thriving']:.1%}"
 
 
 def amounts_in(run: Run, ids) -> dict[str, float]:
@@ -78,16 +75,22 @@ def amounts_in(run: Run, ids) -> dict[str, float]:
     return {k: float(v) for k, v in urllib.parse.parse_qsl(run.query) if k in ids}
 
 
-def check_move(run: Run, expected: dict[str, float], thriving: str) -> str | None:
-    """None when the run shows exactly this move's result; else what differs."""
+def projected(run: Run) -> list[float] | None:
+    """The amounts the run sent the projection to draw (catalog order), None when it drew no projection."""
+    return next((json.loads(json.loads(e.json_args)["amounts"]) for e in run.find("component_instance") if widget_key(e.id) == PANEL), None)
+
+
+def check_move(run: Run, expected: dict[str, float], ids) -> str | None:
+    """None when the run shows exactly this move's result, in the address and in the projection; else what differs."""
     shown = amounts_in(run, expected)
     wrong = {i: (v, shown.get(i)) for i, v in expected.items() if not abs(shown.get(i, float("nan")) - v) <= 0.011}
     if wrong:
         return f"amounts (expected, shown) differ: {wrong}"
-    metric = run.metric(f"Thriving in year {HORIZON}")
-    if metric != thriving:
-        return f"thriving shown {metric}, expected {thriving}"
-    return None
+    drawn = projected(run)
+    if drawn is None:
+        return "the run drew no projection"
+    wrong = {i: (expected[i], d) for i, d in zip(ids, drawn, strict=True) if not abs(d - expected[i]) <= 0.011}
+    return f"projected amounts (expected, drawn) differ: {wrong}" if wrong else None
 
 
 @dataclass
@@ -157,7 +160,7 @@ async def participant(url: str, seed: int, until: float, think: tuple[float, flo
             expected = engine.after_move(engine.held(tab), element, value)
             run = await move(tab, element, value)
             tally.moves.latencies.append(run.seconds)
-            problem = check_move(run, expected, engine.thriving(expected))
+            problem = check_move(run, expected, engine.catalog.ids)
             if problem:
                 tally.moves.crossed += 1
                 tally.moves.errors.append(problem)

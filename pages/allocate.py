@@ -1,4 +1,7 @@
-"""Allocate: budget sliders across the well-being portfolio and a live projection against the status quo."""
+"""Allocate: budget sliders across the well-being portfolio and a live projection against the status quo.
+
+The browser projects the mix (the board and the projection run the engine's kernel on the model's tables, issue 18): a
+slider's move runs no model here; the server keeps the sliders, the link, the drafts, the downloads and what is saved."""
 
 import json
 
@@ -8,8 +11,7 @@ import streamlit as st
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.model.catalog import load_catalog
-from portfolio_engine.model.dynamics import Model, build_model, simulate
-from portfolio_engine.model.milestones import headline, milestones
+from portfolio_engine.model.dynamics import Model, build_model
 from portfolio_engine.model.portfolio import (
     amounts_from_query,
     make_portfolio,
@@ -17,32 +19,23 @@ from portfolio_engine.model.portfolio import (
     portfolio_json,
     to_query,
 )
-from portfolio_engine.model.studio import Comparison, display_unit
-from portfolio_engine.model.uncertainty import Band, band
+from portfolio_engine.model.studio import display_unit
 from portfolio_engine.record.proposals import list_proposals, save_proposal
-from ui import chart_text, charts, city_data, drafts, identity, opening, places, session, sticky
+from ui import city_data, drafts, identity, places, session, sticky
 from ui import funders as funders_view
 from ui.components import allocation_board
+from ui.components import projection as projection_panel
 from ui.components.allocation_board.events import Board, apply
-from ui.components.light_chart import light_chart
 from ui.downloads import held
-from ui.i18n import _, language
+from ui.i18n import language
 from ui.menu import catalog_for
 from ui.text import plain
 
-HORIZONS = (10, 15, 20, 30)
 BOARD = "allocate:board"  # the sliders as the server holds them (events.Board); the board component draws them
 PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
 BOARD_WORDS = "allocate:board_words"  # (what they depend on, the board's fixed arguments): built once per language and menu
 SESSION_MODEL = "allocate:model"  # (assumption edits, status quo, (assumptions, model, problem)): looked up again when either changes
 START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
-VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
-BAND_OUTPUTS = ("thriving", "suffering")
-# 100 draws: against 2,000, the band's edges (10th and 90th percentiles) are off by 0.3 points at the median, 0.6 at the
-# 90th percentile and 1.1 at worst (12 random mixes, every year; the band is about 6.5 points wide); 64 draws double those
-# errors and 50 triple them for 2-3 ms less per move, so the draws stay at 100 (docs/serving.md, issue 18).
-BAND_DRAWS = 100
-BAND_RUN = "allocate:band"  # ((model, amounts, horizon, start, outputs), band): the last band, reused by a run that is not a move
 
 catalog = catalog_for(load_catalog(), identity.workshop_in_view())  # the workshop's words for the elements, in the page's language (ui/menu.py)
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
@@ -122,32 +115,6 @@ def city_data_start():
     return state.data_start if state.get("start_choice") == START_FROM_DATA else None
 
 
-def compare(model: Model, vector: list[float], horizon: int, start, unmoved: bool) -> Comparison:
-    """This mix against the status quo. The status quo's run is the same for everyone: it is made once per process for its
-    model, horizon and start (ui/opening.py), and so is a mix no slider has moved yet; a move runs only its own mix."""
-    base = opening.shared(model, ("status quo", horizon, start), lambda: simulate(model, model.status_quo, horizon, start).columns(0))
-    if unmoved and vector == model.status_quo.tolist():
-        return Comparison((base, base))
-    if unmoved:
-        return Comparison((opening.shared(model, ("mix", tuple(vector), horizon, start), lambda: simulate(model, vector, horizon, start).columns(0)), base))
-    return Comparison((simulate(model, vector, horizon, start).columns(0), base))
-
-
-def uncertainty(model: Model, vector: list[float], horizon: int, start, unmoved: bool) -> Band:
-    """The mix under every assumption draw (the draws are cached per model). The year-by-year percentiles are summarized
-    only for the Difference view, which draws them; the other views read only the share of draws where thriving is better.
-    A run that is not a move (a view, a toggle) reuses the last band instead of running the draws again; the band of a mix
-    no slider has moved yet (the status quo, a shared link's) is made once per process (ui/opening.py)."""
-    outputs = BAND_OUTPUTS if (state.get("view") or VIEWS[0]) == "Difference" else ()
-    held = state.get(BAND_RUN)
-    wanted = (tuple(vector), horizon, outputs)
-    if not (held and held[0][0] is model and held[0][1:4] == wanted and held[0][4] is start):
-        def draw() -> Band:
-            return band(model, vector, horizon, BAND_DRAWS, start=start, outputs=outputs)
-        held = state[BAND_RUN] = ((model, *wanted, start), opening.shared(model, ("band", *wanted, start), draw) if unmoved else draw())
-    return held[1]
-
-
 def board_words() -> dict:
     """The board's fixed arguments (names, definitions, status quo, words), built once per language, status quo and menu."""
     held = state.get(BOARD_WORDS)
@@ -159,77 +126,21 @@ def board_words() -> dict:
 
 def take_moves() -> bool:
     """Apply what the board sent since the last run (events.apply: each event once, in order, checked); True when this run is
-    a position in a pointer's drag (the slider not let go yet)."""
+    a position in a pointer's drag (sent only by a board that has not got the model's tables yet)."""
     applied = apply(state[BOARD], state.get(allocation_board.KEY), budget / scale, in_units(status_quo.allocations))
     return applied and state[BOARD].dragging
 
 
-def certainty(result: Band) -> str:
-    """How sure the projection is, in one sentence a room can read."""
-    share = result.share_better
-    if share >= 0.5:
-        return f"Better than the status quo for thriving in {share:.0%} of {result.draws} plausible sets of assumptions."
-    return f"Better than the status quo for thriving in only {share:.0%} of {result.draws} plausible sets of assumptions."
-
-
-def points(change: float) -> str:
-    """A change in percentage points, signed, never "-0.00"."""
-    shown = round(change * 100, 2) + 0.0
-    return f"{shown:+.2f} pts" if shown else "0.00 pts"
-
-
-def change(value: float, words: str, color: str = "normal") -> dict:
-    """A metric's change against the status quo: no red or green arrow when it rounds to no change."""
-    if round(value * 100, 2) == 0:
-        return {"delta": points(value) + words, "delta_color": "off", "delta_arrow": "off"}
-    return {"delta": points(value) + words, "delta_color": color}
-
-
-def projection(comparison, numbers: dict, horizon: int, start, result: Band | None) -> None:
-    """Horizon and start, the headline figures (computed once per move, by the caller), and the chosen view of the run
-    against the status quo; without the band and its sentence while a slider is dragged (result None)."""
-    st.segmented_control("Years to project", HORIZONS, default=20, key="horizon")
-    if state.data_start is not None:
-        st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
-        if start is not None:
-            st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
-                       f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
-                       "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
-    st.markdown(f"**{headline(milestones(*comparison.columns))}**")  # from the two runs already made
-    if result is not None and numbers["thriving_change"] != 0:
-        st.caption(certainty(result) + " The band on the Difference view shows the range.")
-    row = st.container(horizontal=True)  # one block, not four (columns)
-    row.metric(f"Thriving in year {horizon}", f"{numbers['thriving']:.1%}", **change(numbers["thriving_change"], " vs status quo"))
-    row.metric(f"Suffering in year {horizon}", f"{numbers['suffering']:.2%}", **change(numbers["suffering_change"], "", "inverse"))
-    row.metric("Realized vital share", f"{numbers['realized_vital_share']:.1%}", f"chosen {numbers['chosen_vital_share']:.1%}",
-               delta_color="off", delta_arrow="off")
-    view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
-    if view == "People":
-        figure = charts.population(*comparison.columns)
-    elif view == "Difference":
-        st.caption("Shaded: where 8 in 10 plausible sets of assumptions put the change (the line is the central assumptions).")
-        figure = charts.difference(comparison.difference_columns, None if result is None else result.table)
-    elif view == "Cost of harm":
-        st.caption(f"Urgent services people draw on, plus need left unmet (it costs more later). Total change over the run: "
-                   f"{numbers['cost_of_harm_change_total'] / scale:+,.1f} {unit}; unmet need "
-                   f"{numbers['unmet_need_total'] * 100:,.2f} person-years per 100 residents.")
-        figure = charts.cost_of_harm(*comparison.columns, scale, unit)
-    else:
-        st.caption("Without civic muscle, political pressure pulls the money that actually reaches vital conditions "
-                   "back toward the status quo.")
-        figure = charts.realized(*comparison.columns)
-    light_chart(figure, config=charts.CONFIG, key="projection_chart")  # plotly.js's basic bundle, a plain dict: no plotly object per move
-    shown = {name: (f"{numbers[name]:.{digits}%}", f"{numbers[name] - numbers[name + '_change']:.{digits}%}")
-             for name, digits in (("thriving", 1), ("suffering", 2))}
-    chart_text.alternative(chart_text.against_status_quo(f"In year {horizon}", shown), lambda: projection_table(comparison), "projection")
-
-
-def projection_table(comparison) -> pd.DataFrame:
-    """The projection's numbers by year, this mix beside the status quo (built only when someone opens the table)."""
-    chosen, base = comparison.chosen, comparison.status_quo
-    return pd.DataFrame({"year": chosen["year"], **{f"{name}, this mix": chosen[name].map("{:.1%}".format) for name in ("thriving", "suffering")},
-                         **{f"{name}, status quo": base[name].map("{:.1%}".format) for name in ("thriving", "suffering")},
-                         "cost of harm, this mix": (chosen["cost_of_harm"] / scale).map(f"{{:,.1f}} {unit}".format)})
+def start_choice() -> None:
+    """Where the projection starts, when the city has survey data (the horizon and the view are chosen in the projection)."""
+    if state.data_start is None:
+        return
+    st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
+    start = city_data_start()
+    if start is not None:
+        st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
+                   f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
+                   "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
 
 
 def assumptions_editor(assumptions: Assumptions) -> None:
@@ -258,7 +169,10 @@ def assumptions_editor(assumptions: Assumptions) -> None:
 
 def downloads(portfolio) -> None:
     """The allocation as JSON and CSV, drawn with their bytes (a few hundred, made in microseconds) and held by the session:
-    a quick move's interrupted runs no longer lose the file the button still offers (issue 16, ui/downloads.py)."""
+    a quick move's interrupted runs no longer lose the file the button still offers (issue 16, ui/downloads.py). Drawn only
+    once asked for (a toggle, as saving is): the two buttons were a fifth of a move's server time, for files few ask for (issue 18)."""
+    if not st.toggle("Download this allocation (JSON, CSV)", key="downloading"):
+        return
     if abs(portfolio.budget - budget) > 0.01:
         st.caption("The download holds the amounts as they are; its budget is their total.")
     row = st.container(horizontal=True)  # one block, not three (columns)
@@ -295,32 +209,28 @@ def save_form(current: dict[str, float]) -> None:
 
 @st.fragment
 def studio() -> None:
-    """Sliders, projection and saving: a slider's move reruns only this, not the whole app (navigation, sidebar)."""
+    """Sliders, projection and saving: a slider's move reruns only this, not the whole app (navigation, sidebar), and runs
+    no model: the board and the projection run the mix in the browser from the model's tables, written once per model."""
     dragging = take_moves()
     assumptions, model, assumptions_problem = session_model()
-    horizon = state.get("horizon") or 20
+    horizon, view = projection_panel.chosen(state.get(projection_panel.KEY))
     start = city_data_start()
     current = amounts()
     drafts.save_draft(catalog, current)  # the room view's copy of a participant's sliders, written in the background
     vector = [current[i] for i in catalog.ids]
-    unmoved = state[BOARD].seen is None  # no slider moved yet in this session: the runs every session opening alike shares
-    comparison = compare(model, vector, horizon, start, unmoved)
-    result = None if dragging else uncertainty(model, vector, horizon, start, unmoved)  # the draws once the slider is let go
-    numbers = comparison.headline()
-    summary = _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo").format(
-        year=horizon, thriving=f"{numbers['thriving']:.1%}", thriving_change=points(numbers["thriving_change"]),
-        suffering=f"{numbers['suffering']:.2%}", suffering_change=points(numbers["suffering_change"]))
     portfolio = make_portfolio(catalog, current, None, status_quo.currency)
     if not dragging:  # the link follows where a slider is let go
         st.query_params.update(to_query(portfolio))
+    tables = allocation_board.tables(model, start, projection_panel.BAND_DRAWS)
 
     controls, projection_area = st.columns([2, 3], gap="large")
     with controls:
-        allocation_board.draw(board_words(), state[BOARD], summary, allocation_board.projection(model, start, horizon, scale))
+        allocation_board.draw(board_words(), state[BOARD], allocation_board.projection(tables, horizon, scale))
     with projection_area, st.container(key=PROJECTION):
         if assumptions_problem:
             st.error(plain(assumptions_problem))
-        projection(comparison, numbers, horizon, start, result)
+        start_choice()
+        projection_panel.draw(projection_panel.fixed(model, tables, start, horizon, view, scale, unit), vector)
         places.neighborhoods(catalog, model, vector, horizon, names)
         assumptions_editor(assumptions)
         downloads(portfolio)

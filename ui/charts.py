@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from ui.i18n import _
 
 # A trace of this mix carries `meta` saying how its y values come from a run (column, times, minus the status quo's, held at
-# year 0): the Allocate board's copy of the kernel redraws those traces itself while a slider is dragged (light_chart).
+# year 0), and a band's edge which percentile it is: Allocate's projection fills them in the browser (ui/components/projection).
 COLORS = {"thriving": "#1b7837", "struggling": "#b8860b", "suffering": "#b2182b"}
 BASELINE = "rgba(90, 90, 90, 0.55)"
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -63,6 +63,7 @@ def population(chosen: Run, status_quo: Run) -> dict:
                             yaxis=f"y{axis}", showlegend=row == 0, legendgroup="sq"))
         traces.append(line(chosen["year"], values(chosen, name) * 100, this_mix.format(name=words[name]), COLORS[name], yaxis=f"y{axis}", **live(name)))
         layout[f"yaxis{axis}"] = {"domain": [top - 1 / 3 + 0.06, top - 0.02], "title": {"text": f"% {words[name]}"}}
+    layout["xaxis"] = {"anchor": "y3", "title": {"text": _("year")}}  # the years under the lowest panel, not across the middle one
     return _figure(traces, 520, "", **layout)
 
 
@@ -78,11 +79,11 @@ def difference(diff: Run, band: pd.DataFrame | None = None) -> dict:
         for name in ("thriving", "suffering"):
             low, high = band[f"{name}_change_p10"].to_numpy() * 100, band[f"{name}_change_p90"].to_numpy() * 100
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": high, "mode": "lines", "line": {"width": 0},
-                           "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}", "meta": {"band": True}})
+                           "showlegend": False, "hoverinfo": "skip", "legendgroup": f"band-{name}", "meta": {"band": name, "edge": "p90"}})
             traces.append({"type": "scatter", "x": np.asarray(band["year"]), "y": low, "mode": "lines", "line": {"width": 0},
                            "fill": "tonexty", "fillcolor": BAND_FILL[name],
                            "name": _("{name}: 8 in 10 plausible assumptions").format(name=words[name]),
-                           "legendgroup": f"band-{name}", "hoverinfo": "skip", "meta": {"band": True}})
+                           "legendgroup": f"band-{name}", "hoverinfo": "skip", "meta": {"band": name, "edge": "p10"}})
     dashes = {"thriving": "solid", "struggling": "dash", "suffering": "dot"}  # told apart without colour, too
     traces += [{**line(diff["year"], values(diff, name) * 100, words[name], COLORS[name], **live(name, difference=True)),
                 "line": {"color": COLORS[name], "width": 3, "dash": dashes[name]}}

@@ -1,11 +1,10 @@
-"""Runs every session of a process would make alike, made once per process and then shared (issue 18).
+"""What every session of a process would make alike, made once per process and then shared (issue 18).
 
-A room of 300 opening Allocate at once all start from the same status quo: each session used to run the status quo, run
-its opening mix (the status quo again, or a shared link's) and draw its uncertainty band, about a sixth of what opening
-the page cost. A run depends only on the model, the mix, the horizon and the start, so one run serves every session
-that asks the same. The values are shared: they must not be changed in place (`Projection.columns` are read-only).
-Only what sessions ask alike is kept (the status quo, and mixes a session has not moved yet): a move's own runs stay
-the session's, so a room's thousand different mixes never fill a process's memory.
+A room of 300 opening Allocate at once all start from the same status quo. The browser projects each mix (the board and
+the projection run the engine's kernel on the model's tables), so what the server makes for Allocate depends only on the
+model, the start, the horizon, the view and the language: the status quo's run (the chart's faint line), where the
+model's tables are written, and the projection's fixed arguments. One of each serves every session that asks the same.
+The values are shared: they must not be changed in place (`Projection.columns` are read-only).
 """
 
 import threading
@@ -16,8 +15,8 @@ from weakref import WeakKeyDictionary
 from portfolio_engine.model.dynamics import Model
 
 T = TypeVar("T")
-PER_MODEL = 32  # runs kept per model: horizons x starts x views x the links people open with; the oldest goes first
-_HELD: WeakKeyDictionary[Model, dict[Hashable, object]] = WeakKeyDictionary()  # a model no page uses any more takes its runs with it
+PER_MODEL = 64  # kept per model: horizons x starts x views x languages; the oldest goes first
+_HELD: WeakKeyDictionary[Model, dict[Hashable, object]] = WeakKeyDictionary()  # a model no page uses any more takes its values with it
 _LOCK = threading.Lock()
 
 

@@ -1,6 +1,6 @@
 """End to end: a person moves a slider with the keyboard and sees the projection change. The sliders, locks and remaining
-meter are one component (ui/components/allocation_board), in its own frame; the chart is another (ui/components/light_chart:
-plotly.js's basic bundle, not Streamlit's 4.6 MB plotly chunk)."""
+meter are one component (ui/components/allocation_board), in its own frame; the projection is another (ui/components/projection:
+plotly.js's basic bundle, not Streamlit's 4.6 MB plotly chunk), which runs the mix in the browser."""
 
 import re
 
@@ -15,7 +15,7 @@ LAST_THRIVING = """() => {
 
 
 BOARD = 'iframe[title="ui.components.allocation_board.allocation_board"]'
-CHART = 'iframe[title="ui.components.light_chart.light_chart"]'
+CHART = 'iframe[title="ui.components.projection.projection"]'
 # The focused element, inside the board's frame when the focus is there.
 FOCUSED = """() => { let e = document.activeElement;
   while (e && e.tagName === 'IFRAME' && e.contentDocument) { e = e.contentDocument.activeElement; }
@@ -29,11 +29,11 @@ def board(page):
 
 
 def _thriving_metric(page):
-    return page.get_by_test_id("stMetric").filter(has_text="Thriving in year").get_by_test_id("stMetricValue")
+    return page.frame_locator(CHART).locator(".metric").filter(has_text="Thriving in year").locator(".value")
 
 
 def _chart_frame(page):
-    """The light chart's frame (a Frame, to run script in it)."""
+    """The projection's frame (a Frame, to run script in it)."""
     return page.locator(CHART).element_handle().content_frame()
 
 
@@ -135,8 +135,8 @@ def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
 
 
 def test_a_dragged_slider_is_drawn_in_the_browser_and_sends_where_it_was_let_go(browser, server):
-    """A pointer's drag (issue 18): the board runs the kernel's copy on each position, so the summary and the chart's lines
-    follow the drag with nothing sent; where it is let go goes as one amount, which the server draws with the band."""
+    """A pointer's drag (issue 18): the board runs the kernel's copy on each position, so the summary and the projection's
+    lines follow the drag with nothing sent; where it is let go goes as one amount, and the band is drawn for it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
@@ -160,7 +160,7 @@ def test_a_dragged_slider_is_drawn_in_the_browser_and_sends_where_it_was_let_go(
     frame.wait_for_function("window.allocationBoard.pending() === 0", timeout=20_000)
     assert frame.evaluate("window.allocationBoard.sent()") == ["amount"]
     expect(page).to_have_url(re.compile(r"basic_needs=(?!6000000&)\d+"), timeout=20_000)
-    expect(page.get_by_text(re.compile("Better than the status quo for thriving in"))).to_be_visible(timeout=20_000)
+    expect(page.frame_locator(CHART).get_by_text(re.compile("Better than the status quo for thriving in"))).to_be_visible(timeout=20_000)
     page.close()
 
 

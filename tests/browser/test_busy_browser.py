@@ -17,7 +17,7 @@ def test_a_paused_server_shows_the_processing_banner_until_the_answer_arrives(br
     url, process = served
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # a phone
     page.goto(url)
-    metric = page.get_by_test_id("stMetric").filter(has_text="Thriving in year").get_by_test_id("stMetricValue")
+    metric = page.frame_locator('iframe[title="ui.components.projection.projection"]').locator(".metric").filter(has_text="Thriving in year").locator(".value")
     expect(metric).to_have_text("52.6%", timeout=30_000)
     banner = page.locator("#portfolio-busy")
     expect(banner).to_be_attached()
@@ -55,8 +55,9 @@ def summary(chosen: dict, base: dict, years: int) -> str:
 
 
 def test_a_paused_server_still_shows_the_move_kept_on_budget_and_its_projection(browser, served):
-    """The board runs the engine's kernel itself (model.js): before the server answers, the other sliders make room as the
-    server will, and the summary gives the projection of that mix, the very words the server then sends."""
+    """The board and the projection run the engine's kernel themselves (model.js): before the server answers, the other
+    sliders make room as the server will, the summary and the projection give that mix's, and the server's answer (the
+    same amounts) leaves them as they are."""
     url, process = served
     catalog = load_catalog()
     model = build_model(catalog, load_status_quo(catalog), default_assumptions(catalog))
@@ -80,10 +81,13 @@ def test_a_paused_server_still_shows_the_move_kept_on_budget_and_its_projection(
         box.press("Enter")
         expect(frame.get_by_role("spinbutton", name=re.compile("Humane housing"))).to_have_value(housing, timeout=5_000)
         expect(frame.locator(".summary").first).to_have_text(words, timeout=5_000)
+        thriving = page.frame_locator('iframe[title="ui.components.projection.projection"]').locator(".metric").filter(has_text="Thriving in year 20")
+        expect(thriving.locator(".value")).to_have_text(f"{expected['thriving'][-1]:.1%}", timeout=5_000)
         assert "basic_needs=7000000" not in page.url  # nothing came from the server
     finally:
         os.kill(process.pid, signal.SIGCONT)
     expect(page).to_have_url(re.compile("basic_needs=7000000"), timeout=30_000)
-    board_frame.wait_for_function("window.allocationBoard.pending() === 0", timeout=20_000)  # answered: the words are the server's
+    board_frame.wait_for_function("window.allocationBoard.pending() === 0", timeout=20_000)
     expect(frame.locator(".summary").first).to_have_text(words)
+    expect(thriving.locator(".value")).to_have_text(f"{expected['thriving'][-1]:.1%}")
     page.close()

@@ -22,7 +22,8 @@ def test_people_in_a_room_each_see_and_download_their_own_allocation(browser, ro
         context = browser.new_context(viewport={"width": 1280, "height": 900})  # separate cookies: separate routes
         page = context.new_page()
         page.goto(room.url)
-        expect(page.get_by_text("Thriving in year 20")).to_be_visible(timeout=30_000)
+        panel = page.frame_locator('iframe[title="ui.components.projection.projection"]')
+        expect(panel.get_by_text("Thriving in year 20")).to_be_visible(timeout=30_000)  # the projection drawn: the tables came through nginx
         slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Humane housing"))
         slider.focus()
         for step in range(1, presses + 1):
@@ -32,6 +33,7 @@ def test_people_in_a_room_each_see_and_download_their_own_allocation(browser, ro
         page.screenshot(path=shots / f"room-person-{n + 1}.png")
     for context, page, amount in people:
         assert any(c["name"] == "portfolio_route" for c in context.cookies())
+        page.get_by_text("Download this allocation (JSON, CSV)").click()
         with page.expect_download() as download:
             page.get_by_role("button", name="Download JSON").click()
         saved = tmp_path / f"{amount}.json"

@@ -1,5 +1,7 @@
 """The load client's reading of Streamlit's messages: widget keys, the values a browser holds, result checks."""
 
+import json
+
 import pytest
 from streamlit.proto.Element_pb2 import Element
 
@@ -31,20 +33,22 @@ def test_a_browser_keeps_a_widgets_default_until_the_server_sets_a_value():
     assert _value("button", element("button", label="Go")) is None  # a trigger is sent only when clicked
 
 
-def move_run(query: str, thriving: str) -> Run:
-    return Run(elements=[("metric", element("metric", label="Thriving in year 20", body=thriving), "")], query=query)
+def move_run(query: str, projected: list[float]) -> Run:
+    panel = element("component_instance", id="$$ID-abc-projection_panel", json_args=json.dumps({"panel": "{}", "amounts": json.dumps(projected)}))
+    return Run(elements=[("component_instance", panel, "")], query=query)
 
 
-def test_a_result_for_other_amounts_or_another_projection_counts_as_crossed():
+def test_a_result_for_other_amounts_in_the_address_or_the_projection_counts_as_crossed():
     engine = Expected()
+    ids = engine.catalog.ids
     expected = engine.after_move(dict(engine.status_quo.allocations), "basic_needs", 9.0)
-    thriving = engine.thriving(expected)
     exact = "&".join(f"{i}={v:.2f}" for i, v in expected.items())
-    assert check_move(move_run(exact, thriving), expected, thriving) is None
+    assert check_move(move_run(exact, [expected[i] for i in ids]), expected, ids) is None
     other = engine.after_move(dict(engine.status_quo.allocations), "basic_needs", 9.5)  # someone else's move
     crossed = "&".join(f"{i}={v:.2f}" for i, v in other.items())
-    assert "differ" in check_move(move_run(crossed, thriving), expected, thriving)
-    assert "thriving shown" in check_move(move_run(exact, "10.0%"), expected, thriving)
+    assert "differ" in check_move(move_run(crossed, [expected[i] for i in ids]), expected, ids)
+    assert "projected amounts" in check_move(move_run(exact, [other[i] for i in ids]), expected, ids)
+    assert "no projection" in check_move(Run(query=exact), expected, ids)
 
 
 def test_keep_the_total_expectation_matches_the_engine_rebalance():

@@ -42,7 +42,7 @@ def test_a_spanish_reader_sees_the_charts_axes_and_lines_in_spanish(monkeypatch)
 
 
 def test_every_line_of_this_mix_says_how_the_browser_redraws_it_from_a_run():
-    """While a slider is dragged, the light chart redraws this mix's lines from the board's run (chart.js reads `meta`):
+    """Allocate's projection draws this mix's lines from the run the browser makes (projection.js reads `meta`):
     applied to the run the page drew, each trace's meta gives back the trace's own numbers, and the band is marked."""
     chosen = RUN.assign(cost_of_harm=[2e6, 2.1e6, 2.3e6], urgent_cost=[1e6, 1.1e6, 1.2e6], realized_vital_share=[0.3, 0.31, 0.32])
     base = chosen * 0.9
@@ -59,4 +59,5 @@ def test_every_line_of_this_mix_says_how_the_browser_redraws_it_from_a_run():
             assert list(trace["y"]) == pytest.approx(list(redrawn * np.ones(len(column))))
         status_quo_lines = [t for t in figure["data"] if t.get("legendgroup") == "sq" or "status quo" in str(t.get("name"))]
         assert all("run" not in t.get("meta", {}) for t in status_quo_lines)
-    assert sum(t.get("meta", {}).get("band", False) for t in figures[1]["data"]) == 4  # two edges per band, hidden while dragging
+    edges = [(t["meta"]["band"], t["meta"]["edge"]) for t in figures[1]["data"] if "band" in t.get("meta", {})]
+    assert edges == [("thriving", "p90"), ("thriving", "p10"), ("suffering", "p90"), ("suffering", "p10")]  # filled from the band

@@ -123,7 +123,7 @@ def test_allocate_page_opens_with_a_loaded_allocation():
     at = AppTest.from_file("../../pages/allocate.py", default_timeout=30)
     at.session_state["pending_allocation"] = {"basic_needs": 10e6, "acute_care": 90e6}
     at.run()
-    amounts = json.loads(at.get("component_instance")[0].proto.json_args)["amounts"]  # the sliders are one component
+    amounts = json.loads(json.loads(at.get("component_instance")[0].proto.json_args)["amounts"])  # the sliders are one component
     assert (amounts["basic_needs"], amounts["acute_care"], amounts["humane_housing"]) == (10.0, 90.0, 0.0)
 
 

@@ -185,7 +185,9 @@ def test_every_page_works_in_chromium_under_the_content_security_policy(browser,
         page.goto(room.url)
         slider = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]').get_by_role("slider", name=re.compile("Humane housing"))
         expect(slider).to_have_count(1, timeout=60_000)
-        expect(page.frame_locator('iframe[title="ui.components.light_chart.light_chart"]').locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
+        panel = page.frame_locator('iframe[title="ui.components.projection.projection"]')  # its scripts and the model's tables, under the policy
+        expect(panel.locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
+        expect(panel.locator(".metric").first).to_contain_text("Thriving in year 20")
         slider.focus()
         page.keyboard.press("ArrowRight")  # a change over the websocket (connect-src)
         expect(page).to_have_url(re.compile("humane_housing=8500000"), timeout=30_000)

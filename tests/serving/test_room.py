@@ -43,6 +43,7 @@ async def _download_after_move(url: str, value: float, keep_cookie: bool) -> flo
     try:
         await tab.open()
         await move(tab, "basic_needs", value)  # the board's message (loadtest/scenarios.py)
+        await tab.change("downloading", True)  # the downloads, once asked for
         return json.loads(await tab.download("Download JSON"))["allocations"]["basic_needs"]
     finally:
         await tab.close()

@@ -71,10 +71,10 @@ def static_args(catalog: Catalog, status_quo: dict[str, float], scale: float, un
     }
 
 
-def _write_tables(model: Model, start: Start | None) -> str:
-    """Write the tables of the central assumptions (once: a file of the same name holds the same numbers) and return the
-    address the board fetches them from, relative to its own page."""
-    text = json.dumps(portable(model, 0, start=start))
+def _write_tables(model: Model, start: Start | None, draws: int) -> str:
+    """Write the tables of the central assumptions and the draws (once: a file of the same name holds the same numbers) and
+    return the address the board and the projection fetch them from, relative to their own pages."""
+    text = json.dumps(portable(model, draws, start=start))
     name = f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
     path = TABLES / name
     if not path.exists():  # another process may write the same file at the same moment: each writes whole, then renames
@@ -84,10 +84,14 @@ def _write_tables(model: Model, start: Start | None) -> str:
     return f"../{_tables.name}/{name}"
 
 
-def projection(model: Model, start: Start | None, years: int, scale: float) -> dict:
-    """What the board needs to project a slider's position itself before the server answers: its model's tables (written
-    once per model and start, ui/opening.py), the horizon and the sliders' unit."""
-    return {"tables": opening.shared(model, ("board tables", start), lambda: _write_tables(model, start)), "years": years, "scale": scale}
+def tables(model: Model, start: Start | None, draws: int) -> str:
+    """Where the model's tables are for this start and number of draws (written once per process, ui/opening.py)."""
+    return opening.shared(model, ("board tables", start, draws), lambda: _write_tables(model, start, draws))
+
+
+def projection(tables: str, years: int, scale: float) -> dict:
+    """What the board needs to project the sliders itself: where its model's tables are, the horizon and the sliders' unit."""
+    return {"tables": tables, "years": years, "scale": scale}
 
 
 def span(status_quo: float, amount: float, budget: float, step: float) -> float:
@@ -96,14 +100,14 @@ def span(status_quo: float, amount: float, budget: float, step: float) -> float:
     return min(budget, step * -(-wanted // step))
 
 
-def draw(fixed: dict, board: Board, summary: str, live: dict) -> None:
+def draw(fixed: dict, board: Board, live: dict) -> None:
     """The board as the server holds it, with the last event it has applied (so the browser knows what was answered).
 
     Everything but the amounts travels as one JSON string: Streamlit checks each argument of a component for a data frame,
-    which for the board's thirteen lists and dicts cost 1.6 ms of every move; a string costs nothing there. The amounts stay
-    an argument of their own (the load client reads them). `live`: what the board projects a position with (`projection`)."""
+    which for the board's thirteen lists and dicts cost 1.6 ms of every move (0.25 ms for the amounts alone); a string costs
+    nothing there. The amounts are a string of their own (the load client reads them). `live`: what the board projects a position with (`projection`)."""
     budget, step = fixed["budget"], fixed["step"]
     ranges = {e["id"]: span(e["status_quo"], board.amounts[e["id"]], budget, step) for e in fixed["elements"]}
-    drawn = {**fixed, "ranges": ranges, "locked": sorted(board.locked), "keep_total": board.keep_total, "summary": summary, "projection": live,
+    drawn = {**fixed, "ranges": ranges, "locked": sorted(board.locked), "keep_total": board.keep_total, "projection": live,
              "ack": {"instance": board.seen[0], "seq": board.seen[1]} if board.seen else None}
-    _board(board=json.dumps(drawn), amounts=board.amounts, key=KEY, default=None)
+    _board(board=json.dumps(drawn), amounts=json.dumps(board.amounts), key=KEY, default=None)

@@ -5,8 +5,8 @@
 // A pointer's drag is sent as one "amount" where it is let go; its positions are drawn here (below), or, before the
 // model's tables have come, sent as "drag" positions (events.py).
 // Until the server answers, the board shows a move's result itself: the other sliders keep the total as the server will
-// (model.js's rebalance), the summary gives the projection of that mix, run here by model.js from the model's tables, and
-// the chart (ui/components/light_chart) redraws this mix's lines from that run.
+// (model.js's rebalance). The summary is the projection of the mix shown, run here by model.js from the model's tables,
+// and the projection beside the board (ui/components/projection) is told where the sliders are, so it follows at once.
 (() => {
   "use strict";
   const RESEND_MS = 5000;
@@ -200,6 +200,7 @@
     remaining.querySelector(".label").textContent = left < 0 ? t.over : t.remaining;
     remaining.querySelector("strong").textContent = `${number(Math.abs(left), 2)} ${args.unit}`;
     remaining.querySelector("meter").value = Math.min(total, args.budget);
+    tell(amounts);
     const summary = projected(amounts);
     for (const node of root.querySelectorAll(".summary")) node.textContent = summary;
     for (const family of args.families) {
@@ -230,10 +231,10 @@
     height();
   }
 
-  // The summary of the mix shown: the server's, or, for a move it has not answered yet, the projection run here.
+  // The summary of the mix shown, run here (nothing until the model's tables have come).
   function projected(amounts) {
     const live = args.projection;
-    if ((!pending.length && !dragging) || !tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return args.summary;
+    if (!tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return "";
     const {years, scale} = live;
     const key = `${tablesUrl} ${years}`;
     if (!statusQuo.has(key)) statusQuo.set(key, portfolioModel.simulate(tables, tables.status_quo, years));
@@ -244,15 +245,21 @@
       const shown = Math.round(change * 10000) / 100 + 0;
       return shown ? `${shown > 0 ? "+" : ""}${shown.toFixed(2)} pts` : "0.00 pts";
     };
-    for (let i = 0; i < window.parent.frames.length; i++) {  // the chart follows (only a frame of this origin can read it)
-      window.parent.frames[i].postMessage({type: "portfolio:run", run, base}, location.origin);
-    }
     const at = (name) => run[name][years];
     return fill(args.texts.projection, {year: years, thriving: `${fixed(at("thriving"), 1)}%`, suffering: `${fixed(at("suffering"), 2)}%`,
       thriving_change: points(at("thriving") - base.thriving[years]), suffering_change: points(at("suffering") - base.suffering[years])});
   }
 
-  function fetchTables() {  // once per model: until they come (or if they cannot), the summary is the server's
+  // Where the sliders are, to the projection beside the board (only a frame of this origin can read it): while the server
+  // has moves not answered yet (or a drag not let go), the projection draws these amounts, and the band once they settle.
+  function tell(amounts) {
+    if (!args.projection) return;
+    const scaled = Object.fromEntries(Object.entries(amounts).map(([id, value]) => [id, value * args.projection.scale]));
+    const message = {type: "portfolio:amounts", amounts: scaled, pending: Boolean(pending.length || dragging), settled: !dragging};
+    for (let i = 0; i < window.parent.frames.length; i++) window.parent.frames[i].postMessage(message, location.origin);
+  }
+
+  function fetchTables() {  // once per model: until they come (or if they cannot), there is no summary
     const url = args.projection && new URL(args.projection.tables, location.href).href;
     if (!url || url === tablesUrl) return;
     tablesUrl = url;
@@ -271,7 +278,7 @@
 
   window.addEventListener("message", (event) => {
     if (event.data?.type !== "streamlit:render") return;
-    args = {...JSON.parse(event.data.args.board), amounts: event.data.args.amounts};  // one string but the amounts (__init__.draw)
+    args = {...JSON.parse(event.data.args.board), amounts: JSON.parse(event.data.args.amounts)};  // two strings (__init__.draw)
     if (args.ack && args.ack.instance === instance) {
       acked = Math.max(acked, args.ack.seq);
       pending = pending.filter((e) => e[0] > acked);

@@ -17,24 +17,5 @@
       post("streamlit:setFrameHeight", {height: Math.ceil(chart.getBoundingClientRect().height)});
     });
   });
-  // A run from Allocate's board (its copy of the kernel) while a slider is dragged: the traces of this mix follow it (their
-  // `meta` says how, ui/charts.py's live), the band hides until the server's figure, with its band, comes.
-  window.addEventListener("message", (event) => {
-    if (event.origin !== location.origin || event.data?.type !== "portfolio:run" || !chart.data) return;
-    const {run, base} = event.data;
-    const indexes = [], ys = [], visible = [];
-    chart.data.forEach((trace, i) => {
-      const meta = trace.meta || {};
-      if (meta.band) { indexes.push(i); ys.push(trace.y); visible.push(false); }
-      if (!meta.run || !run[meta.run]) return;
-      const column = run[meta.run];
-      indexes.push(i);
-      visible.push(true);
-      ys.push(column.map((value, year) => ((meta.first ? column[0] : value) - (meta.difference ? base[meta.run][year] : 0)) * meta.times));
-    });
-    if (!indexes.length) return;
-    shown = null;  // the server's next figure is drawn even when it is the one drawn before the drag
-    Plotly.restyle(chart, {y: ys, visible}, indexes);
-  });
   post("streamlit:componentReady", {});
 })();
