@@ -1,7 +1,8 @@
 """Allocate's projection, drawn by the browser (ui/components/projection, issue 18), says what the engine says.
 
 The panel runs the mix with the kernel's copy on the model's tables; its headline, figures, sentence of certainty, view
-captions, chart band and words are held here to the engine's own runs, formatted as the page wrote them before."""
+captions, chart band and words are held here to the engine's own runs, formatted as the page wrote them before. The tests
+share one page and build on each other in file order (`make test` runs a file per worker)."""
 
 import re
 
