@@ -29,17 +29,7 @@
   let dragging = null;    // a pointer's drag not let go yet, drawn here only: {id, value}
 
   const post = (type, data) => window.parent.postMessage({isStreamlitMessage: true, apiVersion: 1, type, ...data}, "*");
-  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
-  const el = (tag, props = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(props)) {
-      if (name === "class") node.className = value;
-      else if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value);
-    }
-    node.append(...children);
-    return node;
-  };
+  const {fill, el} = window.portfolioDom;  // dom.js
   const clean = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits || 0;  // never "-0.00"
   const number = (value, digits) => new Intl.NumberFormat(args.lang, {minimumFractionDigits: digits, maximumFractionDigits: digits})
     .format(clean(value, digits));

@@ -18,17 +18,7 @@
   const bands = new Map();  // the last few bands, by mix and horizon: a view change does not run the draws again
   let lastHeight = 0;
 
-  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
-  const el = (tag, props = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(props)) {
-      if (name === "class") node.className = value;
-      else if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value);
-    }
-    node.append(...children);
-    return node;
-  };
+  const {fill, el} = window.portfolioDom;  // dom.js
   const controls = el("div", {class: "controls"});
   const body = el("div", {class: "body"});
 
