@@ -6,8 +6,8 @@
 - Allocate page: server CPU per slider change (AppTest reruns), against a one-slider page and against the page
   before issue 18 (bench/allocate_before.py) and the page with 13 Streamlit sliders (bench/allocate_sliders.py, before
   the allocation board); and on a real server over the websocket, against the same server with Streamlit's default
-  post-run GC and against those two pages served the same way (all alternating), and per position of a dragged slider
-  (a pointer's drag: the band waits until it is let go).
+  post-run GC and against those two pages served the same way (all alternating). A dragged slider's positions are drawn
+  in the browser and cost the server nothing; where it is let go is a move.
 - The board's copy of the kernel in Chromium (bench/board_model.py), against the engine's compiled kernel.
 - First load of Allocate and Vote in Chromium (bench/first_load.py): `make serve` as it is (its compressed static copy,
   Allocate's chart from ui/components/light_chart), and with the copy but the chart from st.plotly_chart, against
@@ -421,43 +421,34 @@ def server_cpu_per_move(extra_env: dict[str, str], moves: int = 60) -> float:
             return asyncio.run(move(url, pids))
 
 
-def paired_cpu_per_move(scripts: list[Path], rounds: int = 15, moves: int = 8, kinds: list[str] | None = None) -> list[float]:
+def paired_cpu_per_move(scripts: list[Path], rounds: int = 15, moves: int = 8) -> list[float]:
     """Server CPU per Allocate slider move for each page script, each served alone by its own Streamlit process, all at
-    once: the rounds alternate between them, so a busy shared machine weighs on each alike; the median round per script.
-    `kinds`: per script, "amount" (a key press, a typed amount, a drag let go) or "drag" (a position in a pointer's drag)."""
+    once: the rounds alternate between them, so a busy shared machine weighs on each alike; the median round per script."""
     import asyncio
     import os
     from contextlib import ExitStack
 
     from loadtest.__main__ import cpu_seconds
     from loadtest.protocol import Tab
-    from loadtest.scenarios import BOARD, EVENTS
-    from loadtest.scenarios import move as amount
-
-    async def move(tab: Tab, kind: str, element: str, value: float):
-        if kind == "amount":
-            return await amount(tab, element, value)
-        return await tab.send_component(BOARD, {"instance": tab.session_id or "load", "events": [[next(EVENTS), kind, element, value]]})
+    from loadtest.scenarios import move
 
     async def alternate(urls: list[str], pids: list[list[int]]) -> list[float]:
         tabs = [Tab(url) for url in urls]
-        for tab, kind in zip(tabs, each, strict=True):
+        for tab in tabs:
             await tab.connect()
             await tab.open()
-            await move(tab, kind, "basic_needs", 7.0)  # warm
+            await move(tab, "basic_needs", 7.0)  # warm
         per_round: list[list[float]] = [[] for _ in tabs]
         for n in range(rounds):
-            for tab, own, found, kind in (zip(tabs, pids, per_round, each, strict=True) if n % 2 == 0 else
-                                          reversed(list(zip(tabs, pids, per_round, each, strict=True)))):
+            for tab, own, found in (zip(tabs, pids, per_round, strict=True) if n % 2 == 0 else reversed(list(zip(tabs, pids, per_round, strict=True)))):
                 start = cpu_seconds(own)
                 for m in range(moves):
-                    await move(tab, kind, "basic_needs", 5.0 + (n * moves + m) % 10)
+                    await move(tab, "basic_needs", 5.0 + (n * moves + m) % 10)
                 found.append((cpu_seconds(own) - start) / moves)
         for tab in tabs:
             await tab.close()
         return [statistics.median(found) for found in per_round]
 
-    each = kinds or ["amount"] * len(scripts)
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         env = {**os.environ, "PORTFOLIO_DB": str(Path(folder) / "portfolio.db")}
         served = [stack.enter_context(served_page(script, env, Path(folder))) for script in scripts]
@@ -468,14 +459,10 @@ def server_figures() -> list[tuple[str, float, str, float]]:
     product = server_cpu_per_move({})
     baseline = server_cpu_per_move({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"})
     allocate = ROOT / "pages" / "allocate.py"
-    alone, dragged, sliders, before = paired_cpu_per_move([allocate, allocate, ALLOCATE_SLIDERS, ALLOCATE_BEFORE],
-                                                          kinds=["amount", "drag", "amount", "amount"])
+    alone, sliders, before = paired_cpu_per_move([allocate, ALLOCATE_SLIDERS, ALLOCATE_BEFORE])
     return [("Allocate over the websocket, server CPU per slider move", product,
              "same page with Streamlit's default full GC after each run", baseline),
             ("Allocate page served alone, server CPU per slider move", alone, "the page before issue 18, served alone", before),
-            ("Allocate page served alone, server CPU per dragged slider's position sent (only before the board has the model's tables; "
-             "then it sends nothing until let go)", dragged,
-             "the page before issue 18, served alone", before),
             ("Allocate page served alone, server CPU per slider move", alone, "the page with Streamlit sliders, served alone", sliders)]
 
 

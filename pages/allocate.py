@@ -221,12 +221,11 @@ def studio() -> None:
     portfolio = make_portfolio(catalog, current, None, status_quo.currency)
     if not dragging:  # the link follows where a slider is let go
         st.query_params.update(to_query(portfolio))
-    central = allocation_board.tables(model, start, 0)  # the board's summary runs the central assumptions only (a few KB)
-    tables = allocation_board.tables(model, start, projection_panel.BAND_DRAWS)  # the projection's band runs the draws too
+    tables = projection_panel.tables(model, start)
 
     controls, projection_area = st.columns([2, 3], gap="large")
     with controls:
-        allocation_board.draw(board_words(), state[BOARD], allocation_board.projection(central, horizon, scale))
+        allocation_board.draw(board_words(), state[BOARD], scale)
     with projection_area, st.container(key=PROJECTION):
         if assumptions_problem:
             st.error(plain(assumptions_problem))

@@ -135,15 +135,15 @@ def test_quick_presses_while_answers_arrive_are_all_kept(browser, server):
 
 
 def test_a_dragged_slider_is_drawn_in_the_browser_and_sends_where_it_was_let_go(browser, server):
-    """A pointer's drag (issue 18): the board runs the kernel's copy on each position, so the summary and the projection's
-    lines follow the drag with nothing sent; where it is let go goes as one amount, and the band is drawn for it."""
+    """A pointer's drag (issue 18): the projection runs the kernel's copy on each position, so its lines and the summary
+    beside the sliders follow the drag with nothing sent; where it is let go goes as one amount, and the band is drawn for it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server)
     expect(_thriving_metric(page)).to_have_text("52.6%", timeout=30_000)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
     frame = page.frame(url=re.compile("allocation_board"))
-    frame.wait_for_function("window.allocationBoard.projects()", timeout=20_000)
     chart = _chart_frame(page)
+    chart.wait_for_function("window.projectionPanel.ready()", timeout=20_000)
     before = chart.evaluate(LAST_THRIVING)
     box = board(page).get_by_role("slider", name=re.compile("Basic needs")).bounding_box()
     middle = box["y"] + box["height"] / 2

@@ -55,9 +55,9 @@ def summary(chosen: dict, base: dict, years: int) -> str:
 
 
 def test_a_paused_server_still_shows_the_move_kept_on_budget_and_its_projection(browser, served):
-    """The board and the projection run the engine's kernel themselves (model.js): before the server answers, the other
-    sliders make room as the server will, the summary and the projection give that mix's, and the server's answer (the
-    same amounts) leaves them as they are."""
+    """The board and the projection run the engine's model themselves (model.js): before the server answers, the other
+    sliders make room as the server will, the projection and the summary beside the sliders give that mix's, and the
+    server's answer (the same amounts) leaves them as they are."""
     url, process = served
     catalog = load_catalog()
     model = build_model(catalog, load_status_quo(catalog), default_assumptions(catalog))
@@ -73,7 +73,8 @@ def test_a_paused_server_still_shows_the_move_kept_on_budget_and_its_projection(
     frame = page.frame_locator('iframe[title="ui.components.allocation_board.allocation_board"]')
     expect(frame.get_by_role("slider", name=re.compile("Basic needs"))).to_be_visible(timeout=30_000)
     board_frame = page.locator('iframe[title="ui.components.allocation_board.allocation_board"]').element_handle().content_frame()
-    board_frame.wait_for_function("window.allocationBoard.projects()", timeout=20_000)
+    panel_frame = page.locator('iframe[title="ui.components.projection.projection"]').element_handle().content_frame()
+    panel_frame.wait_for_function("window.projectionPanel.ready()", timeout=20_000)
     box = frame.get_by_role("spinbutton", name=re.compile("Basic needs"))
     os.kill(process.pid, signal.SIGSTOP)
     try:

@@ -9,14 +9,19 @@ where its sliders are while the server has not answered yet (frontend/projection
 in the panel (its value), so a move does not redraw two controls either.
 """
 
+import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit.components.v1 as components
 
+from portfolio_engine import settings
 from portfolio_engine.model.dynamics import Model, Start, simulate
+from portfolio_engine.model.portable import portable
 from ui import charts, opening
 from ui.components.light_chart import spec
 from ui.i18n import _, language
@@ -27,6 +32,11 @@ VIEWS = ("People", "Difference", "Cost of harm", "Does the shift hold?")
 DEFAULT = (20, "People")
 FRONTEND = Path(__file__).parent / "frontend"
 _panel = components.declare_component("projection", path=str(FRONTEND))
+# The model's tables for the kernel's copy (allocation_board/frontend/model.js), one file per model and start, named by
+# their content: Streamlit serves a component's folder, so the browser fetches them once, not with every move.
+TABLES = settings.database_path().with_name("model-tables")
+TABLES.mkdir(parents=True, exist_ok=True)
+_tables = components.declare_component("model_tables", path=str(TABLES))
 # 100 draws: against 2,000, the band's edges (10th and 90th percentiles) are off by 0.3 points at the median, 0.6 at the
 # 90th percentile and 1.1 at worst (12 random mixes, every year; the band is about 6.5 points wide); 64 draws double those
 # errors and 50 triple them (docs/serving.md, issue 18). In Chromium the band of 100 draws takes about 10 ms where a slider settles.
@@ -58,8 +68,27 @@ def texts() -> dict[str, str]:
         "thriving_sq": _("thriving, status quo"), "suffering_sq": _("suffering, status quo"), "cost_mix": _("cost of harm, this mix"),
         "horizon": _("Years to project"), "show": _("Show"),
         "views": {"People": _("People"), "Difference": _("Difference"), "Cost of harm": _("Cost of harm"), "Does the shift hold?": _("Does the shift hold?")},
+        "summary": _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo"),
         "loading": _("Projecting this mix…"), "failed": _("The projection could not be drawn in this browser. Reload the page to try again."),
     }
+
+
+def _write_tables(model: Model, start: Start | None) -> str:
+    """Write the tables (once: a file of the same name holds the same numbers) and return the address the projection
+    fetches them from, relative to its own page."""
+    text = json.dumps(portable(model, BAND_DRAWS, start=start))
+    name = f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    path = TABLES / name
+    if not path.exists():  # another process may write the same file at the same moment: each writes whole, then renames
+        with tempfile.NamedTemporaryFile("w", dir=TABLES, suffix=".part", delete=False, encoding="utf-8") as part:
+            part.write(text)
+        os.replace(part.name, path)
+    return f"../{_tables.name}/{name}"
+
+
+def tables(model: Model, start: Start | None) -> str:
+    """Where the model's tables are for this start (written once per process, ui/opening.py)."""
+    return opening.shared(model, ("tables", start), lambda: _write_tables(model, start))
 
 
 def _figure(model: Model, start: Start | None, years: int, view: str, scale: float, unit: str) -> dict:
@@ -77,14 +106,14 @@ def _figure(model: Model, start: Start | None, years: int, view: str, scale: flo
     return charts.population(base, base)
 
 
-def fixed(model: Model, tables: str, start: Start | None, years: int, view: str, scale: float, unit: str) -> str:
+def fixed(model: Model, tables_url: str, start: Start | None, years: int, view: str, scale: float, unit: str) -> str:
     """What the panel draws every move from, as one string (Streamlit checks each argument of a component for a data frame:
     a string costs nothing there); made once per process for each model, start, horizon, view, unit and language."""
     def make() -> str:
         figure = json.loads(spec(_figure(model, start, years, view, scale, unit)))
-        return json.dumps({"tables": tables, "years": years, "view": view, "horizons": HORIZONS, "views": VIEWS, "scale": scale, "unit": unit,
+        return json.dumps({"tables": tables_url, "years": years, "view": view, "horizons": HORIZONS, "views": VIEWS, "scale": scale, "unit": unit,
                            "lang": language(), "texts": texts(), "figure": figure, "config": charts.CONFIG, "draws": BAND_DRAWS})
-    return opening.shared(model, ("panel", tables, start, years, view, scale, unit, language()), make)
+    return opening.shared(model, ("panel", tables_url, start, years, view, scale, unit, language()), make)
 
 
 def draw(panel: str, amounts: list[float]) -> None:

@@ -2,11 +2,10 @@
 // remaining meter as one Streamlit component, speaking Streamlit's component protocol (v1) with postMessage, no library.
 // A move shows at once here; the server gets one message per move, and the next one only once it has answered the
 // last (or after RESEND_MS): each message holds every event not yet acknowledged, numbered, so none is lost or repeated.
-// A pointer's drag is sent as one "amount" where it is let go; its positions are drawn here (below), or, before the
-// model's tables have come, sent as "drag" positions (events.py).
+// A pointer's drag is drawn here and sent as one "amount" where it is let go (events.py).
 // Until the server answers, the board shows a move's result itself: the other sliders keep the total as the server will
-// (model.js's rebalance). The summary is the projection of the mix shown, run here by model.js from the model's tables,
-// and the projection beside the board (ui/components/projection) is told where the sliders are, so it follows at once.
+// (model.js's rebalance), and the projection beside the board (ui/components/projection) is told where the sliders are,
+// so it follows at once; it sends back the summary line the board shows.
 (() => {
   "use strict";
   const RESEND_MS = 5000;
@@ -23,10 +22,8 @@
   const sent = [];        // the kind of each event sent, in order (for tests)
   const widened = {};     // a slider's range widened here, beyond the server's (keyboard past the end)
   const rows = {};
-  let tables = null;      // the model's tables for model.js (fetched once per model and start)
-  let tablesUrl = "";
-  const statusQuo = new Map();  // per tables and horizon: the status quo's run, made here once
   let dragging = null;    // a pointer's drag not let go yet, drawn here only: {id, value}
+  let summary = "";       // the projection's summary of the mix shown
 
   const post = (type, data) => window.parent.postMessage({isStreamlitMessage: true, apiVersion: 1, type, ...data}, "*");
   const {fill, el} = window.portfolioDom;  // dom.js
@@ -118,14 +115,9 @@
       icon(), el("span", {text: t.lock}));
     const mark = el("span", {class: "mark", "aria-hidden": "true", text: t.status_quo_mark});
     const share = el("span", {class: "share", id: `d-${e.id}`});
-    // A pointer's drag is drawn here and sends where it was let go as "amount" (drawn with the band); before the model's
-    // tables have come, its positions go as "drag" (the server skips the band for them). Keys and the number box send amounts.
+    // A pointer's drag is drawn here and sends where it was let go as an amount; keys and the number box send amounts.
     const position = () => Math.min(onStep(Number(slider.value)), Number(slider.max));
-    slider.addEventListener("input", () => {
-      if (!tables) { record("drag", e.id, position()); return; }
-      dragging = {id: e.id, value: position()};
-      update();
-    });
+    slider.addEventListener("input", () => { dragging = {id: e.id, value: position()}; update(); });
     slider.addEventListener("change", () => { dragging = null; record("amount", e.id, position()); });
     slider.addEventListener("keydown", (event) => {
       const value = keyed(event.key, Number(slider.value), Number(slider.max));
@@ -191,7 +183,6 @@
     remaining.querySelector("strong").textContent = `${number(Math.abs(left), 2)} ${args.unit}`;
     remaining.querySelector("meter").value = Math.min(total, args.budget);
     tell(amounts);
-    const summary = projected(amounts);
     for (const node of root.querySelectorAll(".summary")) node.textContent = summary;
     for (const family of args.families) {
       const sum = args.elements.filter((e) => e.family === family.id).reduce((a, e) => a + amounts[e.id], 0);
@@ -221,42 +212,12 @@
     height();
   }
 
-  // The summary of the mix shown, run here (nothing until the model's tables have come).
-  function projected(amounts) {
-    const live = args.projection;
-    if (!tables || !live || tablesUrl !== new URL(live.tables, location.href).href) return "";
-    const {years, scale} = live;
-    const key = `${tablesUrl} ${years}`;
-    if (!statusQuo.has(key)) statusQuo.set(key, portfolioModel.simulate(tables, tables.status_quo, years));
-    const base = statusQuo.get(key);
-    const run = portfolioModel.simulate(tables, tables.ids.map((id) => amounts[id] * scale), years);
-    const fixed = (value, digits) => (Math.round(value * 10 ** (digits + 2)) / 10 ** digits).toFixed(digits);
-    const points = (change) => {
-      const shown = Math.round(change * 10000) / 100 + 0;
-      return shown ? `${shown > 0 ? "+" : ""}${shown.toFixed(2)} pts` : "0.00 pts";
-    };
-    const at = (name) => run[name][years];
-    return fill(args.texts.projection, {year: years, thriving: `${fixed(at("thriving"), 1)}%`, suffering: `${fixed(at("suffering"), 2)}%`,
-      thriving_change: points(at("thriving") - base.thriving[years]), suffering_change: points(at("suffering") - base.suffering[years])});
-  }
-
   // Where the sliders are, to the projection beside the board (only a frame of this origin can read it): while the server
   // has moves not answered yet (or a drag not let go), the projection draws these amounts, and the band once they settle.
   function tell(amounts) {
-    if (!args.projection) return;
-    const scaled = Object.fromEntries(Object.entries(amounts).map(([id, value]) => [id, value * args.projection.scale]));
+    const scaled = Object.fromEntries(Object.entries(amounts).map(([id, value]) => [id, value * args.scale]));
     const message = {type: "portfolio:amounts", amounts: scaled, pending: Boolean(pending.length || dragging), settled: !dragging};
     for (let i = 0; i < window.parent.frames.length; i++) window.parent.frames[i].postMessage(message, location.origin);
-  }
-
-  function fetchTables() {  // once per model: until they come (or if they cannot), there is no summary
-    const url = args.projection && new URL(args.projection.tables, location.href).href;
-    if (!url || url === tablesUrl) return;
-    tablesUrl = url;
-    tables = null;
-    fetch(url).then((answer) => (answer.ok ? answer.json() : null)).then((found) => {
-      if (url === tablesUrl && found && found.version === portfolioModel.VERSION) { tables = found; update(); }
-    }).catch(() => {});
   }
 
   const signature = () => JSON.stringify([args.lang, args.elements, args.families, args.texts]);
@@ -267,6 +228,11 @@
   }
 
   window.addEventListener("message", (event) => {
+    if (event.data?.type === "portfolio:summary" && event.origin === location.origin) {  // from the projection
+      summary = event.data.text;
+      for (const node of root.querySelectorAll(".summary")) node.textContent = summary;
+      return;
+    }
     if (event.data?.type !== "streamlit:render") return;
     args = {...JSON.parse(event.data.args.board), amounts: JSON.parse(event.data.args.amounts)};  // two strings (__init__.draw)
     if (args.ack && args.ack.instance === instance) {
@@ -274,13 +240,11 @@
       pending = pending.filter((e) => e[0] > acked);
     }
     if (signature() !== built) build();
-    fetchTables();
     update();
     send();  // events made while the last message was on its way
   });
   setInterval(() => { if (sentUpTo > acked && Date.now() - sentAt > RESEND_MS) send(true); }, 1000);
   new ResizeObserver(height).observe(document.body);
-  // for tests: moves not yet answered, kinds sent, whether the model's tables have come
-  window.allocationBoard = {pending: () => pending.length, sent: () => [...sent], projects: () => tables !== null};
+  window.allocationBoard = {pending: () => pending.length, sent: () => [...sent]};  // for tests: moves not yet answered, kinds sent
   post("streamlit:componentReady", {});
 })();

@@ -142,6 +142,11 @@
     const band = settled ? bandOf(amounts, years) : null;
     const at = (columns, name) => columns[name][years];
     const thrivingChange = at(run, "thriving") - at(base, "thriving");
+    const line = fill(t.summary, {year: years, thriving: percent(at(run, "thriving"), 1), suffering: percent(at(run, "suffering"), 2),
+      thriving_change: points(thrivingChange), suffering_change: points(at(run, "suffering") - at(base, "suffering"))});
+    for (let i = 0; i < window.parent.frames.length; i++) {  // the board shows it beside the sliders (a phone sees both)
+      window.parent.frames[i].postMessage({type: "portfolio:summary", text: line}, location.origin);
+    }
     const parts = [el("p", {class: "headline", text: headline(run, base)})];
     if (band && thrivingChange !== 0) {
       const sentence = fill(band.share_better >= 0.5 ? t.better : t.only_better, {share: percent(band.share_better, 0), draws: band.draws});
