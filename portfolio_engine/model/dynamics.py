@@ -21,9 +21,9 @@ from portfolio_engine.model.portfolio import Portfolio
 
 CORES = os.cpu_count() or 1
 # Rows per thread before a run is split across the cores. A split saves wall time but costs CPU (slices, hand-offs, a second
-# kernel call): Allocate's band of 100 draws took 4.1-4.5 ms of CPU split in two against 3.4-3.7 ms whole, for 1 ms less
-# wall time. A server full of sessions is short of CPU, not of wall time, so a move's band runs whole; the optimizer's
-# batches of hundreds of rows still split.
+# kernel call): a band of 100 draws took 4.1-4.5 ms of CPU split in two against 3.4-3.7 ms whole, for 1 ms less wall
+# time. A server full of sessions is short of CPU, not of wall time, so such a band runs whole; the optimizer's batches of
+# hundreds of rows still split.
 ROWS_PER_THREAD = 128
 _THREADS = ThreadPoolExecutor(max_workers=CORES, thread_name_prefix="model")
 

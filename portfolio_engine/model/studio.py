@@ -32,12 +32,6 @@ class Comparison:
         diff["year"] = self.chosen["year"]
         return diff
 
-    @property
-    def difference_columns(self) -> dict[str, np.ndarray]:
-        """`difference` as numpy columns (chosen minus status quo; the years as they are), without pandas arithmetic."""
-        chosen, base = self.columns
-        return {name: values if name == "year" else values - base[name] for name, values in chosen.items()}
-
     def headline(self) -> dict[str, float]:
         """Numbers a room reads first: changes at the horizon and over the whole run."""
         chosen, base = self.columns

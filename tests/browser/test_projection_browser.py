@@ -131,3 +131,16 @@ def test_another_horizon_names_its_year(page, model):
     expect(metric(page, "Thriving in year 10")).to_be_visible(timeout=20_000)
     want = expected(model, [("humane_housing", 20.0)], years=10)
     expect(metric(page, "Thriving in year 10").locator(".value")).to_have_text(want["thriving"])
+
+
+def test_tables_that_cannot_be_fetched_give_a_clear_message_and_keep_the_sliders(browser, server):
+    """A network that loses the model's tables: the projection says so and how to try again; the sliders still work."""
+    page = browser.new_page()
+    page.route("**/ui.components.projection.model_tables/**", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(server)
+    expect(panel(page).get_by_role("alert")).to_have_text(re.compile("could not be drawn in this browser. Reload the page"), timeout=30_000)
+    box = page.frame_locator(BOARD).get_by_role("spinbutton", name=re.compile("Basic needs"))
+    box.fill("9")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile("basic_needs=9000000"), timeout=20_000)  # the move still reaches the server
+    page.close()

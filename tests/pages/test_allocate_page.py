@@ -332,7 +332,7 @@ def test_presses_made_while_an_answer_is_on_its_way_all_count(page):
 def test_the_projection_gets_the_draws_of_its_band(page):
     move(page, "humane_housing", 20.0)
     choose(page, view="Difference")
-    assert panel(page)["draws"] == 100 and len(tables(page)["draws"]["params"]) == 100
+    assert len(tables(page)["draws"]["params"]) == 100
     figure = panel(page)["figure"]
     assert sum(1 for trace in figure["data"] if trace.get("fill") == "tonexty") == 2, "a band for thriving and for suffering"
 

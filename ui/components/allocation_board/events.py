@@ -3,8 +3,8 @@
 The board (ui/components/allocation_board) numbers its events and sends every event the server has not acknowledged
 yet, so a run that was interrupted, or a message sent again after a slow answer, never loses nor repeats a move:
 an event is applied only when its number is above the last one applied for the same board (a reload is a new board).
-A slider dragged with the pointer sends its positions as "drag" events and its release as an "amount" event: the page skips
-the uncertainty band (the draws) on a run whose last new event is a drag, and draws it once the slider is let go.
+A "drag" event is a position in a pointer's drag, sent by boards from before the browser drew drags itself (a tab opened
+before an upgrade): it moves the sliders, and the page's link waits for the "amount" event where the slider is let go.
 """
 
 import math

@@ -112,7 +112,7 @@ def fixed(model: Model, tables_url: str, start: Start | None, years: int, view: 
     def make() -> str:
         figure = json.loads(spec(_figure(model, start, years, view, scale, unit)))
         return json.dumps({"tables": tables_url, "years": years, "view": view, "horizons": HORIZONS, "views": VIEWS, "scale": scale, "unit": unit,
-                           "lang": language(), "texts": texts(), "figure": figure, "config": charts.CONFIG, "draws": BAND_DRAWS})
+                           "lang": language(), "texts": texts(), "figure": figure, "config": charts.CONFIG})
     return opening.shared(model, ("panel", tables_url, start, years, view, scale, unit, language()), make)
 
 

@@ -208,7 +208,6 @@
     draw();
   });
   new ResizeObserver(height).observe(document.body);
-  // for tests: whether the panel has drawn a projection, and the numbers its chart holds
-  window.projectionPanel = {ready: () => Boolean(tables && args), failed: () => failed};
+  window.projectionPanel = {ready: () => Boolean(tables && args)};  // for tests: whether the panel has drawn a projection
   post("streamlit:componentReady", {});
 })();
