@@ -2,6 +2,7 @@
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from portfolio_engine.optimizer.constraints import problem_from_dict
@@ -46,6 +47,36 @@ def idle(page) -> None:
     page.wait_for_timeout(500)
 
 
+def focused_cell(page) -> str:
+    """The id of the grid cell that has the keyboard's focus: glide names it glide-cell-<column>-<row>."""
+    return page.evaluate("document.activeElement.id")
+
+
+def go_to(page, column: int, row: int) -> None:
+    """Move the grid's cursor with the arrow keys, one press at a time, looking where it went as a person does: a press the
+    grid dropped while the page reran is pressed again, so the typing lands on the cell meant."""
+    page.wait_for_function("/^glide-cell-\\d+-\\d+$/.test(document.activeElement.id)", timeout=10_000)
+    for _ in range(30):
+        here_column, here_row = (int(part) for part in focused_cell(page).split("-")[2:])
+        if (here_column, here_row) == (column, row):
+            return
+        key, after = (
+            ("ArrowDown", (here_column, here_row + 1))
+            if here_row < row
+            else ("ArrowUp", (here_column, here_row - 1))
+            if here_row > row
+            else ("ArrowRight", (here_column + 1, here_row))
+            if here_column < column
+            else ("ArrowLeft", (here_column - 1, here_row))
+        )
+        page.keyboard.press(key, delay=60)
+        try:
+            page.wait_for_function(f"document.activeElement.id === 'glide-cell-{after[0]}-{after[1]}'", timeout=2_000)
+        except PlaywrightTimeout:
+            continue  # the press was lost: look again and press again
+    raise AssertionError(f"the cursor stayed at {focused_cell(page)}, not ({column}, {row})")
+
+
 def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, server):
     """Fix 8: at 1366x768 every element's row and its owner column show at once; a floor and its owner typed in the table (at a
     person's pace, from the keyboard) are in the JSON view, on the right row."""
@@ -58,16 +89,14 @@ def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, se
     box = grid.bounding_box()
     assert box["height"] >= 35 * 14 and box["x"] + box["width"] <= 1366, box  # 13 rows and the header, no scrolling
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # Basic needs' name
-    for key in ["ArrowDown"] * 6 + ["ArrowRight", "Enter"]:  # Acute care's owner
-        page.keyboard.press(key, delay=60)
-        page.wait_for_timeout(120)
+    go_to(page, column=1, row=6)  # Acute care's owner
+    page.keyboard.press("Enter")
     page.keyboard.type("County hospital", delay=80)
     page.keyboard.press("Enter")  # committed: the tables rerun, the cursor moves down a row
     page.wait_for_timeout(300)
     idle(page)
-    for key in ["ArrowUp", "ArrowRight", "Enter"]:  # back up, then its floor
-        page.keyboard.press(key, delay=60)
-        page.wait_for_timeout(120)
+    go_to(page, column=2, row=6)  # back up, then its floor
+    page.keyboard.press("Enter")
     page.keyboard.type("20", delay=80)
     page.keyboard.press("Enter")
     page.get_by_text("Constraints as JSON").click()
