@@ -10,6 +10,7 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.portfolio import load_status_quo
 from portfolio_engine.record.workshops import create_workshop
 from portfolio_engine.security.access import OPERATOR
+from tests.browser.waiting import idle
 
 PASSCODE = "identity-browser-pass"
 PAGES = ("Optimize", "Compare", "Data", "Allocate")
@@ -46,8 +47,11 @@ def test_a_participant_stays_signed_in_across_pages_and_reloads_and_rejoins_on_a
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(f"{server}/?join={workshop.join_code}")
+    idle(phone)  # a person taps once the page has drawn: CI once saw a tap on Rejoin during a run come to nothing
     phone.get_by_text("I joined before").first.click()
     rejoin = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Rejoin", exact=True))
+    expect(rejoin).to_be_visible(timeout=20_000)
+    idle(phone)
     rejoin.get_by_role("textbox", name="Your name, as you joined").fill("Bea")
     rejoin.get_by_role("textbox", name="Your rejoin code").fill(rejoin_code)
     rejoin.get_by_role("button", name="Rejoin", exact=True).click()

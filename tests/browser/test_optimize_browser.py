@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.optimize import frontier
+from tests.browser.waiting import idle
 
 PAGE_DEFAULTS = {"budget": 100e6, "objective": {"terms": [{"kind": "thriving_at_year", "years": 20, "weight": 1.0}]}, "max_change": 0.25}
 
@@ -41,10 +42,7 @@ def test_a_page_opened_by_its_own_url_gets_the_app_navigation(browser, server):
     page.close()
 
 
-def idle(page) -> None:
-    """Wait until the script has finished its run, and a moment more."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_timeout(500)
+ARROWS = {(0, 1): "ArrowDown", (0, -1): "ArrowUp", (1, 0): "ArrowRight", (-1, 0): "ArrowLeft"}
 
 
 def focused_cell(page) -> str:
@@ -60,15 +58,10 @@ def go_to(page, column: int, row: int) -> None:
         here_column, here_row = (int(part) for part in focused_cell(page).split("-")[2:])
         if (here_column, here_row) == (column, row):
             return
-        key, after = (
-            ("ArrowDown", (here_column, here_row + 1))
-            if here_row < row
-            else ("ArrowUp", (here_column, here_row - 1))
-            if here_row > row
-            else ("ArrowRight", (here_column + 1, here_row))
-            if here_column < column
-            else ("ArrowLeft", (here_column - 1, here_row))
-        )
+        step_row = (row > here_row) - (row < here_row)
+        step_column = 0 if step_row else (column > here_column) - (column < here_column)
+        key = ARROWS[step_column, step_row]
+        after = (here_column + step_column, here_row + step_row)
         page.keyboard.press(key, delay=60)
         try:
             page.wait_for_function(f"document.activeElement.id === 'glide-cell-{after[0]}-{after[1]}'", timeout=2_000)
