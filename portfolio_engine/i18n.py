@@ -137,9 +137,12 @@ def money(value: float, language: str, currency: str = "") -> str:
     return number(value, language) + (f" {currency}" if currency else "")
 
 
-def share(value: float, language: str) -> str:
-    """A share (0.25) as a percentage in the language ('25%' / '25 %')."""
-    return format_percent(value, format="#,##0%", locale=_locale(language))
+def share(value: float, language: str, digits: int = 0) -> str:
+    """A share (0.25) as a percentage in the language's own pattern ('25%' / '25 %'), with `digits` decimals."""
+    pattern = _locale(language).percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?!.*0)", "0." + "0" * digits, pattern)  # the last integer digit takes the decimals
+    return format_percent(value, format=pattern, locale=_locale(language))
 
 
 def when(value: datetime | date | str, language: str) -> str:

@@ -69,4 +69,4 @@ def _millions(amount: float, language: str) -> str:
 
 
 def _percent(shadow_price: float, total_weight: float, language: str) -> str:
-    return f"{number(abs(shadow_price) / total_weight * 100, language, 2)}%"
+    return share(abs(shadow_price) / total_weight, language, 2)

@@ -64,13 +64,14 @@ def test_the_readers_constraints_come_first_and_the_limit_on_change_is_one_line(
 
 
 def test_what_holds_the_proposal_back_reads_in_the_participants_language(catalog):
-    """Whole phrases are translated (each language keeps its own word order) and numbers follow the language."""
+    """Whole phrases are translated (each language keeps its own word order) and numbers follow the language: its decimal
+    mark, and its percent sign (a space before it in Spanish)."""
     names = {e.id: e.name for e in catalog.elements}
     found = (binding("ceilings.acute_care", "Tenants union"), binding("floors.public_safety"), binding("max_change.basic_needs", price=0.02),
              binding("max_change.humane_housing", price=-0.05))
     lines = binding_lines(found, names, 1.0, own={"Tenants union"}, max_change=0.25, language="es")
-    assert lines[0] == "Limita: el tope de Tenants union para Acute care (10,0 millones); relajarlo en 1 millón subiría el objetivo un 1,00%."
+    assert lines[0] == "Limita: el tope de Tenants union para Acute care (10,0 millones); relajarlo en 1 millón subiría el objetivo un 1,00\u00a0%."
     assert lines[1].startswith("Limita: el mínimo para Criminal justice")
-    assert lines[2] == ("Limita: el límite de cambio de 25% respecto de la situación actual mantiene 2 elementos en su borde "
+    assert lines[2] == ("Limita: el límite de cambio de 25\u00a0% respecto de la situación actual mantiene 2 elementos en su borde "
                         "(Basic needs for health and safety, Humane housing); relajarlo en 1 millón serviría más en Humane housing: "
-                        "bajaría el objetivo un 5,00%.")
+                        "bajaría el objetivo un 5,00\u00a0%.")
