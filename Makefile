@@ -62,7 +62,7 @@ bench: $(VENV)/.dev
 LOCALES := portfolio_engine/locale
 i18n: $(VENV)/.dev
 	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k Rule:4 --no-location --sort-output --omit-header -o $(LOCALES)/messages.pot \
-		app.py pages ui portfolio_engine/voting portfolio_engine/data portfolio_engine/optimizer/binding_words.py
+		app.py pages ui portfolio_engine/voting portfolio_engine/data portfolio_engine/optimizer/binding_words.py portfolio_engine/model/milestones.py
 	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-fuzzy-matching --omit-header --ignore-obsolete
 
 # ruff on everything; mypy on the engine (files and strictness in pyproject.toml's [tool.mypy]).

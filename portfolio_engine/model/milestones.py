@@ -6,12 +6,14 @@ A milestone year is the FIRST whole year the portfolio is better (it may fall ba
 rows show that); None when it is never reached within the horizon.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
+
+from portfolio_engine.i18n import N_
 
 Run: TypeAlias = pd.DataFrame | Mapping[str, np.ndarray]  # one row (or array item) per whole year, one column per output
 
@@ -80,21 +82,41 @@ def milestones(chosen: Run, status_quo: Run, population: float | None = None) ->
     )
 
 
-def _thriving(m: Milestones) -> str:
-    return f"thriving rises above the status quo's in year {m.thriving_above_year}" if m.thriving_above_year is not None else ""
+# The headline's sentences, whole, so each language can word them as it needs (the Allocate page's projection fills the
+# same ones in the browser, ui/components/projection). {peak} is in points, with its sign.
+HEADLINES = {
+    "not_better": N_("Not better than the status quo within {horizon} years."),
+    "not_better_peak": N_("Not better than the status quo within {horizon} years: suffering peaks in year {peak_year} at {peak} points."),
+    "better_start": N_("Better from the start: suffering falls below the status quo's in year {below}; "
+                       "thriving rises above the status quo's in year {above}."),
+    "better_start_suffering": N_("Better from the start: suffering falls below the status quo's in year {below}."),
+    "better_start_thriving": N_("Better from the start: thriving rises above the status quo's in year {above}."),
+    "better_and_worse": N_("Better and worse: thriving rises above the status quo's in year {above}, but suffering peaks in year "
+                           "{peak_year} at {peak} points and stays above the status quo's through year {horizon}."),
+    "worse_before_better": N_("Worse before better: suffering peaks in year {peak_year} at {peak} points and falls below the "
+                              "status quo's in year {below}."),
+    "worse_before_better_thriving": N_("Worse before better: suffering peaks in year {peak_year} at {peak} points and falls below "
+                                       "the status quo's in year {below}; thriving rises above the status quo's in year {above}."),
+}
 
 
-def headline(m: Milestones) -> str:
-    """One plain sentence for the room, about the pace of change and without blame (NLC guide): better from the start,
-    worse before better, better and worse, or not better within the horizon."""
-    peak = (f"suffering peaks in year {m.extra_suffering_peak_year} at {m.extra_suffering_peak_points:+.2f} points"
-            if m.extra_suffering_peak_year is not None else "")
-    below = f"falls below the status quo's in year {m.suffering_below_year}" if m.suffering_below_year is not None else ""
-    thriving = _thriving(m)
-    if not (below or thriving):
-        return f"Not better than the status quo within {m.horizon} years" + (f": {peak}." if peak else ".")
+def headline_case(m: Milestones) -> str:
+    """Which of the HEADLINES tells these milestones: better from the start, worse before better, better and worse, or not
+    better within the horizon."""
+    peak = m.extra_suffering_peak_year is not None
+    below = m.suffering_below_year is not None
+    above = m.thriving_above_year is not None
+    if not (below or above):
+        return "not_better_peak" if peak else "not_better"
     if not peak:
-        return "Better from the start: " + "; ".join(p for p in (f"suffering {below}" if below else "", thriving) if p) + "."
+        return "better_start" if below and above else "better_start_suffering" if below else "better_start_thriving"
     if not below:
-        return f"Better and worse: {thriving}, but {peak} and stays above the status quo's through year {m.horizon}."
-    return f"Worse before better: {peak} and {below}" + (f"; {thriving}." if thriving else ".")
+        return "better_and_worse"
+    return "worse_before_better_thriving" if above else "worse_before_better"
+
+
+def headline(m: Milestones, words: Mapping[str, str] = HEADLINES, points: Callable[[float], str] = "{:+.2f}".format) -> str:
+    """One plain sentence for the room, about the pace of change and without blame (NLC guide), in `words` (the HEADLINES
+    or their translation) with the peak written by `points`."""
+    return words[headline_case(m)].format(horizon=m.horizon, peak_year=m.extra_suffering_peak_year, peak=points(m.extra_suffering_peak_points),
+                                          below=m.suffering_below_year, above=m.thriving_above_year)

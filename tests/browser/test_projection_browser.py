@@ -8,12 +8,14 @@ import re
 
 import numpy as np
 import pytest
+from babel.numbers import format_percent
 from playwright.sync_api import expect
 
+from portfolio_engine.i18n import gettext, number
 from portfolio_engine.model.assumptions import default_assumptions
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.dynamics import build_model, simulate
-from portfolio_engine.model.milestones import headline, milestones
+from portfolio_engine.model.milestones import HEADLINES, headline, milestones
 from portfolio_engine.model.portfolio import load_status_quo
 from portfolio_engine.model.uncertainty import band
 from ui.components.allocation_board.events import Board
@@ -143,4 +145,27 @@ def test_tables_that_cannot_be_fetched_give_a_clear_message_and_keep_the_sliders
     box.fill("9")
     box.press("Enter")
     expect(page).to_have_url(re.compile("basic_needs=9000000"), timeout=20_000)  # the move still reaches the server
+    page.close()
+
+
+def test_a_spanish_page_reads_the_projection_in_spanish(browser, server, model):
+    """The headline in the page's words, and every number with the language's marks, as Babel writes them (52,6 %)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/?lang=es")
+    words = {case: gettext(sentence, "es") for case, sentence in HEADLINES.items()}
+    thriving = metric(page, "Prosperan en el año 20")
+    expect(thriving.locator(".value")).to_have_text("52,6\u00a0%", timeout=30_000)
+    expect(panel(page).locator(".headline")).to_have_text(words["not_better"].format(horizon=20))
+    expect(thriving.locator(".delta")).to_have_text("0,00 puntos frente a la situación actual")
+    box = page.frame_locator(BOARD).locator("#n-humane_housing")
+    box.fill("20")
+    box.press("Enter")
+    want = expected(model, [("humane_housing", 20.0)])
+    chosen, base = want["chosen"], want["base"]
+    change = round((chosen["thriving"][-1] - base["thriving"][-1]) * 100, 2)
+    expect(thriving.locator(".value")).to_have_text(format_percent(chosen["thriving"][-1], "#,##0.0\u00a0%", locale="es"), timeout=20_000)
+    expect(thriving.locator(".delta")).to_have_text(re.compile(re.escape(f"{change:+.2f}".replace(".", ",") + " puntos frente a la situación actual") + "$"))
+    said = headline(milestones(chosen, base), words, lambda peak: "+" + number(peak, "es", 2))
+    assert said != want["headline"]
+    expect(panel(page).locator(".headline")).to_have_text(said)
     page.close()

@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portfolio_engine.i18n import gettext, number
 from portfolio_engine.model.assumptions import default_assumptions
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.dynamics import build_model
-from portfolio_engine.model.milestones import headline, milestones
+from portfolio_engine.model.milestones import HEADLINES, Milestones, headline, headline_case, milestones
 from portfolio_engine.model.portfolio import load_status_quo
 from portfolio_engine.model.studio import compare_with_status_quo
 
@@ -44,6 +45,36 @@ def test_better_from_the_start_and_better_and_worse():
                                "and stays above the status quo's through year 5.")
     worse = milestones(run([0.5, 0.49, 0.49, 0.49, 0.49, 0.49], [0.1, 0.12, 0.1, 0.1, 0.1, 0.1]), FLAT)
     assert headline(worse) == "Not better than the status quo within 5 years: suffering peaks in year 1 at +2.00 points."
+
+
+def reached(above: int | None, below: int | None, peak: int | None) -> Milestones:
+    return Milestones(horizon=20, thriving_above_year=above, suffering_below_year=below, extra_suffering_peak_points=0.25 if peak else 0.0,
+                      extra_suffering_peak_year=peak, extra_suffering_share_years=0.0)
+
+
+@pytest.mark.parametrize(("above", "below", "peak", "case", "sentence"), [
+    (None, None, None, "not_better", "Not better than the status quo within 20 years."),
+    (None, None, 3, "not_better_peak", "Not better than the status quo within 20 years: suffering peaks in year 3 at +0.25 points."),
+    (6, 4, None, "better_start", "Better from the start: suffering falls below the status quo's in year 4; thriving rises above the status quo's in year 6."),
+    (None, 4, None, "better_start_suffering", "Better from the start: suffering falls below the status quo's in year 4."),
+    (6, None, None, "better_start_thriving", "Better from the start: thriving rises above the status quo's in year 6."),
+    (6, None, 3, "better_and_worse", "Better and worse: thriving rises above the status quo's in year 6, but suffering peaks in year 3 at +0.25 points "
+                                     "and stays above the status quo's through year 20."),
+    (None, 4, 3, "worse_before_better", "Worse before better: suffering peaks in year 3 at +0.25 points and falls below the status quo's in year 4."),
+    (6, 4, 3, "worse_before_better_thriving", "Worse before better: suffering peaks in year 3 at +0.25 points and falls below the status quo's in year 4; "
+                                              "thriving rises above the status quo's in year 6."),
+])
+def test_each_headline_is_one_whole_sentence(above, below, peak, case, sentence):
+    m = reached(above, below, peak)
+    assert headline_case(m) == case
+    assert headline(m) == sentence
+
+
+def test_the_headline_in_spanish_uses_its_words_and_decimal_comma():
+    words = {case: gettext(text, "es") for case, text in HEADLINES.items()}
+    assert all(words[case] != HEADLINES[case] for case in HEADLINES)  # every sentence is translated
+    said = headline(reached(None, 4, 3), words, lambda v: ("+" if v > 0 else "") + number(v, "es", 2))
+    assert "+0,25" in said and "año 3" in said and "año 4" in said, said
 
 
 def test_people_figures_need_a_population_and_unmet_need_an_output():

@@ -22,14 +22,24 @@
   const controls = el("div", {class: "controls"});
   const body = el("div", {class: "body"});
 
-  // Python's formats: "{:.1%}", "{:+.2f}", "{:,.1f}" (rounded as the page rounded them, never "-0.00").
-  const percent = (value, digits) => `${(Math.round(value * 10 ** (digits + 2)) / 10 ** digits + 0).toFixed(digits)}%`;
-  const grouped = (value, digits, sign = false) => new Intl.NumberFormat("en-US", {minimumFractionDigits: digits,
-    maximumFractionDigits: digits, signDisplay: sign ? "always" : "auto"}).format(value);
+  // Numbers in the page's language, with its marks as the board beside it and Babel on the other pages write them (52.6% and
+  // 1,234.5 in English, 52,6 % and 1.234,5 in Spanish), rounded as the page's Python formats round them ("{:.1%}", "{:+.2f}",
+  // "{:,.1f}"), never "-0.00".
+  const formats = new Map();
+  const format = (digits, options = {}) => {
+    const key = JSON.stringify([args.lang, digits, options]);
+    if (!formats.has(key)) {
+      formats.set(key, new Intl.NumberFormat(args.lang, {minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: "always", ...options}));
+    }
+    return formats.get(key);
+  };
+  const percent = (value, digits) => format(digits, {style: "percent"}).format(Math.round(value * 10 ** (digits + 2)) / 10 ** (digits + 2) + 0);
+  const grouped = (value, digits, sign = false) => format(digits, {signDisplay: sign ? "always" : "auto"}).format(value);
   const rounded = (change) => Math.round(change * 10000) / 100 + 0;  // a change in points, to two decimals
-  const points = (change) => { const shown = rounded(change); return shown ? `${shown > 0 ? "+" : ""}${shown.toFixed(2)} pts` : "0.00 pts"; };
+  const signed = (value) => format(2, {signDisplay: "exceptZero"}).format(value);
+  const points = (change) => fill(args.texts.points, {change: signed(rounded(change))});
 
-  // Milestones and the headline (portfolio_engine/model/milestones.py).
+  // Milestones and the headline (portfolio_engine/model/milestones.py): the same case, in the page's words.
   function headline(run, base) {
     const years = run.year, tolerance = 1e-9;
     const thriving = run.thriving.map((v, i) => v - base.thriving[i]);
@@ -37,16 +47,15 @@
     const firstYear = (values, test) => { const i = values.findIndex(test); return i < 0 ? null : years[i]; };
     let peakAt = 0;
     extra.forEach((v, i) => { if (v > extra[peakAt]) peakAt = i; });
-    const horizon = years[years.length - 1];
+    const peak = extra[peakAt] > tolerance, horizon = years[years.length - 1];
     const above = firstYear(thriving, (v) => v > tolerance);
-    const belowYear = firstYear(run.suffering.map((v, i) => v - base.suffering[i]), (v) => v < -tolerance);
-    const peak = extra[peakAt] > tolerance ? `suffering peaks in year ${years[peakAt]} at +${(extra[peakAt] * 100).toFixed(2)} points` : "";
-    const below = belowYear !== null ? `falls below the status quo's in year ${belowYear}` : "";
-    const rises = above !== null ? `thriving rises above the status quo's in year ${above}` : "";
-    if (!(below || rises)) return `Not better than the status quo within ${horizon} years${peak ? `: ${peak}.` : "."}`;
-    if (!peak) return `Better from the start: ${[below ? `suffering ${below}` : "", rises].filter(Boolean).join("; ")}.`;
-    if (!below) return `Better and worse: ${rises}, but ${peak} and stays above the status quo's through year ${horizon}.`;
-    return `Worse before better: ${peak} and ${below}${rises ? `; ${rises}.` : "."}`;
+    const below = firstYear(run.suffering.map((v, i) => v - base.suffering[i]), (v) => v < -tolerance);
+    const better = below !== null || above !== null;
+    const kind = !better ? (peak ? "not_better_peak" : "not_better")
+      : !peak ? (below !== null && above !== null ? "better_start" : below !== null ? "better_start_suffering" : "better_start_thriving")
+      : below === null ? "better_and_worse" : above !== null ? "worse_before_better_thriving" : "worse_before_better";
+    return fill(args.texts.headlines[kind], {horizon, peak_year: years[peakAt], peak: format(2, {signDisplay: "always"}).format(extra[peakAt] * 100),
+      below, above});
   }
 
   function metric(label, value, delta, kind) {
