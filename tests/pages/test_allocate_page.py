@@ -2,6 +2,8 @@
 
 import itertools
 import json
+import os
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -415,3 +417,22 @@ def city_data_values(*args, **kwargs):
     from portfolio_engine.community.indicators import values
 
     return values(*args, **kwargs)
+
+
+def test_tables_nobody_used_for_a_month_are_dropped_and_a_dropped_file_is_written_again(page):
+    """Each edit of the assumptions writes a file of tables: those no process has used for KEEP_DAYS go, and so do the pieces
+    of a killed write, when others are written. A file another process dropped is written again by the next run that needs it."""
+    from ui.components.projection import KEEP_DAYS, TABLES
+
+    current = TABLES / panel(page)["tables"].rsplit("/", 1)[1]
+    old, recent, piece = (TABLES / f"{os.getpid()}-{name}" for name in ("old.json", "recent.json", "killed.part"))
+    for path in (old, recent, piece):
+        path.write_text("{}")
+    month = time.time() - (KEEP_DAYS + 1) * 86_400
+    for path in (old, piece):
+        os.utime(path, (month, month))
+    current.unlink()
+    move(page, "basic_needs", 7.0)
+    assert json.loads(current.read_text())["ids"][0] == "basic_needs", "written again, whole"
+    assert not old.exists() and not piece.exists() and recent.exists()
+    recent.unlink()

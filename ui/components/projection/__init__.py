@@ -9,10 +9,12 @@ where its sliders are while the server has not answered yet (frontend/projection
 in the panel (its value), so a move does not redraw two controls either.
 """
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +44,7 @@ _tables = components.declare_component("model_tables", path=str(TABLES))
 # 90th percentile and 1.1 at worst (12 random mixes, every year; the band is about 6.5 points wide); 64 draws double those
 # errors and 50 triple them (docs/serving.md, issue 18). In Chromium the band of 100 draws takes about 10 ms where a slider settles.
 BAND_DRAWS = 100
+KEEP_DAYS = 30  # tables no process has used for this long are dropped when others are written (a page open longer reloads)
 
 
 def chosen(value: object) -> tuple[int, str]:
@@ -75,22 +78,35 @@ def texts() -> dict[str, str]:
     }
 
 
-def _write_tables(model: Model, start: Start | None) -> str:
-    """Write the tables (once: a file of the same name holds the same numbers) and return the address the projection
-    fetches them from, relative to its own page."""
+def _named(model: Model, start: Start | None) -> tuple[str, str]:
+    """The tables' file name (their content's hash) and text; the file, if there, is marked as used now (kept KEEP_DAYS more)."""
     text = json.dumps(portable(model, BAND_DRAWS, start=start))
     name = f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
-    path = TABLES / name
-    if not path.exists():  # another process may write the same file at the same moment: each writes whole, then renames
-        with tempfile.NamedTemporaryFile("w", dir=TABLES, suffix=".part", delete=False, encoding="utf-8") as part:
-            part.write(text)
-        os.replace(part.name, path)
-    return f"../{_tables.name}/{name}"
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(TABLES / name)
+    return name, text
+
+
+def _write(name: str, text: str) -> None:
+    """Write the file whole (another process may write the same one at the same moment: each writes, then renames), then drop
+    the tables no process has used for KEEP_DAYS and the pieces a killed write left: each edit of the assumptions makes a file."""
+    with tempfile.NamedTemporaryFile("w", dir=TABLES, suffix=".part", delete=False, encoding="utf-8") as part:
+        part.write(text)
+    os.replace(part.name, TABLES / name)
+    unused = time.time() - KEEP_DAYS * 86_400
+    for old in TABLES.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # another process dropped it first
+            if old.name != name and old.suffix in (".json", ".part") and old.stat().st_mtime < unused:
+                old.unlink()
 
 
 def tables(model: Model, start: Start | None) -> str:
-    """Where the model's tables are for this start (written once per process, ui/opening.py)."""
-    return opening.shared(model, ("tables", start), lambda: _write_tables(model, start))
+    """Where the model's tables are for this start, as the projection fetches them (relative to its own page): made once per
+    process (ui/opening.py), and written whenever the file is missing (the first time, or after another process dropped it)."""
+    name, text = opening.shared(model, ("tables", start), lambda: _named(model, start))
+    if not (TABLES / name).exists():
+        _write(name, text)
+    return f"../{_tables.name}/{name}"
 
 
 def _figure(model: Model, start: Start | None, years: int, view: str, scale: float, unit: str) -> dict:
