@@ -7,6 +7,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from portfolio_engine import i18n
+from portfolio_engine.model.milestones import HEADLINES, Milestones
+from portfolio_engine.model.milestones import headline as headline_in
 
 KEY = "language"
 PARAM = "lang"
@@ -58,6 +60,16 @@ def millions(value: float, currency: str = "") -> str:
 
 def share(value: float) -> str:
     return i18n.share(value, language())
+
+
+def headlines() -> dict[str, str]:
+    """The projection's headline sentences (milestones.HEADLINES) in the page's language, by case."""
+    return {case: _(sentence) for case, sentence in HEADLINES.items()}
+
+
+def headline(reached: Milestones) -> str:
+    """The projection's headline in the page's language, its peak written with the language's decimal mark."""
+    return headline_in(reached, headlines(), lambda peak: "+" + number(peak, 2))
 
 
 def when(value: object) -> str:

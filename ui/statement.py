@@ -6,10 +6,11 @@ import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
+from portfolio_engine.model.milestones import Milestones
 from portfolio_engine.record.statement import statement, to_html
 from portfolio_engine.record.workshops import Workshop
 from ui import downloads
-from ui.i18n import _, message
+from ui.i18n import _, headline, message
 from ui.text import plain
 
 
@@ -29,7 +30,7 @@ def compare_section(catalog: Catalog, workshop: Workshop, proposals: dict[str, d
     except PortfolioError as err:
         st.error(plain(message(str(err))))
         return
-    st.markdown(plain(content["projection"]["headline"]))
+    st.markdown(plain(headline(Milestones(**content["projection"]["milestones"]))))
     left, right = st.columns(2)
     downloads.prepared(_("the statement (HTML)"), f"statement_html:{proposal['id']}", lambda: to_html(content), "statement.html", "text/html", left)
     downloads.prepared(_("the statement (JSON)"), f"statement_json:{proposal['id']}",

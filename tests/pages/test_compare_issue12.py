@@ -44,3 +44,19 @@ def test_compare_reads_each_proposal_on_the_agreed_ends_by_funder_and_offers_its
     assert any(b.label == "Prepare the statement (HTML)" for b in at.button)
     assert any(m.value.startswith(plain("Better")) or m.value.startswith(plain("Worse")) or m.value.startswith(plain("Not better"))
                for m in at.markdown)
+
+
+def test_a_spanish_reader_gets_the_statements_headline_in_spanish(catalog, workshop, status_quo, open_page):
+    """The record keeps the headline in English (as the command line and exports write it); the page words it in its language."""
+    from portfolio_engine.i18n import gettext
+    from portfolio_engine.model.milestones import HEADLINES
+
+    allocations = dict(status_quo.allocations, acute_care=14e6, humane_housing=12e6)
+    save_proposal(catalog, workshop["workshop"].id, workshop["ben"]["id"], "Housing first", "Homes", allocations)
+    at = open_page(COMPARE, lang="es")
+    at.text_input(key="compare_code").input(workshop["workshop"].join_code).run()
+    at.toggle(key="statement_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    openings = tuple(plain(gettext(sentence, "es").split(":")[0]) for sentence in HEADLINES.values())
+    said = [m.value for m in at.markdown if m.value.startswith(openings)]
+    assert said and "status quo" not in said[0], [m.value for m in at.markdown]

@@ -23,11 +23,10 @@ import streamlit.components.v1 as components
 
 from portfolio_engine import settings
 from portfolio_engine.model.dynamics import Model, Start, simulate
-from portfolio_engine.model.milestones import HEADLINES
 from portfolio_engine.model.portable import portable
 from ui import charts, opening
 from ui.components.light_chart import spec
-from ui.i18n import _, language
+from ui.i18n import _, headlines, language
 
 KEY = "projection_panel"
 HORIZONS = (10, 15, 20, 30)
@@ -73,7 +72,7 @@ def texts() -> dict[str, str]:
         "horizon": _("Years to project"), "show": _("Show"),
         "views": {"People": _("People"), "Difference": _("Difference"), "Cost of harm": _("Cost of harm"), "Does the shift hold?": _("Does the shift hold?")},
         "summary": _("Year {year}: thriving {thriving} ({thriving_change}), suffering {suffering} ({suffering_change}) vs status quo"),
-        "headlines": {case: _(sentence) for case, sentence in HEADLINES.items()}, "points": _("{change} pts"),
+        "headlines": headlines(), "points": _("{change} pts"),
         "loading": _("Projecting this mix…"), "failed": _("The projection could not be drawn in this browser. Reload the page to try again."),
     }
 
