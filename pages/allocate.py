@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
+from portfolio_engine.i18n import N_
 from portfolio_engine.model.assumptions import Assumptions, default_assumptions, with_overrides
 from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.model.dynamics import Model, build_model
@@ -27,7 +28,7 @@ from ui.components import allocation_board
 from ui.components import projection as projection_panel
 from ui.components.allocation_board.events import Board, apply
 from ui.downloads import held
-from ui.i18n import language
+from ui.i18n import _, language, message, number, share
 from ui.menu import catalog_for
 from ui.text import plain
 
@@ -35,12 +36,13 @@ BOARD = "allocate:board"  # the sliders as the server holds them (events.Board);
 PROJECTION = "projection"  # the container kept in view beside the sliders on a wide screen
 BOARD_WORDS = "allocate:board_words"  # (what they depend on, the board's fixed arguments): built once per language and menu
 SESSION_MODEL = "allocate:model"  # (assumption edits, status quo, (assumptions, model, problem)): looked up again when either changes
-START_DEFAULT, START_FROM_DATA = "Illustrative equilibrium", "Your city's survey"
+START_DEFAULT, START_FROM_DATA = N_("Illustrative equilibrium"), N_("Your city's survey")
 
 catalog = catalog_for(load_catalog(), identity.workshop_in_view())  # the workshop's words for the elements, in the page's language (ui/menu.py)
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
 budget = status_quo.budget
 scale, unit = display_unit(budget)
+unit = _(unit) if unit else unit  # "million", in the page's language
 names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
 
@@ -60,7 +62,7 @@ def first_load() -> Board:
     try:
         from_link = amounts_from_query(catalog, st.query_params)
     except PortfolioError as err:
-        state.link_problem = f"The link's allocation could not be used ({err}); showing the status quo."
+        state.link_problem = _("The link's allocation could not be used ({problem}); showing the status quo.").format(problem=message(str(err)))
         return Board(in_units(status_quo.allocations))
     if from_link:
         return Board(in_units({i: min(from_link.get(i, 0.0), budget) for i in catalog.ids}), keep_total=abs(sum(from_link.values()) - budget) <= 0.01)
@@ -72,10 +74,10 @@ if session.PENDING_ALLOCATION in state:
 elif BOARD not in state:
     state[BOARD] = first_load()
 
-st.title("Allocate the budget")
+st.title(_("Allocate the budget"))
 st.caption(
-    f"Move the sliders to share out {budget / scale:,.0f} {unit} {status_quo.currency} a year across the well-being "
-    "portfolio. The projection is **illustrative**: uncalibrated dynamics that show direction and timing, not a forecast."
+    _("Move the sliders to share out {budget} {unit} {currency} a year across the well-being portfolio. The projection is **illustrative**: "
+      "uncalibrated dynamics that show direction and timing, not a forecast.").format(budget=number(budget / scale), unit=unit, currency=status_quo.currency)
 )
 if "link_problem" in state:
     st.warning(plain(state.pop("link_problem")))
@@ -103,7 +105,8 @@ def session_model() -> tuple[Assumptions, Model, str | None]:
         model = shared_model(json.dumps(edits or {}, sort_keys=True), allocations)
         found: tuple[Assumptions, Model, str | None] = (model.assumptions, model, None)
     except PortfolioError as err:
-        found = (defaults, shared_model("{}", allocations), f"The edited assumptions cannot be used ({err}); showing the defaults.")
+        found = (defaults, shared_model("{}", allocations),
+                 _("The edited assumptions cannot be used ({problem}); showing the defaults.").format(problem=message(str(err))))
     state[SESSION_MODEL] = (edits, status_quo, found)
     return found
 
@@ -135,34 +138,36 @@ def start_choice() -> None:
     """Where the projection starts, when the city has survey data (the horizon and the view are chosen in the projection)."""
     if state.data_start is None:
         return
-    st.radio("Start from", [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice")
+    st.radio(_("Start from"), [START_DEFAULT, START_FROM_DATA], horizontal=True, key="start_choice", format_func=_)
     start = city_data_start()
     if start is not None:
-        st.caption(f"From your data: thriving {start.thriving[0]:.0%}, struggling {start.struggling[0]:.0%}, suffering "
-                   f"{start.suffering[0]:.1%} (latest city survey). Defaults: vital-condition levels, effects and constants. "
-                   "This start is not an equilibrium: both lines start here, so compare this mix with the status quo.")
+        st.caption(_("From your data: thriving {thriving}, struggling {struggling}, suffering {suffering} (latest city survey). Defaults: "
+                     "vital-condition levels, effects and constants. This start is not an equilibrium: both lines start here, so compare "
+                     "this mix with the status quo.").format(thriving=share(start.thriving[0]), struggling=share(start.struggling[0]),
+                                                             suffering=share(start.suffering[0], 1)))
 
 
 def assumptions_editor(assumptions: Assumptions) -> None:
     """The session's own edits of constants and effects, behind a toggle."""
-    if not st.toggle("Edit the assumptions (illustrative)", key="show_assumptions"):
+    if not st.toggle(_("Edit the assumptions (illustrative)"), key="show_assumptions"):
         return
-    st.caption("Edits apply to your session only; the shipped defaults never change.")
+    st.caption(_("Edits apply to your session only; the shipped defaults never change."))
     with st.form("assumptions"):
         constants = st.data_editor(
             [{"name": n, "value": v, "unit": defaults.notes[n]["unit"], "why": defaults.notes[n]["why"]}
              for n, v in assumptions.constants.items()],
             disabled=["name", "unit", "why"], hide_index=True, key="constants_editor",
+            column_config={"name": _("name"), "value": _("value"), "unit": _("unit"), "why": _("why")},
         )
         effects = st.data_editor([{"element": i, **row} for i, row in assumptions.elements.items()],
-                                 disabled=["element"], hide_index=True, key="effects_editor")
-        if st.form_submit_button("Apply assumptions"):
+                                 disabled=["element"], hide_index=True, key="effects_editor", column_config={"element": _("element")})
+        if st.form_submit_button(_("Apply assumptions")):
             state.assumption_overrides = {
                 "constants": {r["name"]: r["value"] for r in constants},
                 "elements": {r["element"]: {k: v for k, v in r.items() if k != "element"} for r in effects},
             }
             st.rerun()
-    if state.get("assumption_overrides") and st.button("Reset assumptions to defaults"):
+    if state.get("assumption_overrides") and st.button(_("Reset assumptions to defaults")):
         state.assumption_overrides = {}
         st.rerun()
 
@@ -171,31 +176,31 @@ def downloads(portfolio) -> None:
     """The allocation as JSON and CSV, drawn with their bytes (a few hundred, made in microseconds) and held by the session:
     a quick move's interrupted runs no longer lose the file the button still offers (issue 16, ui/downloads.py). Drawn only
     once asked for (a toggle, as saving is): the two buttons were a fifth of a move's server time, for files few ask for (issue 18)."""
-    if not st.toggle("Download this allocation (JSON, CSV)", key="downloading"):
+    if not st.toggle(_("Download this allocation (JSON, CSV)"), key="downloading"):
         return
     if abs(portfolio.budget - budget) > 0.01:
-        st.caption("The download holds the amounts as they are; its budget is their total.")
+        st.caption(_("The download holds the amounts as they are; its budget is their total."))
     row = st.container(horizontal=True)  # one block, not three (columns)
-    held("Download JSON", portfolio_json(portfolio), "allocation.json", "application/json", key="allocation_json", container=row)
-    held("Download CSV", portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", key="allocation_csv", container=row)
+    held(_("Download JSON"), portfolio_json(portfolio), "allocation.json", "application/json", key="allocation_json", container=row)
+    held(_("Download CSV"), portfolio_csv(portfolio, catalog), "allocation.csv", "text/csv", key="allocation_csv", container=row)
 
 
 def save_form(current: dict[str, float]) -> None:
     """Save as a workshop proposal. A toggle, not an expander: the form (and its database read) runs only when someone
     is saving, never on a slider's move."""
     saver = identity.author()
-    if not (saver and saver[1]["role"] != "observer" and st.toggle("Save this allocation as a proposal", key="saving")):
+    if not (saver and saver[1]["role"] != "observer" and st.toggle(_("Save this allocation as a proposal"), key="saving")):
         return
     workshop, person = saver
     with st.form("save_proposal"):
         own = [p for p in list_proposals(workshop.id) if p["participant_id"] == person["id"]]
-        title = st.text_input("Title", max_chars=200)
-        rationale = st.text_area("Rationale: why this mix (required)", max_chars=5000)
+        title = st.text_input(_("Title"), max_chars=200)
+        rationale = st.text_area(_("Rationale: why this mix (required)"), max_chars=5000)
         notes = st.data_editor(pd.DataFrame({"element": [names[i] for i in catalog.ids], "note": [""] * len(catalog.ids)}),
-                               disabled=["element"], hide_index=True, key="proposal_notes")
-        parent = st.selectbox("New version of", [None, *own], format_func=lambda p: "(a new proposal)" if p is None else f"{p['title']} v{p['version']}")
-        reason = st.text_input("Reason for the new version (required after the decision)", max_chars=2000)
-        if st.form_submit_button("Save proposal"):
+                               disabled=["element"], hide_index=True, key="proposal_notes", column_config={"element": _("element"), "note": _("note")})
+        parent = st.selectbox(_("New version of"), [None, *own], format_func=lambda p: _("(a new proposal)") if p is None else f"{p['title']} v{p['version']}")
+        reason = st.text_input(_("Reason for the new version (required after the decision)"), max_chars=2000)
+        if st.form_submit_button(_("Save proposal")):
             try:
                 saved = save_proposal(catalog, workshop.id, person["id"], title, rationale, current,
                                       notes=dict(zip(catalog.ids, notes["note"], strict=True)),
@@ -204,7 +209,7 @@ def save_form(current: dict[str, float]) -> None:
             except PortfolioError as err:
                 st.error(plain(funders_view.refusal(catalog, err)))
             else:
-                st.success(f"Saved as version {saved['version']}. Compare it with the others on the Compare page.")
+                st.success(_("Saved as version {version}. Compare it with the others on the Compare page.").format(version=saved["version"]))
 
 
 @st.fragment

@@ -58,8 +58,8 @@ def millions(value: float, currency: str = "") -> str:
     return i18n.millions(value, language(), currency)
 
 
-def share(value: float) -> str:
-    return i18n.share(value, language())
+def share(value: float, digits: int = 0) -> str:
+    return i18n.share(value, language(), digits)
 
 
 def headlines() -> dict[str, str]:

@@ -23,9 +23,10 @@ from portfolio_engine.voting.code_sheet import sheet_html
 ROOT = Path(__file__).resolve().parents[2]
 VOTE, RESULTS = "../../pages/vote.py", "../../pages/results.py"
 RESIDENT_FILES = ("pages/vote.py", "pages/results.py", "ui/definitions.py", "ui/chart_text.py", "ui/identity.py")
-WORKSHOP_FILES = ("pages/optimize.py", "pages/compare.py", "pages/data.py", "pages/facilitate.py", "pages/room.py", "ui/decision.py", "ui/downloads.py",
+WORKSHOP_FILES = ("pages/allocate.py", "ui/places.py", "pages/optimize.py", "pages/compare.py", "pages/data.py", "pages/facilitate.py", "pages/room.py",
+                  "ui/decision.py", "ui/downloads.py",
                   "ui/ends.py", "ui/funders.py", "ui/menu.py", "ui/presentation.py", "ui/statement.py", "ui/session.py", "ui/constraints_editor.py")
-FACILITATE, ROOM, COMPARE, DATA, OPTIMIZE = (f"../../pages/{name}.py" for name in ("facilitate", "room", "compare", "data", "optimize"))
+FACILITATE, ROOM, COMPARE, DATA, OPTIMIZE, ALLOCATE = (f"../../pages/{name}.py" for name in ("facilitate", "room", "compare", "data", "optimize", "allocate"))
 TEXT_ARGUMENTS = {"label", "help", "placeholder", "body", "caption"}
 SHOWING = {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "write", "metric", "button", "link_button",
            "download_button", "text_input", "number_input", "text_area", "checkbox", "toggle", "radio", "selectbox", "segmented_control",
@@ -41,7 +42,7 @@ def _extracted(tmp_path: Path, monkeypatch) -> set[str]:
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "Rule:4", "--no-location", "--omit-header",
                                 "-o", str(pot), "app.py", "pages", "ui", "portfolio_engine/voting", "portfolio_engine/data",
-                                "portfolio_engine/optimizer/binding_words.py"])
+                                "portfolio_engine/optimizer/binding_words.py", "portfolio_engine/model/milestones.py"])
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
 
@@ -236,3 +237,20 @@ def test_a_spanish_participant_optimizes_without_meeting_english():
     assert not optimize.exception and "Propuesta" in [s.value for s in optimize.subheader] and _english_left(optimize) == []
     held = [t.value for t in optimize.text if t.value.startswith(("Limita:", "Binding:"))]
     assert held and all(line.startswith("Limita:") for line in held), held  # what holds the proposal back, in Spanish too
+
+
+def test_a_spanish_participant_allocates_without_meeting_english(workshop):
+    """Allocate's own words (its heading, the budget in the language's unit, the downloads, the assumptions and the saving form):
+    the board and the projection beside them are the browser's (tests/browser/test_projection_browser.py)."""
+    from portfolio_engine.record.workshops import join
+
+    _, token = join(workshop["workshop"].id, "Cleo", "Tenants union", "residents")
+    at = AppTest.from_file(ALLOCATE, default_timeout=60)
+    at.query_params.update(w=workshop["workshop"].id, me=token)
+    at = _spanish_page(at)
+    assert at.title[0].value == "Repartir el presupuesto" and "millones" in at.caption[0].value
+    for key in ("saving", "downloading", "show_assumptions"):
+        at.toggle(key=key).set_value(True).run()
+    assert not at.exception and _english_left(at) == []
+    assert {"Guardar la propuesta", "Aplicar los supuestos"} <= {b.label for b in at.button}
+    assert "Descargar JSON" in {b.label for b in at.get("download_button")}
