@@ -20,7 +20,6 @@ from portfolio_engine.model.portfolio import (
     portfolio_json,
     to_query,
 )
-from portfolio_engine.model.studio import display_unit
 from portfolio_engine.record.proposals import list_proposals, save_proposal
 from ui import city_data, drafts, identity, places, session, sticky
 from ui import funders as funders_view
@@ -28,7 +27,7 @@ from ui.components import allocation_board
 from ui.components import projection as projection_panel
 from ui.components.allocation_board.events import Board, apply
 from ui.downloads import held
-from ui.i18n import _, language, message, number, share
+from ui.i18n import _, display_unit, language, message, number, share
 from ui.menu import catalog_for
 from ui.text import plain
 
@@ -42,7 +41,6 @@ catalog = catalog_for(load_catalog(), identity.workshop_in_view())  # the worksh
 status_quo = identity.status_quo(catalog)  # the joined workshop's, else the shipped one
 budget = status_quo.budget
 scale, unit = display_unit(budget)
-unit = _(unit) if unit else unit  # "million", in the page's language
 names = {e.id: e.name for e in catalog.elements}
 state = st.session_state
 

@@ -5,7 +5,6 @@ import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import load_catalog
-from portfolio_engine.model.studio import display_unit
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.wording import constraint_words
 from portfolio_engine.record.comparison import agreement, constraint_checks, distance, side_by_side
@@ -16,7 +15,7 @@ from portfolio_engine.services.projection import project_portfolios
 from ui import chart_text, charts, definitions, identity
 from ui.ends import compare_lens
 from ui.funders import compare_section as funders_section
-from ui.i18n import _, message
+from ui.i18n import _, display_unit, message, number
 from ui.menu import catalog_for
 from ui.statement import compare_section as statement_section
 from ui.text import plain
@@ -120,7 +119,7 @@ if workshop.constraints:
             for check in constraint_checks(problem, picked[label]):
                 rows.append({_("portfolio"): label, _("constraint"): constraint_words(catalog, check["constraint"], check["limit"], (scale, unit)),
                              _("asked by"): check["owner"] or "",
-                             _("meets it"): _("yes") if check["met"] else _("no (short by {amount} {unit})").format(amount=f"{check['miss'] / scale:,.2f}",
+                             _("meets it"): _("yes") if check["met"] else _("no (short by {amount} {unit})").format(amount=number(check["miss"] / scale, 2),
                                                                                                                       unit=unit)})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 

@@ -6,13 +6,12 @@ import streamlit as st
 
 from portfolio_engine.errors import PortfolioError
 from portfolio_engine.model.catalog import Catalog
-from portfolio_engine.model.studio import display_unit
 from portfolio_engine.record.decisions import departures, low_turnout, record_decision, resident_aggregate
 from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from portfolio_engine.services.room import dashboard
 from portfolio_engine.services.unit_of_work import unit_of_work
-from ui.i18n import _, message
+from ui.i18n import _, display_unit, message, number, share
 from ui.text import plain
 
 SAVED = "decision_saved"
@@ -53,7 +52,8 @@ def justification_fields(catalog: Catalog, gaps: dict[str, float], workshop: Wor
     names = {e.id: _(e.name) for e in catalog.elements}
     scale, unit = display_unit(workshop.budget)
     st.markdown(_("Elements that depart from the residents' vote by more than {share} of the budget: {elements}.").format(
-        share=f"{workshop.deviation_threshold:.0%}", elements=plain(", ".join(f"{names[k]} ({v / scale:+,.1f} {unit})" for k, v in gaps.items()))))
+        share=share(workshop.deviation_threshold), elements=plain(", ".join(f"{names[k]} ({'+' if v > 0 else ''}{number(v / scale, 1)} {unit})"
+                                                                          for k, v in gaps.items()))))
     shared = st.text_area(_("Why the decision departs from the residents' vote (covers every element listed)"), max_chars=2000,
                           key="decision_shared_reason")
     own = {}

@@ -47,7 +47,8 @@ def test_compare_reads_each_proposal_on_the_agreed_ends_by_funder_and_offers_its
 
 
 def test_a_spanish_reader_gets_the_statements_headline_in_spanish(catalog, workshop, status_quo, open_page):
-    """The record keeps the headline in English (as the command line and exports write it); the page words it in its language."""
+    """The record keeps the headline in English (as the command line and exports write it); the page words it in its language,
+    and names the unit amounts are shown in in that language."""
     from portfolio_engine.i18n import gettext
     from portfolio_engine.model.milestones import HEADLINES
 
@@ -60,3 +61,4 @@ def test_a_spanish_reader_gets_the_statements_headline_in_spanish(catalog, works
     openings = tuple(plain(gettext(sentence, "es").split(":")[0]) for sentence in HEADLINES.values())
     said = [m.value for m in at.markdown if m.value.startswith(openings)]
     assert said and "status quo" not in said[0], [m.value for m in at.markdown]
+    assert any(m.value.startswith("Montos por elemento") and "en millones;" in m.value for m in at.markdown)  # the unit's word too
