@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from portfolio_engine import storage
 from portfolio_engine.security import access
+from tests.browser.waiting import idle
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSCODE = "browser-steward-pass"
@@ -26,7 +27,11 @@ def test_path_like_upload_names_write_nothing_outside_the_upload_folder(browser,
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{server}/data")
+    expect(page.get_by_text("Import a file", exact=True)).to_be_visible(timeout=30_000)
+    idle(page)
     page.get_by_text("Import a file", exact=True).click()
+    expect(page.get_by_label("Data steward passcode")).to_be_visible(timeout=20_000)
+    idle(page)
     page.get_by_label("Data steward passcode").fill(PASSCODE)
     page.get_by_role("button", name="Sign in as data steward").click()
     # signed in: the importer replaces the form (one clean-clone run on a busy machine waited more than 20 s for it)

@@ -12,6 +12,7 @@ from portfolio_engine.record.menu import current_menu
 from portfolio_engine.record.proposals import save_proposal
 from portfolio_engine.record.workshops import create_workshop, join
 from portfolio_engine.security.access import OPERATOR
+from tests.browser.waiting import idle, rerun_done
 
 PASSCODE = "browser-funders-pass"
 
@@ -42,6 +43,8 @@ def test_facilitator_enters_funders_and_a_program_and_the_statement_shows_each_f
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.goto(f"{server}/facilitate")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Sign in"))
+    expect(form).to_be_visible(timeout=20_000)
+    idle(page)
     form.get_by_label("Facilitator passcode").fill(PASSCODE)
     form.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Funders: who brings the money today")).to_be_visible(timeout=20_000)
@@ -49,12 +52,15 @@ def test_facilitator_enters_funders_and_a_program_and_the_statement_shows_each_f
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Load a CSV file (funder,sector,element,amount)")
     uploader.locator("input[type=file]").set_input_files(tmp_path / "funders.csv")
     expect(uploader.get_by_test_id("stFileChipName")).to_have_text("funders.csv", timeout=20_000)  # loaded into the table (a canvas)
-    page.wait_for_timeout(1500)  # the rerun that reads the file
+    rerun_done(page)  # the rerun that reads the file
     page.get_by_label("Mandates (JSON)").fill('{"County hospital": {"may_fund": ["acute_care", "homeless_services"], "floors": {"acute_care": 12000000}}}')
     page.get_by_role("button", name="Save the funders").click()
     expect(page.get_by_text("Funders saved.")).to_be_visible(timeout=20_000)
 
+    idle(page)
     page.get_by_text("Local menu: your words for the elements and your programs").click()
+    expect(page.get_by_role("textbox", name="Local programs (JSON list)")).to_be_visible(timeout=20_000)
+    idle(page)
     page.get_by_role("textbox", name="Local programs (JSON list)").fill('[{"element": "humane_housing", "name": "Eastside repair fund", "cost": 1000000, '
                                                          '"neighborhood": "Eastside"}]')
     page.get_by_role("button", name="Save the menu").click()

@@ -14,6 +14,8 @@ from tests.browser.waiting import idle
 
 PASSCODE = "identity-browser-pass"
 PAGES = ("Optimize", "Compare", "Data", "Allocate")
+KEPT, KEPT_FACILITATOR = (f"() => document.cookie.split('; ').some((pair) => pair.startsWith('{name}=') && pair.length > {len(name) + 1})"
+                          for name in ("portfolio_me", "portfolio_facilitator"))
 
 
 def make_workshop(server_db, monkeypatch):
@@ -29,11 +31,15 @@ def test_a_participant_stays_signed_in_across_pages_and_reloads_and_rejoins_on_a
     page = context.new_page()
     page.goto(f"{server}/?join={workshop.join_code}")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Join"))
+    expect(form).to_be_visible(timeout=20_000)
+    idle(page)
     form.get_by_label("Your name").fill("Bea")
     form.get_by_role("button", name="Join").click()
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("button", name="Leave this workshop")).to_be_visible(timeout=20_000)
+    expect(sidebar).to_contain_text(re.compile(r"Your rejoin code: \w+"))
     rejoin_code = re.search(r"Your rejoin code: (\w+)", sidebar.inner_text()).group(1)
+    page.wait_for_function(KEPT)  # the sidebar's script has kept the sign-in: a reload brings it back
     for name in PAGES:
         sidebar.get_by_role("link", name=name).click()
         expect(page).to_have_url(re.compile(name.lower() if name != "Allocate" else r"/\?"), timeout=20_000)
@@ -42,6 +48,7 @@ def test_a_participant_stays_signed_in_across_pages_and_reloads_and_rejoins_on_a
         expect(sidebar.get_by_role("link", name="Facilitate")).to_have_count(0)
     sidebar.get_by_role("button", name="Leave this workshop").click()
     expect(sidebar.get_by_text("Join a workshop")).to_be_visible(timeout=20_000)
+    page.wait_for_function(f"!({KEPT})()")  # and has cleared it
     page.reload()
     expect(sidebar.get_by_text("Join a workshop")).to_be_visible(timeout=20_000)  # leaving is kept too
 
@@ -63,13 +70,19 @@ def test_a_facilitator_signs_in_once_and_a_reload_keeps_it(browser, server, serv
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     page.goto(f"{server}/facilitate")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Sign in"))
+    expect(form).to_be_visible(timeout=20_000)
+    idle(page)
     form.get_by_label("Facilitator passcode").fill(PASSCODE)
     form.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Move to deciding")).to_be_visible(timeout=20_000)
+    page.wait_for_function(KEPT_FACILITATOR)
     page.reload()
-    page.get_by_role("button", name="Move to deciding").click(timeout=20_000)  # no second passcode, even after a reload
+    expect(page.get_by_role("button", name="Move to deciding")).to_be_visible(timeout=20_000)  # no second passcode, even after a reload
+    idle(page)
+    page.get_by_role("button", name="Move to deciding").click()
     expect(page.get_by_role("button", name="Move to open")).to_be_visible(timeout=20_000)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("tab", name="Sign in")).to_be_visible(timeout=20_000)
+    page.wait_for_function(f"!({KEPT_FACILITATOR})()")
     page.reload()
     expect(page.get_by_role("tab", name="Sign in")).to_be_visible(timeout=20_000)

@@ -84,6 +84,7 @@ def test_a_split_ballot_by_keyboard_on_a_laptop(browser, server, server_db, ball
         page.keyboard.press("Enter")
         settled(page)
     expect(page.get_by_text("Points given: 100 of 100")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="Review my vote")).to_be_enabled(timeout=20_000)  # drawn after the total, in the same run
     receipt = review_and_submit(page)
     assert re.fullmatch(r"[A-Z2-9]{10}", receipt) and "counted" in votes.check_receipt(vote.id, receipt)
 
@@ -100,6 +101,7 @@ def test_a_knapsack_ballot_by_keyboard_on_a_phone(browser, server, server_db, ba
         page.keyboard.press("Space")
         settled(page)
     expect(page.get_by_text("Your projects cost 900,000 USD of 1.0 million USD")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="Review my vote")).to_be_enabled(timeout=20_000)
     receipt = review_and_submit(page)
     assert "counted" in votes.check_receipt(vote.id, receipt)
 

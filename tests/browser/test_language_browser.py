@@ -63,6 +63,7 @@ def test_a_spanish_reader_joins_votes_and_checks_the_receipt_on_a_small_phone(br
 
     page.goto(f"{server}/?join={workshop.join_code}")
     expect(page.get_by_text("Unirse al taller")).to_be_visible(timeout=60_000)
+    settled(page)
     assert english_left(page) == []
     page.get_by_label("Su nombre", exact=True).fill("Lucía")
     page.get_by_role("button", name="Unirme").click()
@@ -108,6 +109,7 @@ def test_the_switcher_changes_the_language_and_the_address_carries_it(browser, s
     page = browser.new_context(viewport=PHONE, locale="en-US").new_page()
     page.goto(f"{server}/vote?vote={vote.id}")
     expect(page.get_by_role("heading", name="Vote")).to_be_visible(timeout=60_000)
+    settled(page)
     page.get_by_text("Español", exact=True).first.click()
     expect(page.get_by_role("heading", name="Votar")).to_be_visible(timeout=30_000)
     expect(page).to_have_url(re.compile("lang=es"))

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from portfolio_engine.optimizer.constraints import problem_from_dict
 from portfolio_engine.optimizer.optimize import frontier
-from tests.browser.waiting import idle
+from tests.browser.waiting import idle, rerun_done
 
 PAGE_DEFAULTS = {"budget": 100e6, "objective": {"terms": [{"kind": "thriving_at_year", "years": 20, "weight": 1.0}]}, "max_change": 0.25}
 
@@ -16,9 +16,12 @@ def test_optimize_then_load_a_frontier_point_into_allocate(browser, server, shot
     expected = frontier(problem_from_dict(PAGE_DEFAULTS), ("suffering_years", "thriving_at_year"), 15)[0]["allocations"]
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{server}/optimize")
+    expect(page.get_by_role("button", name="Find the best portfolio")).to_be_visible(timeout=30_000)
+    idle(page)
     page.get_by_role("button", name="Find the best portfolio").click()
-    expect(page.get_by_text("What holds the proposal back")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text(re.compile("Binding: the 25% limit on change from the status quo holds")).first).to_be_visible()
+    expect(page.get_by_text("What holds the proposal back")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text(re.compile("Binding: the 25% limit on change from the status quo holds")).first).to_be_visible(timeout=20_000)
+    idle(page)
     page.get_by_role("button", name="Trace the frontier").click()
     expect(page.get_by_text("Point to load")).to_be_visible(timeout=60_000)
     page.screenshot(path=shots / "optimize.png", full_page=True)
@@ -86,8 +89,7 @@ def test_the_constraints_table_fits_a_laptop_and_the_json_follows_it(browser, se
     page.keyboard.press("Enter")
     page.keyboard.type("County hospital", delay=80)
     page.keyboard.press("Enter")  # committed: the tables rerun, the cursor moves down a row
-    page.wait_for_timeout(300)
-    idle(page)
+    rerun_done(page)
     go_to(page, column=2, row=6)  # back up, then its floor
     page.keyboard.press("Enter")
     page.keyboard.type("20", delay=80)

@@ -9,6 +9,7 @@ from portfolio_engine.model.catalog import load_catalog
 from portfolio_engine.security.access import OPERATOR
 from portfolio_engine.voting import votes
 from portfolio_engine.voting.results import public_key
+from tests.browser.waiting import idle
 
 PASS = "browser-vote-pass"
 
@@ -25,11 +26,15 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
     phone.goto(f"{server}/vote?vote={vote.id}&code={code}")  # as the QR card opens it
     expect(phone.get_by_role("heading", name="Riverside priorities")).to_be_visible(timeout=30_000)
     expect(phone.get_by_label("Your voter code")).to_have_value(code)
+    idle(phone)
     for label, points in (("Vital conditions", "60"), ("Urgent services", "30"), ("Belonging and civic muscle", "10")):
         field = phone.get_by_label(label)
         field.fill(points)
         field.press("Tab")
+        expect(field).to_have_value(points)
+        idle(phone)  # a person types the next amount once the page has taken this one
     expect(phone.get_by_text("Points given: 100 of 100")).to_be_visible(timeout=20_000)
+    expect(phone.get_by_role("button", name="Review my vote")).to_be_enabled(timeout=20_000)
     phone.get_by_role("button", name="Review my vote").click()
     phone.get_by_role("button", name="Submit my vote").click()
     expect(phone.get_by_text("Your vote was recorded. Thank you!")).to_be_visible(timeout=20_000)
@@ -53,6 +58,7 @@ def test_vote_by_code_then_closed_then_results(browser, server, server_db, shots
 
     again.goto(f"{server}/results?vote={vote.id}")
     expect(again.get_by_text("Ballots counted")).to_be_visible(timeout=30_000)
+    idle(again)
     again.get_by_label("Receipt code").fill(receipt)
     again.get_by_label("Receipt code").press("Enter")
     expect(again.get_by_text(re.compile("This ballot is counted"))).to_be_visible(timeout=20_000)

@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from portfolio_engine.security import access
+from tests.browser.waiting import idle
 
 PASSCODE = "browser-test-pass"
 STEWARD = "browser-steward-pass"
@@ -29,6 +30,8 @@ def sidebar_join(page: Page, server: str, join_code: str, name: str, organizatio
     """Join from the join link; returns the private link the sidebar offers, after checking it signs in again."""
     page.goto(f"{server}/?join={join_code}")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Join"))
+    expect(form).to_be_visible(timeout=20_000)
+    idle(page)  # a person types once the page has drawn: a form sent during a run can come to nothing
     form.get_by_label("Your name").fill(name)
     form.get_by_label("Organization").fill(organization)
     form.get_by_label(re.compile("^Sector")).fill(sector)
@@ -50,6 +53,8 @@ def sidebar_join(page: Page, server: str, join_code: str, name: str, organizatio
 def save_proposal(page: Page, title: str, rationale: str) -> None:
     page.get_by_text("Save this allocation as a proposal").click()  # the toggle opens the form
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save proposal"))
+    expect(form).to_be_visible(timeout=20_000)
+    idle(page)
     form.get_by_label("Title").fill(title)
     form.get_by_label(re.compile("^Rationale")).fill(rationale)
     form.get_by_role("button", name="Save proposal").click()
@@ -61,6 +66,7 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     access.set_steward(STEWARD, replace=True)
     facilitator = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     facilitator.goto(f"{server}/facilitate")
+    idle(facilitator)
     facilitator.get_by_role("tab", name="Create a workshop").click()
     form = facilitator.get_by_test_id("stForm").filter(has=facilitator.get_by_role("button", name="Create the workshop"))
     form.get_by_label("Workshop name").fill("Browser workshop")
@@ -92,6 +98,7 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     save_proposal(ben, "Status quo for now", "Hold steady while we gather data.")
     ben.goto(ben_link.replace(server + "/", server + "/compare"))  # the private link signs in on any page
     expect(ben.get_by_role("heading", name="Compare portfolios")).to_be_visible(timeout=20_000)
+    idle(ben)
     stance = ben.get_by_test_id("stForm").filter(has=ben.get_by_role("button", name="Record my stance"))
     stance.get_by_text("Can live with it").click()
     stance.get_by_label("Why").fill("Acute care matters, but housing must follow next year.")
@@ -100,12 +107,14 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
 
     facilitator.reload()
     facilitator.goto(f"{server}/facilitate")  # still signed in: one sign-in per browser session, and no second passcode field
-    facilitator.get_by_role("button", name="Move to deciding").click(timeout=20_000)
+    expect(facilitator.get_by_role("button", name="Move to deciding")).to_be_visible(timeout=20_000)
+    idle(facilitator)
+    facilitator.get_by_role("button", name="Move to deciding").click()
     expect(facilitator.get_by_text("State: deciding")).to_be_visible(timeout=20_000)
     facilitator.get_by_label("Why this portfolio").fill("Acute care now, housing reviewed in the next cycle.")
     facilitator.get_by_role("button", name="Record the decision").click()
     expect(facilitator.get_by_text("State: decided")).to_be_visible(timeout=20_000)
-    expect(facilitator.get_by_text(re.compile("Audit trail intact"))).to_be_visible()
+    expect(facilitator.get_by_text(re.compile("Audit trail intact"))).to_be_visible(timeout=20_000)
 
     facilitator.get_by_role("link", name="Compare").click()  # in-app navigation keeps the signed-in session
     expect(facilitator.get_by_role("heading", name="Compare portfolios")).to_be_visible(timeout=20_000)
@@ -113,9 +122,14 @@ def test_facilitator_and_two_stakeholders_reach_a_recorded_decision(browser, ser
     facilitator.screenshot(path=shots / "compare.png", full_page=True)
 
     facilitator.get_by_role("link", name="Facilitate").click()
-    facilitator.get_by_role("button", name="Prepare printable report (HTML)").click()
+    prepare = facilitator.get_by_role("button", name="Prepare printable report (HTML)")
+    expect(prepare).to_be_visible(timeout=30_000)
+    idle(facilitator)
+    prepare.click()
+    ready = facilitator.get_by_role("button", name="Download printable report (HTML)")
+    expect(ready).to_be_visible(timeout=60_000)
     with facilitator.expect_download() as download:
-        facilitator.get_by_role("button", name="Download printable report (HTML)").click(timeout=20_000)
+        ready.click()
     report = tmp_path / "report.html"
     download.value.save_as(report)
     facilitator.goto(report.as_uri())
