@@ -31,6 +31,24 @@ def settle(page) -> None:
     page.wait_for_function(IDLE, timeout=60_000)
 
 
+def after_refresh(page) -> None:
+    """On a page that refreshes itself (Room every 4 s, a signed-in Facilitate every 5 s): wait for a refresh to end, so axe
+    scans between two refreshes, not while elements are faded as stale or a chart is being replaced. A refresh runs for tens
+    of milliseconds: an observer sees it where polling for the running state may miss it."""
+    settle(page)
+    ended = page.evaluate("""() => new Promise((resolve) => {
+      const app = document.querySelector("[data-testid='stApp']");
+      let ran = false;
+      new MutationObserver(() => {
+        if (app.dataset.testScriptState === "running") ran = true;
+        else if (ran) resolve(true);
+      }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+      setTimeout(() => resolve(false), 20000);
+    })""")
+    assert ended, "the page should refresh itself within 20 s"
+    page.wait_for_timeout(300)
+
+
 def serious(page) -> list[str]:
     """axe's serious and critical violations on the page as it stands, each with where it is."""
     axe = Axe()
@@ -69,7 +87,7 @@ def room_and_optimize(page, server: str) -> dict[str, list[str]]:
     found = {}
     page.goto(f"{server}/room")
     expect(page.get_by_text("Opinion groups")).to_be_visible(timeout=60_000)
-    settle(page)
+    after_refresh(page)
     found["Room"] = serious(page)
     page.goto(f"{server}/optimize")
     expect(page.get_by_role("button", name="Find the best portfolio")).to_be_visible(timeout=60_000)
@@ -98,7 +116,7 @@ def test_no_serious_violation_on_any_page(browser, server, split_vote, viewport)
     page.get_by_label("Facilitator passcode", exact=True).fill(FACILITATOR)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_label("Facilitator passcode", exact=True)).to_have_count(0, timeout=30_000)
-    settle(page)
+    after_refresh(page)
     problems["Facilitate, signed in"] = serious(page)
     if viewport == "laptop":  # Room and Optimize draw the same elements on a phone, stacked
         problems |= room_and_optimize(page, server)
