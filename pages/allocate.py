@@ -27,8 +27,9 @@ from ui.components import allocation_board
 from ui.components import projection as projection_panel
 from ui.components.allocation_board.events import Board, apply
 from ui.downloads import held
-from ui.i18n import _, display_unit, language, message, number, share
+from ui.i18n import _, language, message, number, share
 from ui.menu import catalog_for
+from ui.model_words import display_unit
 from ui.text import plain
 
 BOARD = "allocate:board"  # the sliders as the server holds them (events.Board); the board component draws them

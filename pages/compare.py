@@ -15,8 +15,9 @@ from portfolio_engine.services.projection import project_portfolios
 from ui import chart_text, charts, definitions, identity
 from ui.ends import compare_lens
 from ui.funders import compare_section as funders_section
-from ui.i18n import _, display_unit, message, number
+from ui.i18n import _, message, number
 from ui.menu import catalog_for
+from ui.model_words import display_unit
 from ui.statement import compare_section as statement_section
 from ui.text import plain
 

@@ -11,7 +11,8 @@ from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from portfolio_engine.services.room import dashboard
 from portfolio_engine.services.unit_of_work import unit_of_work
-from ui.i18n import _, display_unit, message, number, share
+from ui.i18n import _, message, number, share
+from ui.model_words import display_unit
 from ui.text import plain
 
 SAVED = "decision_saved"

@@ -7,9 +7,6 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from portfolio_engine import i18n
-from portfolio_engine.model import studio
-from portfolio_engine.model.milestones import HEADLINES, Milestones
-from portfolio_engine.model.milestones import headline as headline_in
 
 KEY = "language"
 PARAM = "lang"
@@ -61,22 +58,6 @@ def millions(value: float, currency: str = "") -> str:
 
 def share(value: float, digits: int = 0) -> str:
     return i18n.share(value, language(), digits)
-
-
-def display_unit(budget: float) -> tuple[float, str]:
-    """The unit amounts are shown in (studio.display_unit: millions for a large budget), its word in the page's language."""
-    scale, word = studio.display_unit(budget)
-    return scale, _(word) if word else word
-
-
-def headlines() -> dict[str, str]:
-    """The projection's headline sentences (milestones.HEADLINES) in the page's language, by case."""
-    return {case: _(sentence) for case, sentence in HEADLINES.items()}
-
-
-def headline(reached: Milestones) -> str:
-    """The projection's headline in the page's language, its peak written with the language's decimal mark."""
-    return headline_in(reached, headlines(), lambda peak: "+" + number(peak, 2))
 
 
 def when(value: object) -> str:

@@ -10,7 +10,8 @@ from portfolio_engine.model.milestones import Milestones
 from portfolio_engine.record.statement import statement, to_html
 from portfolio_engine.record.workshops import Workshop
 from ui import downloads
-from ui.i18n import _, headline, message
+from ui.i18n import _, message
+from ui.model_words import headline
 from ui.text import plain
 
 

@@ -26,7 +26,8 @@ from portfolio_engine.model.dynamics import Model, Start, simulate
 from portfolio_engine.model.portable import portable
 from ui import charts, opening
 from ui.components.light_chart import spec
-from ui.i18n import _, headlines, language
+from ui.i18n import _, language
+from ui.model_words import headlines
 
 KEY = "projection_panel"
 HORIZONS = (10, 15, 20, 30)
