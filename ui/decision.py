@@ -11,7 +11,7 @@ from portfolio_engine.record.workshops import Workshop
 from portfolio_engine.security.access import Grant
 from portfolio_engine.services.room import dashboard
 from portfolio_engine.services.unit_of_work import unit_of_work
-from ui.i18n import _, message, number, share
+from ui.i18n import _, message, share, signed
 from ui.model_words import display_unit
 from ui.text import plain
 
@@ -53,7 +53,7 @@ def justification_fields(catalog: Catalog, gaps: dict[str, float], workshop: Wor
     names = {e.id: _(e.name) for e in catalog.elements}
     scale, unit = display_unit(workshop.budget)
     st.markdown(_("Elements that depart from the residents' vote by more than {share} of the budget: {elements}.").format(
-        share=share(workshop.deviation_threshold), elements=plain(", ".join(f"{names[k]} ({'+' if v > 0 else ''}{number(v / scale, 1)} {unit})"
+        share=share(workshop.deviation_threshold), elements=plain(", ".join(f"{names[k]} ({signed(v / scale, 1)} {unit})"
                                                                           for k, v in gaps.items()))))
     shared = st.text_area(_("Why the decision departs from the residents' vote (covers every element listed)"), max_chars=2000,
                           key="decision_shared_reason")

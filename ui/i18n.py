@@ -56,6 +56,12 @@ def millions(value: float, currency: str = "") -> str:
     return i18n.millions(value, language(), currency)
 
 
+def signed(value: float, digits: int) -> str:
+    """A change with its sign, in the language ('+1.2', '-0,4'); no sign on what rounds to no change."""
+    shown = round(value, digits) + 0.0
+    return ("+" if shown > 0 else "") + number(shown, digits)
+
+
 def share(value: float, digits: int = 0) -> str:
     return i18n.share(value, language(), digits)
 

@@ -4,7 +4,7 @@ ui/i18n.py, which every page imports, so a page that shows neither does not impo
 from portfolio_engine.model import studio
 from portfolio_engine.model.milestones import HEADLINES, Milestones
 from portfolio_engine.model.milestones import headline as headline_in
-from ui.i18n import _, number
+from ui.i18n import _, signed
 
 
 def display_unit(budget: float) -> tuple[float, str]:
@@ -20,4 +20,4 @@ def headlines() -> dict[str, str]:
 
 def headline(reached: Milestones) -> str:
     """The projection's headline in the page's language, its peak written with the language's decimal mark."""
-    return headline_in(reached, headlines(), lambda peak: "+" + number(peak, 2))
+    return headline_in(reached, headlines(), lambda peak: signed(peak, 2))

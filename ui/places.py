@@ -9,7 +9,7 @@ from portfolio_engine.model.catalog import Catalog
 from portfolio_engine.model.dynamics import Model, Start, simulate
 from portfolio_engine.model.targeting import default_targeting, targeting_from_dict
 from ui import city_data
-from ui.i18n import _, message, number, share
+from ui.i18n import _, message, number, share, signed
 from ui.text import plain
 
 LOADED = "allocate:places"
@@ -38,12 +38,6 @@ def _targeting(catalog: Catalog, start: Start, names: dict[str, str]) -> np.ndar
         return None
 
 
-def signed(value: float) -> str:
-    """A change with its sign, one decimal, in the page's language ('+1.2', '-0,4'); no sign on no change."""
-    shown = round(value, 1) + 0.0
-    return ("+" if shown > 0 else "") + number(shown, 1)
-
-
 def neighborhoods(catalog: Catalog, model: Model, amounts: list[float], horizon: int, names: dict[str, str]) -> None:
     """Behind a toggle: direct money to places and read, place by place, this mix against the status quo."""
     start = _start(catalog)
@@ -63,7 +57,7 @@ def neighborhoods(catalog: Catalog, model: Model, amounts: list[float], horizon:
         _("Thriving today"): [share(v, 1) for v in today],
         _("Year {year}, this mix").format(year=horizon): [share(v, 1) for v in chosen],
         _("Year {year}, status quo").format(year=horizon): [share(v, 1) for v in base],
-        _("Change"): [_("{change} pts").format(change=signed((a - b) * 100)) for a, b in zip(chosen, base, strict=True)],
+        _("Change"): [_("{change} pts").format(change=signed((a - b) * 100, 1)) for a, b in zip(chosen, base, strict=True)],
     }), hide_index=True, width="stretch")
     st.caption(_("Gap in thriving between neighborhoods: {today} points today; in year {year}, {chosen} with this mix and {base} with the "
                  "status quo. City average (each neighborhood counted by its people): {average} with this mix, {average_base} with the status "
